@@ -1,0 +1,114 @@
+"""Diagnostics as data: every problem cnncalc finds, with a stable code, a span and a hint."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from .source import Span
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One entry of the codes table: what the code means and how it is usually fixed."""
+
+    code: str
+    severity: Severity
+    title: str
+    fix: str
+    fatal: bool = False  # the file could not be read or parsed at all (exit status 2)
+
+
+_E, _W, _N = Severity.ERROR, Severity.WARNING, Severity.NOTE
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in [
+        # E0xx: the file could not be read or parsed; nothing else is checked.
+        Code("E001", _E, "file cannot be read", "check the path and permissions", fatal=True),
+        Code("E002", _E, "not valid UTF-8 text", "save the file as UTF-8", fatal=True),
+        Code("E003", _E, "YAML syntax error", "fix the YAML at the position shown", fatal=True),
+        Code("E004", _E, "empty file or not a mapping", "start from `input:` and `layers:`",
+             fatal=True),
+        Code("E005", _E, "duplicate key", "remove or rename one of the two keys", fatal=True),
+        Code("E006", _E, "input too large or too deeply nested",
+             "simplify the YAML (anchors, nesting)", fatal=True),
+        # E1xx: the file is YAML but not a valid architecture.
+        Code("E101", _E, "unknown top-level key", "use one of the documented keys"),
+        Code("E102", _E, "missing required key", "add the key (`input` and `layers` are required)"),
+        Code("E103", _E, "wrong type", "write the value in the type the key takes"),
+        Code("E104", _E, "unknown op or block", "check the spelling or define the block"),
+        Code("E105", _E, "unknown argument", "check the spelling against `cnncalc ops`"),
+        Code("E106", _E, "too many positional arguments", "pass the extra values by name"),
+        Code("E107", _E, "missing required argument", "give the argument a value"),
+        Code("E108", _E, "invalid value", "use a value in the allowed range"),
+        Code("E109", _E, "unknown id", "refer to an id defined earlier in the same scope"),
+        Code("E110", _E, "duplicate id", "give each layer in a scope its own id"),
+        Code("E111", _E, "recursive block", "blocks may not call themselves"),
+        Code("E112", _E, "bad expression", "fix the `$(...)` expression"),
+        Code("E113", _E, "unknown block parameter", "use one of the block's `params`"),
+        Code("E114", _E, "malformed layer", "write one op key per layer, plus meta keys"),
+        Code("E115", _E, "unsupported format version", "write `cnncalc: 1`"),
+        Code("E116", _E, "network too large", "lower `repeat`, or raise --max-layers"),
+        Code("E117", _E, "unknown parameter reference", "use one of the block's `params`"),
+        # E2xx: the architecture is well formed but cannot be built.
+        Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
+        Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),
+        Code("E203", _E, "channels not divisible by groups", "make channels a multiple of groups"),
+        Code("E204", _E, "merge shapes do not match", "make the merged shapes agree"),
+        Code("E205", _E, "linear on a spatial input", "add flatten (or global pooling) before it"),
+        Code("E206", _E, "pooling padding over half the kernel", "use padding <= kernel_size // 2"),
+        Code("E207", _E, "'same' padding with stride > 1", "use an explicit padding"),
+        Code("E208", _E, "output_padding too large", "keep output_padding below stride or dilation"),
+        Code("E209", _E, "argument does not fit the input", "match the argument to the input"),
+        # E3xx: expectations written in the file do not hold.
+        Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
+        # W1xx: it builds, but probably not as meant.
+        Code("W101", _W, "input rows or columns never read",
+             "change padding, stride or input size so the windows fit"),
+        # N1xx: worth knowing, nothing to fix.
+        Code("N101", _N, "fractional size, only padding unread", "nothing: every input is read"),
+        Code("N102", _N, "fractional size rounded up by ceil_mode", "nothing: PyTorch rounds up"),
+    ]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem: code, severity, message, where it is, and how to fix it when known."""
+
+    code: str
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    path: str | None = None  # the layer path in reports, when the problem belongs to a layer
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    @property
+    def fatal(self) -> bool:
+        return CODES[self.code].fatal
+
+
+class FatalError(Exception):
+    """The input cannot be read or parsed; carries the diagnostic to report (exit status 2)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A "did you mean 'x'?" hint for a misspelled name, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

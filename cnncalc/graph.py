@@ -1,0 +1,66 @@
+"""The graph IR: frozen nodes in topological order, produced by expansion, read by passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .source import Span
+
+Shape = tuple[int, ...]  # channels first, batch excluded: (C, H, W), (C, L), (C, D, H, W), (F,)
+
+
+def format_shape(shape: Shape, layout: str = "chw") -> str:
+    """`64x56x56`, or CS231n's `56x56x64` for layout 'hwc'."""
+    dims = shape[1:] + shape[:1] if layout == "hwc" and len(shape) > 1 else shape
+    return "x".join(str(d) for d in dims)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One layer instance after expansion; node 0 of every graph is the network input."""
+
+    index: int
+    op: str  # canonical op name in the registry
+    path: tuple[str, ...]  # ("res3", "[0]", "conv2"); joined by `path_str`
+    args: dict[str, Any]  # validated argument values, defaults filled in
+    inputs: tuple[int, ...]  # indices of earlier nodes
+    span: Span  # the layer entry that produced this node
+    arg_spans: dict[str, Span] = field(default_factory=dict)
+    rank: int | None = None  # spatial rank demanded by an alias such as conv2d
+
+    @property
+    def name(self) -> str:
+        return path_str(self.path)
+
+    def arg_span(self, arg: str | None) -> Span:
+        return self.arg_spans.get(arg, self.span) if arg else self.span
+
+
+def path_str(path: tuple[str, ...]) -> str:
+    """("res3", "[0]", "conv2") -> "res3[0].conv2"."""
+    out = ""
+    for part in path:
+        out += part if part.startswith("[") or not out else "." + part
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeExpect:
+    """An `expect:` entry: figures the user wrote, each with where they wrote it."""
+
+    nodes: tuple[int, ...]  # the nodes the entry covers (all copies of a repeat, a block body)
+    output: int  # the node whose output shape is checked
+    figures: tuple[tuple[str, Any, Span], ...]  # (key, expected value, span)
+    path: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    name: str
+    nodes: tuple[Node, ...]  # topological order; nodes[0] is the input
+    output: int  # the node whose output is the network's output
+    batch: int
+    dtype: str
+    expects: tuple[ShapeExpect, ...] = ()  # per-layer and whole-network (nodes == all)

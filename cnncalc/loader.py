@@ -1,0 +1,175 @@
+"""YAML text -> a tree of typed nodes that remember where they came from.
+
+PyYAML's own constructor is not used: it types scalars by YAML 1.1 (`1e-5` is a string,
+`on`/`yes`/`no` are booleans), drops positions and silently keeps the last of two duplicate
+keys. We compose the node graph and type scalars ourselves by YAML 1.2's core schema.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+from .diagnostics import Diagnostic, FatalError
+from .source import Source, Span
+
+try:  # the C composer is several times faster; positions and errors are the same
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class YScalar:
+    value: object  # None, bool, int, float or str
+    span: Span
+    quoted: bool = False
+
+    @property
+    def text(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class YSeq:
+    items: tuple[YNode, ...]
+    span: Span
+    flow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class YMap:
+    items: tuple[tuple[YScalar, YNode], ...]
+    span: Span
+    flow: bool = False
+    _index: dict[object, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for i, (key, _) in enumerate(self.items):
+            self._index.setdefault(key.value, i)
+
+    def get(self, key: str) -> YNode | None:
+        i = self._index.get(key)
+        return None if i is None else self.items[i][1]
+
+    def key(self, key: str) -> YScalar | None:
+        i = self._index.get(key)
+        return None if i is None else self.items[i][0]
+
+
+YNode = Union[YScalar, YSeq, YMap]
+
+_INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
+_INT_BASE = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?\Z")
+_SPECIAL = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan"),
+    ".Inf": float("inf"), "-.Inf": float("-inf"), ".NaN": float("nan"),
+}
+_MAX_DIGITS = 4000  # Python refuses to parse longer ints; such a number is no size anyway
+
+
+def type_scalar(text: str) -> object:
+    """Type a plain scalar by YAML 1.2's core schema (integers may group digits with `_`)."""
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if len(text) <= _MAX_DIGITS:
+        if _INT.match(text):
+            return int(text.replace("_", ""))
+        if _INT_BASE.match(text):
+            return int(text, 0)
+        if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+            return float(text.replace("_", ""))
+    return text
+
+
+def _span(name: str, node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(name, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
+    """Parse `source` into a node tree; fatal problems raise FatalError, others are returned."""
+    name = source.name
+    try:
+        root = yaml.compose(source.text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = Span(name, mark.line + 1, mark.column + 1) if mark else Span(name, 1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise FatalError(Diagnostic("E003", f"YAML syntax error: {problem}{context}", span)) from None
+    except yaml.YAMLError as exc:
+        raise FatalError(Diagnostic("E003", f"YAML error: {exc}", Span(name, 1, 1))) from None
+    except RecursionError:
+        raise FatalError(
+            Diagnostic("E006", "the YAML is nested too deeply to read", Span(name, 1, 1))
+        ) from None
+    if root is None:
+        raise FatalError(
+            Diagnostic("E004", "the file is empty", Span(name, 1, 1),
+                       hint="an architecture needs at least `input:` and `layers:`")
+        )
+    return _convert(name, root)
+
+
+def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
+    """Convert iteratively (deep files must not hit the recursion limit); an aliased node is
+    converted once and shared, so anchors cannot multiply the work."""
+    diagnostics: list[Diagnostic] = []
+    done: dict[int, YNode] = {}
+    stack: list[yaml.Node] = [root]
+    visiting: set[int] = set()
+    while stack:
+        node = stack[-1]
+        if id(node) in done:
+            stack.pop()
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            stack.pop()
+            quoted = node.style is not None
+            value = node.value if quoted else type_scalar(node.value)
+            done[id(node)] = YScalar(value, _span(name, node), quoted)
+            continue
+        children = (
+            node.value if isinstance(node, yaml.SequenceNode)
+            else [c for pair in node.value for c in pair]
+        )
+        pending = [c for c in children if id(c) not in done]
+        if pending:
+            if any(id(c) in visiting for c in pending):
+                raise FatalError(Diagnostic(
+                    "E006", "an alias refers to the node that contains it (a recursive anchor)",
+                    _span(name, node), hint="YAML anchors must not contain their own alias"))
+            visiting.add(id(node))
+            stack.extend(reversed(pending))
+            continue
+        stack.pop()
+        flow = bool(node.flow_style)
+        if isinstance(node, yaml.SequenceNode):
+            done[id(node)] = YSeq(tuple(done[id(c)] for c in node.value), _span(name, node), flow)
+            continue
+        items: list[tuple[YScalar, YNode]] = []
+        seen: dict[object, YScalar] = {}
+        for k, v in node.value:
+            key = done[id(k)]
+            if not isinstance(key, YScalar):
+                diagnostics.append(Diagnostic("E103", "a mapping key must be a plain value",
+                                              key.span))
+                continue
+            if key.value in seen:
+                first = seen[key.value]
+                diagnostics.append(Diagnostic(
+                    "E005", f"duplicate key '{key.text}' (first at line {first.span.line})",
+                    key.span, hint="remove or rename one of them; YAML would silently keep "
+                                   "the last"))
+                continue
+            seen[key.value] = key
+            items.append((key, done[id(v)]))
+        done[id(node)] = YMap(tuple(items), _span(name, node), flow)
+    return done[id(root)], diagnostics

@@ -1,0 +1,125 @@
+"""Elementwise activations (torch/nn/modules/activation.py): shape-preserving, no parameters
+except PReLU. `inplace` is PyTorch's own argument; it changes memory, never shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..graph import Shape
+from .base import (
+    Arg,
+    ArgError,
+    ArgType,
+    Bool,
+    Choice,
+    Counts,
+    Ctx,
+    Float,
+    Int,
+    OpError,
+    OpSpec,
+    nondefault,
+    same_shape,
+    torch_module,
+    unary,
+)
+
+_INPLACE = Arg("inplace", Bool(), False, "changes memory, never shapes")
+
+
+def activation(name: str, torch_cls: str, summary: str, *args: Arg,
+               inplace: bool = True) -> OpSpec:
+    """An elementwise op whose arguments pass straight through to the torch module."""
+    all_args = (*args, _INPLACE) if inplace else args
+
+    def torch(ctx: Ctx) -> tuple[str | None, str]:
+        keywords = {a.name: nondefault(ctx.args[a.name], a.default) for a in all_args}
+        return unary(torch_module(torch_cls, **keywords))
+
+    return OpSpec(name=name, summary=summary, args=all_args, shape=same_shape, torch=torch)
+
+
+def _softmax(name: str, torch_cls: str) -> OpSpec:
+    def shape(ctx: Ctx) -> Shape:
+        dim, n = ctx.args["dim"], len(ctx.x)
+        if not -n <= dim < n:
+            raise OpError("E209", f"dim {dim} is out of range for the input {list(ctx.x)}",
+                          "dim", hint=f"use a dim from {-n} to {n - 1} (batch excluded)")
+        return ctx.x
+
+    def torch(ctx: Ctx) -> tuple[str | None, str]:
+        dim = ctx.args["dim"]
+        return unary(torch_module(torch_cls, dim=dim + 1 if dim >= 0 else dim))
+
+    return OpSpec(
+        name=name,
+        summary=f"{torch_cls} along `dim` of the batch-less shape (default 0, the channels, "
+                "as PyTorch's implicit choice)",
+        args=(Arg("dim", Int(), 0, "counts over the batch-less shape"),),
+        shape=shape, torch=torch)
+
+
+class _PReLUCount(ArgType):
+    """PReLU's num_parameters: 1, or the channel count (written as a number or `channels`)."""
+
+    def check(self, value: Any) -> Any:
+        if value == "channels":
+            return value
+        try:
+            return Int(1).check(value)
+        except ArgError as exc:
+            raise ArgError(exc.message + " or 'channels'") from None
+
+    @property
+    def label(self) -> str:
+        return "int >= 1 or 'channels'"
+
+
+def _prelu_count(ctx: Ctx) -> int:
+    n, c = ctx.args["num_parameters"], ctx.channels
+    n = c if n == "channels" else n
+    if n not in (1, c):
+        raise OpError("E209", f"num_parameters={n} must be 1 or the channel count ({c})",
+                      "num_parameters", hint="use 1, or `channels`")
+    return int(n)
+
+
+def _prelu_shape(ctx: Ctx) -> Shape:
+    _prelu_count(ctx)
+    return ctx.x
+
+
+PRELU = OpSpec(
+    name="prelu",
+    summary="PReLU with learned slopes (nn.PReLU): num_parameters is 1 or C (`channels`)",
+    args=(Arg("num_parameters", _PReLUCount(), 1), Arg("init", Float(), 0.25)),
+    shape=_prelu_shape,
+    params=lambda ctx, out: Counts(_prelu_count(ctx)),
+    torch=lambda ctx: unary(torch_module(
+        "PReLU", nondefault(_prelu_count(ctx), 1), init=nondefault(ctx.args["init"], 0.25))),
+)
+
+ACTIVATIONS = (
+    activation("relu", "ReLU", "max(0, x)"),
+    activation("relu6", "ReLU6", "min(max(0, x), 6)"),
+    activation("leaky_relu", "LeakyReLU", "leaky ReLU",
+               Arg("negative_slope", Float(), 0.01)),
+    PRELU,
+    activation("elu", "ELU", "exponential linear unit", Arg("alpha", Float(), 1.0)),
+    activation("selu", "SELU", "scaled ELU"),
+    activation("celu", "CELU", "continuously differentiable ELU", Arg("alpha", Float(), 1.0)),
+    activation("gelu", "GELU", "Gaussian error linear unit",
+               Arg("approximate", Choice(("none", "tanh")), "none"), inplace=False),
+    activation("silu", "SiLU", "x * sigmoid(x), a.k.a. swish"),
+    activation("mish", "Mish", "x * tanh(softplus(x))"),
+    activation("sigmoid", "Sigmoid", "logistic sigmoid", inplace=False),
+    activation("tanh", "Tanh", "hyperbolic tangent", inplace=False),
+    activation("hardswish", "Hardswish", "MobileNetV3's hard swish"),
+    activation("hardsigmoid", "Hardsigmoid", "piecewise-linear sigmoid"),
+    activation("hardtanh", "Hardtanh", "clamp to [min_val, max_val]",
+               Arg("min_val", Float(), -1.0), Arg("max_val", Float(), 1.0)),
+    activation("softplus", "Softplus", "log(1 + exp(beta x)) / beta",
+               Arg("beta", Float(), 1.0), Arg("threshold", Float(), 20.0), inplace=False),
+    _softmax("softmax", "Softmax"),
+    _softmax("log_softmax", "LogSoftmax"),
+)

@@ -1,0 +1,384 @@
+"""What an op is: its argument schema and its rules (shape, parameters, MACs, windows, torch).
+
+Passes never branch on op names; everything op-specific is a field of its OpSpec.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..graph import Shape
+
+
+class OpError(Exception):
+    """A user mistake found while applying an op's rule; becomes a Diagnostic at `arg`'s span."""
+
+    def __init__(self, code: str, message: str, arg: str | None = None,
+                 hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.arg, self.hint = code, message, arg, hint
+
+
+class ArgError(Exception):
+    """A value of the wrong type or out of range; the caller knows which argument it was."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+# ---------------------------------------------------------------- argument types
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return f"'{value}'"
+    return str(value)
+
+
+def _yaml11_hint(value: object) -> str | None:
+    if isinstance(value, str) and value.lower() in {"yes", "no", "on", "off", "y", "n"}:
+        return "cnncalc reads YAML 1.2: write true or false"
+    return None
+
+
+@dataclass(frozen=True)
+class ArgType:
+    """Base of argument types: `check` returns the normalised value or raises ArgError."""
+
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Int(ArgType):
+    min: int | None = None
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                hint = f"write {int(value)}"
+            else:
+                hint = None
+            raise ArgError(f"expected an integer, got {_describe(value)}", hint)
+        if self.min is not None and value < self.min:
+            raise ArgError(f"must be >= {self.min}, got {value}")
+        return value
+
+    @property
+    def label(self) -> str:
+        return "int" if self.min is None else f"int >= {self.min}"
+
+
+@dataclass(frozen=True)
+class Float(ArgType):
+    min: float | None = None
+    max: float | None = None
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ArgError(f"expected a number, got {_describe(value)}")
+        if math.isnan(value) or (self.min is not None and value < self.min) or (
+                self.max is not None and value > self.max):
+            lo = "" if self.min is None else f"{self.min} <= "
+            hi = "" if self.max is None else f" <= {self.max}"
+            raise ArgError(f"must satisfy {lo}value{hi}, got {_describe(value)}")
+        return float(value)
+
+    @property
+    def label(self) -> str:
+        return "number"
+
+
+@dataclass(frozen=True)
+class Bool(ArgType):
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ArgError(f"expected true or false, got {_describe(value)}", _yaml11_hint(value))
+        return value
+
+    @property
+    def label(self) -> str:
+        return "bool"
+
+
+@dataclass(frozen=True)
+class Choice(ArgType):
+    choices: tuple[str, ...]
+
+    def check(self, value: Any) -> Any:
+        if value not in self.choices:
+            from ..diagnostics import did_you_mean
+
+            hint = did_you_mean(value, self.choices) if isinstance(value, str) else None
+            raise ArgError(f"expected one of {', '.join(self.choices)}; got {_describe(value)}",
+                           hint)
+        return value
+
+    @property
+    def label(self) -> str:
+        return " | ".join(self.choices)
+
+
+@dataclass(frozen=True)
+class PerAxis(ArgType):
+    """One value for every axis, or a list of them (one per axis); the op checks the length."""
+
+    item: ArgType = field(default_factory=lambda: Int(0))
+    nullable_items: bool = False  # adaptive pooling: a null entry keeps that axis
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return self.item.check(value)
+        if not value:
+            raise ArgError(f"expected {self.label}, got []")
+        return tuple(None if (v is None and self.nullable_items) else self.item.check(v)
+                     for v in value)
+
+    @property
+    def label(self) -> str:
+        return f"{self.item.label} or a list of them"
+
+
+def Ints(min: int = 0, nullable_items: bool = False) -> PerAxis:  # noqa: N802 - reads as a type
+    return PerAxis(Int(min), nullable_items)
+
+
+@dataclass(frozen=True)
+class Either(ArgType):
+    """The first of several types that accepts the value (for `padding: same`, `null`)."""
+
+    options: tuple[ArgType, ...]
+
+    def check(self, value: Any) -> Any:
+        errors = []
+        for option in self.options:
+            try:
+                return option.check(value)
+            except ArgError as exc:
+                errors.append(exc)
+        hint = next((e.hint for e in errors if e.hint), None)
+        raise ArgError(f"expected {self.label}, got {_describe(value)}", hint)
+
+    @property
+    def label(self) -> str:
+        return " or ".join(o.label for o in self.options)
+
+
+@dataclass(frozen=True)
+class Null(ArgType):
+    def check(self, value: Any) -> Any:
+        if value is not None:
+            raise ArgError(f"expected null, got {_describe(value)}")
+        return None
+
+    @property
+    def label(self) -> str:
+        return "null"
+
+
+@dataclass(frozen=True)
+class Ids(ArgType):
+    """A merge's inputs: a list of at least two layer ids."""
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ArgError(f"expected a list of ids, got {_describe(value)}")
+        if len(value) < 2:
+            raise ArgError("a merge needs at least two inputs", "list two or more ids")
+        return tuple(value)
+
+    @property
+    def label(self) -> str:
+        return "list of ids"
+
+
+REQUIRED: Any = object()
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    type: ArgType
+    default: Any = REQUIRED
+    doc: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+# ---------------------------------------------------------------- rule context
+
+@dataclass(frozen=True)
+class Window:
+    """One spatial axis of a sliding window: the rule conv and pooling share."""
+
+    size: int  # input length L
+    kernel: int
+    stride: int
+    pad_left: int
+    pad_right: int
+    dilation: int = 1
+    ceil: bool = False
+
+    @property
+    def span(self) -> int:  # effective kernel d(k-1)+1
+        return self.dilation * (self.kernel - 1) + 1
+
+    @property
+    def numerator(self) -> int:  # L + pl + pr - k_eff
+        return self.size + self.pad_left + self.pad_right - self.span
+
+    @property
+    def out(self) -> int:
+        """PyTorch's output length (aten Pool.h `pooling_output_shape_pad_lr` for ceil mode)."""
+        num = self.numerator
+        if num < 0 or not self.ceil:
+            return num // self.stride + 1
+        out = -(-num // self.stride) + 1
+        # the last window must start inside the input or the left padding
+        if (out - 1) * self.stride >= self.size + self.pad_left:
+            out -= 1
+        return out
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What a rule sees: validated arguments and the input shapes of one node."""
+
+    args: dict[str, Any]
+    inputs: tuple[Shape, ...]
+    rank: int | None = None  # spatial rank demanded by the alias (conv2d -> 2)
+    names: tuple[str, ...] = ()  # how the inputs are called in the file, for messages
+
+    @property
+    def x(self) -> Shape:
+        return self.inputs[0]
+
+    @property
+    def channels(self) -> int:
+        return self.x[0]
+
+    @property
+    def spatial(self) -> Shape:
+        return self.x[1:]
+
+    def per_axis(self, name: str) -> tuple[int, ...]:
+        """An int-or-list argument expanded to one value per spatial axis of the input."""
+        value = self.args[name]
+        n = len(self.spatial)
+        if not isinstance(value, tuple):
+            return (value,) * n
+        if len(value) != n:
+            raise OpError("E209", f"{name} has {len(value)} values but the input has {n} "
+                          f"spatial dimension{'s' if n != 1 else ''}", name,
+                          hint=f"give one value, or {n}")
+        return value
+
+
+@dataclass(frozen=True)
+class Counts:
+    params: int = 0
+    buffers: int = 0
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """Everything cnncalc knows about one op. Adding an op means adding one of these."""
+
+    name: str
+    summary: str
+    args: tuple[Arg, ...]
+    shape: Callable[[Ctx], Shape]
+    ranks: tuple[int, ...] | None = None  # allowed spatial ranks of the input (0 = flat [F])
+    aliases: dict[str, int | None] = field(default_factory=dict)  # alias -> demanded rank
+    params: Callable[[Ctx, Shape], Counts] = lambda ctx, out: Counts()
+    macs: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
+    windows: Callable[[Ctx], Sequence[Window]] | None = None
+    torch: Callable[[Ctx], tuple[str | None, str]] | None = None  # (module, forward template)
+    list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
+    multi_input: bool = False
+    internal: bool = False  # not usable in files (the network input)
+
+    def arg(self, name: str) -> Arg | None:
+        return next((a for a in self.args if a.name == name), None)
+
+
+def same_shape(ctx: Ctx) -> Shape:
+    return ctx.x
+
+
+def prod(values: Sequence[int]) -> int:
+    return math.prod(values)
+
+
+AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def axis_name(rank: int, i: int) -> str:
+    return AXES.get(rank, tuple(str(j) for j in range(rank)))[i]
+
+
+def _torch_value(value: Any) -> str:
+    return repr(tuple(value)) if isinstance(value, (tuple, list)) else repr(value)
+
+
+def torch_module(cls: str, *positional: Any, **keywords: Any) -> str:
+    """`nn.Conv2d(3, 64, kernel_size=(7, 7), bias=False)`: keywords equal to None are left out."""
+    parts = [_torch_value(v) for v in positional]
+    parts += [f"{k}={_torch_value(v)}" for k, v in keywords.items() if v is not None]
+    return f"nn.{cls}({', '.join(parts)})"
+
+
+def unary(module: str) -> tuple[str | None, str]:
+    """A module applied to the single input."""
+    return module, "{m}({0})"
+
+
+def nondefault(value: Any, default: Any) -> Any:
+    """The value for generated code, or None (left out) when it equals PyTorch's default."""
+    return None if value == default else value
+
+
+def window_output(ctx: Ctx, windows: Sequence[Window]) -> tuple[int, ...]:
+    """The spatial output of a sliding-window op, or E202 naming the axis that vanishes."""
+    out = []
+    rank = len(windows)
+    for i, w in enumerate(windows):
+        n = w.out
+        if n <= 0:
+            pad = f" + {w.pad_left + w.pad_right}" if w.pad_left + w.pad_right else ""
+            raise OpError(
+                "E202",
+                f"the window ({w.span}) is larger than the padded input on axis "
+                f"{axis_name(rank, i)} ({w.size}{pad}): output size {n}",
+                "kernel_size", hint="use a smaller kernel_size or dilation, more padding, or a "
+                "larger input")
+        out.append(n)
+    return tuple(out)
+
+
+def spatial_rank(ctx: Ctx, allowed: Sequence[int], what: str) -> int:
+    """The input's spatial rank, checked against the op's and the alias's (conv2d -> 2)."""
+    rank = len(ctx.x) - 1
+    if ctx.rank is not None and rank != ctx.rank:
+        raise OpError("E201", f"{what}{ctx.rank}d needs a {ctx.rank + 1}-D input [C, ...], "
+                      f"got {rank + 1}-D {list(ctx.x)}",
+                      hint=f"use {what}{rank}d or plain {what}" if rank in allowed else None)
+    if rank not in allowed:
+        if rank == 0:
+            raise OpError("E201", f"{what} needs a spatial input [C, ...], got the flat "
+                          f"vector {list(ctx.x)}", hint="remove the flatten before it")
+        raise OpError("E201", f"{what} supports 1-D, 2-D and 3-D inputs, got {list(ctx.x)}")
+    return rank

@@ -1,0 +1,169 @@
+"""Convolutions (torch/nn/modules/conv.py): shape, parameters, MACs, windows, code."""
+
+from __future__ import annotations
+
+from ..graph import Shape
+from .base import (
+    Arg,
+    Bool,
+    Choice,
+    Counts,
+    Ctx,
+    Either,
+    Int,
+    Ints,
+    OpError,
+    OpSpec,
+    Window,
+    nondefault,
+    prod,
+    spatial_rank,
+    torch_module,
+    unary,
+    window_output,
+)
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _groups(ctx: Ctx) -> int:
+    groups, cin, cout = ctx.args["groups"], ctx.channels, ctx.args["out_channels"]
+    for what, n in (("input channels", cin), ("out_channels", cout)):
+        if n % groups:
+            fits = [g for g in range(1, min(cin, cout) + 1) if cin % g == 0 and cout % g == 0]
+            near = min(fits, key=lambda g: (abs(g - groups), g))
+            raise OpError("E203", f"{what} ({n}) not divisible by groups={groups}", "groups",
+                          hint=f"groups={near} divides both {cin} and {cout}")
+    return groups
+
+
+def conv_windows(ctx: Ctx) -> list[Window]:
+    spatial_rank(ctx, (1, 2, 3), "conv")
+    k, s, d = ctx.per_axis("kernel_size"), ctx.per_axis("stride"), ctx.per_axis("dilation")
+    padding = ctx.args["padding"]
+    if padding == "same":
+        if any(v != 1 for v in s):
+            raise OpError("E207", "padding='same' needs stride 1 (PyTorch refuses strided "
+                          "'same' convolutions)", "padding",
+                          hint="write the padding out, e.g. padding=" + str(k[0] // 2))
+        # PyTorch splits the total d(k-1) with the odd extra on the right/bottom
+        pads = [(dd * (kk - 1) // 2, dd * (kk - 1) - dd * (kk - 1) // 2) for kk, dd in zip(k, d)]
+    else:
+        p = (0,) * len(k) if padding == "valid" else ctx.per_axis("padding")
+        pads = [(pp, pp) for pp in p]
+    return [Window(L, kk, ss, pl, pr, dd)
+            for L, kk, ss, (pl, pr), dd in zip(ctx.spatial, k, s, pads, d)]
+
+
+def _conv_shape(ctx: Ctx) -> Shape:
+    _groups(ctx)
+    return (ctx.args["out_channels"], *window_output(ctx, conv_windows(ctx)))
+
+
+def _conv_params(ctx: Ctx, out: Shape) -> Counts:
+    cout = ctx.args["out_channels"]
+    weight = cout * (ctx.channels // ctx.args["groups"]) * prod(ctx.per_axis("kernel_size"))
+    return Counts(weight + (cout if ctx.args["bias"] else 0))
+
+
+def _conv_macs(ctx: Ctx, out: Shape) -> int:
+    # multiplies only, over output positions (torchvision's published GFLOPS convention)
+    return prod(out) * (ctx.channels // ctx.args["groups"]) * prod(ctx.per_axis("kernel_size"))
+
+
+def _conv_torch(ctx: Ctx) -> tuple[str | None, str]:
+    a = ctx.args
+    return unary(torch_module(
+        f"Conv{len(ctx.spatial)}d", ctx.channels, a["out_channels"], a["kernel_size"],
+        stride=nondefault(a["stride"], 1), padding=nondefault(a["padding"], 0),
+        dilation=nondefault(a["dilation"], 1), groups=nondefault(a["groups"], 1),
+        bias=nondefault(a["bias"], True), padding_mode=nondefault(a["padding_mode"], "zeros")))
+
+
+CONV = OpSpec(
+    name="conv",
+    summary="N-d convolution (nn.Conv1d/2d/3d); the rank follows the input",
+    aliases={"conv1d": 1, "conv2d": 2, "conv3d": 3},
+    args=(
+        Arg("out_channels", Int(1)),
+        Arg("kernel_size", Ints(1)),
+        Arg("stride", Ints(1), 1),
+        Arg("padding", Either((Ints(0), Choice(("same", "valid")))), 0,
+            "int, list, 'same' (stride 1 only) or 'valid'"),
+        Arg("dilation", Ints(1), 1),
+        Arg("groups", Int(1), 1),
+        Arg("bias", Bool(), True),
+        Arg("padding_mode", Choice(PADDING_MODES), "zeros", "changes values, never shapes"),
+    ),
+    shape=_conv_shape,
+    params=_conv_params,
+    macs=_conv_macs,
+    windows=conv_windows,
+    torch=_conv_torch,
+)
+
+
+def _transpose_axes(ctx: Ctx) -> list[tuple[int, int, int, int, int, int]]:
+    spatial_rank(ctx, (1, 2, 3), "conv_transpose")
+    k, s, p = ctx.per_axis("kernel_size"), ctx.per_axis("stride"), ctx.per_axis("padding")
+    op, d = ctx.per_axis("output_padding"), ctx.per_axis("dilation")
+    return list(zip(ctx.spatial, k, s, p, op, d))
+
+
+def _transpose_shape(ctx: Ctx) -> Shape:
+    _groups(ctx)
+    out = []
+    for L, k, s, p, op, d in _transpose_axes(ctx):
+        if op >= max(s, d):
+            raise OpError("E208", f"output_padding={op} must be smaller than stride ({s}) or "
+                          f"dilation ({d})", "output_padding",
+                          hint=f"use output_padding <= {max(s, d) - 1}")
+        n = (L - 1) * s - 2 * p + d * (k - 1) + op + 1
+        if n <= 0:
+            raise OpError("E202", f"output size (L-1)*s - 2p + d(k-1) + op + 1 = "
+                          f"({L}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {n} is not positive",
+                          "padding", hint="use less padding")
+        out.append(n)
+    return (ctx.args["out_channels"], *out)
+
+
+def _transpose_params(ctx: Ctx, out: Shape) -> Counts:
+    # weight is (Cin, Cout/g, *k): the same count as a conv with the same Cin, Cout and g
+    return _conv_params(ctx, out)
+
+
+def _transpose_macs(ctx: Ctx, out: Shape) -> int:
+    # counted over input positions: every input value is multiplied into a k-sized patch
+    a = ctx.args
+    return (prod(ctx.spatial) * ctx.channels * (a["out_channels"] // a["groups"])
+            * prod(ctx.per_axis("kernel_size")))
+
+
+def _transpose_torch(ctx: Ctx) -> tuple[str | None, str]:
+    a = ctx.args
+    return unary(torch_module(
+        f"ConvTranspose{len(ctx.spatial)}d", ctx.channels, a["out_channels"], a["kernel_size"],
+        stride=nondefault(a["stride"], 1), padding=nondefault(a["padding"], 0),
+        output_padding=nondefault(a["output_padding"], 0), groups=nondefault(a["groups"], 1),
+        bias=nondefault(a["bias"], True), dilation=nondefault(a["dilation"], 1)))
+
+
+CONV_TRANSPOSE = OpSpec(
+    name="conv_transpose",
+    summary="N-d transposed convolution (nn.ConvTranspose1d/2d/3d)",
+    aliases={"conv_transpose1d": 1, "conv_transpose2d": 2, "conv_transpose3d": 3},
+    args=(
+        Arg("out_channels", Int(1)),
+        Arg("kernel_size", Ints(1)),
+        Arg("stride", Ints(1), 1),
+        Arg("padding", Ints(0), 0),
+        Arg("output_padding", Ints(0), 0),
+        Arg("groups", Int(1), 1),
+        Arg("bias", Bool(), True),
+        Arg("dilation", Ints(1), 1),
+    ),
+    shape=_transpose_shape,
+    params=_transpose_params,
+    macs=_transpose_macs,
+    torch=_transpose_torch,
+)

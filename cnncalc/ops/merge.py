@@ -1,0 +1,89 @@
+"""Merges of several earlier outputs: elementwise add/mul and concatenation."""
+
+from __future__ import annotations
+
+from ..graph import Shape, format_shape
+from .base import Arg, Ctx, Int, Ids, OpError, OpSpec
+
+
+def _describe(ctx: Ctx) -> str:
+    names = ctx.names or tuple(f"input {i}" for i in range(len(ctx.inputs)))
+    return ", ".join(f"{n} is {format_shape(s)}" for n, s in zip(names, ctx.inputs))
+
+
+def _broadcast(ctx: Ctx) -> Shape:
+    # PyTorch broadcasting over equal ranks: each dim equal, or 1 and stretched
+    if len({len(s) for s in ctx.inputs}) != 1:
+        raise OpError("E204", f"inputs of different rank cannot be merged: {_describe(ctx)}",
+                      "inputs", hint="bring them to the same rank (e.g. flatten or pool one)")
+    out = []
+    for i, dims in enumerate(zip(*ctx.inputs)):
+        sizes = {d for d in dims if d != 1}
+        if len(sizes) > 1:
+            what = "channels" if i == 0 else f"dim {i}"
+            raise OpError("E204", f"{what} differ: {_describe(ctx)}", "inputs",
+                          hint="a 1x1 conv projection on the shortcut matches channels; a "
+                          "strided one matches spatial size" if i < 3 else None)
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
+
+
+def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
+    return OpSpec(
+        name=name,
+        summary=summary,
+        args=(Arg("inputs", Ids(), doc="ids of the outputs to merge"),),
+        shape=_broadcast,
+        torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
+        list_arg="inputs",
+        multi_input=True,
+    )
+
+
+def _concat_shape(ctx: Ctx) -> Shape:
+    ranks = {len(s) for s in ctx.inputs}
+    rank = len(ctx.x)
+    dim = ctx.args["dim"]
+    if len(ranks) != 1:
+        raise OpError("E204", f"inputs of different rank cannot be concatenated: "
+                      f"{_describe(ctx)}", "inputs")
+    if not -rank <= dim < rank:
+        raise OpError("E209", f"dim {dim} is out of range for {rank}-D inputs", "dim",
+                      hint=f"use a dim from {-rank} to {rank - 1} (batch excluded; 0 = channels)")
+    dim %= rank
+    for i in range(rank):
+        if i != dim and len({s[i] for s in ctx.inputs}) > 1:
+            raise OpError("E204", f"concat along dim {dim} needs every other dim equal, but "
+                          f"dim {i} differs: {_describe(ctx)}", "inputs",
+                          hint="crop or pad one input, or change the input size (`cnncalc "
+                          "sizes` lists sizes that align)" if i else None)
+    return tuple(sum(s[i] for s in ctx.inputs) if i == dim else ctx.x[i] for i in range(rank))
+
+
+def _concat_torch(ctx: Ctx) -> tuple[str | None, str]:
+    dim = ctx.args["dim"] % len(ctx.x) + 1
+    inputs = ", ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))
+    return None, f"torch.cat([{inputs}], dim={dim})"
+
+
+ADD = _elementwise("add", "+", "elementwise sum of outputs (residual connections)")
+MUL = _elementwise("mul", "*", "elementwise product of outputs (squeeze-excitation gates)")
+CONCAT = OpSpec(
+    name="concat",
+    summary="concatenation of outputs along a dim (default 0: channels)",
+    aliases={"cat": None},
+    args=(Arg("inputs", Ids(), doc="ids of the outputs to concatenate"),
+          Arg("dim", Int(), 0, "counts over the batch-less shape; 0 = channels")),
+    shape=_concat_shape,
+    torch=_concat_torch,
+    list_arg="inputs",
+    multi_input=True,
+)
+
+INPUT = OpSpec(
+    name="input",
+    summary="the network input",
+    args=(),
+    shape=lambda ctx: ctx.x,
+    internal=True,
+)
