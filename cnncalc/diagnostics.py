@@ -38,7 +38,7 @@ CODES: dict[str, Code] = {
         Code("E003", _E, "YAML syntax error", "fix the YAML at the position shown", fatal=True),
         Code("E004", _E, "empty file or not a mapping", "start from `input:` and `layers:`",
              fatal=True),
-        Code("E005", _E, "duplicate key", "remove or rename one of the two keys", fatal=True),
+        Code("E005", _E, "duplicate key", "remove or rename one of the two keys"),
         Code("E006", _E, "input too large or too deeply nested",
              "simplify the YAML (anchors, nesting)", fatal=True),
         # E1xx: the file is YAML but not a valid architecture.

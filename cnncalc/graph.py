@@ -64,3 +64,5 @@ class Graph:
     batch: int
     dtype: str
     expects: tuple[ShapeExpect, ...] = ()  # per-layer and whole-network (nodes == all)
+    # what each block call or repeat is, by path prefix: ("res3",) -> "bottleneck x4"
+    groups: dict[tuple[str, ...], str] = field(default_factory=dict)

@@ -132,7 +132,7 @@ def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
             continue
         if isinstance(node, yaml.ScalarNode):
             stack.pop()
-            quoted = node.style is not None
+            quoted = bool(node.style)  # plain scalars: None (Python) or "" (C loader)
             value = node.value if quoted else type_scalar(node.value)
             done[id(node)] = YScalar(value, _span(name, node), quoted)
             continue

@@ -1,0 +1,173 @@
+"""The Python API: `analyze(path_or_text)` runs load -> expand -> passes and returns results."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, FatalError, Severity
+from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
+from .graph import Graph, Shape
+from .loader import load
+from .passes import counts, expectations, fractions
+from .source import Source, Span
+
+
+@dataclass(frozen=True, slots=True)
+class LayerResult:
+    """One layer as reported: computed numbers plus where it was written."""
+
+    path: str
+    parts: tuple[str, ...]  # the path split into levels: ("res3", "[0]", "conv2")
+    op: str
+    inputs: tuple[str, ...]
+    output_shape: Shape | None  # None when the layer could not be computed
+    params: int
+    trainable_params: int
+    buffers: int
+    macs: int
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    params: int = 0
+    trainable_params: int = 0
+    buffers: int = 0
+    macs: int = 0  # multiplies of conv and linear layers (torchvision's convention), x batch
+    param_bytes: int = 0
+
+    @property
+    def flops(self) -> int:
+        return 2 * self.macs
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything cnncalc computed for one input, and every problem it found."""
+
+    name: str
+    source: Source
+    input: Shape | None = None
+    output_shape: Shape | None = None
+    batch: int = 1
+    dtype: str = "float32"
+    layers: tuple[LayerResult, ...] = ()
+    totals: Totals = field(default_factory=Totals)
+    diagnostics: tuple[Diagnostic, ...] = ()
+    graph: Graph | None = None
+    shapes: tuple[Shape | None, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
+        if any(d.fatal for d in self.diagnostics):
+            return 2
+        if self.count(Severity.ERROR) or (strict and self.count(Severity.WARNING)):
+            return 1
+        return 0
+
+
+def read_source(path: str | os.PathLike[str]) -> Source:
+    """The text of `path`, or FatalError E001 (unreadable) / E002 (not UTF-8 text)."""
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except IsADirectoryError:
+        raise FatalError(Diagnostic("E001", f"{name} is a directory, not a file", None,
+                                    "give a .yaml file (`cnncalc check` takes directories)")
+                         ) from None
+    except FileNotFoundError:
+        raise FatalError(Diagnostic("E001", f"{name}: no such file", None,
+                                    "check the path")) from None
+    except OSError as exc:
+        raise FatalError(Diagnostic("E001", f"{name} cannot be read: {exc.strerror}", None)
+                         ) from None
+    return decode(name, data)
+
+
+def decode(name: str, data: bytes) -> Source:
+    if b"\0" in data:
+        offset = data.index(b"\0")
+        raise FatalError(Diagnostic("E002", "the file is binary (it contains NUL bytes), not "
+                                    "YAML text", _position(name, data, offset)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FatalError(Diagnostic("E002", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+                                    _position(name, data, exc.start),
+                                    "save the file as UTF-8")) from None
+    return Source(name, text)
+
+
+def _position(name: str, data: bytes, offset: int) -> Span:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return Span(name, line, col)
+
+
+def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None, *,
+            batch: int | None = None, dtype: str | None = None,
+            max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    """Analyze a file (a path), YAML text (a str with a newline) or a Source.
+
+    `input` overrides the file's input shape; `batch` and `dtype` override the file's.
+    Never raises for bad input: every problem is in `Analysis.diagnostics`.
+    """
+    if isinstance(source, Source):
+        src = source
+    elif isinstance(source, str) and "\n" in source:
+        src = Source("<string>", source)
+    else:
+        try:
+            src = read_source(source)
+        except FatalError as exc:
+            name = os.fspath(source)
+            return Analysis(Path(name).stem, Source(name, ""), diagnostics=(exc.diagnostic,))
+    return analyze_source(src, input, batch=batch, dtype=dtype, max_layers=max_layers)
+
+
+def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
+                   dtype: str | None = None,
+                   max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
+    try:
+        root, diagnostics = load(src)
+    except FatalError as exc:
+        return Analysis(stem, src, diagnostics=(exc.diagnostic,))
+    expansion = expand(root, stem, input, max_layers)
+    diagnostics += expansion.diagnostics
+    graph, shapes = expansion.graph, expansion.shapes
+    if graph is None:
+        return Analysis(stem, src, diagnostics=_ordered(diagnostics))
+    batch = batch or graph.batch
+    dtype = dtype if dtype in DTYPES else graph.dtype
+    node_counts = [counts.count(node, shapes, graph.nodes) for node in graph.nodes]
+    for node in graph.nodes:
+        diagnostics.extend(fractions.check(node, shapes, graph.nodes))
+    for expect in graph.expects:
+        diagnostics.extend(expectations.check(expect, shapes, node_counts))
+    layers = tuple(
+        LayerResult(node.name, node.path, node.op,
+                    tuple(graph.nodes[i].name for i in node.inputs), shapes[node.index],
+                    c.params, c.trainable, c.buffers, c.macs * batch, node.span.line,
+                    node.span.col)
+        for node, c in zip(graph.nodes[1:], node_counts[1:]))
+    params = sum(c.params for c in node_counts)
+    totals = Totals(params, sum(c.trainable for c in node_counts),
+                    sum(c.buffers for c in node_counts),
+                    sum(c.macs for c in node_counts) * batch, params * DTYPES[dtype])
+    return Analysis(graph.name, src, shapes[0], shapes[graph.output], batch, dtype, layers,
+                    totals, _ordered(diagnostics), graph, tuple(shapes))
+
+
+def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """File order, so a long report reads top to bottom like the file."""
+    def key(d: Diagnostic) -> tuple[int, int]:
+        return (d.span.line, d.span.col) if d.span else (0, 0)
+    return tuple(sorted(diagnostics, key=key))

@@ -1,0 +1,30 @@
+"""Parameters, buffers and MACs per node, from each op's rules in the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..graph import Node, Shape
+from ..ops import REGISTRY
+from . import context
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCounts:
+    params: int = 0
+    trainable: int = 0
+    buffers: int = 0
+    macs: int = 0
+
+
+def count(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node]) -> NodeCounts:
+    """Counts for one node; zero when its shape could not be computed (already reported)."""
+    out = shapes[node.index]
+    ctx = context(node, shapes, nodes)
+    if ctx is None or out is None:
+        return NodeCounts()
+    spec = REGISTRY[node.op]
+    counts = spec.params(ctx, out)
+    # every parameter cnncalc models is trainable (PyTorch's requires_grad default)
+    return NodeCounts(counts.params, counts.params, counts.buffers, spec.macs(ctx, out))

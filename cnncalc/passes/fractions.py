@@ -1,0 +1,99 @@
+"""Fractional output sizes: `(W − F + 2P)/S + 1` that is not whole, explained per axis.
+
+PyTorch floors (or, with ceil_mode, rounds up and trims); the user is told when real input
+rows are never read (a warning, with what would fit) and when only padding goes unread (a note).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from fractions import Fraction
+
+from ..diagnostics import Diagnostic
+from ..graph import Node, Shape
+from ..ops import REGISTRY, OpError, Window
+from ..ops.base import axis_name
+from . import context
+
+_UNIT = {"H": "row", "W": "column", "D": "slice", "L": "position"}
+
+
+def formula(w: Window) -> str:
+    """`(7 − 3 + 2·0)/3 + 1`, CS231n's notation (asymmetric padding written as a sum)."""
+    kernel = str(w.span) if w.dilation == 1 else f"{w.span}"
+    pad = (f"2·{w.pad_left}" if w.pad_left == w.pad_right
+           else f"{w.pad_left} + {w.pad_right}")
+    return f"({w.size} − {kernel} + {pad})/{w.stride} + 1"
+
+
+def exact(w: Window) -> Fraction:
+    return Fraction(w.numerator, w.stride) + 1
+
+
+def decimal(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
+
+
+def check(node: Node, shapes: Sequence[Shape | None],
+          nodes: Sequence[Node]) -> Iterator[Diagnostic]:
+    """W101 / N101 / N102 for each axis of a sliding-window op whose windows don't fit."""
+    spec = REGISTRY[node.op]
+    ctx = context(node, shapes, nodes)
+    if spec.windows is None or ctx is None or shapes[node.index] is None:
+        return
+    try:
+        windows = spec.windows(ctx)
+    except OpError:  # already reported by the shape pass
+        return
+    rank = len(windows)
+    axes: dict[Window, list[str]] = {}  # identical axes (the usual square case) share a message
+    for i, w in enumerate(windows):
+        if w.numerator >= 0 and w.numerator % w.stride:
+            axes.setdefault(w, []).append(axis_name(rank, i))
+    for w, names in axes.items():
+        yield _explain(w, " and ".join(names), node, ctx.args.get("padding"))
+
+
+def _explain(w: Window, axis: str, node: Node, padding: object) -> Diagnostic:
+    value = exact(w)
+    head = f"output {axis}: {formula(w)} = {decimal(value)} (exactly {value})"
+    floor = w.numerator // w.stride + 1
+    if w.ceil and w.out > floor:
+        return Diagnostic("N102", f"{head}, rounded up to {w.out} by ceil_mode", node.span,
+                          "the last window reaches past the input; PyTorch keeps it", node.name)
+    rest = w.numerator % w.stride
+    lost = rest - w.pad_right  # unread trailing positions that are real input
+    if lost <= 0:
+        return Diagnostic("N101", f"{head}, floored to {floor}: only padding is left unread",
+                          node.span, None, node.name)
+    if w.span < w.stride and lost <= w.stride - w.span:
+        # a window smaller than its stride skips positions everywhere by design (ResNet's 1x1
+        # stride-2 shortcut); the tail gap is no wider than the gaps between windows
+        return Diagnostic("N101", f"{head}, floored to {floor}: the window ({w.span}) is "
+                          f"smaller than the stride, so every gap of {w.stride - w.span} is "
+                          "skipped, the last one included", node.span, None, node.name)
+    units = [_UNIT.get(a, "position") + ("s" if lost > 1 else "") for a in axis.split(" and ")]
+    count = f"{lost} " if lost > 1 else ""
+    verb = "are" if lost > 1 or len(units) > 1 else "is"
+    what = f"the last {count}input {' and '.join(units)} {verb}"
+    return Diagnostic("W101", f"{head}, floored to {floor}: {what} never read (of {w.size})",
+                      node.span, _suggest(w, rest, padding), node.name)
+
+
+def _suggest(w: Window, rest: int, padding: object) -> str:
+    """The nearest padding, stride and input size for which the windows fit exactly."""
+    fits = []
+    if isinstance(padding, (int, tuple)) and w.pad_left == w.pad_right:
+        for p in range(w.pad_left + 1, w.pad_left + w.stride + 1):
+            if (w.numerator + 2 * (p - w.pad_left)) % w.stride == 0:
+                fits.append(f"padding={p}")
+                break
+    strides = [s for s in range(1, w.numerator + 1) if s != w.stride and w.numerator % s == 0]
+    if strides:
+        s = min(strides, key=lambda s: (abs(s - w.stride), -s))
+        fits.append(f"stride={s}")
+    below, above = w.size - rest, w.size + w.stride - rest
+    sizes = [str(n) for n in (below, above) if n >= w.span - w.pad_left - w.pad_right and n > 0]
+    if sizes:
+        fits.append(f"input size {' or '.join(sizes)}")
+    return "fits exactly with " + ", or ".join(fits) if fits else "change padding or stride"

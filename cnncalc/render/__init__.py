@@ -1,0 +1,1 @@
+"""Renderers: an Analysis -> text. They return strings; only the CLI writes."""
