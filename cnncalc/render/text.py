@@ -31,13 +31,11 @@ def diagnostic(d: Diagnostic, source: Source | None) -> str:
 
 
 def diagnostics(items: Iterable[Diagnostic], source: Source | None) -> str:
-    """Blank lines between multi-line entries; consecutive notes stay together."""
-    out = ""
-    for d in items:
-        block = diagnostic(d, source)
-        if out:
-            out += "\n" if "\n" not in block and "\n" not in out.rsplit("\n\n", 1)[-1] else "\n\n"
-        out += block
+    """Multi-line entries are separated by a blank line; runs of one-line notes stay together."""
+    blocks = [diagnostic(d, source) for d in items]
+    out = blocks[0] if blocks else ""
+    for before, block in zip(blocks, blocks[1:]):
+        out += ("\n\n" if "\n" in before or "\n" in block else "\n") + block
     return out
 
 
