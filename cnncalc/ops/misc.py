@@ -31,7 +31,7 @@ from .base import (
 
 def _dropout_torch(ctx: Ctx) -> tuple[str | None, str]:
     cls = f"Dropout{ctx.rank}d" if ctx.rank else "Dropout"
-    return unary(torch_module(cls, nondefault(ctx.args["p"], 0.5),
+    return unary(torch_module(cls, p=nondefault(ctx.args["p"], 0.5),
                               inplace=nondefault(ctx.args["inplace"], False)))
 
 

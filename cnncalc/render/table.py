@@ -80,7 +80,8 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
                              ("MACs", f"{t.macs:,}{batch}  (conv + linear multiplies, as "
                                       "torchvision counts them)")):
             console.print(f"{label + ':':<18}{value}")
-    out = buffer.getvalue()
+    # rich pads cells to the table width; trailing blanks only get in the way of diffs
+    out = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
     if a.diagnostics:
         # written as is, never wrapped: a diagnostic is one logical line plus its excerpt
         out += "\n" + text.diagnostics(a.diagnostics, a.source) + "\n\n"

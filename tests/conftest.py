@@ -1,0 +1,35 @@
+"""Shared test fixtures: the zoo, golden files, and analysing YAML text."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cnncalc.analysis import Analysis, analyze
+from cnncalc.source import Source
+
+ROOT = Path(__file__).resolve().parents[1]
+ZOO = sorted((ROOT / "architectures").glob("*.yaml"))
+SHARED = ROOT.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output (review the diff)")
+
+
+@pytest.fixture
+def regen(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden"))
+
+
+def zoo_source(path: Path) -> Source:
+    """A zoo file under its repository-relative name, so outputs don't depend on the cwd."""
+    return Source(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
+
+
+def run(text: str, **kwargs: object) -> Analysis:
+    """Analyze dedented YAML text as the file `t.yaml`."""
+    return analyze(Source("t.yaml", textwrap.dedent(text)), **kwargs)  # type: ignore[arg-type]

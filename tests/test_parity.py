@@ -1,0 +1,74 @@
+"""PyTorch parity: every zoo layer built in torch, every zoo model against a reference model.
+
+Skipped without torch; CI installs it, so there it always runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ZOO, zoo_source
+
+torch = pytest.importorskip("torch", reason="parity checks need torch (CI installs it)")
+
+from reference_models import MODELS, leaf_trace  # noqa: E402
+from torch import nn  # noqa: E402
+
+from cnncalc.analysis import Analysis, analyze  # noqa: E402
+from cnncalc.torchgen import PRELUDE, node_code  # noqa: E402
+
+NAMESPACE: dict[str, Any] = {"torch": torch, "nn": nn}
+exec(PRELUDE, NAMESPACE)  # defines the helper modules generated code may use
+
+
+def build_node(analysis: Analysis, index: int) -> tuple[tuple[int, ...], int, int]:
+    """Build one node with the generated torch code, run zeros through it: (shape, params,
+    buffers) as PyTorch reports them."""
+    graph = analysis.graph
+    assert graph is not None
+    node = graph.nodes[index]
+    code = node_code(node, analysis.shapes, graph.nodes)
+    assert code is not None, f"{node.op} has no torch rule"
+    module_code, forward = code
+    module = eval(module_code, NAMESPACE) if module_code else None
+    if module is not None:
+        module.eval()
+    inputs = {f"x{i}": torch.zeros(1, *analysis.shapes[j]) for i, j in enumerate(node.inputs)}
+    call = forward.format(*inputs, m="m")
+    with torch.no_grad():
+        out = eval(call, {**NAMESPACE, "m": module, **inputs})
+    params = sum(p.numel() for p in module.parameters()) if module is not None else 0
+    buffers = sum(b.numel() for b in module.buffers()) if module is not None else 0
+    return tuple(out.shape[1:]), params, buffers
+
+
+@pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
+def test_every_layer_matches_torch(path: Path) -> None:
+    a = analyze(zoo_source(path))
+    assert a.graph is not None
+    for layer, node in zip(a.layers, a.graph.nodes[1:]):
+        shape, params, buffers = build_node(a, node.index)
+        assert (layer.path, layer.output_shape, layer.params, layer.buffers) == (
+            layer.path, shape, params, buffers)
+
+
+def _counted(records: list[dict[str, Any]]) -> list[tuple[tuple[int, ...], int, int, int]]:
+    """The layers that own parameters or buffers, in execution order."""
+    return [(tuple(r["out"]), r["params"], r["buffers"], r["macs"])
+            for r in records if r["params"] or r["buffers"]]
+
+
+@pytest.mark.parametrize("path", [p for p in ZOO if p.stem in MODELS], ids=lambda p: p.stem)
+def test_model_matches_reference_model(path: Path) -> None:
+    """Layer by layer against an independently written torch model of the same network."""
+    a = analyze(zoo_source(path))
+    constructor, shape = MODELS[path.stem]
+    assert a.input == shape
+    records = leaf_trace(constructor(), shape)
+    ours = [(layer.output_shape, layer.params, layer.buffers, layer.macs)
+            for layer in a.layers if layer.params or layer.buffers]
+    assert ours == _counted(records)
+    assert a.output_shape == tuple(records[-1]["out"])
+    assert a.totals.macs == sum(r["macs"] for r in records)

@@ -1,0 +1,91 @@
+"""The zoo: exact totals, golden tables and JSON, clean diagnostics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SHARED, ZOO, zoo_source
+
+from cnncalc.analysis import analyze
+from cnncalc.render import json as json_render
+from cnncalc.render import table
+
+GOLDEN = Path(__file__).parent / "golden"
+
+# The issue's table (params, buffers): written here, never read back from cnncalc.
+TOTALS = {
+    "lenet5": (61_706, 0),
+    "mnist_net": (1_199_882, 0),
+    "alexnet": (61_100_840, 0),
+    "alexnet_cs231n": (62_378_344, 0),
+    "vgg16": (138_357_544, 0),
+    "resnet18": (11_689_512, 9_620),
+    "resnet50": (25_557_032, 53_173),
+    "googlenet": (6_624_904, 14_617),
+    "cs231n_examples": (760, 0),
+    "cs231n_quiz": (10, 0),
+    "stride_mismatch": (10, 0),
+}
+
+
+def _published() -> dict[str, dict[str, object]]:
+    data = json.loads((SHARED / "reference" / "torchvision.json").read_text())
+    return data["models"]  # type: ignore[no-any-return]
+
+
+def test_every_zoo_file_has_expected_totals() -> None:
+    assert sorted(p.stem for p in ZOO) == sorted(TOTALS)
+
+
+@pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
+def test_totals(path: Path) -> None:
+    a = analyze(zoo_source(path))
+    assert (a.totals.params, a.totals.buffers) == TOTALS[path.stem]
+    assert a.totals.trainable_params == a.totals.params
+    assert sum(layer.params for layer in a.layers) == a.totals.params
+    assert sum(layer.macs for layer in a.layers) == a.totals.macs
+
+
+@pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
+def test_no_errors_and_only_the_intended_warning(path: Path) -> None:
+    a = analyze(zoo_source(path))
+    assert a.exit_code() == 0
+    warnings = [d.code for d in a.diagnostics if d.severity.value != "note"]
+    assert warnings == (["W101"] if path.stem == "stride_mismatch" else [])
+    assert a.exit_code(strict=True) == (1 if warnings else 0)
+
+
+@pytest.mark.parametrize("name", ["alexnet", "vgg16", "resnet18", "resnet50", "googlenet"])
+def test_matches_published_torchvision_totals(name: str) -> None:
+    ref = _published()[name]
+    a = analyze(zoo_source(next(p for p in ZOO if p.stem == name)))
+    assert a.totals.params == ref["params"]
+    assert a.totals.buffers == ref["buffers"]
+    assert a.totals.macs == ref["macs"]
+
+
+def _golden(path: Path, text: str, regen: bool) -> None:
+    if regen:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path.name} missing: run pytest --regen-golden and review it"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
+def test_golden_table(path: Path, regen: bool) -> None:
+    text = table.render(analyze(zoo_source(path)), color=False)
+    _golden(GOLDEN / f"{path.stem}.txt", text, regen)
+
+
+@pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
+def test_golden_json(path: Path, regen: bool) -> None:
+    text = json_render.render(analyze(zoo_source(path)))
+    _golden(GOLDEN / f"{path.stem}.json", text, regen)
+    document = json.loads(text)
+    for key in ("name", "input", "batch", "dtype", "layers", "totals", "diagnostics"):
+        assert key in document
+    for key in ("path", "op", "inputs", "output_shape", "params", "trainable_params", "buffers",
+                "macs", "line"):
+        assert all(key in layer for layer in document["layers"])
