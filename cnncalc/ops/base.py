@@ -243,12 +243,10 @@ class Window:
     @property
     def out(self) -> int:
         """PyTorch's output length (aten Pool.h `pooling_output_shape_pad_lr` for ceil mode)."""
-        num = self.numerator
-        if num < 0 or not self.ceil:
-            return num // self.stride + 1
-        out = -(-num // self.stride) + 1
-        # the last window must start inside the input or the left padding
-        if (out - 1) * self.stride >= self.size + self.pad_left:
+        # aten's div_rtn rounds toward negative infinity, as Python's // does
+        out = (self.numerator + (self.stride - 1 if self.ceil else 0)) // self.stride + 1
+        # ceil mode: the last window must start inside the input or the left padding
+        if self.ceil and (out - 1) * self.stride >= self.size + self.pad_left:
             out -= 1
         return out
 
