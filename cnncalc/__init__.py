@@ -1,4 +1,4 @@
-"""cnncalc: exact CNN shapes, parameters and costs from a YAML description, as PyTorch builds them."""
+"""cnncalc: exact CNN shapes, parameters and costs from YAML, as PyTorch builds them."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -79,12 +79,12 @@ def _read(file: str) -> object:
 @app.command()
 def show(
     file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
-    input: Annotated[Optional[str], typer.Option(  # noqa: UP007 - typer needs Optional
+    input: Annotated[str | None, typer.Option(
         "--input", "-i", help="override the input shape, e.g. 3x512x512")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
-    depth: Annotated[Optional[int], typer.Option(  # noqa: UP007
+    depth: Annotated[int | None, typer.Option(
         min=1, help="collapse blocks and repeats below this many path levels")] = None,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(

@@ -67,7 +67,8 @@ CODES: dict[str, Code] = {
         Code("E205", _E, "linear on a spatial input", "add flatten (or global pooling) before it"),
         Code("E206", _E, "pooling padding over half the kernel", "use padding <= kernel_size // 2"),
         Code("E207", _E, "'same' padding with stride > 1", "use an explicit padding"),
-        Code("E208", _E, "output_padding too large", "keep output_padding below stride or dilation"),
+        Code("E208", _E, "output_padding too large",
+             "keep output_padding below stride or dilation"),
         Code("E209", _E, "argument does not fit the input", "match the argument to the input"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),

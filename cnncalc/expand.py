@@ -9,6 +9,7 @@ depends on it is skipped quietly instead of reported as a cascade.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -266,10 +267,8 @@ class _Expander:
                     self.error("E105", f"{spec.name} has no argument '{arg_key.text}'",
                                arg_key.span, self._arg_hint(spec, arg_key.text))
                     continue
-                try:
+                with contextlib.suppress(_Invalid):  # reported; the default stays unset
                     args[str(arg_key.value)] = Value(self._plain(arg_value), arg_value.span)
-                except _Invalid:
-                    pass
 
     def _blocks(self, node: YNode | None) -> None:
         if node is None:
@@ -503,11 +502,9 @@ class _Expander:
             self._layer(entry, scope)
 
     def _layer(self, entry: YNode, scope: Scope) -> None:
-        out = POISON
-        try:
+        out = POISON  # reported (or upstream failed): what follows is skipped quietly
+        with contextlib.suppress(_Invalid, _Skip):
             out = self._layer_output(entry, scope)
-        except (_Invalid, _Skip):
-            pass
         scope.prev = out
 
     def _layer_output(self, entry: YNode, scope: Scope) -> int:
@@ -536,7 +533,8 @@ class _Expander:
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
         label = self._id(meta.get("id"), scope) or f"{canonical}{scope.counters[canonical]}"
         path = (*scope.prefix, label)
-        layer_id = meta["id"].value if isinstance(meta.get("id"), YScalar) else None
+        id_node = meta.get("id")
+        layer_id = str(id_node.value) if isinstance(id_node, YScalar) else None
 
         # -- meta keys (all validated, whatever happens after)
         when = self._when(meta.get("when"), scope)
@@ -820,13 +818,12 @@ class _Expander:
         self.groups[path] = block.name if repeat is None else f"{block.name} x{repeat}"
         out = source
         for i in range(repeat or 1):
-            if repeat is not None:
-                self.groups[(*path, f"[{i}]")] = block.name
             bound = {p: Value(default, span) for p, default, span in block.params}
             bound.update(given)
             if i == 0:
                 bound.update(overrides)
             copy_path = (*path, f"[{i}]") if repeat is not None else path
+            self.groups.setdefault(copy_path, block.name)
             if out < 0:
                 raise _Skip()
             inner = Scope(prefix=copy_path, inp=out, params=bound,

@@ -60,7 +60,7 @@ class YMap:
         return None if i is None else self.items[i][0]
 
 
-YNode = Union[YScalar, YSeq, YMap]
+YNode = Union[YScalar, YSeq, YMap]  # noqa: UP007 - a runtime alias, evaluated on 3.10
 
 _INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
 _INT_BASE = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
@@ -103,7 +103,8 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         span = Span(name, mark.line + 1, mark.column + 1) if mark else Span(name, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        raise FatalError(Diagnostic("E003", f"YAML syntax error: {problem}{context}", span)) from None
+        message = f"YAML syntax error: {problem}{context}"
+        raise FatalError(Diagnostic("E003", message, span)) from None
     except yaml.YAMLError as exc:
         raise FatalError(Diagnostic("E003", f"YAML error: {exc}", Span(name, 1, 1))) from None
     except RecursionError:
@@ -150,7 +151,7 @@ def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
             stack.extend(reversed(pending))
             continue
         stack.pop()
-        flow = bool(node.flow_style)
+        flow = bool(getattr(node, "flow_style", False))
         if isinstance(node, yaml.SequenceNode):
             done[id(node)] = YSeq(tuple(done[id(c)] for c in node.value), _span(name, node), flow)
             continue

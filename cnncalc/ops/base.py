@@ -150,7 +150,7 @@ class PerAxis(ArgType):
         return f"{self.item.label} or a list of them"
 
 
-def Ints(min: int = 0, nullable_items: bool = False) -> PerAxis:  # noqa: N802 - reads as a type
+def Ints(min: int = 0, nullable_items: bool = False) -> PerAxis:
     return PerAxis(Int(min), nullable_items)
 
 

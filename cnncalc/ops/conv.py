@@ -34,7 +34,7 @@ def _groups(ctx: Ctx) -> int:
             near = min(fits, key=lambda g: (abs(g - groups), g))
             raise OpError("E203", f"{what} ({n}) not divisible by groups={groups}", "groups",
                           hint=f"groups={near} divides both {cin} and {cout}")
-    return groups
+    return int(groups)
 
 
 def conv_windows(ctx: Ctx) -> list[Window]:
@@ -68,7 +68,8 @@ def _conv_params(ctx: Ctx, out: Shape) -> Counts:
 
 def _conv_macs(ctx: Ctx, out: Shape) -> int:
     # multiplies only, over output positions (torchvision's published GFLOPS convention)
-    return prod(out) * (ctx.channels // ctx.args["groups"]) * prod(ctx.per_axis("kernel_size"))
+    groups: int = ctx.args["groups"]
+    return prod(out) * (ctx.channels // groups) * prod(ctx.per_axis("kernel_size"))
 
 
 def _conv_torch(ctx: Ctx) -> tuple[str | None, str]:
@@ -134,8 +135,8 @@ def _transpose_params(ctx: Ctx, out: Shape) -> Counts:
 
 def _transpose_macs(ctx: Ctx, out: Shape) -> int:
     # counted over input positions: every input value is multiplied into a k-sized patch
-    a = ctx.args
-    return (prod(ctx.spatial) * ctx.channels * (a["out_channels"] // a["groups"])
+    per_group: int = ctx.args["out_channels"] // ctx.args["groups"]
+    return (prod(ctx.spatial) * ctx.channels * per_group
             * prod(ctx.per_axis("kernel_size")))
 
 

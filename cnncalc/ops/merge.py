@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..graph import Shape, format_shape
-from .base import Arg, Ctx, Int, Ids, OpError, OpSpec
+from .base import Arg, Ctx, Ids, Int, OpError, OpSpec
 
 
 def _describe(ctx: Ctx) -> str:

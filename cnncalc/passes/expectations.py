@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..graph import ShapeExpect, Shape, format_shape
+from ..graph import Shape, ShapeExpect, format_shape
 from .counts import NodeCounts
 
 

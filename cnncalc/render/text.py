@@ -3,6 +3,7 @@ line with a caret under the value, and the hint."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from ..diagnostics import Diagnostic, Severity
@@ -34,7 +35,7 @@ def diagnostics(items: Iterable[Diagnostic], source: Source | None) -> str:
     """Multi-line entries are separated by a blank line; runs of one-line notes stay together."""
     blocks = [diagnostic(d, source) for d in items]
     out = blocks[0] if blocks else ""
-    for before, block in zip(blocks, blocks[1:]):
+    for before, block in itertools.pairwise(blocks):
         out += ("\n\n" if "\n" in before or "\n" in block else "\n") + block
     return out
 
