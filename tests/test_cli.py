@@ -1,0 +1,108 @@
+"""The command line: output forms, options, exit codes, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from cnncalc import cli
+
+ALEXNET = str(ROOT / "architectures" / "alexnet.yaml")
+MISMATCH = str(ROOT / "architectures" / "stride_mismatch.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_show_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", ALEXNET)
+    assert code == 0
+    assert "conv1               conv                64x55x55       23,296" in out
+    assert "Total params:     61,100,840" in out
+    assert "\x1b[" not in out  # captured output is not a terminal: plain text
+
+
+def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", ALEXNET, "--format", "json")
+    document = json.loads(out)
+    assert code == 0
+    assert document["totals"]["params"] == 61_100_840
+    assert document["layers"][0] == {
+        "path": "conv1", "op": "conv", "inputs": ["input"], "output_shape": [64, 55, 55],
+        "params": 23296, "trainable_params": 23296, "buffers": 0, "macs": 70276800, "line": 9}
+
+
+def test_input_override_and_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", ALEXNET, "--input", "3x512x512", "-f", "json")
+    assert json.loads(out)["layers"][0]["output_shape"] == [64, 127, 127]
+    code, out, _ = run(capsys, "show", ALEXNET, "--layout", "hwc", "--input", "227x227x3")
+    assert "56x56x64" in out and "Output (HxWxC)" in out
+    assert code == 1  # the file's `expect: {macs: ...}` holds for 224 only
+    assert "error[E301]: expected macs of the network 714,188,480, computed 716,767,232" in out
+
+
+def test_depth_collapses_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", str(ROOT / "architectures" / "resnet18.yaml"),
+                       "--depth", "1")
+    assert code == 0
+    rows = out.split("Total params")[0]
+    assert "layer2            basic x2" in rows
+    assert "layer2[0]" not in rows
+    code, out, _ = run(capsys, "show", str(ROOT / "architectures" / "resnet18.yaml"),
+                       "--depth", "2")
+    assert "layer2[0]         basic" in out
+
+
+def test_strict_turns_warnings_into_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "show", MISMATCH)[0] == 0
+    code, out, _ = run(capsys, "show", MISMATCH, "--strict")
+    assert code == 1
+    assert "stride_mismatch.yaml:8:5: warning[W101]" in out
+
+
+def test_bad_usage_and_unreadable_files_exit_2(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: object) -> None:
+    code, _, err = run(capsys, "show", ALEXNET, "--input", "3xbig")
+    assert code == 2 and "is not a shape" in err
+    assert run(capsys, "show", ALEXNET, "--no-such-option")[0] == 2
+    code, out, _ = run(capsys, "show", str(ROOT / "nope.yaml"))
+    assert code == 2 and "error[E001]" in out and "no such file" in out
+    code, out, _ = run(capsys, "show", str(ROOT / "architectures"))
+    assert code == 2 and "is a directory" in out
+
+
+def test_stdin_and_color() -> None:
+    text = (ROOT / "architectures" / "lenet5.yaml").read_text()
+    proc = subprocess.run([sys.executable, "-m", "cnncalc", "show", "-"], input=text,
+                          capture_output=True, text=True, env={"FORCE_COLOR": "1"})
+    assert proc.returncode == 0
+    assert "\x1b[" in proc.stdout and "61,706" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "cnncalc", "show", "-"], input=text,
+                          capture_output=True, text=True, env={"NO_COLOR": "1",
+                                                               "FORCE_COLOR": "1"})
+    assert "\x1b[" not in proc.stdout
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("cnncalc ")
+
+
+def test_internal_errors_are_reported_as_bugs(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("cnncalc.analysis.analyze", broken)
+    code, _, err = run(capsys, "show", ALEXNET)
+    assert code == cli.EXIT_BUG == 3
+    assert "This is a bug in cnncalc" in err and "Traceback" not in err
+    with pytest.raises(ValueError, match="boom"):
+        cli.main(["--traceback", "show", ALEXNET])
