@@ -125,6 +125,9 @@ class _Expander:
         self.blocks: dict[str, Block] = {}
         self.defaults: dict[str, dict[str, Value]] = {}
         self.groups: dict[tuple[str, ...], str] = {}
+        # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
+        self.visited = 0
+        self.sizes: dict[str, int] = {}  # layer entries one call of a block visits, at least
 
     # ------------------------------------------------------------ reporting
 
@@ -381,6 +384,33 @@ class _Expander:
                     if key.value not in META:
                         yield str(key.value), key.span
 
+    def _size(self, block: Block) -> int:
+        """How many layer entries one call of `block` visits, counting literal repeats only: a
+        cheap lower bound that lets nested repeats be refused before they are walked."""
+        if block.name in self.sizes:
+            return self.sizes[block.name]
+        self.sizes[block.name] = 1  # provisional: a recursive block is reported elsewhere
+        total = 0
+        for layer in block.layers:
+            total += 1
+            if isinstance(layer, YScalar) and layer.value in self.blocks:
+                total += self._size(self.blocks[str(layer.value)])
+            if not isinstance(layer, YMap):
+                continue
+            callee = next((self.blocks[str(k.value)] for k, _ in layer.items
+                           if k.value not in META and k.value in self.blocks), None)
+            when, count = layer.get("when"), layer.get("repeat")
+            if callee is None or (isinstance(when, YScalar) and when.value is False):
+                continue  # op copies are nodes, bounded by the node limit as they are made
+            repeat = count.value if isinstance(count, YScalar) and isinstance(
+                count.value, int) and count.value > 0 else 1
+            try:
+                total += repeat * self._size(callee)
+            except RecursionError:  # blocks nested thousands deep: no estimate
+                total += repeat
+        self.sizes[block.name] = total
+        return total
+
     def _network_expect(self, node: YNode | None, output: int) -> None:
         if node is None:
             return
@@ -502,6 +532,12 @@ class _Expander:
             self._layer(entry, scope)
 
     def _layer(self, entry: YNode, scope: Scope) -> None:
+        self.visited += 1
+        if self.visited > 2 * self.max_layers:
+            self.error("E116", f"expanding the network visits more than {2 * self.max_layers:,} "
+                       "layer entries", entry.span, "lower `repeat` counts, or raise the limit "
+                       "with --max-layers")
+            raise _TooLarge()
         out = POISON  # reported (or upstream failed): what follows is skipped quietly
         with contextlib.suppress(_Invalid, _Skip):
             out = self._layer_output(entry, scope)
@@ -815,6 +851,12 @@ class _Expander:
                             op_key.span, f"e.g. `{block.name}: {{{missing[0]}: ...}}`", path)
         if not when:
             return source
+        visits = self.visited + (repeat or 1) * self._size(block)
+        if visits > 2 * self.max_layers:
+            self.error("E116", f"this call would visit at least {visits:,} layer entries, past "
+                       f"the limit of {2 * self.max_layers:,}", op_key.span,
+                       "lower `repeat` counts, or raise the limit with --max-layers")
+            raise _TooLarge()
         self.groups[path] = block.name if repeat is None else f"{block.name} x{repeat}"
         out = source
         for i in range(repeat or 1):
