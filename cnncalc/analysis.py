@@ -106,9 +106,10 @@ def decode(name: str, data: bytes) -> Source:
 
 def _position(name: str, data: bytes, offset: int) -> Span:
     before = data[:offset]
-    line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
-    return Span(name, line, col)
+    line_start = before.rfind(b"\n") + 1
+    # columns count characters, as the YAML parser's do
+    col = len(before[line_start:].decode("utf-8", "replace")) + 1
+    return Span(name, before.count(b"\n") + 1, col)
 
 
 def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None, *,
@@ -167,7 +168,9 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-    """File order, so a long report reads top to bottom like the file."""
+    """File order, so a long report reads top to bottom like the file; a mistake in a block
+    body is reported once, not once per call."""
     def key(d: Diagnostic) -> tuple[int, int]:
         return (d.span.line, d.span.col) if d.span else (0, 0)
-    return tuple(sorted(diagnostics, key=key))
+    unique = {(d.code, d.message, d.span): d for d in reversed(diagnostics)}
+    return tuple(sorted(reversed(unique.values()), key=key))

@@ -127,7 +127,8 @@ class _Expander:
         self.groups: dict[tuple[str, ...], str] = {}
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
         self.visited = 0
-        self.sizes: dict[str, int] = {}  # layer entries one call of a block visits, at least
+        self.sizes: dict[str, int] = {}
+        self.broken_blocks: set[str] = set()  # layer entries one call of a block visits, at least
 
     # ------------------------------------------------------------ reporting
 
@@ -208,7 +209,8 @@ class _Expander:
         node = root.get("cnncalc")
         if node is not None and not (isinstance(node, YScalar) and node.value == 1
                                      and not isinstance(node.value, bool)):
-            self.error("E115", f"format version {_describe(node)} is not supported", node.span,
+            self.error("E115", f"the format version must be the number 1, got "
+                       f"{_describe(node)}", node.span,
                        "this cnncalc reads version 1: write `cnncalc: 1`")
 
     def _input(self, root: YMap) -> Shape | None:
@@ -293,6 +295,8 @@ class _Expander:
             block = self._block(name, key, body)
             if block is not None:
                 self.blocks[name] = block
+            else:  # reported; calls to it are skipped quietly
+                self.broken_blocks.add(name)
         self._check_recursion()
 
     def _block(self, name: str, key: YScalar, body: YNode) -> Block | None:
@@ -546,7 +550,7 @@ class _Expander:
     def _layer_output(self, entry: YNode, scope: Scope) -> int:
         # -- the form: bare name, or one op key plus meta keys
         meta: dict[str, YNode] = {}
-        if isinstance(entry, YScalar) and isinstance(entry.value, str) and not entry.quoted:
+        if isinstance(entry, YScalar) and isinstance(entry.value, str):
             op_key, value = entry, None
         elif isinstance(entry, YMap):
             op_keys = [(k, v) for k, v in entry.items if k.value not in META]
@@ -562,6 +566,8 @@ class _Expander:
         block = self.blocks.get(name)
         found = lookup(name) if block is None else None
         if block is None and found is None:
+            if name in self.broken_blocks:
+                raise _Skip()
             raise self.fail("E104", f"unknown op or block '{op_key.text}'", op_key.span,
                             did_you_mean(name, [*names(), *self.blocks])
                             or "`cnncalc ops` lists the ops")
@@ -736,7 +742,7 @@ class _Expander:
 
     def _bind(self, value: YNode | None, op_key: YScalar, scope: Scope, what: str,
               positional: list[str], list_arg: str | None, known: Callable[[str], bool],
-              hint: Callable[[str], str | None]) -> dict[str, Value]:
+              hint: Callable[[str], str | None], unknown: str = "E105") -> dict[str, Value]:
         """A layer's value as named arguments: mapping = keywords, list = positional (or the
         list argument of a merge), scalar = the first positional."""
         if value is None or (isinstance(value, YScalar) and value.value is None
@@ -747,7 +753,8 @@ class _Expander:
             for key, item in value.items:
                 name = str(key.value)
                 if not known(name):
-                    self.error("E105", f"{what} has no argument '{key.text}'", key.span,
+                    noun = "parameter" if unknown == "E113" else "argument"
+                    self.error(unknown, f"{what} has no {noun} '{key.text}'", key.span,
                                hint(name))
                     continue
                 bound[name] = Value(self._resolve(item, scope), item.span)
@@ -767,15 +774,15 @@ class _Expander:
                 for name, item in zip(positional, items)}
 
     def _bind_first(self, first: YNode | None, scope: Scope, what: str,
-                    known: Callable[[str], bool], hint: Callable[[str], str | None]
-                    ) -> dict[str, Value]:
+                    known: Callable[[str], bool], hint: Callable[[str], str | None],
+                    unknown: str = "E105") -> dict[str, Value]:
         if first is None:
             return {}
         if not isinstance(first, YMap):
             raise self.fail("E103", f"first overrides arguments by name, e.g. {{stride: 2}}; "
                             f"got {_describe(first)}", first.span)
         return self._bind(first, YScalar("first", first.span), scope, what, [], None, known,
-                          hint)
+                          hint, unknown)
 
     def _arg_hint(self, spec: OpSpec, name: str) -> str | None:
         visible = [a.name for a in spec.args]
@@ -842,9 +849,9 @@ class _Expander:
                 if param_names else f"block '{block.name}' has no parameters")
 
         given = self._bind(value, op_key, scope, f"block '{block.name}'", param_names, None,
-                           lambda n: n in param_names, hint)
+                           lambda n: n in param_names, hint, "E113")
         overrides = self._bind_first(first, scope, f"block '{block.name}'",
-                                     lambda n: n in param_names, hint)
+                                     lambda n: n in param_names, hint, "E113")
         missing = [p for p, default, _ in block.params if default is REQUIRED and p not in given]
         if missing:
             raise self.fail("E107", f"block '{block.name}' needs {', '.join(map(repr, missing))}",

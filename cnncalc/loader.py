@@ -102,9 +102,19 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         mark = exc.problem_mark or exc.context_mark
         span = Span(name, mark.line + 1, mark.column + 1) if mark else Span(name, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit on [[[...]]]
+            raise FatalError(Diagnostic("E006", "the YAML is nested too deeply to read", span,
+                                        "an architecture needs only a few levels")) from None
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         message = f"YAML syntax error: {problem}{context}"
         raise FatalError(Diagnostic("E003", message, span)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; no mark
+        before = source.text[:exc.position]
+        span = Span(name, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise FatalError(Diagnostic(
+            "E003", f"character U+{ord(char):04X} is not allowed in YAML text", span,
+            "delete it (control characters are invisible in most editors)")) from None
     except yaml.YAMLError as exc:
         raise FatalError(Diagnostic("E003", f"YAML error: {exc}", Span(name, 1, 1))) from None
     except RecursionError:

@@ -88,7 +88,9 @@ class Float(ArgType):
     def check(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ArgError(f"expected a number, got {_describe(value)}")
-        if math.isnan(value) or (self.min is not None and value < self.min) or (
+        if not math.isfinite(value):
+            raise ArgError(f"must be a finite number, got {_describe(value)}")
+        if (self.min is not None and value < self.min) or (
                 self.max is not None and value > self.max):
             lo = "" if self.min is None else f"{self.min} <= "
             hi = "" if self.max is None else f" <= {self.max}"
@@ -167,6 +169,10 @@ class Either(ArgType):
                 return option.check(value)
             except ArgError as exc:
                 errors.append(exc)
+        # a value of the right type but out of range: say what is wrong with it
+        specific = [e for e in errors if not e.message.startswith("expected")]
+        if len(specific) == 1:
+            raise specific[0]
         hint = next((e.hint for e in errors if e.hint), None)
         raise ArgError(f"expected {self.label}, got {_describe(value)}", hint)
 

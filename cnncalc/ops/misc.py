@@ -97,7 +97,11 @@ def _upsample_shape(ctx: Ctx) -> Shape:
     if a["size"] is not None:
         return (ctx.channels, *ctx.per_axis("size"))
     # F.interpolate: floor(float(in) * scale) per axis
-    out = tuple(math.floor(float(L) * f) for L, f in zip(ctx.spatial, ctx.per_axis("scale_factor")))
+    scaled = [float(L) * f for L, f in zip(ctx.spatial, ctx.per_axis("scale_factor"))]
+    if max(scaled) >= 2.0**62:
+        raise OpError("E108", "scale_factor gives an output too large for any tensor",
+                      "scale_factor")
+    out = tuple(math.floor(v) for v in scaled)
     if min(out) <= 0:
         raise OpError("E202", f"scale_factor gives an empty output {list(out)}", "scale_factor")
     return (ctx.channels, *out)
