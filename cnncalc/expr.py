@@ -8,6 +8,7 @@ are computed so `9 ** 9 ** 9` is refused instead of hanging the process.
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -49,6 +50,10 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
 
 
 def _check_size(value: Any) -> Any:
+    if isinstance(value, complex):
+        raise ExprError("the result is not a real number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExprError("the result is too large (or not a number)")
     if isinstance(value, int) and value.bit_length() > MAX_BITS:
         raise ExprError(f"the result has more than {MAX_BITS} bits",
                         "sizes this large cannot describe a network")
