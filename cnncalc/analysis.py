@@ -10,7 +10,8 @@ from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .graph import Graph, Shape
 from .loader import load
-from .passes import counts, expectations, fractions
+from .passes import counts, expectations, fractions, memory, receptive
+from .passes.receptive import Field
 from .source import Source, Span
 
 
@@ -26,7 +27,9 @@ class LayerResult:
     params: int
     trainable_params: int
     buffers: int
-    macs: int
+    macs: int  # in the convention chosen (torchvision's by default), x batch
+    activation_bytes: int  # what the layer allocates for its output (0 for views, in-place)
+    receptive_field: Field | None  # None: flat output, or not defined (upsampling)
     line: int
     column: int
 
@@ -36,12 +39,30 @@ class Totals:
     params: int = 0
     trainable_params: int = 0
     buffers: int = 0
-    macs: int = 0  # multiplies of conv and linear layers (torchvision's convention), x batch
+    macs: int = 0  # x batch, in the convention chosen (COUNTS)
     param_bytes: int = 0
+    buffer_bytes: int = 0
+    activation_bytes: int = 0  # the input plus every output a layer allocates
+    peak_activation_bytes: int = 0  # most activation memory live at once, at inference
+    peak_at: str = ""  # the layer whose output allocation reaches the peak
+    training_bytes: int = 0  # params + grads + optimizer state + buffers + activations
 
     @property
     def flops(self) -> int:
         return 2 * self.macs
+
+    @property
+    def peak_bytes(self) -> int:
+        """Peak inference memory: weights, buffers and the live activations."""
+        return self.param_bytes + self.buffer_bytes + self.peak_activation_bytes
+
+
+# MAC conventions, named in every output
+COUNTS = {
+    "torchvision": "multiplies of conv and linear layers (torchvision's published GFLOPS)",
+    "all": "conv and linear multiplies plus one operation per bias add, normalisation step, "
+           "activation, pooling element and merge",
+}
 
 
 @dataclass(frozen=True)
@@ -54,20 +75,22 @@ class Analysis:
     output_shape: Shape | None = None
     batch: int = 1
     dtype: str = "float32"
+    count: str = "torchvision"
+    optimizer: str = "adam"
     layers: tuple[LayerResult, ...] = ()
     totals: Totals = field(default_factory=Totals)
     diagnostics: tuple[Diagnostic, ...] = ()
     graph: Graph | None = None
     shapes: tuple[Shape | None, ...] = ()
 
-    def count(self, severity: Severity) -> int:
+    def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
         if any(d.fatal for d in self.diagnostics):
             return 2
-        if self.count(Severity.ERROR) or (strict and self.count(Severity.WARNING)):
+        if self.tally(Severity.ERROR) or (strict and self.tally(Severity.WARNING)):
             return 1
         return 0
 
@@ -113,12 +136,14 @@ def _position(name: str, data: bytes, offset: int) -> Span:
 
 
 def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None, *,
-            batch: int | None = None, dtype: str | None = None,
-            max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+            batch: int | None = None, dtype: str | None = None, count: str = "torchvision",
+            optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
     """Analyze a file (a path), YAML text (a str with a newline) or a Source.
 
     `input` overrides the file's input shape; `batch` and `dtype` override the file's.
-    Never raises for bad input: every problem is in `Analysis.diagnostics`.
+    `count` picks the MAC convention (COUNTS); `optimizer` (sgd, momentum, adam) the state the
+    training-memory estimate includes. Never raises for bad input: every problem is in
+    `Analysis.diagnostics`.
     """
     if isinstance(source, Source):
         src = source
@@ -130,11 +155,13 @@ def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None,
         except FatalError as exc:
             name = os.fspath(source)
             return Analysis(Path(name).stem, Source(name, ""), diagnostics=(exc.diagnostic,))
-    return analyze_source(src, input, batch=batch, dtype=dtype, max_layers=max_layers)
+    return analyze_source(src, input, batch=batch, dtype=dtype, count=count,
+                          optimizer=optimizer, max_layers=max_layers)
 
 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
-                   dtype: str | None = None,
+                   dtype: str | None = None, count: str = "torchvision",
+                   optimizer: str = "adam",
                    max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
     stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
     try:
@@ -148,23 +175,39 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
         return Analysis(stem, src, diagnostics=_ordered(diagnostics))
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
+    itemsize = DTYPES[dtype]
     node_counts = [counts.count(node, shapes, graph.nodes) for node in graph.nodes]
     for node in graph.nodes:
         diagnostics.extend(fractions.check(node, shapes, graph.nodes))
     for expect in graph.expects:
         diagnostics.extend(expectations.check(expect, shapes, node_counts))
+    rfs, notes = receptive.fields(graph, shapes)
+    diagnostics += notes
+    sizes, storage = memory.allocations(graph, shapes, batch, itemsize)
+    peak = memory.peak(graph, sizes, storage)
+
+    def macs(c: counts.NodeCounts) -> int:
+        return (c.macs + (c.extra_ops if count == "all" else 0)) * batch
+
     layers = tuple(
         LayerResult(node.name, node.path, node.op,
                     tuple(graph.nodes[i].name for i in node.inputs), shapes[node.index],
-                    c.params, c.trainable, c.buffers, c.macs * batch, node.span.line,
-                    node.span.col)
+                    c.params, c.trainable, c.buffers, macs(c), sizes[node.index],
+                    rfs[node.index], node.span.line, node.span.col)
         for node, c in zip(graph.nodes[1:], node_counts[1:]))
     params = sum(c.params for c in node_counts)
+    param_bytes = params * itemsize
+    buffer_bytes = sum((c.buffers - c.int64_buffers) * itemsize + c.int64_buffers * 8
+                       for c in node_counts)
+    activations = sum(sizes)
+    training = (param_bytes * (2 + memory.OPTIMIZER_STATE[optimizer]) + buffer_bytes
+                + activations)
     totals = Totals(params, sum(c.trainable for c in node_counts),
-                    sum(c.buffers for c in node_counts),
-                    sum(c.macs for c in node_counts) * batch, params * DTYPES[dtype])
-    return Analysis(graph.name, src, shapes[0], shapes[graph.output], batch, dtype, layers,
-                    totals, _ordered(diagnostics), graph, tuple(shapes))
+                    sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
+                    param_bytes, buffer_bytes, activations, peak.bytes,
+                    graph.nodes[peak.node].name, training)
+    return Analysis(graph.name, src, shapes[0], shapes[graph.output], batch, dtype, count,
+                    optimizer, layers, totals, _ordered(diagnostics), graph, tuple(shapes))
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -39,6 +39,42 @@ class Layout(str, Enum):
     hwc = "hwc"
 
 
+class Count(str, Enum):
+    torchvision = "torchvision"
+    all = "all"
+
+
+class Optimizer(str, Enum):
+    sgd = "sgd"
+    momentum = "momentum"
+    adam = "adam"
+
+
+class Share(str, Enum):
+    params = "params"
+    macs = "macs"
+    memory = "memory"
+
+
+class DType(str, Enum):
+    float32 = "float32"
+    float16 = "float16"
+    bfloat16 = "bfloat16"
+    float64 = "float64"
+    int8 = "int8"
+
+
+def parse_columns(text: str) -> tuple[str, ...]:
+    from .render.table import COLUMNS
+
+    names = tuple(c.strip() for c in text.split(",") if c.strip())
+    unknown = [c for c in names if c not in COLUMNS]
+    if unknown or not names:
+        raise typer.BadParameter(f"unknown column {', '.join(unknown) or '(none)'}; choose "
+                                 f"from {', '.join(COLUMNS)}")
+    return names
+
+
 def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
     """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
     parts = re.split(r"[x,×* ]+", text.strip().lower())
@@ -86,6 +122,20 @@ def show(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
         min=1, help="collapse blocks and repeats below this many path levels")] = None,
+    columns: Annotated[str, typer.Option(
+        help="table columns, comma-separated: output, params, macs, memory, rf")
+    ] = "output,params,macs,memory",
+    share: Annotated[Share | None, typer.Option(
+        help="add a bar of each row's share of params, macs or memory")] = None,
+    batch: Annotated[int | None, typer.Option(
+        min=1, help="batch size for MACs and memory (default: the file's, else 1)")] = None,
+    dtype: Annotated[DType | None, typer.Option(
+        help="element type for memory (default: the file's, else float32)")] = None,
+    count: Annotated[Count, typer.Option(
+        help="MAC convention: torchvision (conv + linear multiplies) or all (also bias, "
+             "norms, activations, pooling, merges)")] = Count.torchvision,
+    optimizer: Annotated[Optimizer, typer.Option(
+        help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
         min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
@@ -95,6 +145,7 @@ def show(
     from .diagnostics import FatalError
 
     shape = parse_shape(input, layout.value) if input else None
+    shown = parse_columns(columns)
     try:
         source = _read(file)
     except FatalError as exc:
@@ -102,7 +153,9 @@ def show(
 
         typer.echo(text.diagnostic(exc.diagnostic, None), err=True)
         raise typer.Exit(2) from None
-    analysis = analyze(source, shape, max_layers=max_layers)  # type: ignore[arg-type]
+    analysis = analyze(source, shape, batch=batch,  # type: ignore[arg-type]
+                       dtype=dtype.value if dtype else None, count=count.value,
+                       optimizer=optimizer.value, max_layers=max_layers)
     if format is Format.json:
         from .render import json
 
@@ -111,7 +164,8 @@ def show(
         from .render import table
 
         sys.stdout.write(table.render(analysis, layout=layout.value, depth=depth,
-                                      color=_color(sys.stdout), width=_width()))
+                                      color=_color(sys.stdout), width=_width(), columns=shown,
+                                      share=share.value if share else None))
     raise typer.Exit(analysis.exit_code(strict))
 
 

@@ -78,6 +78,8 @@ CODES: dict[str, Code] = {
         # N1xx: worth knowing, nothing to fix.
         Code("N101", _N, "fractional size, only padding unread", "nothing: every input is read"),
         Code("N102", _N, "fractional size rounded up by ceil_mode", "nothing: PyTorch rounds up"),
+        Code("N103", _N, "merged receptive fields not aligned",
+             "nothing, if intended: the paths see differently placed input windows"),
     ]
 }
 

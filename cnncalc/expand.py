@@ -573,7 +573,9 @@ class _Expander:
                             or "`cnncalc ops` lists the ops")
         canonical = block.name if block else found[0].name  # type: ignore[index]
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
-        label = self._id(meta.get("id"), scope) or f"{canonical}{scope.counters[canonical]}"
+        # conv1, relu2; a name ending in a digit gets a separator: conv3x3_1
+        sep = "_" if canonical[-1].isdigit() else ""
+        label = self._id(meta.get("id"), scope) or f"{canonical}{sep}{scope.counters[canonical]}"
         path = (*scope.prefix, label)
         id_node = meta.get("id")
         layer_id = str(id_node.value) if isinstance(id_node, YScalar) else None

@@ -36,7 +36,9 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert document["totals"]["params"] == 61_100_840
     assert document["layers"][0] == {
         "path": "conv1", "op": "conv", "inputs": ["input"], "output_shape": [64, 55, 55],
-        "params": 23296, "trainable_params": 23296, "buffers": 0, "macs": 70276800, "line": 9}
+        "params": 23296, "trainable_params": 23296, "buffers": 0, "macs": 70276800,
+        "flops": 140553600, "activation_bytes": 64 * 55 * 55 * 4,
+        "receptive_field": {"size": [11, 11], "stride": [4, 4], "start": [-2, -2]}, "line": 9}
 
 
 def test_input_override_and_layout(capsys: pytest.CaptureFixture[str]) -> None:

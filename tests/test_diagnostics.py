@@ -438,6 +438,10 @@ CASES = [
     Case("N102-ceil-mode", net("maxpool: {kernel_size: 3, stride: 2, ceil_mode: true}",
                                input="[3, 56, 56]"),
          "N102", 3, 5, "27.50 (exactly 55/2), rounded up to 28 by ceil_mode", "PyTorch keeps it"),
+    Case("N103-misaligned-merge", net("{id: a, conv: [3, 1]}",
+                                      "{from: input, pad: {padding: [0, 2, 0, 2]}}",
+                                      "conv: [3, 3]", "add: [a, prev]", input="[3, 8, 8]"),
+         "N103", 6, 5, "(a: stride 1, centre 0; conv2: stride 1, centre 1)", "nothing to fix"),
 ]
 
 

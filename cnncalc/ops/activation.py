@@ -18,6 +18,8 @@ from .base import (
     Int,
     OpError,
     OpSpec,
+    elementwise,
+    inplace,
     nondefault,
     same_shape,
     torch_module,
@@ -28,15 +30,16 @@ _INPLACE = Arg("inplace", Bool(), False, "changes memory, never shapes")
 
 
 def activation(name: str, torch_cls: str, summary: str, *args: Arg,
-               inplace: bool = True) -> OpSpec:
+               has_inplace: bool = True) -> OpSpec:
     """An elementwise op whose arguments pass straight through to the torch module."""
-    all_args = (*args, _INPLACE) if inplace else args
+    all_args = (*args, _INPLACE) if has_inplace else args
 
     def torch(ctx: Ctx) -> tuple[str | None, str]:
         keywords = {a.name: nondefault(ctx.args[a.name], a.default) for a in all_args}
         return unary(torch_module(torch_cls, **keywords))
 
-    return OpSpec(name=name, summary=summary, args=all_args, shape=same_shape, torch=torch)
+    return OpSpec(name=name, summary=summary, args=all_args, shape=same_shape, torch=torch,
+                  extra_ops=elementwise, view=inplace)
 
 
 def _softmax(name: str, torch_cls: str) -> OpSpec:
@@ -56,7 +59,7 @@ def _softmax(name: str, torch_cls: str) -> OpSpec:
         summary=f"{torch_cls} along `dim` of the batch-less shape (default 0, the channels, "
                 "as PyTorch's implicit choice)",
         args=(Arg("dim", Int(), 0, "counts over the batch-less shape"),),
-        shape=shape, torch=torch)
+        shape=shape, torch=torch, extra_ops=elementwise)
 
 
 class _PReLUCount(ArgType):
@@ -95,6 +98,7 @@ PRELU = OpSpec(
     args=(Arg("num_parameters", _PReLUCount(), 1), Arg("init", Float(), 0.25)),
     shape=_prelu_shape,
     params=lambda ctx, out: Counts(_prelu_count(ctx)),
+    extra_ops=elementwise,
     torch=lambda ctx: unary(torch_module(
         "PReLU", nondefault(_prelu_count(ctx), 1), init=nondefault(ctx.args["init"], 0.25))),
 )
@@ -109,17 +113,17 @@ ACTIVATIONS = (
     activation("selu", "SELU", "scaled ELU"),
     activation("celu", "CELU", "continuously differentiable ELU", Arg("alpha", Float(), 1.0)),
     activation("gelu", "GELU", "Gaussian error linear unit",
-               Arg("approximate", Choice(("none", "tanh")), "none"), inplace=False),
+               Arg("approximate", Choice(("none", "tanh")), "none"), has_inplace=False),
     activation("silu", "SiLU", "x * sigmoid(x), a.k.a. swish"),
     activation("mish", "Mish", "x * tanh(softplus(x))"),
-    activation("sigmoid", "Sigmoid", "logistic sigmoid", inplace=False),
-    activation("tanh", "Tanh", "hyperbolic tangent", inplace=False),
+    activation("sigmoid", "Sigmoid", "logistic sigmoid", has_inplace=False),
+    activation("tanh", "Tanh", "hyperbolic tangent", has_inplace=False),
     activation("hardswish", "Hardswish", "MobileNetV3's hard swish"),
     activation("hardsigmoid", "Hardsigmoid", "piecewise-linear sigmoid"),
     activation("hardtanh", "Hardtanh", "clamp to [min_val, max_val]",
                Arg("min_val", Float(), -1.0), Arg("max_val", Float(), 1.0)),
     activation("softplus", "Softplus", "log(1 + exp(beta x)) / beta",
-               Arg("beta", Float(), 1.0), Arg("threshold", Float(), 20.0), inplace=False),
+               Arg("beta", Float(), 1.0), Arg("threshold", Float(), 20.0), has_inplace=False),
     _softmax("softmax", "Softmax"),
     _softmax("log_softmax", "LogSoftmax"),
 )

@@ -295,6 +295,11 @@ class Ctx:
 class Counts:
     params: int = 0
     buffers: int = 0
+    int64_buffers: int = 0  # of `buffers`, those stored as int64 whatever the dtype (counters)
+
+
+# One spatial axis of a layer's receptive-field step: (dilated kernel extent, stride, left pad).
+Step = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -308,7 +313,13 @@ class OpSpec:
     ranks: tuple[int, ...] | None = None  # allowed spatial ranks of the input (0 = flat [F])
     aliases: dict[str, int | None] = field(default_factory=dict)  # alias -> demanded rank
     params: Callable[[Ctx, Shape], Counts] = lambda ctx, out: Counts()
-    macs: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
+    macs: Callable[[Ctx, Shape], int] = lambda ctx, out: 0  # conv/linear multiplies only
+    # further operations `--count all` adds: bias adds, normalisation, activations, pooling
+    extra_ops: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
+    view: Callable[[Ctx], bool] = lambda ctx: False  # the output shares the input's storage
+    # receptive-field step per spatial axis; None = not defined (upsampling). Unset: derived
+    # from `windows`, or the identity for ops that keep the spatial size
+    rf: Callable[[Ctx, Shape], Sequence[Step] | None] | None = None
     windows: Callable[[Ctx], Sequence[Window]] | None = None
     torch: Callable[[Ctx], tuple[str | None, str]] | None = None  # (module, forward template)
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
@@ -321,6 +332,21 @@ class OpSpec:
 
 def same_shape(ctx: Ctx) -> Shape:
     return ctx.x
+
+
+def elementwise(ctx: Ctx, out: Shape) -> int:
+    """One operation per output element (activations, normalisation steps, upsampling)."""
+    return prod(out)
+
+
+def inplace(ctx: Ctx) -> bool:
+    """PyTorch's `inplace=True` writes into the input: no new storage."""
+    return bool(ctx.args.get("inplace", False))
+
+
+def no_rf(ctx: Ctx, out: Shape) -> None:
+    """Resampling ops (transposed conv, upsample): no fixed window maps outputs to inputs."""
+    return None
 
 
 def prod(values: Sequence[int]) -> int:

@@ -15,6 +15,7 @@ from .base import (
     OpError,
     OpSpec,
     Window,
+    no_rf,
     nondefault,
     prod,
     spatial_rank,
@@ -72,6 +73,10 @@ def _conv_macs(ctx: Ctx, out: Shape) -> int:
     return prod(out) * (ctx.channels // groups) * prod(ctx.per_axis("kernel_size"))
 
 
+def _bias_adds(ctx: Ctx, out: Shape) -> int:
+    return prod(out) if ctx.args["bias"] else 0
+
+
 def _conv_torch(ctx: Ctx) -> tuple[str | None, str]:
     a = ctx.args
     return unary(torch_module(
@@ -99,6 +104,7 @@ CONV = OpSpec(
     shape=_conv_shape,
     params=_conv_params,
     macs=_conv_macs,
+    extra_ops=_bias_adds,
     windows=conv_windows,
     torch=_conv_torch,
 )
@@ -166,5 +172,7 @@ CONV_TRANSPOSE = OpSpec(
     shape=_transpose_shape,
     params=_transpose_params,
     macs=_transpose_macs,
+    extra_ops=_bias_adds,
+    rf=no_rf,
     torch=_transpose_torch,
 )

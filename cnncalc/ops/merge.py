@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..graph import Shape, format_shape
-from .base import Arg, Ctx, Ids, Int, OpError, OpSpec
+from .base import Arg, Ctx, Ids, Int, OpError, OpSpec, prod
 
 
 def _describe(ctx: Ctx) -> str:
@@ -34,6 +34,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
         summary=summary,
         args=(Arg("inputs", Ids(), doc="ids of the outputs to merge"),),
         shape=_broadcast,
+        extra_ops=lambda ctx, out: prod(out) * (len(ctx.inputs) - 1),
         torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
         list_arg="inputs",
         multi_input=True,

@@ -20,6 +20,8 @@ from .base import (
     OpError,
     OpSpec,
     PerAxis,
+    elementwise,
+    no_rf,
     nondefault,
     prod,
     same_shape,
@@ -48,6 +50,7 @@ DROPOUT = OpSpec(
     args=(Arg("p", Float(0, 1), 0.5), Arg("inplace", Bool(), False)),
     shape=_dropout_shape,
     torch=_dropout_torch,
+    view=lambda ctx: True,  # at inference dropout returns its input
 )
 
 FLATTEN = OpSpec(
@@ -56,6 +59,7 @@ FLATTEN = OpSpec(
     args=(),
     shape=lambda ctx: (prod(ctx.x),),
     torch=lambda ctx: unary(torch_module("Flatten")),
+    view=lambda ctx: True,  # a view of contiguous memory
 )
 
 
@@ -75,6 +79,7 @@ LINEAR = OpSpec(
     shape=_linear_shape,
     params=lambda ctx, out: Counts(ctx.x[0] * out[0] + (out[0] if ctx.args["bias"] else 0)),
     macs=lambda ctx, out: ctx.x[0] * out[0],
+    extra_ops=lambda ctx, out: out[0] if ctx.args["bias"] else 0,
     torch=lambda ctx: unary(torch_module("Linear", ctx.x[0], ctx.args["out_features"],
                                          bias=nondefault(ctx.args["bias"], True))),
 )
@@ -125,6 +130,8 @@ UPSAMPLE = OpSpec(
     ),
     shape=_upsample_shape,
     torch=_upsample_torch,
+    extra_ops=elementwise,
+    rf=no_rf,
 )
 
 IDENTITY = OpSpec(
@@ -133,6 +140,7 @@ IDENTITY = OpSpec(
     args=(),
     shape=same_shape,
     torch=lambda ctx: unary(torch_module("Identity")),
+    view=lambda ctx: True,
 )
 
 
@@ -166,6 +174,9 @@ PAD = OpSpec(
     aliases={"zero_pad": None},
     args=(Arg("padding", PerAxis(Int()), doc="int, or 2 per axis in PyTorch's order"),),
     shape=_pad_shape,
+    # a pad on the left moves the field's start; the right side doesn't matter
+    rf=lambda ctx, out: [(1, 1, _pad_amounts(ctx)[2 * (len(ctx.spatial) - 1 - i)])
+                         for i in range(len(ctx.spatial))],
     torch=lambda ctx: unary(torch_module(f"ZeroPad{len(ctx.spatial)}d", ctx.args["padding"])),
 )
 

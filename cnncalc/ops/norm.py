@@ -23,11 +23,17 @@ from .base import (
 )
 
 
+def _normalise_ops(out: Shape, affine: bool) -> int:
+    """Normalising is one operation per element; the affine scale-and-shift one more."""
+    return prod(out) * (2 if affine else 1)
+
+
 def _bn_counts(ctx: Ctx, out: Shape) -> Counts:
     c = ctx.channels
     # running_mean, running_var and the int64 scalar num_batches_tracked
     return Counts(2 * c if ctx.args["affine"] else 0,
-                  2 * c + 1 if ctx.args["track_running_stats"] else 0)
+                  2 * c + 1 if ctx.args["track_running_stats"] else 0,
+                  1 if ctx.args["track_running_stats"] else 0)
 
 
 def _bn_shape(ctx: Ctx) -> Shape:
@@ -55,6 +61,7 @@ BATCHNORM = OpSpec(
     ),
     shape=_bn_shape,
     params=_bn_counts,
+    extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["affine"]),
     torch=_bn_torch,
 )
 
@@ -80,6 +87,7 @@ GROUPNORM = OpSpec(
     ),
     shape=_groupnorm_shape,
     params=lambda ctx, out: Counts(2 * ctx.channels if ctx.args["affine"] else 0),
+    extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["affine"]),
     torch=lambda ctx: unary(torch_module(
         "GroupNorm", ctx.args["num_groups"], ctx.channels,
         eps=nondefault(ctx.args["eps"], 1e-5), affine=nondefault(ctx.args["affine"], True))),
@@ -134,6 +142,7 @@ LAYERNORM = OpSpec(
     ),
     shape=_layernorm_shape,
     params=_layernorm_counts,
+    extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["elementwise_affine"]),
     torch=_layernorm_torch,
 )
 
@@ -153,6 +162,7 @@ LRN = OpSpec(
         Arg("k", Float(), 1.0),
     ),
     shape=_lrn_shape,
+    extra_ops=lambda ctx, out: prod(out) * ctx.args["size"],  # a sum over `size` channels
     torch=lambda ctx: unary(torch_module(
         "LocalResponseNorm", ctx.args["size"], alpha=nondefault(ctx.args["alpha"], 1e-4),
         beta=nondefault(ctx.args["beta"], 0.75), k=nondefault(ctx.args["k"], 1.0))),

@@ -15,9 +15,11 @@ from .base import (
     Null,
     OpError,
     OpSpec,
+    Step,
     Window,
     axis_name,
     nondefault,
+    prod,
     spatial_rank,
     torch_module,
     unary,
@@ -45,6 +47,26 @@ def pool_windows(ctx: Ctx, what: str) -> list[Window]:
     ceil = ctx.args["ceil_mode"]
     return [Window(L, kk, ss, pp, pp, dd, ceil)
             for L, kk, ss, pp, dd in zip(ctx.spatial, k, s, p, d)]
+
+
+def _window_ops(ctx: Ctx, out: Shape) -> int:
+    """A compare or add per window element, per output element."""
+    return prod(out) * prod(ctx.per_axis("kernel_size"))
+
+
+def _reduce_ops(ctx: Ctx, out: Shape) -> int:
+    """Adaptive and global pooling read every input element once."""
+    return prod(ctx.x)
+
+
+def _adaptive_rf(ctx: Ctx, out: Shape) -> list[Step] | None:
+    """Adaptive bins are a fixed window only when the output size divides the input size."""
+    steps = []
+    for L, n in zip(ctx.spatial, out[1:]):
+        if L % n:
+            return None
+        steps.append((L // n, L // n, 0))
+    return steps
 
 
 def _pool_shape(what: str) -> Callable[[Ctx], Shape]:
@@ -83,6 +105,7 @@ MAXPOOL = OpSpec(
     ),
     shape=_pool_shape("maxpool"),
     windows=_pool_windows("maxpool"),
+    extra_ops=_window_ops,
     torch=_maxpool_torch,
 )
 
@@ -100,6 +123,7 @@ AVGPOOL = OpSpec(
     ),
     shape=_pool_shape("avgpool"),
     windows=_pool_windows("avgpool"),
+    extra_ops=_window_ops,
     torch=_avgpool_torch,
 )
 
@@ -126,6 +150,8 @@ def _adaptive(kind: str) -> OpSpec:
                   doc="int or list; a null entry keeps that dimension"),),
         shape=_adaptive_shape,
         torch=torch,
+        extra_ops=_reduce_ops,
+        rf=_adaptive_rf,
     )
 
 
@@ -144,5 +170,7 @@ GLOBAL_AVGPOOL = OpSpec(
     aliases={"gap": None},
     args=(),
     shape=_global_shape,
+    extra_ops=_reduce_ops,
+    rf=lambda ctx, out: [(L, L, 0) for L in ctx.spatial],
     torch=lambda ctx: unary(torch_module(f"AdaptiveAvgPool{len(ctx.spatial)}d", 1)),
 )

@@ -15,7 +15,9 @@ class NodeCounts:
     params: int = 0
     trainable: int = 0
     buffers: int = 0
-    macs: int = 0
+    macs: int = 0  # conv and linear multiplies (torchvision's convention)
+    extra_ops: int = 0  # what `--count all` adds: bias, norms, activations, pools, merges
+    int64_buffers: int = 0
 
 
 def count(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node]) -> NodeCounts:
@@ -27,4 +29,5 @@ def count(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node]) -> 
     spec = REGISTRY[node.op]
     counts = spec.params(ctx, out)
     # every parameter cnncalc models is trainable (PyTorch's requires_grad default)
-    return NodeCounts(counts.params, counts.params, counts.buffers, spec.macs(ctx, out))
+    return NodeCounts(counts.params, counts.params, counts.buffers, spec.macs(ctx, out),
+                      spec.extra_ops(ctx, out), counts.int64_buffers)

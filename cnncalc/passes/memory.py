@@ -1,0 +1,61 @@
+"""Memory: what each layer allocates for its output, and peak inference memory by liveness.
+
+A layer allocates output elements x batch x dtype bytes unless its op says the output shares
+the input's storage (views, no-ops, dropout at inference, `inplace: true` activations). Walking
+the nodes in order, a storage is freed after its last consumer; the network output is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..graph import Graph, Shape
+from ..ops import REGISTRY
+from ..ops.base import prod
+from . import context
+
+OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}  # copies of the parameters kept
+
+
+@dataclass(frozen=True, slots=True)
+class Peak:
+    bytes: int  # activations live at the peak
+    node: int  # the node whose output allocation reaches it
+
+
+def allocations(graph: Graph, shapes: Sequence[Shape | None], batch: int,
+                itemsize: int) -> tuple[list[int], list[int]]:
+    """(bytes each node allocates, the node whose storage each node's output lives in)."""
+    sizes: list[int] = []
+    storage: list[int] = []
+    for node in graph.nodes:
+        out = shapes[node.index]
+        ctx = context(node, shapes, graph.nodes)
+        shares = bool(node.inputs) and ctx is not None and REGISTRY[node.op].view(ctx)
+        if out is None or shares:
+            sizes.append(0)
+            storage.append(storage[node.inputs[0]] if shares else node.index)
+        else:
+            sizes.append(prod(out) * batch * itemsize)
+            storage.append(node.index)
+    return sizes, storage
+
+
+def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
+    """The most activation memory live at once in a topological execution."""
+    last_use = list(range(len(graph.nodes)))  # by storage owner
+    for node in graph.nodes:
+        for i in node.inputs:
+            last_use[storage[i]] = max(last_use[storage[i]], node.index)
+    last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
+    frees: dict[int, list[int]] = {}
+    for owner in set(storage):
+        frees.setdefault(last_use[owner], []).append(owner)
+    live, best = 0, Peak(0, 0)
+    for node in graph.nodes:
+        live += sizes[node.index]
+        if live > best.bytes:
+            best = Peak(live, node.index)
+        live -= sum(sizes[owner] for owner in frees.get(node.index, ()))
+    return best

@@ -1,0 +1,114 @@
+"""Receptive fields per node and axis: size, effective stride (jump) and start.
+
+Forward recurrence from one input pixel (size 1, stride 1, start 0), per layer step
+(k = dilated kernel extent, s = stride, p = left padding):
+    size  += (k - 1) * jump;  start -= p * jump;  jump *= s
+`start` is the input coordinate where output unit 0's field begins (negative: in the padding).
+Merges take, per axis, the input with the largest field and note paths that disagree in jump
+or centre. Upsampling and transposed convolutions have no such field: it is left undefined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..graph import Graph, Node, Shape
+from ..ops import REGISTRY, OpError
+from ..ops.base import Step
+from . import context
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    size: tuple[int, ...]
+    stride: tuple[int, ...]
+    start: tuple[int, ...]
+
+    def step(self, steps: Sequence[Step]) -> Field:
+        size, stride, start = [], [], []
+        for r, j, a, (k, s, p) in zip(self.size, self.stride, self.start, steps):
+            size.append(r + (k - 1) * j)
+            start.append(a - p * j)
+            stride.append(j * s)
+        return Field(tuple(size), tuple(stride), tuple(start))
+
+
+def _steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
+           out: Shape) -> Sequence[Step] | None:
+    spec = REGISTRY[node.op]
+    ctx = context(node, shapes, nodes)
+    if ctx is None:
+        return None
+    try:
+        if spec.rf is not None:
+            return spec.rf(ctx, out)
+        if spec.windows is not None:
+            return [(w.span, w.stride, w.pad_left) for w in spec.windows(ctx)]
+    except OpError:  # reported by the shape pass
+        return None
+    # shape-preserving ops (activations, norms, dropout): one pixel in, one pixel out
+    return [(1, 1, 0)] * len(out[1:]) if ctx.x[1:] == out[1:] else None
+
+
+def fields(graph: Graph, shapes: Sequence[Shape | None]
+           ) -> tuple[list[Field | None], list[Diagnostic]]:
+    result: list[Field | None] = []
+    notes: list[Diagnostic] = []
+    for node in graph.nodes:
+        out = shapes[node.index]
+        if out is None or len(out) < 2:  # failed, or flat: no spatial field to speak of
+            result.append(None)
+            continue
+        if not node.inputs:
+            rank = len(out) - 1
+            result.append(Field((1,) * rank, (1,) * rank, (0,) * rank))
+            continue
+        if REGISTRY[node.op].multi_input:
+            field, note = _merge(node, shapes, graph.nodes, result, out)
+            result.append(field)
+            if note:
+                notes.append(note)
+            continue
+        before = result[node.inputs[0]]
+        steps = _steps(node, shapes, graph.nodes, out) if before else None
+        result.append(before.step(steps) if before and steps is not None else None)
+    return result, notes
+
+
+def _merge(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
+           result: Sequence[Field | None], out: Shape) -> tuple[Field | None, Diagnostic | None]:
+    # an input broadcast over the spatial axes (a [C, 1, 1] gate) has already seen everything
+    paths = [(nodes[i].name, result[i]) for i in node.inputs
+             if shapes[i] is not None and shapes[i][1:] == out[1:]]  # type: ignore[index]
+    if not paths or any(f is None or len(f.size) != len(out) - 1 for _, f in paths):
+        return None, None
+    fields = [f for _, f in paths if f is not None]
+    size, stride, start = [], [], []
+    misaligned = []
+    for axis in range(len(out) - 1):
+        widest = max(fields, key=lambda f: f.size[axis])
+        size.append(widest.size[axis])
+        stride.append(widest.stride[axis])
+        start.append(widest.start[axis])
+        # centres compared doubled to stay in integers: 2*start + size - 1
+        if (len({f.stride[axis] for f in fields}) > 1
+                or len({2 * f.start[axis] + f.size[axis] - 1 for f in fields}) > 1):
+            misaligned.append(axis)
+    note = None
+    if misaligned:
+        axis = misaligned[0]
+        described = "; ".join(
+            f"{name}: stride {f.stride[axis]}, centre {_centre(f, axis)}"
+            for name, f in paths if f is not None)
+        note = Diagnostic("N103", f"the merged paths' receptive fields are not aligned "
+                          f"({described}); the largest is reported", node.span,
+                          "the merged features describe differently placed input windows; "
+                          "nothing to fix if that is intended", node.name)
+    return Field(tuple(size), tuple(stride), tuple(start)), note
+
+
+def _centre(f: Field, axis: int) -> str:
+    doubled = 2 * f.start[axis] + f.size[axis] - 1
+    return str(doubled // 2) if doubled % 2 == 0 else f"{doubled / 2:.1f}"
