@@ -20,10 +20,22 @@ TOTALS = {
     "mnist_net": (1_199_882, 0),
     "alexnet": (61_100_840, 0),
     "alexnet_cs231n": (62_378_344, 0),
+    "alexnet_paper": (50_844_008, 0),
+    "zfnet": (62_357_608, 0),
+    "vgg11": (132_863_336, 0),
     "vgg16": (138_357_544, 0),
+    "vgg16_bn": (138_365_992, 8_461),
+    "vgg19": (143_667_240, 0),
     "resnet18": (11_689_512, 9_620),
+    "resnet34": (21_797_672, 17_060),
     "resnet50": (25_557_032, 53_173),
+    "resnet101": (44_549_160, 105_448),
+    "resnet152": (60_192_808, 151_579),
     "googlenet": (6_624_904, 14_617),
+    "mobilenet_v2": (3_504_872, 34_164),
+    "squeezenet1_0": (1_248_424, 0),
+    "squeezenet1_1": (1_235_496, 0),
+    "densenet121": (7_978_856, 83_769),
     "cs231n_examples": (760, 0),
     "cs231n_quiz": (10, 0),
     "stride_mismatch": (10, 0),
@@ -48,16 +60,38 @@ def test_totals(path: Path) -> None:
     assert sum(layer.macs for layer in a.layers) == a.totals.macs
 
 
+# The warnings a zoo file is meant to raise: (code, layer path) in order; every other file none.
+INTENDED_WARNINGS = {
+    "stride_mismatch": [("W101", "conv1")],
+    # the paper's 224 input taken literally: 54.25 -> 54, then every 3x3/2 pool drops a row
+    "alexnet_paper": [("W101", "conv1"), ("W101", "pool1"), ("W101", "pool2"), ("W101", "pool5")],
+    # torchvision's SqueezeNets at 224 (the Caffe originals used 227): 109.5 / 111.5
+    "squeezenet1_0": [("W101", "conv1")],
+    "squeezenet1_1": [("W101", "conv1")],
+}
+
+
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
 def test_no_errors_and_only_the_intended_warning(path: Path) -> None:
     a = analyze(zoo_source(path))
     assert a.exit_code() == 0
-    warnings = [d.code for d in a.diagnostics if d.severity.value != "note"]
-    assert warnings == (["W101"] if path.stem == "stride_mismatch" else [])
+    warnings = [(d.code, d.path) for d in a.diagnostics if d.severity.value != "note"]
+    assert warnings == INTENDED_WARNINGS.get(path.stem, [])
     assert a.exit_code(strict=True) == (1 if warnings else 0)
 
 
-@pytest.mark.parametrize("name", ["alexnet", "vgg16", "resnet18", "resnet50", "googlenet"])
+PUBLISHED = [
+    "alexnet", "vgg11", "vgg16", "vgg16_bn", "vgg19", "resnet18", "resnet34", "resnet50",
+    "resnet101", "resnet152", "googlenet", "mobilenet_v2", "squeezenet1_0", "squeezenet1_1",
+    "densenet121",
+]
+
+
+def test_every_published_model_is_checked() -> None:
+    assert sorted(PUBLISHED) == sorted(_published())
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
 def test_matches_published_torchvision_totals(name: str) -> None:
     ref = _published()[name]
     a = analyze(zoo_source(next(p for p in ZOO if p.stem == name)))
