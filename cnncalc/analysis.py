@@ -102,7 +102,7 @@ def read_source(path: str | os.PathLike[str]) -> Source:
         data = Path(name).read_bytes()
     except IsADirectoryError:
         raise FatalError(Diagnostic("E001", f"{name} is a directory, not a file", None,
-                                    "give a .yaml file (`cnncalc check` takes directories)")
+                                    "give the path of a .yaml file")
                          ) from None
     except FileNotFoundError:
         raise FatalError(Diagnostic("E001", f"{name}: no such file", None,

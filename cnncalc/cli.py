@@ -169,6 +169,23 @@ def show(
     raise typer.Exit(analysis.exit_code(strict))
 
 
+@app.command()
+def ops(
+    name: Annotated[str | None, typer.Argument(
+        help="one op (or alias) to describe in full")] = None,
+) -> None:
+    """List the ops: positional argument order, defaults and aliases."""
+    from .diagnostics import did_you_mean
+    from .ops import lookup, names
+    from .render import ops as ops_render
+
+    if name is not None and lookup(name) is None:
+        hint = did_you_mean(name, names())
+        typer.echo(f"cnncalc: unknown op '{name}'" + (f"; {hint}" if hint else ""), err=True)
+        raise typer.Exit(2)
+    sys.stdout.write(ops_render.render(name))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cnncalc {__version__}")

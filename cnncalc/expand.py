@@ -486,11 +486,12 @@ class _Expander:
         match = _PARAM_REF.match(text)
         if not match:
             raise self.fail("E112", f"'{text}' is neither $name nor $(expression)", node.span,
-                            "write $name for a parameter or $(...) for an expression")
+                            "write $name for a parameter or $(...) for an expression",
+                            scope.prefix if scope else None)
         name = match.group(1)
         if scope is None or name not in scope.params:
             raise self.fail("E117", f"unknown parameter ${name}", node.span,
-                            self._param_hint(name, scope))
+                            self._param_hint(name, scope), scope.prefix if scope else None)
         return scope.params[name].value
 
     def _param_hint(self, name: str, scope: Scope | None) -> str:
@@ -504,7 +505,8 @@ class _Expander:
         if not text.endswith(")") or text.count("(") != text.count(")"):
             raise self.fail("E112", f"unbalanced parentheses in '{text}'", node.span,
                             "quote the expression: YAML splits an unquoted $(...) at commas "
-                            "in [..] and {..} — write \"$(max(a, b))\"")
+                            "in [..] and {..} — write \"$(max(a, b))\"",
+                            scope.prefix if scope else None)
         body = text[2:-1]
         env: dict[str, Any] = {} if scope is None else {
             k: v.value for k, v in scope.params.items()}
@@ -519,7 +521,8 @@ class _Expander:
             hint = exc.hint
             if hint is None and "name" in exc.message:
                 hint = f"names here: {', '.join(env) or 'none'}"
-            raise self.fail("E112", f"in $({body}): {exc.message}", node.span, hint) from None
+            raise self.fail("E112", f"in $({body}): {exc.message}", node.span, hint,
+                            scope.prefix if scope else None) from None
 
     def _shape(self, ref: int) -> Shape | None:
         return None if ref < 0 else self.shapes[ref]
@@ -573,9 +576,7 @@ class _Expander:
                             or "`cnncalc ops` lists the ops")
         canonical = block.name if block else found[0].name  # type: ignore[index]
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
-        # conv1, relu2; a name ending in a digit gets a separator: conv3x3_1
-        sep = "_" if canonical[-1].isdigit() else ""
-        label = self._id(meta.get("id"), scope) or f"{canonical}{sep}{scope.counters[canonical]}"
+        label = self._id(meta.get("id"), scope) or self._auto_name(canonical, scope)
         path = (*scope.prefix, label)
         id_node = meta.get("id")
         layer_id = str(id_node.value) if isinstance(id_node, YScalar) else None
@@ -609,6 +610,17 @@ class _Expander:
         if expect is not None:
             self._layer_expect(expect, tuple(range(start, len(self.nodes))), out, path, scope)
         return out
+
+    @staticmethod
+    def _auto_name(canonical: str, scope: Scope) -> str:
+        """conv1, relu2; a name ending in a digit gets a separator (conv3x3_1); numbers an id
+        in this scope already uses are skipped, so every path names one layer."""
+        sep = "_" if canonical[-1].isdigit() else ""
+        while True:
+            label = f"{canonical}{sep}{scope.counters[canonical]}"
+            if label not in scope.declared:
+                return label
+            scope.counters[canonical] += 1
 
     def _op_key_error(self, entry: YMap, op_keys: list[tuple[YScalar, YNode]]) -> _Invalid:
         if not op_keys:
@@ -724,8 +736,8 @@ class _Expander:
         copy0 = self._check_args(spec, {**self.defaults.get(spec.name, {}), **given,
                                         **overrides}, op_key, path) if overrides else base
         if spec.multi_input:
-            inputs = tuple(self._ref(name, given["inputs"].span, scope)
-                           for name in base[0]["inputs"])
+            span = base[1].get("inputs", op_key.span)  # written here, or in defaults
+            inputs = tuple(self._ref(name, span, scope) for name in base[0]["inputs"])
             if not when:
                 return inputs[0]
             return self._emit(spec, rank, *base, inputs, path, op_key.span)

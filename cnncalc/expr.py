@@ -101,7 +101,7 @@ class _Evaluator:
         if isinstance(node.op, ast.Pow):
             if isinstance(right, (int, float)) and right < 0:
                 raise ExprError("negative exponents are not allowed")
-            if abs(left) > 1 and right * max(abs(left), 2).bit_length() > MAX_BITS:
+            if abs(left) > 1 and right * max(int(abs(left)), 2).bit_length() > MAX_BITS:
                 raise ExprError(f"{ast.unparse(node)} is too large to compute",
                                 "sizes this large cannot describe a network")
         if isinstance(node.op, (ast.FloorDiv, ast.Mod)) and right == 0:

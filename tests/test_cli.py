@@ -108,3 +108,15 @@ def test_internal_errors_are_reported_as_bugs(capsys: pytest.CaptureFixture[str]
     assert "This is a bug in cnncalc" in err and "Traceback" not in err
     with pytest.raises(ValueError, match="boom"):
         cli.main(["--traceback", "show", ALEXNET])
+
+
+def test_ops_lists_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ops")
+    assert code == 0
+    assert out.startswith("conv(out_channels, kernel_size, stride=1, padding=0, dilation=1, "
+                          "groups=1, bias=true, padding_mode=zeros)  (also: conv1d, conv2d, "
+                          "conv3d)\n")
+    code, out, _ = run(capsys, "ops", "gap")
+    assert out.startswith("global_avgpool()  (also: gap)")
+    code, _, err = run(capsys, "ops", "cnv")
+    assert code == 2 and "did you mean 'conv'?" in err

@@ -225,3 +225,46 @@ def test_yaml_12_scalars() -> None:
     bad = run("input: [3, 8, 8]\nlayers:\n  - {relu: {}, when: yes}\n")
     assert [d.code for d in bad.diagnostics] == ["E103"]
     assert "write true or false" in (bad.diagnostics[0].hint or "")
+
+
+def test_merge_inputs_from_defaults() -> None:
+    a = clean(run("""
+        input: [3, 8, 8]
+        defaults:
+          add: {inputs: [input, prev]}
+        layers: [relu, add]
+    """))
+    assert a.layers[-1].inputs == ("input", "relu1")
+
+
+def test_generated_names_skip_ids_in_use() -> None:
+    a = clean(run("""
+        input: [3, 8, 8]
+        layers:
+          - {id: conv1, relu: {}}
+          - conv: [4, 3]
+          - {from: conv1, relu: {}}
+    """))
+    assert [layer.path for layer in a.layers] == ["conv1", "conv2", "relu2"]
+    assert a.layers[-1].inputs == ("conv1",)
+    assert a.layers[-1].output_shape == (3, 8, 8)
+
+
+def test_float_powers_in_expressions() -> None:
+    a = clean(run('input: [3, 8, 8]\nlayers:\n  - dropout: "$(0.5 ** 2)"\n'))
+    assert a.output_shape == (3, 8, 8)
+
+
+@pytest.mark.parametrize("text", [
+    "input: [1, 3000000001]\nlayers:\n  - conv: {out_channels: 1, kernel_size: 3, stride: 3}\n",
+    "input: [300000001, 1, 1]\nlayers:\n  - conv: {out_channels: 300000001, kernel_size: 1, "
+    "groups: 2}\n",
+    "input: [300000001, 1, 1]\nlayers:\n  - groupnorm: 2\n",
+])
+def test_hints_cost_the_same_for_huge_sizes(text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    a = run(text)
+    assert a.diagnostics and all(d.hint for d in a.diagnostics)
+    assert time.perf_counter() - start < 1.0

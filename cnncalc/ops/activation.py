@@ -3,6 +3,7 @@ except PReLU. `inplace` is PyTorch's own argument; it changes memory, never shap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..graph import Shape
@@ -30,7 +31,7 @@ _INPLACE = Arg("inplace", Bool(), False, "changes memory, never shapes")
 
 
 def activation(name: str, torch_cls: str, summary: str, *args: Arg,
-               has_inplace: bool = True) -> OpSpec:
+               has_inplace: bool = True, shape: Callable[[Ctx], Shape] = same_shape) -> OpSpec:
     """An elementwise op whose arguments pass straight through to the torch module."""
     all_args = (*args, _INPLACE) if has_inplace else args
 
@@ -38,7 +39,7 @@ def activation(name: str, torch_cls: str, summary: str, *args: Arg,
         keywords = {a.name: nondefault(ctx.args[a.name], a.default) for a in all_args}
         return unary(torch_module(torch_cls, **keywords))
 
-    return OpSpec(name=name, summary=summary, args=all_args, shape=same_shape, torch=torch,
+    return OpSpec(name=name, summary=summary, args=all_args, shape=shape, torch=torch,
                   extra_ops=elementwise, view=inplace)
 
 
@@ -103,6 +104,13 @@ PRELU = OpSpec(
         "PReLU", nondefault(_prelu_count(ctx), 1), init=nondefault(ctx.args["init"], 0.25))),
 )
 
+def _hardtanh_shape(ctx: Ctx) -> Shape:
+    if ctx.args["max_val"] <= ctx.args["min_val"]:
+        raise OpError("E108", f"max_val ({ctx.args['max_val']}) must be greater than min_val "
+                      f"({ctx.args['min_val']})", "max_val", hint="PyTorch refuses this too")
+    return ctx.x
+
+
 ACTIVATIONS = (
     activation("relu", "ReLU", "max(0, x)"),
     activation("relu6", "ReLU6", "min(max(0, x), 6)"),
@@ -121,7 +129,8 @@ ACTIVATIONS = (
     activation("hardswish", "Hardswish", "MobileNetV3's hard swish"),
     activation("hardsigmoid", "Hardsigmoid", "piecewise-linear sigmoid"),
     activation("hardtanh", "Hardtanh", "clamp to [min_val, max_val]",
-               Arg("min_val", Float(), -1.0), Arg("max_val", Float(), 1.0)),
+               Arg("min_val", Float(), -1.0), Arg("max_val", Float(), 1.0),
+               shape=_hardtanh_shape),
     activation("softplus", "Softplus", "log(1 + exp(beta x)) / beta",
                Arg("beta", Float(), 1.0), Arg("threshold", Float(), 20.0), has_inplace=False),
     _softmax("softmax", "Softmax"),

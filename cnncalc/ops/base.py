@@ -330,6 +330,16 @@ class OpSpec:
         return next((a for a in self.args if a.name == name), None)
 
 
+def nearest_divisor(n: int, target: int) -> int:
+    """The divisor of n closest to target (the smaller on a tie), searched outward from target
+    so that a hint costs the same for 3 channels and for 3 billion."""
+    for step in range(0, 4096):
+        for d in (target - step, target + step):
+            if 1 <= d <= n and n % d == 0:
+                return d
+    return 1
+
+
 def same_shape(ctx: Ctx) -> Shape:
     return ctx.x
 
@@ -409,6 +419,7 @@ def spatial_rank(ctx: Ctx, allowed: Sequence[int], what: str) -> int:
     if rank not in allowed:
         if rank == 0:
             raise OpError("E201", f"{what} needs a spatial input [C, ...], got the flat "
-                          f"vector {list(ctx.x)}", hint="remove the flatten before it")
+                          f"vector {list(ctx.x)}",
+                          hint="spatial ops come before flatten/linear; check the input shape")
         raise OpError("E201", f"{what} supports 1-D, 2-D and 3-D inputs, got {list(ctx.x)}")
     return rank

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..graph import Shape
 from .base import (
     Arg,
@@ -15,6 +17,7 @@ from .base import (
     OpError,
     OpSpec,
     Window,
+    nearest_divisor,
     no_rf,
     nondefault,
     prod,
@@ -31,8 +34,7 @@ def _groups(ctx: Ctx) -> int:
     groups, cin, cout = ctx.args["groups"], ctx.channels, ctx.args["out_channels"]
     for what, n in (("input channels", cin), ("out_channels", cout)):
         if n % groups:
-            fits = [g for g in range(1, min(cin, cout) + 1) if cin % g == 0 and cout % g == 0]
-            near = min(fits, key=lambda g: (abs(g - groups), g))
+            near = nearest_divisor(math.gcd(cin, cout), groups)
             raise OpError("E203", f"{what} ({n}) not divisible by groups={groups}", "groups",
                           hint=f"groups={near} divides both {cin} and {cout}")
     return int(groups)

@@ -15,6 +15,7 @@ from .base import (
     Null,
     OpError,
     OpSpec,
+    nearest_divisor,
     nondefault,
     prod,
     spatial_rank,
@@ -70,8 +71,7 @@ def _groupnorm_shape(ctx: Ctx) -> Shape:
     spatial_rank(ctx, (0, 1, 2, 3), "groupnorm")
     groups, c = ctx.args["num_groups"], ctx.channels
     if c % groups:
-        fits = [g for g in range(1, c + 1) if c % g == 0]
-        near = min(fits, key=lambda g: (abs(g - groups), g))
+        near = nearest_divisor(c, groups)
         raise OpError("E203", f"{c} channels not divisible by num_groups={groups}",
                       "num_groups", hint=f"num_groups={near} divides {c}")
     return ctx.x

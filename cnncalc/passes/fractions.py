@@ -7,7 +7,9 @@ rows are never read (a warning, with what would fit) and when only padding goes 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..graph import Node, Shape
@@ -51,10 +53,10 @@ def check(node: Node, shapes: Sequence[Shape | None],
         if w.numerator >= 0 and w.numerator % w.stride:
             axes.setdefault(w, []).append(axis_name(rank, i))
     for w, names in axes.items():
-        yield _explain(w, " and ".join(names), node, ctx.args.get("padding"))
+        yield _explain(w, " and ".join(names), node, ctx.args)
 
 
-def _explain(w: Window, axis: str, node: Node, padding: object) -> Diagnostic:
+def _explain(w: Window, axis: str, node: Node, ctx_args: dict[str, Any]) -> Diagnostic:
     value = exact(w)
     head = f"output {axis}: {formula(w)} = {decimal(value)} (exactly {value})"
     floor = w.numerator // w.stride + 1
@@ -77,18 +79,23 @@ def _explain(w: Window, axis: str, node: Node, padding: object) -> Diagnostic:
     verb = "are" if lost > 1 or len(units) > 1 else "is"
     what = f"the last {count}input {' and '.join(units)} {verb}"
     return Diagnostic("W101", f"{head}, floored to {floor}: {what} never read (of {w.size})",
-                      node.span, _suggest(w, rest, padding), node.name)
+                      node.span, _suggest(w, rest, ctx_args), node.name)
 
 
-def _suggest(w: Window, rest: int, padding: object) -> str:
-    """The nearest padding, stride and input size for which the windows fit exactly."""
+def _suggest(w: Window, rest: int, args: dict[str, Any]) -> str:
+    """What would fit exactly: the nearest padding, stride or input size, or ceil_mode."""
     fits = []
-    if isinstance(padding, (int, tuple)) and w.pad_left == w.pad_right:
+    pooling = "ceil_mode" in args
+    if isinstance(args.get("padding"), (int, tuple)) and w.pad_left == w.pad_right:
         for p in range(w.pad_left + 1, w.pad_left + w.stride + 1):
-            if (w.numerator + 2 * (p - w.pad_left)) % w.stride == 0:
+            # pooling refuses padding over half the kernel
+            if (w.numerator + 2 * (p - w.pad_left)) % w.stride == 0 and not (
+                    pooling and p > w.kernel // 2):
                 fits.append(f"padding={p}")
                 break
-    strides = [s for s in range(1, w.numerator + 1) if s != w.stride and w.numerator % s == 0]
+    # a stride wider than the window would skip rows of its own
+    strides = [s for s in range(1, max(w.span, w.stride) + 1)
+               if s != w.stride and w.numerator % s == 0]
     if strides:
         s = min(strides, key=lambda s: (abs(s - w.stride), -s))
         fits.append(f"stride={s}")
@@ -96,4 +103,6 @@ def _suggest(w: Window, rest: int, padding: object) -> str:
     sizes = [str(n) for n in (below, above) if n >= w.span - w.pad_left - w.pad_right and n > 0]
     if sizes:
         fits.append(f"input size {' or '.join(sizes)}")
+    if pooling and replace(w, ceil=True).out > w.out:
+        fits.append("ceil_mode=true (a last, partial window)")
     return "fits exactly with " + ", or ".join(fits) if fits else "change padding or stride"

@@ -59,11 +59,11 @@ def rows(a: Analysis, depth: int | None = None) -> list[Row]:
 
 
 def count(n: int) -> str:
-    """61.1M, 714.2M, 15.5G (SI, as parameter and MAC counts are quoted)."""
+    """ (61.1M), (15.5G): SI, as parameter and MAC counts are quoted; nothing under 1,000."""
     for unit, size in (("G", 10**9), ("M", 10**6), ("K", 10**3)):
         if abs(n) >= size:
-            return f"{n / size:.1f}{unit}"
-    return str(n)
+            return f" ({n / size:.1f}{unit})"
+    return ""
 
 
 def size(n: int) -> str:
@@ -153,10 +153,10 @@ def totals(a: Analysis) -> str:
     states = {"sgd": "no optimizer state", "momentum": "1 momentum buffer",
               "adam": "2 Adam moments"}[a.optimizer]
     lines = [
-        ("Total params", f"{t.params:,} ({count(t.params)})"),
+        ("Total params", f"{t.params:,}{count(t.params)}"),
         ("Trainable params", f"{t.trainable_params:,}"),
         ("Buffers", f"{t.buffers:,}"),
-        ("MACs", f"{t.macs:,} ({count(t.macs)}), FLOPs {count(t.flops)}; {a.count}: "
+        ("MACs", f"{t.macs:,}{count(t.macs)}, FLOPs {t.flops:,}; {a.count}: "
                  f"{COUNTS[a.count]}"),
         ("Memory", f"params {size(t.param_bytes)}, buffers {size(t.buffer_bytes)}, "
                    f"activations {size(t.activation_bytes)} (input + outputs; {per})"),
