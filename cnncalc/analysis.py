@@ -179,8 +179,11 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     node_counts = [counts.count(node, shapes, graph.nodes) for node in graph.nodes]
     for node in graph.nodes:
         diagnostics.extend(fractions.check(node, shapes, graph.nodes))
+    # with a layer missing, whole-network figures would only repeat that error
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
     for expect in graph.expects:
-        diagnostics.extend(expectations.check(expect, shapes, node_counts))
+        if not (failed and expect.path == "network"):
+            diagnostics.extend(expectations.check(expect, shapes, node_counts))
     rfs, notes = receptive.fields(graph, shapes)
     diagnostics += notes
     sizes, storage = memory.allocations(graph, shapes, batch, itemsize)
@@ -206,7 +209,8 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                     sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
                     param_bytes, buffer_bytes, activations, peak.bytes,
                     graph.nodes[peak.node].name, training)
-    return Analysis(graph.name, src, shapes[0], shapes[graph.output], batch, dtype, count,
+    output = shapes[graph.output] if graph.output >= 0 else None
+    return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), graph, tuple(shapes))
 
 

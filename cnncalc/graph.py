@@ -60,7 +60,7 @@ class ShapeExpect:
 class Graph:
     name: str
     nodes: tuple[Node, ...]  # topological order; nodes[0] is the input
-    output: int  # the node whose output is the network's output
+    output: int  # the node whose output is the network's output; -1 when its layer failed
     batch: int
     dtype: str
     expects: tuple[ShapeExpect, ...] = ()  # per-layer and whole-network (nodes == all)

@@ -16,6 +16,13 @@ class ChannelLayerNorm(nn.LayerNorm):
 
     def forward(self, x):
         return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+def center_crop(x, size):
+    """The centre of x's trailing dims, cut to `size` (U-Net's crop before concatenation)."""
+    for axis, n in enumerate(size, start=x.dim() - len(size)):
+        x = x.narrow(axis, (x.shape[axis] - n) // 2, n)
+    return x
 '''
 
 

@@ -373,7 +373,7 @@ CASES = [
          "E204", 4, 10, "channels differ: a is 8x32x32, input is 3x32x32", "1x1 conv"),
     Case("concat-spatial-mismatch", net("{id: a, conv: {out_channels: 8, kernel_size: 3}}",
                                         "concat: [a, input]"),
-         "E204", 4, 13, "dim 1 differs: a is 8x30x30, input is 3x32x32", "crop or pad"),
+         "E204", 4, 13, "dim 1 differs: a is 8x30x30, input is 3x32x32", "crop: center"),
     Case("add-rank-mismatch", net("flatten", "add: [prev, input]"), "E204", 4, 10,
          "inputs of different rank cannot be merged", "same rank"),
     Case("linear-on-spatial-input", net("conv: {out_channels: 8, kernel_size: 3}", "linear: 10"),

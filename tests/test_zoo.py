@@ -39,6 +39,7 @@ TOTALS = {
     "cs231n_examples": (760, 0),
     "cs231n_quiz": (10, 0),
     "stride_mismatch": (10, 0),
+    "unet": (31_030_658, 0),
 }
 
 

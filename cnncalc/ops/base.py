@@ -318,8 +318,9 @@ class OpSpec:
     extra_ops: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
     view: Callable[[Ctx], bool] = lambda ctx: False  # the output shares the input's storage
     # receptive-field step per spatial axis; None = not defined (upsampling). Unset: derived
-    # from `windows`, or the identity for ops that keep the spatial size
-    rf: Callable[[Ctx, Shape], Sequence[Step] | None] | None = None
+    # from `windows`, or the identity for ops that keep the spatial size. Merges give one step
+    # list per input (a centre crop shifts its input's field)
+    rf: Callable[[Ctx, Shape], Any] | None = None
     windows: Callable[[Ctx], Sequence[Window]] | None = None
     torch: Callable[[Ctx], tuple[str | None, str]] | None = None  # (module, forward template)
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)

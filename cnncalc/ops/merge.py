@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..graph import Shape, format_shape
-from .base import Arg, Ctx, Ids, Int, OpError, OpSpec, prod
+from .base import Arg, Choice, Ctx, Ids, Int, OpError, OpSpec, Step, prod
 
 
 def _describe(ctx: Ctx) -> str:
@@ -41,7 +41,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
     )
 
 
-def _concat_shape(ctx: Ctx) -> Shape:
+def _concat_dim(ctx: Ctx) -> int:
     ranks = {len(s) for s in ctx.inputs}
     rank = len(ctx.x)
     dim = ctx.args["dim"]
@@ -51,20 +51,42 @@ def _concat_shape(ctx: Ctx) -> Shape:
     if not -rank <= dim < rank:
         raise OpError("E209", f"dim {dim} is out of range for {rank}-D inputs", "dim",
                       hint=f"use a dim from {-rank} to {rank - 1} (batch excluded; 0 = channels)")
-    dim %= rank
-    for i in range(rank):
-        if i != dim and len({s[i] for s in ctx.inputs}) > 1:
+    return int(dim % rank)
+
+
+def _cropped(ctx: Ctx, dim: int) -> list[int | None]:
+    """Per dim, the size every input is centre-cropped to (None: no crop on that dim)."""
+    crop = ctx.args["crop"] == "center"
+    return [min(s[i] for s in ctx.inputs) if crop and i > 0 and i != dim else None
+            for i in range(len(ctx.x))]
+
+
+def _concat_shape(ctx: Ctx) -> Shape:
+    dim = _concat_dim(ctx)
+    target = _cropped(ctx, dim)
+    for i in range(len(ctx.x)):
+        if i != dim and target[i] is None and len({s[i] for s in ctx.inputs}) > 1:
             raise OpError("E204", f"concat along dim {dim} needs every other dim equal, but "
                           f"dim {i} differs: {_describe(ctx)}", "inputs",
-                          hint="crop or pad one input, or change the input size (`cnncalc "
-                          "sizes` lists sizes that align)" if i else None)
-    return tuple(sum(s[i] for s in ctx.inputs) if i == dim else ctx.x[i] for i in range(rank))
+                          hint="add `crop: center` to crop the larger inputs (U-Net's skips), "
+                          "or pad one input, or change the input size" if i else None)
+    return tuple(sum(s[i] for s in ctx.inputs) if i == dim else target[i] or ctx.x[i]
+                 for i in range(len(ctx.x)))
+
+
+def _concat_rf(ctx: Ctx, out: Shape) -> list[list[Step]]:
+    # a centre crop starts (L - target) // 2 into its input: a negative left padding
+    return [[(1, 1, -((L - n) // 2)) for L, n in zip(shape[1:], out[1:])]
+            for shape in ctx.inputs]
 
 
 def _concat_torch(ctx: Ctx) -> tuple[str | None, str]:
-    dim = ctx.args["dim"] % len(ctx.x) + 1
-    inputs = ", ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))
-    return None, f"torch.cat([{inputs}], dim={dim})"
+    dim = _concat_dim(ctx)
+    target = _cropped(ctx, dim)
+    spatial = tuple(t for t in target[1:] if t is not None)
+    inputs = ", ".join(f"center_crop({{{i}}}, {spatial})" if spatial else f"{{{i}}}"
+                       for i in range(len(ctx.inputs)))
+    return None, f"torch.cat([{inputs}], dim={dim + 1})"
 
 
 ADD = _elementwise("add", "+", "elementwise sum of outputs (residual connections)")
@@ -74,8 +96,11 @@ CONCAT = OpSpec(
     summary="concatenation of outputs along a dim (default 0: channels)",
     aliases={"cat": None},
     args=(Arg("inputs", Ids(), doc="ids of the outputs to concatenate"),
-          Arg("dim", Int(), 0, "counts over the batch-less shape; 0 = channels")),
+          Arg("dim", Int(), 0, "counts over the batch-less shape; 0 = channels"),
+          Arg("crop", Choice(("none", "center")), "none",
+              "center: crop larger inputs to the smallest, centred (U-Net's skips)")),
     shape=_concat_shape,
+    rf=_concat_rf,  # multi-input: one step list per input
     torch=_concat_torch,
     list_arg="inputs",
     multi_input=True,

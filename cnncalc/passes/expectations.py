@@ -19,7 +19,8 @@ def _show(key: str, value: Any) -> str:
 def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
           counts: Sequence[NodeCounts]) -> Iterator[Diagnostic]:
     covered = [counts[i] for i in expect.nodes]
-    if any(shapes[i] is None for i in expect.nodes) or shapes[expect.output] is None:
+    if (expect.output < 0 or shapes[expect.output] is None
+            or any(shapes[i] is None for i in expect.nodes)):
         return  # something inside failed and was reported; the figures would mislead
     actual: dict[str, Any] = {
         "shape": shapes[expect.output],

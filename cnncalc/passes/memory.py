@@ -48,7 +48,8 @@ def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
     for node in graph.nodes:
         for i in node.inputs:
             last_use[storage[i]] = max(last_use[storage[i]], node.index)
-    last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
+    if graph.output >= 0:
+        last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
     frees: dict[int, list[int]] = {}
     for owner in set(storage):
         frees.setdefault(last_use[owner], []).append(owner)

@@ -43,7 +43,8 @@ def _steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
         return None
     try:
         if spec.rf is not None:
-            return spec.rf(ctx, out)
+            steps: Sequence[Step] | None = spec.rf(ctx, out)
+            return steps
         if spec.windows is not None:
             return [(w.span, w.stride, w.pad_left) for w in spec.windows(ctx)]
     except OpError:  # reported by the shape pass
@@ -79,12 +80,24 @@ def fields(graph: Graph, shapes: Sequence[Shape | None]
 
 def _merge(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
            result: Sequence[Field | None], out: Shape) -> tuple[Field | None, Diagnostic | None]:
-    # an input broadcast over the spatial axes (a [C, 1, 1] gate) has already seen everything
-    paths = [(nodes[i].name, result[i]) for i in node.inputs
-             if shapes[i] is not None and shapes[i][1:] == out[1:]]  # type: ignore[index]
-    if not paths or any(f is None or len(f.size) != len(out) - 1 for _, f in paths):
+    ctx = context(node, shapes, nodes)
+    spec = REGISTRY[node.op]
+    if ctx is None:
         return None, None
-    fields = [f for _, f in paths if f is not None]
+    steps = spec.rf(ctx, out) if spec.rf is not None else [None] * len(node.inputs)
+    paths = []
+    for i, step in zip(node.inputs, steps):
+        field, shape = result[i], shapes[i]
+        if shape is None or field is None or len(field.size) != len(out) - 1:
+            return None, None
+        if step is not None:
+            paths.append((nodes[i].name, field.step(step)))
+        elif shape[1:] == out[1:]:
+            paths.append((nodes[i].name, field))
+        # else an input broadcast over the spatial axes (a [C, 1, 1] gate): it has seen all
+    fields = [f for _, f in paths]
+    if not fields:
+        return None, None
     size, stride, start = [], [], []
     misaligned = []
     for axis in range(len(out) - 1):
@@ -99,9 +112,8 @@ def _merge(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
     note = None
     if misaligned:
         axis = misaligned[0]
-        described = "; ".join(
-            f"{name}: stride {f.stride[axis]}, centre {_centre(f, axis)}"
-            for name, f in paths if f is not None)
+        described = "; ".join(f"{name}: stride {f.stride[axis]}, centre {_centre(f, axis)}"
+                              for name, f in paths)
         note = Diagnostic("N103", f"the merged paths' receptive fields are not aligned "
                           f"({described}); the largest is reported", node.span,
                           "the merged features describe differently placed input windows; "
