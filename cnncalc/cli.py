@@ -123,7 +123,8 @@ def show(
     depth: Annotated[int | None, typer.Option(
         min=1, help="collapse blocks and repeats below this many path levels")] = None,
     columns: Annotated[str, typer.Option(
-        help="table columns, comma-separated: output, params, macs, memory, rf")
+        help="table columns, comma-separated: output, params, macs, memory, values (memory "
+             "in elements, as the CS231n notes count it), rf (receptive field)")
     ] = "output,params,macs,memory",
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,

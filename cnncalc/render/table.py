@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis import COUNTS, Analysis, LayerResult
+from ..expand import DTYPES
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
 
-COLUMNS = ("output", "params", "macs", "memory", "rf")
+COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
 DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
 SHARES = ("params", "macs", "memory")
 
@@ -25,6 +26,7 @@ class Row:
     params: int
     macs: int
     memory: int
+    values: int
     field: Field | None
     collapsed: bool
 
@@ -33,6 +35,7 @@ def rows(a: Analysis, depth: int | None = None) -> list[Row]:
     """Layers, or with `depth` one summed row per block/repeat deeper than `depth` levels
     (a level is a block call, a repeat copy `[i]` or a layer), like torchinfo's depth."""
     groups = a.graph.groups if a.graph else {}
+    itemsize = DTYPES[a.dtype] * a.batch
     out: list[Row] = []
     current: tuple[str, ...] | None = None
     members: list[LayerResult] = []
@@ -45,7 +48,9 @@ def rows(a: Analysis, depth: int | None = None) -> list[Row]:
         last = members[-1]
         out.append(Row(path_str(current), op, last.output_shape,
                        sum(m.params for m in members), sum(m.macs for m in members),
-                       sum(m.activation_bytes for m in members), last.receptive_field,
+                       sum(m.activation_bytes for m in members),
+                       sum(m.activation_bytes for m in members) // itemsize,
+                       last.receptive_field,
                        collapsed))
 
     for layer in a.layers:
@@ -96,6 +101,8 @@ CELLS: dict[str, tuple[str, Callable[[Row, str], str]]] = {
     "params": ("Params", lambda r, layout: f"{r.params:,}"),
     "macs": ("MACs", lambda r, layout: f"{r.macs:,}"),
     "memory": ("Memory", lambda r, layout: size(r.memory)),
+    # the values a layer allocates (memory / dtype size): the CS231n notes' "memory" column
+    "values": ("Values", lambda r, layout: f"{r.values:,}"),
     "rf": ("RF size /stride @start", lambda r, layout: field(r.field)),
 }
 
@@ -124,8 +131,9 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
     table_rows = rows(a, depth)
     whole = max(1, sum(getattr(r, share) for r in table_rows)) if share else 1
     if a.input is not None:
-        first = {"output": format_shape(a.input, layout),
-                 "memory": size(a.totals.activation_bytes - sum(r.memory for r in table_rows))}
+        input_bytes = a.totals.activation_bytes - sum(r.memory for r in table_rows)
+        first = {"output": format_shape(a.input, layout), "memory": size(input_bytes),
+                 "values": f"{input_bytes // (DTYPES[a.dtype] * a.batch):,}"}
         table.add_row("input", "", *(first.get(c, "") for c in columns),
                       *([""] if share else []))
     for row in table_rows:
