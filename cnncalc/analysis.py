@@ -11,6 +11,7 @@ from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .graph import Graph, Shape
 from .loader import load
 from .passes import counts, expectations, fractions, memory, receptive
+from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span
 
@@ -80,6 +81,7 @@ class Analysis:
     layers: tuple[LayerResult, ...] = ()
     totals: Totals = field(default_factory=Totals)
     diagnostics: tuple[Diagnostic, ...] = ()
+    expectations: tuple[Verdict, ...] = ()  # every `expect:` figure, right or wrong
     graph: Graph | None = None
     shapes: tuple[Shape | None, ...] = ()
 
@@ -181,9 +183,9 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
         diagnostics.extend(fractions.check(node, shapes, graph.nodes))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
-    for expect in graph.expects:
-        if not (failed and expect.path == "network"):
-            diagnostics.extend(expectations.check(expect, shapes, node_counts))
+    verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
+                     for v in expectations.check(expect, shapes, node_counts))
+    diagnostics += [expectations.diagnostic(v) for v in verdicts if not v.ok]
     rfs, notes = receptive.fields(graph, shapes)
     diagnostics += notes
     sizes, storage = memory.allocations(graph, shapes, batch, itemsize)
@@ -211,7 +213,8 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                     graph.nodes[peak.node].name, training)
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
-                    optimizer, layers, totals, _ordered(diagnostics), graph, tuple(shapes))
+                    optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
+                    tuple(shapes))
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

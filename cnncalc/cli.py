@@ -32,6 +32,8 @@ app = typer.Typer(
 class Format(str, Enum):
     table = "table"
     json = "json"
+    csv = "csv"
+    markdown = "markdown"
 
 
 class Layout(str, Enum):
@@ -161,6 +163,15 @@ def show(
         from .render import json
 
         sys.stdout.write(json.render(analysis))
+    elif format is Format.csv:
+        from .render import tabular
+
+        sys.stdout.write(tabular.render_csv(analysis))
+    elif format is Format.markdown:
+        from .render import tabular
+
+        sys.stdout.write(tabular.render_markdown(analysis, layout=layout.value, depth=depth,
+                                                 columns=shown))
     else:
         from .render import table
 
@@ -168,6 +179,151 @@ def show(
                                       color=_color(sys.stdout), width=_width(), columns=shown,
                                       share=share.value if share else None))
     raise typer.Exit(analysis.exit_code(strict))
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _amount(text: str | None) -> int | None:
+    from .check import parse_amount
+
+    if text is None:
+        return None
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(
+        help="files, directories (their *.yaml / *.yml) and globs; - for stdin")],
+    strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
+    format: Annotated[CheckFormat, typer.Option(
+        "--format", "-f", help="text, json, or github (workflow commands for pull requests)")
+    ] = CheckFormat.text,
+    max_params: Annotated[str | None, typer.Option(
+        help="fail above this many parameters, e.g. 30M")] = None,
+    max_macs: Annotated[str | None, typer.Option(help="fail above this many MACs, e.g. 5G")
+                        ] = None,
+    max_memory: Annotated[str | None, typer.Option(
+        help="fail above this peak inference memory, e.g. 2GiB")] = None,
+    min_rf: Annotated[int | None, typer.Option(
+        min=1, help="fail when the last spatial layer's receptive field is smaller")] = None,
+    notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
+    answers: Annotated[bool | None, typer.Option(
+        help="list every expectation, right ones too (default: when checking one file)")
+    ] = None,
+) -> None:
+    """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
+
+    Example: cnncalc check architectures/ --max-params 30M --format github
+    """
+    from .check import Budgets, check_file, collect
+    from .render import check as report
+
+    budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
+    files, missing = collect(paths)
+    for path in missing:
+        typer.echo(f"cnncalc: {path}: no such file or directory (or no *.yaml in it)", err=True)
+    results = [check_file(path, budgets, _read(path) if path == "-" else None)
+               for path in files]
+    if format is CheckFormat.json:
+        out = report.render_json(results, strict, len(missing))
+    elif format is CheckFormat.github:
+        out = report.render_github(results, strict, len(missing), notes)
+    else:
+        out = report.render_text(results, strict, len(missing), notes, answers)
+    sys.stdout.write(out)
+    codes = [r.exit_code(strict) for r in results] + [2] * len(missing)
+    raise typer.Exit(max(codes, default=2))
+
+
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    layers: Annotated[list[str] | None, typer.Argument(
+        help="layer paths (or a block/repeat prefix such as res3[0]); default: all")] = None,
+    input: Annotated[str | None, typer.Option(
+        "--input", "-i", help="override the input shape, e.g. 3x227x227")] = None,
+    layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
+) -> None:
+    """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
+
+    Example: cnncalc explain architectures/alexnet_cs231n.yaml conv1 pool1
+    """
+    from .analysis import analyze
+    from .explain import explain as run_explain
+    from .explain import render, select
+
+    shape = parse_shape(input, layout.value) if input else None
+    analysis = analyze(_read(file), shape)  # type: ignore[arg-type]
+    wanted = layers or []
+    unknown = [w for w in wanted if not select(analysis, [w])]
+    if unknown and analysis.graph is not None:
+        from .diagnostics import did_you_mean
+
+        paths = [layer.path for layer in analysis.layers]
+        for w in unknown:
+            hint = did_you_mean(w, paths)
+            typer.echo(f"cnncalc: no layer '{w}' in {file}" + (f"; {hint}" if hint else ""),
+                       err=True)
+        raise typer.Exit(2)
+    _print_problems(analysis)
+    sys.stdout.write(render(run_explain(analysis, wanted)))
+    raise typer.Exit(analysis.exit_code())
+
+
+def _print_problems(analysis: object) -> None:
+    """Errors and warnings first (they explain missing numbers); notes appear per layer."""
+    from .analysis import Analysis
+    from .diagnostics import Severity
+    from .render import text
+
+    assert isinstance(analysis, Analysis)
+    problems = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE
+                and d.code not in ("W101",)]
+    if problems:
+        sys.stdout.write(text.diagnostics(problems, analysis.source) + "\n\n")
+
+
+@app.command()
+def calc(
+    op: Annotated[str, typer.Argument(help="an op name, as in the format (conv, maxpool, ...)")],
+    args: Annotated[list[str] | None, typer.Argument(
+        help="arguments as NAME=VALUE, e.g. out_channels=10 kernel_size=5 padding=2")] = None,
+    input: Annotated[str, typer.Option("--input", "-i", help="input shape, e.g. 3x32x32")
+                     ] = "3x32x32",
+    layout: Annotated[Layout, typer.Option(help="how --input is written (hwc: 32x32x3)")
+                      ] = Layout.chw,
+) -> None:
+    """One layer, no file: its output size, parameters, MACs and memory, explained.
+
+    Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
+    """
+    from .analysis import analyze_source
+    from .explain import explain as run_explain
+    from .explain import render
+    from .source import Source
+
+    shape = parse_shape(input, layout.value)
+    pairs = []
+    for arg in args or []:
+        name, eq, value = arg.partition("=")
+        if not eq or not name.strip():
+            raise typer.BadParameter(f"'{arg}' is not NAME=VALUE (e.g. kernel_size=3)")
+        pairs.append(f"{name.strip()}: {value.strip() or 'null'}")
+    layer = f"{op}: {{{', '.join(pairs)}}}" if pairs else op
+    text = f"input: {list(shape)}\nlayers:\n  - {layer}\n"
+    analysis = analyze_source(Source("<calc>", text))
+    _print_problems(analysis)
+    if analysis.graph is not None:
+        sys.stdout.write(render(run_explain(analysis)))
+    raise typer.Exit(analysis.exit_code())
 
 
 @app.command()

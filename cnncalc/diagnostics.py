@@ -72,6 +72,7 @@ CODES: dict[str, Code] = {
         Code("E209", _E, "argument does not fit the input", "match the argument to the input"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
+        Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

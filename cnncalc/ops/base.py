@@ -317,6 +317,8 @@ class OpSpec:
     # further operations `--count all` adds: bias adds, normalisation, activations, pooling
     extra_ops: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
     view: Callable[[Ctx], bool] = lambda ctx: False  # the output shares the input's storage
+    # the arithmetic behind the counts, numbers put in: `(11·11·3)·96 + 96 = 34,944` (explain)
+    formulas: Callable[[Ctx, Shape], Sequence[str]] = lambda ctx, out: ()
     # receptive-field step per spatial axis; None = not defined (upsampling). Unset: derived
     # from `windows`, or the identity for ops that keep the spatial size. Merges give one step
     # list per input (a centre crop shifts its input's field)

@@ -75,6 +75,21 @@ def _conv_macs(ctx: Ctx, out: Shape) -> int:
     return prod(out) * (ctx.channels // groups) * prod(ctx.per_axis("kernel_size"))
 
 
+def _conv_formulas(ctx: Ctx, out: Shape) -> list[str]:
+    cout, groups = ctx.args["out_channels"], ctx.args["groups"]
+    k = "·".join(map(str, ctx.per_axis("kernel_size")))
+    cin = f"{ctx.channels}/{groups}" if groups > 1 else str(ctx.channels)
+    bias = f" + {cout}" if ctx.args["bias"] else ""
+    return [f"params: ({k}·{cin})·{cout}{bias} = {_conv_params(ctx, out).params:,}"]
+
+
+def _transpose_formulas(ctx: Ctx, out: Shape) -> list[str]:
+    lines = [f"output {'HW'[i] if len(out) == 3 else i}: ({L} − 1)·{s} − 2·{p} + {d}·({k} − 1)"
+             f" + {op} + 1 = {n}"
+             for i, ((L, k, s, p, op, d), n) in enumerate(zip(_transpose_axes(ctx), out[1:]))]
+    return [*lines, *_conv_formulas(ctx, out)]
+
+
 def _bias_adds(ctx: Ctx, out: Shape) -> int:
     return prod(out) if ctx.args["bias"] else 0
 
@@ -107,6 +122,7 @@ CONV = OpSpec(
     params=_conv_params,
     macs=_conv_macs,
     extra_ops=_bias_adds,
+    formulas=_conv_formulas,
     windows=conv_windows,
     torch=_conv_torch,
 )
@@ -175,6 +191,7 @@ CONV_TRANSPOSE = OpSpec(
     params=_transpose_params,
     macs=_transpose_macs,
     extra_ops=_bias_adds,
+    formulas=_transpose_formulas,
     rf=no_rf,
     torch=_transpose_torch,
 )

@@ -80,6 +80,9 @@ LINEAR = OpSpec(
     params=lambda ctx, out: Counts(ctx.x[0] * out[0] + (out[0] if ctx.args["bias"] else 0)),
     macs=lambda ctx, out: ctx.x[0] * out[0],
     extra_ops=lambda ctx, out: out[0] if ctx.args["bias"] else 0,
+    formulas=lambda ctx, out: [
+        f"params: {ctx.x[0]}·{out[0]}{f' + {out[0]}' if ctx.args['bias'] else ''} = "
+        f"{ctx.x[0] * out[0] + (out[0] if ctx.args['bias'] else 0):,}"],
     torch=lambda ctx: unary(torch_module("Linear", ctx.x[0], ctx.args["out_features"],
                                          bias=nondefault(ctx.args["bias"], True))),
 )

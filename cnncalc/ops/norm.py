@@ -63,6 +63,11 @@ BATCHNORM = OpSpec(
     shape=_bn_shape,
     params=_bn_counts,
     extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["affine"]),
+    formulas=lambda ctx, out: [
+        f"params: 2·{ctx.channels} = {2 * ctx.channels:,} (weight, bias)"
+        * ctx.args["affine"],
+        f"buffers: 2·{ctx.channels} + 1 = {2 * ctx.channels + 1:,} (running mean, variance, "
+        "batches tracked)" * ctx.args["track_running_stats"]],
     torch=_bn_torch,
 )
 

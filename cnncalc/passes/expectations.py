@@ -1,23 +1,43 @@
-"""`expect:` checks: the figures a user wrote against the computed ones (E301 at the key)."""
+"""`expect:` checks: the figures a user wrote against the computed ones.
+
+Every figure becomes a Verdict (right or wrong: a homework answer sheet); a wrong one is also
+an E301 diagnostic at the key the user wrote.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..graph import Shape, ShapeExpect, format_shape
+from ..source import Span
 from .counts import NodeCounts
 
 
-def _show(key: str, value: Any) -> str:
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    path: str  # the layer path, or "network"
+    key: str  # shape, output, params, trainable_params, buffers, macs
+    expected: Any
+    computed: Any
+    span: Span
+    node: int  # the node whose output the figure is about (for explanations)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.expected == self.computed)
+
+
+def show(value: Any) -> str:
     if isinstance(value, tuple):
         return format_shape(value)
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
-          counts: Sequence[NodeCounts]) -> Iterator[Diagnostic]:
+          counts: Sequence[NodeCounts]) -> Iterator[Verdict]:
     covered = [counts[i] for i in expect.nodes]
     if (expect.output < 0 or shapes[expect.output] is None
             or any(shapes[i] is None for i in expect.nodes)):
@@ -31,11 +51,13 @@ def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
         "macs": sum(c.macs for c in covered),
     }
     for key, wanted, span in expect.figures:
-        got = actual[key]
-        if got != wanted:
-            where = "the network" if expect.path == "network" else expect.path
-            delta = f" ({got - wanted:+,})" if isinstance(got, int) else ""
-            yield Diagnostic("E301", f"expected {key} of {where} {_show(key, wanted)}, "
-                             f"computed {_show(key, got)}{delta}", span,
-                             "fix the layer, or the expected value", None
-                             if expect.path == "network" else expect.path)
+        yield Verdict(expect.path, key, wanted, actual[key], span, expect.output)
+
+
+def diagnostic(v: Verdict) -> Diagnostic:
+    where = "the network" if v.path == "network" else v.path
+    delta = (f" ({v.computed - v.expected:+,})"
+             if isinstance(v.computed, int) and isinstance(v.expected, int) else "")
+    return Diagnostic("E301", f"expected {v.key} of {where} {show(v.expected)}, computed "
+                      f"{show(v.computed)}{delta}", v.span, "fix the layer, or the expected value",
+                      None if v.path == "network" else v.path)

@@ -35,7 +35,7 @@ class Field:
         return Field(tuple(size), tuple(stride), tuple(start))
 
 
-def _steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
+def steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
            out: Shape) -> Sequence[Step] | None:
     spec = REGISTRY[node.op]
     ctx = context(node, shapes, nodes)
@@ -73,8 +73,8 @@ def fields(graph: Graph, shapes: Sequence[Shape | None]
                 notes.append(note)
             continue
         before = result[node.inputs[0]]
-        steps = _steps(node, shapes, graph.nodes, out) if before else None
-        result.append(before.step(steps) if before and steps is not None else None)
+        layer_steps = steps(node, shapes, graph.nodes, out) if before else None
+        result.append(before.step(layer_steps) if before and layer_steps is not None else None)
     return result, notes
 
 

@@ -1,0 +1,58 @@
+"""`--format csv` (every layer, exact numbers, for spreadsheets) and `--format markdown` (a
+GitHub table to paste into a README or a pull request)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..analysis import Analysis
+from ..graph import format_shape
+from .table import CELLS, DEFAULT_COLUMNS, rows, size
+
+
+def render_csv(a: Analysis) -> str:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(["path", "op", "inputs", "output_shape", "params", "trainable_params",
+                  "buffers", "macs", "activation_bytes", "rf_size", "rf_stride", "rf_start",
+                  "line"])
+    for layer in a.layers:
+        f = layer.receptive_field
+        out.writerow([
+            layer.path, layer.op, " ".join(layer.inputs),
+            format_shape(layer.output_shape) if layer.output_shape else "",
+            layer.params, layer.trainable_params, layer.buffers, layer.macs,
+            layer.activation_bytes,
+            *(("x".join(map(str, v)) for v in (f.size, f.stride, f.start)) if f else ("",) * 3),
+            layer.line])
+    return buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = None,
+                    columns: tuple[str, ...] = DEFAULT_COLUMNS) -> str:
+    titles = ["Layer", "Op", *(CELLS[c][0] for c in columns)]
+    right = {"output", "params", "macs", "memory", "values"}
+    lines = [f"**{_cell(a.name)}**", "",
+             "| " + " | ".join(titles) + " |",
+             "|" + "|".join(["---", "---", *("---:" if c in right else "---" for c in columns)])
+             + "|"]
+    if a.input is not None:
+        first = [format_shape(a.input, layout) if c == "output" else "" for c in columns]
+        lines.append("| " + " | ".join(["input", "", *first]) + " |")
+    for row in rows(a, depth):
+        cells = [f"`{row.path}`", row.op, *(CELLS[c][1](row, layout) for c in columns)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    t = a.totals
+    lines += ["", f"Params **{t.params:,}** (trainable {t.trainable_params:,}), buffers "
+              f"{t.buffers:,}, MACs **{t.macs:,}** ({a.count}), activations "
+              f"{size(t.activation_bytes)}, peak inference {size(t.peak_bytes)}."]
+    problems = [d for d in a.diagnostics if d.severity.value != "note"]
+    if problems:
+        lines += ["", *(f"- **{d.severity.value}** `{d.code}` line {d.span.line if d.span else '?'}"
+                        f": {_cell(d.message)}" for d in problems)]
+    return "\n".join(lines) + "\n"
