@@ -326,6 +326,97 @@ def calc(
     raise typer.Exit(analysis.exit_code())
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    a: Annotated[str, typer.Argument(help="the architecture before")],
+    b: Annotated[str, typer.Argument(help="the architecture after")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
+    all_layers: Annotated[bool, typer.Option(
+        "--all", help="list unchanged layers too")] = False,
+    input: Annotated[str | None, typer.Option(
+        "--input", "-i", help="analyze both at this input shape")] = None,
+) -> None:
+    """Per-layer and total differences in shape, params, MACs and memory, for code review.
+
+    Example: cnncalc diff architectures/resnet18.yaml architectures/resnet34.yaml
+    """
+    from . import diff as differ
+    from .analysis import analyze
+    from .render import text
+
+    shape = parse_shape(input) if input else None
+    sides = [analyze(_read(path), shape) for path in (a, b)]  # type: ignore[arg-type]
+    unreadable = [d for side in sides for d in side.diagnostics if d.fatal]
+    if unreadable:
+        for d in unreadable:
+            typer.echo(text.diagnostic(d, None), err=True)
+        raise typer.Exit(2)
+    result = differ.diff(*sides)
+    render = {DiffFormat.text: differ.render_text, DiffFormat.json: differ.render_json,
+              DiffFormat.csv: differ.render_csv, DiffFormat.markdown: differ.render_markdown}
+    sys.stdout.write(render[format](result, all_layers))
+    raise typer.Exit(max(side.exit_code() for side in sides))
+
+
+@app.command()
+def sizes(
+    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    min: Annotated[int, typer.Option("--min", min=1, help="smallest input size to try")] = 32,
+    max: Annotated[int, typer.Option("--max", min=1, help="largest input size to try")] = 1024,
+    axes: Annotated[str | None, typer.Option(
+        help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
+    ] = None,
+    why: Annotated[list[int] | None, typer.Option(
+        "--why", help="explain why this size does or doesn't fit (repeatable)")] = None,
+) -> None:
+    """Input sizes for which every layer divides exactly and every merge aligns.
+
+    Example: cnncalc sizes architectures/unet.yaml --min 500 --max 700 --why 573
+    """
+    from .render import text
+    from .sizes import Fit, fitting_sizes, render_ranges
+
+    if min > max or max - min > 100_000:
+        raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
+    source = _read(file)
+    try:
+        result = fitting_sizes(source, min, max,  # type: ignore[arg-type]
+                               axes=list(axes) if axes else None)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if result.diagnostics:
+        sys.stdout.write(text.diagnostics(result.diagnostics, result.source) + "\n")
+        raise typer.Exit(2 if any(d.fatal for d in result.diagnostics) else 1)
+    over = "x".join(result.axes)
+    lines = [f"{result.name}: input sizes {min}..{max} ({over}) where every layer divides "
+             "exactly:", f"  {render_ranges(result.exact)}"]
+    if result.rounded:
+        lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
+                  f"  {render_ranges(result.rounded)}"]
+    for n in why or []:
+        if not min <= n <= max:
+            lines.append(f"{n}: outside --min/--max")
+            continue
+        check = result.check(n)
+        if check.fit is Fit.EXACT:
+            lines.append(f"{n} fits exactly.")
+        else:
+            below, above = result.nearest(n)
+            near = " or ".join(str(x) for x in (below, above) if x is not None) or "none"
+            lines.append(f"{n} does not fit (nearest that do: {near}):")
+            if check.problem is not None:
+                lines.append(text.diagnostic(check.problem, result.source))
+    sys.stdout.write("\n".join(lines) + "\n")
+    raise typer.Exit(0 if result.exact else 1)
+
+
 @app.command()
 def ops(
     name: Annotated[str | None, typer.Argument(

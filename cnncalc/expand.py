@@ -165,7 +165,8 @@ class _Expander:
             self.error("E108", f"unknown dtype '{dtype}'", self._span(root, "dtype"),
                        did_you_mean(dtype, DTYPES) or f"use one of {', '.join(DTYPES)}")
             dtype = "float32"
-        shape = input_override or self._input(root)
+        shape = self._input(root) if input_override is None else self._override(
+            input_override, root)
         self._defaults(root.get("defaults"))
         self._blocks(root.get("blocks"))
         layers = root.get("layers")
@@ -247,6 +248,13 @@ class _Expander:
                 return None
             dims.append(item.value)
         return tuple(dims)
+
+    def _override(self, shape: Shape, root: YMap) -> Shape | None:
+        if 1 <= len(shape) <= 4 and all(isinstance(d, int) and d >= 1 for d in shape):
+            return tuple(shape)
+        self.error("E108", f"the input override {list(shape)} is not a shape: 1 to 4 positive "
+                   "sizes, channels first", root.span, "e.g. 3x224x224")
+        return None
 
     def _defaults(self, node: YNode | None) -> None:
         if node is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .analysis import Analysis, LayerResult
 from .expand import DTYPES
 from .graph import format_shape
-from .ops import REGISTRY, OpError
+from .ops import REGISTRY, OpError, Window
 from .ops.base import axis_name, prod
 from .passes import context, fractions, receptive
 
@@ -57,7 +57,7 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
                 windows = spec.windows(ctx)
             except OpError:
                 windows = []
-            axes: dict[object, list[str]] = {}  # identical axes share a line, as in class
+            axes: dict[Window, list[str]] = {}  # identical axes share a line, as in class
             for i, w in enumerate(windows):
                 axes.setdefault(w, []).append(axis_name(len(windows), i))
             for w, names in axes.items():

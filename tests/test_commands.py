@@ -155,3 +155,28 @@ def test_show_csv_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     assert "|---|---|---:|---:|---:|---:|" in out
     assert "| `layer2` | basic x2 | 128x28x28 | 525,568 |" in out
     assert "Params **11,689,512**" in out
+
+
+def test_diff_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", str(ZOO / "resnet18.yaml"), str(ZOO / "resnet34.yaml"))
+    assert code == 0
+    assert "params:           11,689,512 → 21,797,672 (+10,108,160, +86.5%)" in out
+    code, out, _ = run(capsys, "diff", str(ZOO / "resnet18.yaml"), str(ZOO / "resnet34.yaml"),
+                       "--format", "json")
+    assert code == 0 and json.loads(out)
+    code, out, _ = run(capsys, "diff", str(ZOO / "resnet18.yaml"), str(ZOO / "resnet34.yaml"),
+                       "--format", "markdown")
+    assert "+10,108,160" in out and "|---" in out
+    code, out, _ = run(capsys, "diff", str(ZOO / "resnet18.yaml"), str(ZOO / "nope.yaml"))
+    assert code == 2
+
+
+def test_sizes_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sizes", str(ZOO / "unet.yaml"), "--min", "500", "--max", "700",
+                       "--why", "573", "--why", "572")
+    assert code == 0
+    assert "508, 524, 540, …, 700 (every 16, 13 sizes)" in out
+    assert "573 does not fit (nearest that do: 572 or 588):" in out
+    assert "warning[W101]" in out and "(in maxpool1)" in out
+    assert "572 fits exactly." in out
+    assert run(capsys, "sizes", str(ZOO / "unet.yaml"), "--min", "9", "--max", "3")[0] == 2

@@ -12,6 +12,7 @@ from ..expand import DTYPES
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
+from .units import count, size
 
 COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
 DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
@@ -61,22 +62,6 @@ def rows(a: Analysis, depth: int | None = None) -> list[Row]:
         members.append(layer)
     flush()
     return out
-
-
-def count(n: int) -> str:
-    """ (61.1M), (15.5G): SI, as parameter and MAC counts are quoted; nothing under 1,000."""
-    for unit, size in (("G", 10**9), ("M", 10**6), ("K", 10**3)):
-        if abs(n) >= size:
-            return f" ({n / size:.1f}{unit})"
-    return ""
-
-
-def size(n: int) -> str:
-    """Binary units for memory: 3.1 MiB."""
-    for unit, step in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if abs(n) >= step:
-            return f"{n / step:.1f} {unit}"
-    return f"{n} B"
 
 
 def field(f: Field | None) -> str:

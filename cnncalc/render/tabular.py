@@ -8,7 +8,8 @@ import io
 
 from ..analysis import Analysis
 from ..graph import format_shape
-from .table import CELLS, DEFAULT_COLUMNS, rows, size
+from .table import CELLS, DEFAULT_COLUMNS, rows
+from .units import size
 
 
 def render_csv(a: Analysis) -> str:
