@@ -418,6 +418,17 @@ def sizes(
 
 
 @app.command()
+def schema() -> None:
+    """Print a JSON Schema (draft 2020-12) of the format, generated from the op registry.
+
+    Example: cnncalc schema > cnncalc-v1.schema.json
+    """
+    from .schema import render
+
+    sys.stdout.write(render())
+
+
+@app.command()
 def ops(
     name: Annotated[str | None, typer.Argument(
         help="one op (or alias) to describe in full")] = None,

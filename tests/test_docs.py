@@ -1,9 +1,12 @@
-"""docs/format.md stays true: its examples build, its outputs are real, its tables match cnncalc.
+"""The documents stay true: their examples build, their outputs are real, their tables match
+cnncalc. Every document in DOCS is checked the same way; format.md's op and JSON tables also
+against the registry.
 
-Conventions in the document:
+Conventions in the documents:
 - a ```yaml block is a complete file unless its first line is `# fragment`;
 - a complete file whose first line is `# expect-error: CODE` must produce CODE;
-- `<!-- file: NAME -->` before a ```yaml block saves it as NAME for the outputs below;
+- `<!-- file: NAME -->` before a ```yaml block saves it as NAME for the outputs below (each
+  document has its own files);
 - `<!-- output: cnncalc show ARGS -->` before a fenced block means the block is exactly what
   that command prints (run from the repository root for `architectures/...` files, otherwise
   next to the saved files); `pytest --regen-golden` pastes the current output there.
@@ -12,6 +15,7 @@ Conventions in the document:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,8 +31,7 @@ from cnncalc.ops.base import REQUIRED
 from cnncalc.render import json as json_render
 from cnncalc.source import Source
 
-DOC = ROOT / "docs" / "format.md"
-TEXT = DOC.read_text(encoding="utf-8")
+DOCS_DIR = ROOT / "docs"
 
 _YAML = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 _FILE = re.compile(r"^<!-- file: (\S+) -->\n```yaml\n(.*?)^```$", re.M | re.S)
@@ -38,45 +41,77 @@ _EXPECT_ERROR = re.compile(r"# expect-error: ([EWN]\d{3})")
 OPS = [spec for spec in SPECS if not spec.internal]
 
 
-def _line(match: re.Match[str]) -> int:
-    return TEXT.count("\n", 0, match.start()) + 1
+@dataclass(frozen=True)
+class Doc:
+    """One checked document under docs/, and how many examples and outputs it must hold."""
+
+    name: str
+    min_examples: int
+    min_outputs: int
+
+    @property
+    def path(self) -> Path:
+        return DOCS_DIR / self.name
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def line(self, match: re.Match[str]) -> int:
+        return self.text.count("\n", 0, match.start()) + 1
+
+    def examples(self) -> list[tuple[int, str]]:
+        blocks = [(self.line(m), m.group(1)) for m in _YAML.finditer(self.text)]
+        return [(line, text) for line, text in blocks
+                if text.splitlines()[:1] != ["# fragment"]]
+
+    def outputs(self) -> list[tuple[int, str, str]]:
+        return [(self.line(m), m.group(1), m.group(2)) for m in _OUTPUT.finditer(self.text)]
+
+    def files(self) -> dict[str, str]:
+        return {m.group(1): m.group(2) for m in _FILE.finditer(self.text)}
 
 
-YAML_BLOCKS = [(_line(m), m.group(1)) for m in _YAML.finditer(TEXT)]
-EXAMPLES = [(line, text) for line, text in YAML_BLOCKS
-            if text.splitlines()[:1] != ["# fragment"]]
-OUTPUTS = [(_line(m), m.group(1), m.group(2)) for m in _OUTPUT.finditer(TEXT)]
-FILES = {m.group(1): m.group(2) for m in _FILE.finditer(TEXT)}
+DOCS = [Doc("format.md", min_examples=10, min_outputs=5),
+        Doc("metrics.md", min_examples=3, min_outputs=8)]
+FORMAT = DOCS[0]
+TEXT = FORMAT.text  # format.md, for the checks against the registry below
+
+EXAMPLES = [pytest.param(doc, line, text, id=f"{doc.name}:line{line}")
+            for doc in DOCS for line, text in doc.examples()]
+OUTPUTS = [pytest.param(doc, line, command, shown, id=f"{doc.name}:line{line}")
+           for doc in DOCS for line, command, shown in doc.outputs()]
 
 
-def test_the_document_has_examples_and_outputs() -> None:
-    assert len(EXAMPLES) >= 10
-    assert len(OUTPUTS) >= 5
-    assert len(FILES) == len(_FILE.findall(TEXT)), "two examples saved under the same name"
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_the_document_has_examples_and_outputs(doc: Doc) -> None:
+    assert len(doc.examples()) >= doc.min_examples
+    assert len(doc.outputs()) >= doc.min_outputs
+    assert len(doc.files()) == len(_FILE.findall(doc.text)), "two examples saved under one name"
 
 
-@pytest.mark.parametrize(("line", "text"), EXAMPLES, ids=[f"line{n}" for n, _ in EXAMPLES])
-def test_example_builds(line: int, text: str) -> None:
+@pytest.mark.parametrize(("doc", "line", "text"), EXAMPLES)
+def test_example_builds(doc: Doc, line: int, text: str) -> None:
     assert re.search(r"^input:", text, re.M) and re.search(r"^layers:", text, re.M), (
-        f"line {line}: a complete example needs `input:` and `layers:` (or `# fragment`)")
+        f"{doc.name} line {line}: a complete example needs `input:` and `layers:` "
+        "(or `# fragment`)")
     analysis = analyze(Source("example.yaml", text))
     codes = [d.code for d in analysis.diagnostics]
     expected = _EXPECT_ERROR.fullmatch(text.splitlines()[0])
     if expected:
-        assert expected.group(1) in codes, f"line {line}: expected {expected.group(1)}"
+        assert expected.group(1) in codes, f"{doc.name} line {line}: expected {expected.group(1)}"
     else:
         errors = [f"{d.code} {d.message}" for d in analysis.diagnostics
                   if d.severity is Severity.ERROR]
-        assert errors == [], f"line {line}"
+        assert errors == [], f"{doc.name} line {line}"
 
 
-@pytest.mark.parametrize(("line", "command", "shown"), OUTPUTS,
-                         ids=[f"line{n}" for n, _, _ in OUTPUTS])
-def test_output_is_real(line: int, command: str, shown: str, tmp_path: Path,
+@pytest.mark.parametrize(("doc", "line", "command", "shown"), OUTPUTS)
+def test_output_is_real(doc: Doc, line: int, command: str, shown: str, tmp_path: Path,
                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                         regen: bool) -> None:
     args = command.split()
-    for name, text in FILES.items():
+    for name, text in doc.files().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(ROOT if args[1].startswith("architectures/") else tmp_path)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -85,12 +120,12 @@ def test_output_is_real(line: int, command: str, shown: str, tmp_path: Path,
     printed = capsys.readouterr().out
     if regen and printed != shown:  # pytest --regen-golden: paste the new output, then review
         marker = f"<!-- output: cnncalc {command} -->\n```"
-        current = DOC.read_text(encoding="utf-8")
+        current = doc.text
         start = current.index("\n", current.index(marker) + len(marker)) + 1
-        DOC.write_text(current[:start] + current[start:].replace(shown, printed, 1),
-                       encoding="utf-8")
+        doc.path.write_text(current[:start] + current[start:].replace(shown, printed, 1),
+                            encoding="utf-8")
         return
-    assert printed == shown, (f"line {line}: `cnncalc {command}` prints otherwise "
+    assert printed == shown, (f"{doc.name} line {line}: `cnncalc {command}` prints otherwise "
                               "(pytest --regen-golden pastes the new output)")
 
 
@@ -119,8 +154,12 @@ def test_op_is_documented(spec: OpSpec) -> None:
                 f"{spec.name}: {arg.name} defaults to {arg.default!r}, documented {default!r}")
 
 
-def test_codes_and_limits_are_current() -> None:
-    assert set(re.findall(r"\b[EWN]\d{3}\b", TEXT)) <= set(CODES)
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_codes_are_current(doc: Doc) -> None:
+    assert set(re.findall(r"\b[EWN]\d{3}\b", doc.text)) <= set(CODES)
+
+
+def test_limits_are_current() -> None:
     assert f"{DEFAULT_MAX_LAYERS:,} layers" in TEXT
 
 
@@ -138,8 +177,23 @@ def _slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def test_internal_links_resolve() -> None:
-    prose = re.sub(r"^```.*?^```$", "", TEXT, flags=re.M | re.S)  # `# comments` aren't headings
-    anchors = {_slug(h) for h in re.findall(r"^#+ (.*)$", prose, re.M)}
-    links = set(re.findall(r"\]\(#([^)]+)\)", TEXT))
-    assert links and links <= anchors, sorted(links - anchors)
+def _anchors(doc: Doc) -> set[str]:
+    prose = re.sub(r"^```.*?^```$", "", doc.text, flags=re.M | re.S)  # `# comments` aren't headings
+    return {_slug(h) for h in re.findall(r"^#+ (.*)$", prose, re.M)}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_internal_links_resolve(doc: Doc) -> None:
+    links = set(re.findall(r"\]\(#([^)]+)\)", doc.text))
+    assert links and links <= _anchors(doc), sorted(links - _anchors(doc))
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_links_between_documents_resolve(doc: Doc) -> None:
+    """`[...](metrics.md#anchor)`: the document exists under docs/ and has the heading."""
+    by_name = {d.name: d for d in DOCS}
+    for target, _, anchor in re.findall(r"\]\(([\w.-]+\.md)(#([^)]+))?\)", doc.text):
+        assert (DOCS_DIR / target).is_file(), f"{doc.name} links to missing {target}"
+        if anchor:
+            assert target in by_name and anchor in _anchors(by_name[target]), (
+                f"{doc.name} links to {target}#{anchor}, which has no such heading")

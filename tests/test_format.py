@@ -268,3 +268,9 @@ def test_hints_cost_the_same_for_huge_sizes(text: str) -> None:
     a = run(text)
     assert a.diagnostics and all(d.hint for d in a.diagnostics)
     assert time.perf_counter() - start < 1.0
+
+
+def test_concat_along_a_spatial_axis_has_no_single_receptive_field() -> None:
+    a = clean(run("input: [1, 8, 8]\nlayers:\n  - concat: {inputs: [input, input], dim: -1}\n"))
+    assert a.output_shape == (1, 8, 16)
+    assert a.layers[0].receptive_field is None

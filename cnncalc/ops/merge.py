@@ -74,7 +74,9 @@ def _concat_shape(ctx: Ctx) -> Shape:
                  for i in range(len(ctx.x)))
 
 
-def _concat_rf(ctx: Ctx, out: Shape) -> list[list[Step]]:
+def _concat_rf(ctx: Ctx, out: Shape) -> list[list[Step]] | None:
+    if _concat_dim(ctx) > 0:  # joined along a spatial axis: no one stride maps out to in
+        return None
     # a centre crop starts (L - target) // 2 into its input: a negative left padding
     return [[(1, 1, -((L - n) // 2)) for L, n in zip(shape[1:], out[1:])]
             for shape in ctx.inputs]

@@ -85,6 +85,8 @@ def _merge(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
     if ctx is None:
         return None, None
     steps = spec.rf(ctx, out) if spec.rf is not None else [None] * len(node.inputs)
+    if steps is None:  # not defined for this merge
+        return None, None
     paths = []
     for i, step in zip(node.inputs, steps):
         field, shape = result[i], shapes[i]
