@@ -22,10 +22,11 @@ from .expand import DEFAULT_MAX_LAYERS
 EXIT_BUG = 3
 
 app = typer.Typer(
-    name="cnncalc", add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    name="cnncalc", add_completion=True, no_args_is_help=True, rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds "
          "them.",
+    epilog="Example: cnncalc show architectures/alexnet.yaml  (docs: docs/format.md)",
 )
 
 
@@ -143,7 +144,10 @@ def show(
     max_layers: Annotated[int, typer.Option(
         min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
 ) -> None:
-    """Show every layer's output shape, parameters and MACs, the totals and any problems."""
+    """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
+
+    Example: cnncalc show architectures/alexnet.yaml --layout hwc --columns output,params,rf
+    """
     from .analysis import analyze
     from .diagnostics import FatalError
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from conftest import ROOT, zoo_source
 
+from cnncalc import cli
 from cnncalc.analysis import analyze
-from cnncalc.render import table
 from cnncalc.source import Source
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -20,31 +20,37 @@ def section(name: str) -> str:
     return match.group(1)
 
 
-def fenced(text: str) -> str:
-    match = re.search(r"```\w*\n(.*?)```", text, re.S)
-    assert match
-    return match.group(1)
-
-
 def test_the_two_commands() -> None:
     assert "pip install . && cnncalc show architectures/alexnet.yaml" in README
     assert "pip install '.[test]' && pytest" in README
 
 
-@pytest.mark.parametrize(("name", "file", "options"), [
-    ("alexnet", "alexnet", {}),
-    ("stride_mismatch", "stride_mismatch", {}),
-    ("resnet50-depth", "resnet50", {"depth": 1, "layout": "hwc"}),
-])
-def test_pasted_tables_are_real_output(name: str, file: str, options: dict[str, object],
-                                       regen: bool) -> None:
-    analysis = analyze(zoo_source(ROOT / "architectures" / f"{file}.yaml"))
-    actual = table.render(analysis, **options)  # type: ignore[arg-type]
-    if regen:  # pytest --regen-golden rewrites the pasted output; review the diff
+OUTPUT = re.compile(r"^<!-- output: cnncalc (.*?) -->\n```\w*\n(.*?)^```$", re.M | re.S)
+OUTPUTS = [pytest.param(m.group(1), m.group(2), id=m.group(1)) for m in OUTPUT.finditer(README)]
+
+
+def test_the_readme_shows_the_workflows() -> None:
+    commands = [command.split()[0] for command, _ in (p.values for p in OUTPUTS)]
+    assert {"show", "check", "calc", "sizes", "diff"} <= set(commands)
+
+
+@pytest.mark.parametrize(("command", "shown"), OUTPUTS)
+def test_pasted_output_is_real(command: str, shown: str, regen: bool,
+                               monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    cli.main(command.split())
+    printed = capsys.readouterr().out
+    if regen and printed != shown:  # pytest --regen-golden pastes the new output; review it
         global README
-        README = README.replace(fenced(section(name)), actual)
+        marker = f"<!-- output: cnncalc {command} -->\n```"
+        start = README.index("\n", README.index(marker) + len(marker)) + 1
+        README = README[:start] + README[start:].replace(shown, printed, 1)
         (ROOT / "README.md").write_text(README, encoding="utf-8")
-    assert fenced(section(name)) == actual
+        return
+    assert printed == shown, f"`cnncalc {command}` prints otherwise (pytest --regen-golden)"
 
 
 def test_zoo_table() -> None:
