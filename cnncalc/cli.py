@@ -421,6 +421,59 @@ def sizes(
     raise typer.Exit(0 if result.exact else 1)
 
 
+class ExportFormat(str, Enum):
+    pytorch = "pytorch"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command()
+def export(
+    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    to: Annotated[ExportFormat, typer.Option(
+        "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub) or dot")
+    ] = ExportFormat.pytorch,
+    input: Annotated[str | None, typer.Option(
+        "--input", "-i", help="override the input shape, e.g. 3x512x512")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="write to this file instead of standard output")] = None,
+) -> None:
+    """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
+
+    Example: cnncalc export architectures/resnet18.yaml --to pytorch -o resnet18.py
+    """
+    from .analysis import analyze
+    from .diagnostics import Severity
+    from .export import ExportError
+    from .export import export as run_export
+    from .render import text
+
+    shape = parse_shape(input) if input else None
+    analysis = analyze(_read(file), shape)  # type: ignore[arg-type]
+    problems = [d for d in analysis.diagnostics if d.fatal]
+    if problems:
+        for d in problems:
+            typer.echo(text.diagnostic(d, None), err=True)
+        raise typer.Exit(2)
+    try:
+        code = run_export(analysis, to.value)
+    except ExportError as exc:
+        errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
+        if errors:
+            typer.echo(text.diagnostics(errors, analysis.source), err=True)
+        typer.echo(f"cnncalc: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if output is None:
+        sys.stdout.write(code)
+    else:
+        try:
+            output.write_text(code, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"cnncalc: cannot write {output}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+    raise typer.Exit(analysis.exit_code())
+
+
 @app.command()
 def schema() -> None:
     """Print a JSON Schema (draft 2020-12) of the format, generated from the op registry.

@@ -377,10 +377,21 @@ def _torch_value(value: Any) -> str:
     return repr(tuple(value)) if isinstance(value, (tuple, list)) else repr(value)
 
 
+class _Omit:
+    """A keyword generated code leaves out (PyTorch's default applies)."""
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Any = _Omit()
+
+
 def torch_module(cls: str, *positional: Any, **keywords: Any) -> str:
-    """`nn.Conv2d(3, 64, kernel_size=(7, 7), bias=False)`: keywords equal to None are left out."""
+    """`nn.Conv2d(3, 64, kernel_size=(7, 7), bias=False)`: keywords equal to OMIT are left
+    out; None is written (`momentum=None` is not BatchNorm's default)."""
     parts = [_torch_value(v) for v in positional]
-    parts += [f"{k}={_torch_value(v)}" for k, v in keywords.items() if v is not None]
+    parts += [f"{k}={_torch_value(v)}" for k, v in keywords.items() if v is not OMIT]
     return f"nn.{cls}({', '.join(parts)})"
 
 
@@ -390,8 +401,8 @@ def unary(module: str) -> tuple[str | None, str]:
 
 
 def nondefault(value: Any, default: Any) -> Any:
-    """The value for generated code, or None (left out) when it equals PyTorch's default."""
-    return None if value == default else value
+    """The value for generated code, or OMIT (left out) when it equals PyTorch's default."""
+    return OMIT if value == default else value
 
 
 def window_output(ctx: Ctx, windows: Sequence[Window]) -> tuple[int, ...]:

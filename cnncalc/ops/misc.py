@@ -117,9 +117,10 @@ def _upsample_shape(ctx: Ctx) -> Shape:
 
 def _upsample_torch(ctx: Ctx) -> tuple[str | None, str]:
     a = ctx.args
-    return unary(torch_module("Upsample", size=a["size"], scale_factor=a["scale_factor"],
+    return unary(torch_module("Upsample", size=nondefault(a["size"], None),
+                              scale_factor=nondefault(a["scale_factor"], None),
                               mode=nondefault(a["mode"], "nearest"),
-                              align_corners=a["align_corners"]))
+                              align_corners=nondefault(a["align_corners"], None)))
 
 
 UPSAMPLE = OpSpec(

@@ -76,7 +76,7 @@ def _pool_shape(what: str) -> Callable[[Ctx], Shape]:
 def _maxpool_torch(ctx: Ctx) -> tuple[str | None, str]:
     a = ctx.args
     return unary(torch_module(
-        f"MaxPool{len(ctx.spatial)}d", a["kernel_size"], stride=a["stride"],
+        f"MaxPool{len(ctx.spatial)}d", a["kernel_size"], stride=nondefault(a["stride"], None),
         padding=nondefault(a["padding"], 0), dilation=nondefault(a["dilation"], 1),
         ceil_mode=nondefault(a["ceil_mode"], False)))
 
@@ -84,10 +84,10 @@ def _maxpool_torch(ctx: Ctx) -> tuple[str | None, str]:
 def _avgpool_torch(ctx: Ctx) -> tuple[str | None, str]:
     a = ctx.args
     return unary(torch_module(
-        f"AvgPool{len(ctx.spatial)}d", a["kernel_size"], stride=a["stride"],
+        f"AvgPool{len(ctx.spatial)}d", a["kernel_size"], stride=nondefault(a["stride"], None),
         padding=nondefault(a["padding"], 0), ceil_mode=nondefault(a["ceil_mode"], False),
         count_include_pad=nondefault(a["count_include_pad"], True),
-        divisor_override=a["divisor_override"]))
+        divisor_override=nondefault(a["divisor_override"], None)))
 
 
 _STRIDE = Arg("stride", Either((Null(), Ints(1))), None, "default: kernel_size")
