@@ -10,10 +10,10 @@ from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .graph import Graph, Shape
 from .loader import load
-from .passes import counts, expectations, fractions, memory, receptive
+from .passes import Memo, counts, expectations, fractions, memory, receptive
 from .passes.expectations import Verdict
 from .passes.receptive import Field
-from .source import Source, Span
+from .source import Source, Span, position
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +123,18 @@ def decode(name: str, data: bytes) -> Source:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FatalError(Diagnostic("E002", f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
-                                    _position(name, data, exc.start),
+        start = exc.start + len(data) - len(exc.object)  # utf-8-sig counts after the BOM
+        raise FatalError(Diagnostic("E002", f"byte 0x{data[start]:02x} is not valid UTF-8",
+                                    _position(name, data, start),
                                     "save the file as UTF-8")) from None
     return Source(name, text)
 
 
 def _position(name: str, data: bytes, offset: int) -> Span:
-    before = data[:offset]
-    line_start = before.rfind(b"\n") + 1
-    # columns count characters, as the YAML parser's do
-    col = len(before[line_start:].decode("utf-8", "replace")) + 1
-    return Span(name, before.count(b"\n") + 1, col)
+    # lines and columns as in the text the YAML parser would read: characters, the BOM
+    # dropped, its line breaks (\r and \r\n too)
+    before = data[:offset].decode("utf-8-sig", "replace")
+    return Span(name, *position(before, len(before)))
 
 
 def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None, *,
@@ -178,17 +178,20 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
-    node_counts = [counts.count(node, shapes, graph.nodes) for node in graph.nodes]
+    rules = Memo(graph.nodes, shapes)
+    node_counts = [rules(counts.count, node) for node in graph.nodes]
     for node in graph.nodes:
-        diagnostics.extend(fractions.check(node, shapes, graph.nodes))
+        unfit = rules(fractions.unfit, node)
+        if unfit:
+            diagnostics.extend(fractions.report(node, unfit))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
                      for v in expectations.check(expect, shapes, node_counts))
     diagnostics += [expectations.diagnostic(v) for v in verdicts if not v.ok]
-    rfs, notes = receptive.fields(graph, shapes)
+    rfs, notes = receptive.fields(graph, shapes, rules)
     diagnostics += notes
-    sizes, storage = memory.allocations(graph, shapes, batch, itemsize)
+    sizes, storage = memory.allocations(graph, shapes, rules, batch, itemsize)
     peak = memory.peak(graph, sizes, storage)
 
     def macs(c: counts.NodeCounts) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -114,5 +113,7 @@ class FatalError(Exception):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A "did you mean 'x'?" hint for a misspelled name, or None when nothing is close."""
+    import difflib  # only a file with a mistake needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None

@@ -16,15 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
-from .expr import ExprError, evaluate
 from .graph import Graph, Node, Shape, ShapeExpect, path_str
+from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED, ArgError
 from .passes.shapes import infer
 from .source import Span
 
-DEFAULT_MAX_LAYERS = 200_000  # expanded layers; `--max-layers` raises it
 MAX_VALUE_ITEMS = 10_000  # items in one argument value (aliases can nest lists exponentially)
 TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
 META = ("id", "from", "repeat", "first", "when", "expect")
@@ -88,6 +87,18 @@ class Scope:
         self.prev = self.inp
 
 
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A block call's nodes, recorded to be replayed (see `_Expander._expand_call`): per node
+    (op, path below the call, args, inputs, span, arg spans, rank, shape), inputs and `out` as
+    offsets into the call, -1 for the call's input and -2 for the network's."""
+
+    nodes: list[tuple[Any, ...]]
+    out: int
+    visited: int  # layer entries the call visited
+    groups: list[tuple[tuple[str, ...], str]]  # the blocks and repeats inside, by path
+
+
 @dataclass
 class Expansion:
     graph: Graph | None
@@ -129,6 +140,12 @@ class _Expander:
         self.visited = 0
         self.sizes: dict[str, int] = {}
         self.broken_blocks: set[str] = set()  # layer entries one call of a block visits, at least
+        self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}  # see _check_args
+        self.recorded: dict[tuple[Any, ...], Call] = {}  # see _expand_call
+        self.forms: dict[int, tuple[YScalar, YNode | None, dict[str, YNode]]] = {}  # _form
+        self.bound: dict[tuple[int, str], dict[str, Value]] = {}  # see _bind
+        self.literal: dict[int, bool] = {}  # see _literal
+        self.inferred: dict[tuple[Any, ...], Shape] = {}  # see _emit
 
     # ------------------------------------------------------------ reporting
 
@@ -465,6 +482,8 @@ class _Expander:
 
     def _plain(self, node: YNode, scope: Scope | None = None) -> Any:
         """The Python value of `node`, `$` references resolved, size-bounded against aliases."""
+        if isinstance(node, YScalar):  # most values: no walk, no budget
+            return self._scalar_value(node, scope)
         budget = [MAX_VALUE_ITEMS]
 
         def walk(n: YNode) -> Any:
@@ -510,6 +529,8 @@ class _Expander:
                 or f"the parameters of '{scope.calls[-1]}' are: {', '.join(known) or 'none'}")
 
     def _expression(self, node: YScalar, text: str, scope: Scope | None) -> Any:
+        from .expr import ExprError, evaluate  # `ast` costs an import only files with $(...)
+
         if not text.endswith(")") or text.count("(") != text.count(")"):
             raise self.fail("E112", f"unbalanced parentheses in '{text}'", node.span,
                             "quote the expression: YAML splits an unquoted $(...) at commas "
@@ -553,26 +574,32 @@ class _Expander:
                        "layer entries", entry.span, "lower `repeat` counts, or raise the limit "
                        "with --max-layers")
             raise _TooLarge()
-        out = POISON  # reported (or upstream failed): what follows is skipped quietly
-        with contextlib.suppress(_Invalid, _Skip):
-            out = self._layer_output(entry, scope)
-        scope.prev = out
+        try:
+            scope.prev = self._layer_output(entry, scope)
+        except (_Invalid, _Skip):  # reported (or upstream failed): what follows is skipped
+            scope.prev = POISON
 
-    def _layer_output(self, entry: YNode, scope: Scope) -> int:
-        # -- the form: bare name, or one op key plus meta keys
+    def _form(self, entry: YNode) -> tuple[YScalar, YNode | None, dict[str, YNode]]:
+        """(op key, its value, meta keys) of a layer entry: a bare name, or one op key plus
+        meta keys. Entries inside repeated blocks are read once (`self.forms`)."""
         meta: dict[str, YNode] = {}
         if isinstance(entry, YScalar) and isinstance(entry.value, str):
-            op_key, value = entry, None
-        elif isinstance(entry, YMap):
+            return entry, None, meta
+        if isinstance(entry, YMap):
             op_keys = [(k, v) for k, v in entry.items if k.value not in META]
             meta = {str(k.value): v for k, v in entry.items if k.value in META}
             if len(op_keys) != 1:
                 raise self._op_key_error(entry, op_keys)
-            op_key, value = op_keys[0]
-        else:
-            raise self.fail("E114", f"a layer is an op name or a mapping such as "
-                            f"{{conv: {{out_channels: 64, kernel_size: 3}}}}, got "
-                            f"{_describe(entry)}", entry.span)
+            return op_keys[0][0], op_keys[0][1], meta
+        raise self.fail("E114", f"a layer is an op name or a mapping such as "
+                        f"{{conv: {{out_channels: 64, kernel_size: 3}}}}, got "
+                        f"{_describe(entry)}", entry.span)
+
+    def _layer_output(self, entry: YNode, scope: Scope) -> int:
+        form = self.forms.get(id(entry))  # the entry lives as long as the expansion
+        if form is None:
+            form = self.forms[id(entry)] = self._form(entry)
+        op_key, value, meta = form
         name = str(op_key.value)
         block = self.blocks.get(name)
         found = lookup(name) if block is None else None
@@ -770,6 +797,34 @@ class _Expander:
         if value is None or (isinstance(value, YScalar) and value.value is None
                              and not value.quoted):
             return {}
+        # a value without `$` binds the same way every time (a repeated block's body): once
+        key = (id(value), what)  # the value lives as long as the expansion; `what` names the op
+        if key in self.bound:
+            return self.bound[key]
+        reported = len(self.diagnostics)
+        bound = self._bind_value(value, op_key, scope, what, positional, list_arg, known, hint,
+                                 unknown)
+        if len(self.diagnostics) == reported and self._literal(value):
+            self.bound[key] = bound
+        return bound
+
+    def _literal(self, node: YNode) -> bool:
+        """Whether no `$name` or `$(expr)` is written in `node` (a value `_plain` has read,
+        so of bounded size)."""
+        if id(node) not in self.literal:
+            literal, stack = True, [node]
+            while stack and literal:
+                n = stack.pop()
+                if isinstance(n, YScalar):
+                    literal = not (isinstance(n.value, str) and n.value.startswith("$"))
+                else:
+                    stack.extend(n.items if isinstance(n, YSeq) else [v for _, v in n.items])
+            self.literal[id(node)] = literal
+        return self.literal[id(node)]
+
+    def _bind_value(self, value: YNode, op_key: YScalar, scope: Scope, what: str,
+                    positional: list[str], list_arg: str | None, known: Callable[[str], bool],
+                    hint: Callable[[str], str | None], unknown: str) -> dict[str, Value]:
         if isinstance(value, YMap):
             bound = {}
             for key, item in value.items:
@@ -814,8 +869,20 @@ class _Expander:
 
     def _check_args(self, spec: OpSpec, given: dict[str, Value], op_key: YScalar,
                     path: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, Span]]:
+        spans = {name: value.span for name, value in given.items()}
+        # layers alike (the copies of a repeated block, a flat file's identical lines) are
+        # validated once and share one arguments dict, which `_emit` memoizes shapes on; repr
+        # keeps true, 1 and 1.0 apart
+        key = (spec.name, *[(name, repr(value.value)) for name, value in given.items()])
+        args = self.checked.get(key)
+        if args is None:
+            args = self._validate(spec, given, op_key, path)
+            self.checked[key] = args
+        return args, spans
+
+    def _validate(self, spec: OpSpec, given: dict[str, Value], op_key: YScalar,
+                  path: tuple[str, ...]) -> dict[str, Any]:
         args: dict[str, Any] = {}
-        spans: dict[str, Span] = {}
         ok = True
         for arg in spec.args:
             if arg.name not in given:
@@ -826,7 +893,6 @@ class _Expander:
                 args[arg.name] = None if arg.required else arg.default
                 continue
             value = given[arg.name]
-            spans[arg.name] = value.span
             try:
                 args[arg.name] = arg.type.check(
                     tuple(value.value) if isinstance(value.value, list) else value.value)
@@ -836,7 +902,7 @@ class _Expander:
                 ok = False
         if not ok:
             raise _Invalid()
-        return args, spans
+        return args
 
     def _emit(self, spec: OpSpec, rank: int | None, args: dict[str, Any],
               spans: dict[str, Span], inputs: tuple[int, ...], path: tuple[str, ...],
@@ -850,10 +916,17 @@ class _Expander:
             raise _Skip()
         node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
         self.nodes.append(node)
-        shape, diagnostic = infer(node, self.shapes, self.nodes)
+        # a shape rule depends on the op, its arguments, rank and input shapes; the args dict
+        # is shared by layers alike (`_check_args`) and lives as long as the expansion
+        key = (spec.name, id(args), rank, *[self.shapes[i] for i in inputs])
+        shape = self.inferred.get(key)
+        if shape is None:
+            shape, diagnostic = infer(node, self.shapes, self.nodes)
+            if diagnostic is not None:
+                self.diagnostics.append(diagnostic)
+            elif shape is not None:
+                self.inferred[key] = shape
         self.shapes.append(shape)
-        if diagnostic is not None:
-            self.diagnostics.append(diagnostic)
         return node.index
 
     # ------------------------------------------------------------ blocks
@@ -897,11 +970,64 @@ class _Expander:
             self.groups.setdefault(copy_path, block.name)
             if out < 0:
                 raise _Skip()
-            inner = Scope(prefix=copy_path, inp=out, params=bound,
-                          calls=(*scope.calls, block.name))
-            self._body(block.layers, inner)
-            out = inner.prev
+            out = self._expand_call(block, bound, copy_path, out, scope)
         return out
+
+    def _expand_call(self, block: Block, bound: dict[str, Value], prefix: tuple[str, ...],
+                     inp: int, scope: Scope) -> int:
+        """One call of `block` on node `inp`, under path `prefix`; returns its output node.
+
+        A call alike an earlier one (same block, parameter values, input shape and callers)
+        makes the same nodes, so it is replayed from the first under its own prefix instead of
+        expanded entry by entry: the copies of a repeat cost what making their nodes costs.
+        Only calls that went cleanly are recorded (no diagnostic, no `expect:`, every shape
+        known), and a replay that would cross a size limit expands instead, to report it.
+        """
+        calls = (*scope.calls, block.name)
+        key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp])
+        recorded = self.recorded.get(key) if inp > 0 else None
+        if recorded is not None and (
+                len(self.nodes) + len(recorded.nodes) <= self.max_layers
+                and self.visited + recorded.visited <= 2 * self.max_layers):
+            return self._replay(recorded, prefix, inp)
+        start, visited = len(self.nodes), self.visited
+        reported, expects, groups = len(self.diagnostics), len(self.expects), len(self.groups)
+        inner = Scope(prefix=prefix, inp=inp, params=bound, calls=calls)
+        self._body(block.layers, inner)
+        if (inp > 0 and len(self.diagnostics) == reported and len(self.expects) == expects
+                and (inner.prev == inp or inner.prev >= start)
+                and all(s is not None for s in self.shapes[start:])):
+            self.recorded[key] = self._record(start, inp, prefix, inner.prev,
+                                              self.visited - visited, groups)
+        return inner.prev
+
+    def _record(self, start: int, inp: int, prefix: tuple[str, ...], out: int, visited: int,
+                groups: int) -> Call:
+        def where(i: int) -> int:  # in the call: its offset; the call's input -1, the net's -2
+            return i - start if i >= start else -1 if i == inp else -2
+
+        n = len(prefix)
+        nodes = [(node.op, node.path[n:], node.args, tuple(map(where, node.inputs)), node.span,
+                  node.arg_spans, node.rank, self.shapes[node.index])
+                 for node in self.nodes[start:]]
+        made = [(path[n:], label) for path, label in list(self.groups.items())[groups:]]
+        return Call(nodes, where(out), visited, made)
+
+    def _replay(self, call: Call, prefix: tuple[str, ...], inp: int) -> int:
+        start = len(self.nodes)
+        places = (inp, 0)  # where -1 and -2 point
+
+        def at(offset: int) -> int:
+            return start + offset if offset >= 0 else places[-1 - offset]
+
+        for op, path, args, inputs, span, spans, rank, shape in call.nodes:
+            self.nodes.append(Node(len(self.nodes), op, prefix + path, args,
+                                   tuple(map(at, inputs)), span, spans, rank))
+            self.shapes.append(shape)
+        for path, label in call.groups:
+            self.groups[prefix + path] = label
+        self.visited += call.visited
+        return at(call.out)
 
     # ------------------------------------------------------------ expectations
 

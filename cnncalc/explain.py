@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .analysis import Analysis, LayerResult
 from .expand import DTYPES
 from .graph import format_shape
-from .ops import REGISTRY, OpError, Window
+from .ops import REGISTRY, Ctx, OpError, Window
 from .ops.base import axis_name, prod
 from .passes import context, fractions, receptive
 
@@ -85,7 +85,7 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
                          f"({analysis.dtype}) = {layer.activation_bytes:,} B")
         else:
             lines.append("memory: allocates nothing (a view, or in place)")
-        lines += _field(analysis, node.index, ctx.inputs)
+        lines += _field(analysis, node.index, ctx)
         for d in analysis.diagnostics:
             if d.path == layer.path and d.code in ("W101", "N101", "N102"):
                 lines.append(f"{d.severity.value}: {d.message}" + (f" — {d.hint}" if d.hint
@@ -94,7 +94,7 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
     return out
 
 
-def _field(analysis: Analysis, index: int, inputs: object) -> list[str]:
+def _field(analysis: Analysis, index: int, ctx: Ctx) -> list[str]:
     graph = analysis.graph
     assert graph is not None
     node = graph.nodes[index]
@@ -109,7 +109,7 @@ def _field(analysis: Analysis, index: int, inputs: object) -> list[str]:
     if before is None or shape is None or REGISTRY[node.op].multi_input:
         return [f"receptive field: size {after.size[0]}, stride {after.stride[0]}, start "
                 f"{after.start[0]} (the widest of the merged paths)"]
-    steps = receptive.steps(node, analysis.shapes, graph.nodes, shape)
+    steps = receptive.steps(node, ctx, shape)
     if not steps:
         return []
     k, s, p = steps[0]

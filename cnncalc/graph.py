@@ -28,10 +28,11 @@ class Node:
     span: Span  # the layer entry that produced this node
     arg_spans: dict[str, Span] = field(default_factory=dict)
     rank: int | None = None  # spatial rank demanded by an alias such as conv2d
+    # `path_str(path)`, made once: every pass and renderer names nodes, many times over
+    name: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def name(self) -> str:
-        return path_str(self.path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", path_str(self.path))
 
     def arg_span(self, arg: str | None) -> Span:
         return self.arg_spans.get(arg, self.span) if arg else self.span
@@ -39,10 +40,8 @@ class Node:
 
 def path_str(path: tuple[str, ...]) -> str:
     """("res3", "[0]", "conv2") -> "res3[0].conv2"."""
-    out = ""
-    for part in path:
-        out += part if part.startswith("[") or not out else "." + part
-    return out
+    # parts are names (ids, blocks, ops: no dots or brackets) and copy numbers "[i]"
+    return ".".join(path).replace(".[", "[")
 
 
 @dataclass(frozen=True, slots=True)

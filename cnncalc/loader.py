@@ -9,17 +9,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
+from typing import ClassVar, Union
 
 import yaml
 
 from .diagnostics import Diagnostic, FatalError
-from .source import Source, Span
+from .source import Source, Span, position
 
 try:  # the C composer is several times faster; positions and errors are the same
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """PyYAML's composer without tag resolution: cnncalc types scalars itself and never reads
+    a tag, and resolving (implicit-tag regexes tried on every scalar) was a quarter of the
+    time spent composing."""
+
+    _TAGS: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return self._TAGS[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +93,8 @@ def type_scalar(text: str) -> object:
     """Type a plain scalar by YAML 1.2's core schema (integers may group digits with `_`)."""
     if text in _SPECIAL:
         return _SPECIAL[text]
+    if text[0] not in "+-.0123456789":  # what every number starts with: names are quick
+        return text
     if len(text) <= _MAX_DIGITS:
         if _INT.match(text):
             return int(text.replace("_", ""))
@@ -109,9 +126,11 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         message = f"YAML syntax error: {problem}{context}"
         raise FatalError(Diagnostic("E003", message, span)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow; no mark
-        before = source.text[:exc.position]
-        span = Span(name, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        # libyaml's position counts UTF-8 bytes, PyYAML's characters; the reader stops at the
+        # first character it refuses, so that character's first occurrence is the one
+        offset = source.text.find(char)
+        span = Span(name, *position(source.text, offset if offset >= 0 else 0))
         raise FatalError(Diagnostic(
             "E003", f"character U+{ord(char):04X} is not allowed in YAML text", span,
             "delete it (control characters are invisible in most editors)")) from None
@@ -130,57 +149,70 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
 
 
 def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
-    """Convert iteratively (deep files must not hit the recursion limit); an aliased node is
-    converted once and shared, so anchors cannot multiply the work."""
+    """Convert iteratively, children before parents (deep files must not hit the recursion
+    limit); an aliased node is converted once and shared, so anchors cannot multiply the work."""
     diagnostics: list[Diagnostic] = []
     done: dict[int, YNode] = {}
-    stack: list[yaml.Node] = [root]
-    visiting: set[int] = set()
+    open_: set[int] = set()  # collections whose children are being converted
+    typed: dict[str, object] = {}  # plain scalars' values by text: files repeat their numbers
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
-        node = stack[-1]
+        node, children_done = stack.pop()
+        if children_done:
+            open_.discard(id(node))
+            flow = bool(getattr(node, "flow_style", False))
+            if isinstance(node, yaml.SequenceNode):
+                done[id(node)] = YSeq(tuple([done[id(c)] for c in node.value]),
+                                      _span(name, node), flow)
+            else:
+                done[id(node)] = YMap(_items(node.value, done, diagnostics), _span(name, node),
+                                      flow)
+            continue
         if id(node) in done:
-            stack.pop()
             continue
         if isinstance(node, yaml.ScalarNode):
-            stack.pop()
             quoted = bool(node.style)  # plain scalars: None (Python) or "" (C loader)
-            value = node.value if quoted else type_scalar(node.value)
-            done[id(node)] = YScalar(value, _span(name, node), quoted)
+            text = node.value
+            value = text if quoted else typed.get(text, typed)
+            if value is typed:
+                value = typed[text] = type_scalar(text)
+            start, end = node.start_mark, node.end_mark
+            done[id(node)] = YScalar(value, Span(name, start.line + 1, start.column + 1,
+                                                 end.line + 1, end.column + 1), quoted)
             continue
         children = (
             node.value if isinstance(node, yaml.SequenceNode)
             else [c for pair in node.value for c in pair]
         )
         pending = [c for c in children if id(c) not in done]
-        if pending:
-            if any(id(c) in visiting for c in pending):
-                raise FatalError(Diagnostic(
-                    "E006", "an alias refers to the node that contains it (a recursive anchor)",
-                    _span(name, node), hint="YAML anchors must not contain their own alias"))
-            visiting.add(id(node))
-            stack.extend(reversed(pending))
-            continue
-        stack.pop()
-        flow = bool(getattr(node, "flow_style", False))
-        if isinstance(node, yaml.SequenceNode):
-            done[id(node)] = YSeq(tuple(done[id(c)] for c in node.value), _span(name, node), flow)
-            continue
-        items: list[tuple[YScalar, YNode]] = []
-        seen: dict[object, YScalar] = {}
-        for k, v in node.value:
-            key = done[id(k)]
-            if not isinstance(key, YScalar):
-                diagnostics.append(Diagnostic("E103", "a mapping key must be a plain value",
-                                              key.span))
-                continue
-            if key.value in seen:
-                first = seen[key.value]
-                diagnostics.append(Diagnostic(
-                    "E005", f"duplicate key '{key.text}' (first at line {first.span.line})",
-                    key.span, hint="remove or rename one of them; YAML would silently keep "
-                                   "the last"))
-                continue
-            seen[key.value] = key
-            items.append((key, done[id(v)]))
-        done[id(node)] = YMap(tuple(items), _span(name, node), flow)
+        if any(id(c) in open_ for c in pending):
+            raise FatalError(Diagnostic(
+                "E006", "an alias refers to the node that contains it (a recursive anchor)",
+                _span(name, node), hint="YAML anchors must not contain their own alias"))
+        open_.add(id(node))
+        stack.append((node, True))
+        stack.extend([(c, False) for c in reversed(pending)])
     return done[id(root)], diagnostics
+
+
+def _items(pairs: list[tuple[yaml.Node, yaml.Node]], done: dict[int, YNode],
+           diagnostics: list[Diagnostic]) -> tuple[tuple[YScalar, YNode], ...]:
+    """A mapping's converted pairs; keys that are not plain values, or repeat, are reported."""
+    items: list[tuple[YScalar, YNode]] = []
+    seen: dict[object, YScalar] = {}
+    for k, v in pairs:
+        key = done[id(k)]
+        if not isinstance(key, YScalar):
+            diagnostics.append(Diagnostic("E103", "a mapping key must be a plain value",
+                                          key.span))
+            continue
+        if key.value in seen:
+            first = seen[key.value]
+            diagnostics.append(Diagnostic(
+                "E005", f"duplicate key '{key.text}' (first at line {first.span.line})",
+                key.span, hint="remove or rename one of them; YAML would silently keep "
+                               "the last"))
+            continue
+        seen[key.value] = key
+        items.append((key, done[id(v)]))
+    return tuple(items)

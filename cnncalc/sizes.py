@@ -34,7 +34,7 @@ from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, expand
 from .graph import Graph, Shape
 from .loader import load
-from .passes import fractions
+from .passes import Memo, fractions
 from .source import Source
 
 SPATIAL_AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}  # by spatial rank, as ops name them
@@ -156,8 +156,9 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         graph = expansion.graph
         if graph is not None:
             name = graph.name
+            rules = Memo(graph.nodes, expansion.shapes)
             for node in graph.nodes:
-                diagnostics.extend(fractions.check(node, expansion.shapes, graph.nodes))
+                diagnostics.extend(fractions.report(node, rules(fractions.unfit, node)))
         checks.append(_judge(n, shape, diagnostics, graph))
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
                        seconds=time.perf_counter() - start)

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# line breaks as the YAML parser counts them, so every position agrees with its marks
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of character `offset` of `text`."""
+    breaks = list(_BREAK.finditer(text, 0, offset))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, offset - start + 1
 
 
 @dataclass(frozen=True, slots=True)

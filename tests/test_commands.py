@@ -78,7 +78,9 @@ def test_check_exit_codes_and_summary(capsys: pytest.CaptureFixture[str],
     assert code == 1 and out.rstrip().endswith("3 files: 1 error, 1 warning")
     code, out, err = run(capsys, "check", str(tmp_path / "*.yml"), str(tmp_path / "nope.yaml"))
     assert code == 2 and "nope.yaml: no such file" in err
-    assert out.rstrip().endswith("2 files: 1 error")
+    assert out.rstrip().endswith("2 files: 1 error, 1 not found")
+    code, out, _ = run(capsys, "check", str(tmp_path / "nope.yaml"))
+    assert code == 2 and out == "1 file: 1 not found\n"
 
 
 def test_check_github_annotations(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -100,14 +100,23 @@ PRELU = OpSpec(
     shape=_prelu_shape,
     params=lambda ctx, out: Counts(_prelu_count(ctx)),
     extra_ops=elementwise,
+    # by keyword: OMIT only leaves out keywords (positionally it would be written out)
     torch=lambda ctx: unary(torch_module(
-        "PReLU", nondefault(_prelu_count(ctx), 1), init=nondefault(ctx.args["init"], 0.25))),
+        "PReLU", num_parameters=nondefault(_prelu_count(ctx), 1),
+        init=nondefault(ctx.args["init"], 0.25))),
 )
 
 def _hardtanh_shape(ctx: Ctx) -> Shape:
     if ctx.args["max_val"] <= ctx.args["min_val"]:
         raise OpError("E108", f"max_val ({ctx.args['max_val']}) must be greater than min_val "
                       f"({ctx.args['min_val']})", "max_val", hint="PyTorch refuses this too")
+    return ctx.x
+
+
+def _celu_shape(ctx: Ctx) -> Shape:
+    if ctx.args["alpha"] == 0:  # CELU divides by alpha
+        raise OpError("E108", "alpha must not be 0 (CELU divides by it)", "alpha",
+                      hint="PyTorch refuses this too")
     return ctx.x
 
 
@@ -119,7 +128,8 @@ ACTIVATIONS = (
     PRELU,
     activation("elu", "ELU", "exponential linear unit", Arg("alpha", Float(), 1.0)),
     activation("selu", "SELU", "scaled ELU"),
-    activation("celu", "CELU", "continuously differentiable ELU", Arg("alpha", Float(), 1.0)),
+    activation("celu", "CELU", "continuously differentiable ELU", Arg("alpha", Float(), 1.0),
+               shape=_celu_shape),
     activation("gelu", "GELU", "Gaussian error linear unit",
                Arg("approximate", Choice(("none", "tanh")), "none"), has_inplace=False),
     activation("silu", "SiLU", "x * sigmoid(x), a.k.a. swish"),

@@ -5,6 +5,7 @@ Passes never branch on op names; everything op-specific is a field of its OpSpec
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -330,7 +331,12 @@ class OpSpec:
     internal: bool = False  # not usable in files (the network input)
 
     def arg(self, name: str) -> Arg | None:
-        return next((a for a in self.args if a.name == name), None)
+        return self.by_name.get(name)
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, Arg]:
+        """The arguments by name (looked up for every argument of every layer)."""
+        return {a.name: a for a in self.args}
 
 
 def nearest_divisor(n: int, target: int) -> int:

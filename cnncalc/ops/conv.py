@@ -17,6 +17,7 @@ from .base import (
     OpError,
     OpSpec,
     Window,
+    axis_name,
     nearest_divisor,
     no_rf,
     nondefault,
@@ -58,9 +59,26 @@ def conv_windows(ctx: Ctx) -> list[Window]:
             for L, kk, ss, (pl, pr), dd in zip(ctx.spatial, k, s, pads, d)]
 
 
+def _padding_fits(ctx: Ctx, windows: list[Window]) -> None:
+    """F.pad's limits for the padding modes that copy the input: reflection needs padding
+    smaller than the input, circular padding may wrap around once."""
+    mode = ctx.args["padding_mode"]
+    if mode not in ("reflect", "circular"):
+        return
+    for i, w in enumerate(windows):
+        limit = w.size - 1 if mode == "reflect" else w.size
+        if max(w.pad_left, w.pad_right) > limit:
+            raise OpError("E209", f"padding_mode '{mode}' pads at most {limit} on axis "
+                          f"{axis_name(len(windows), i)} (input size {w.size}), got "
+                          f"{max(w.pad_left, w.pad_right)}", "padding",
+                          hint="use less padding, or padding_mode zeros or replicate")
+
+
 def _conv_shape(ctx: Ctx) -> Shape:
     _groups(ctx)
-    return (ctx.args["out_channels"], *window_output(ctx, conv_windows(ctx)))
+    windows = conv_windows(ctx)
+    _padding_fits(ctx, windows)
+    return (ctx.args["out_channels"], *window_output(ctx, windows))
 
 
 def _conv_params(ctx: Ctx, out: Shape) -> Counts:

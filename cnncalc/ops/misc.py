@@ -20,6 +20,7 @@ from .base import (
     OpError,
     OpSpec,
     PerAxis,
+    axis_name,
     elementwise,
     no_rf,
     nondefault,
@@ -102,6 +103,11 @@ def _upsample_shape(ctx: Ctx) -> Shape:
         raise OpError("E201", f"mode '{a['mode']}' works on {ranks[0]}-D inputs, the input is "
                       f"{rank}-D", "mode",
                       hint={1: "use linear", 2: "use bilinear", 3: "use trilinear"}[rank])
+    if a["align_corners"] is not None and a["mode"] in ("nearest", "nearest-exact", "area"):
+        # F.interpolate refuses it, even `false`: only the interpolating modes have corners
+        raise OpError("E108", f"align_corners applies to the modes linear, bilinear, bicubic "
+                      f"and trilinear, not '{a['mode']}'", "align_corners",
+                      hint="leave align_corners out (null)")
     if a["size"] is not None:
         return (ctx.channels, *ctx.per_axis("size"))
     # F.interpolate: floor(float(in) * scale) per axis
@@ -169,6 +175,13 @@ def _pad_shape(ctx: Ctx) -> Shape:
     if min(out) <= 0:
         raise OpError("E202", f"negative padding crops the input {list(ctx.x)} to nothing",
                       "padding")
+    for i, L in enumerate(ctx.spatial):
+        # aten's constant_pad_nd crops before it pads: the crops alone must fit the input
+        before, after = amounts[2 * (rank - 1 - i)], amounts[2 * (rank - 1 - i) + 1]
+        if L + min(before, 0) + min(after, 0) < 0:
+            raise OpError("E209", f"negative padding ({before}, {after}) crops more than axis "
+                          f"{axis_name(rank, i)} has ({L})", "padding",
+                          hint="PyTorch crops before it pads; crop at most the input size")
     return (ctx.channels, *out)
 
 

@@ -38,6 +38,13 @@ def _bn_counts(ctx: Ctx, out: Shape) -> Counts:
 
 
 def _bn_shape(ctx: Ctx) -> Shape:
+    if len(ctx.x) == 1 and ctx.rank is not None:
+        # nn.BatchNorm1d takes (N, C) as well as (N, C, L); 2d and 3d need a spatial input
+        if ctx.rank == 1:
+            return ctx.x
+        raise OpError("E201", f"batchnorm{ctx.rank}d needs a {ctx.rank + 1}-D input [C, ...], "
+                      f"got the flat vector {list(ctx.x)}",
+                      hint="use batchnorm1d or plain batchnorm")
     spatial_rank(ctx, (0, 1, 2, 3), "batchnorm")
     return ctx.x
 

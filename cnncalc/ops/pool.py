@@ -109,6 +109,24 @@ MAXPOOL = OpSpec(
     torch=_maxpool_torch,
 )
 
+
+def _avgpool_shape(ctx: Ctx) -> Shape:
+    if len(ctx.x) == 2 and ctx.args["divisor_override"] is not None:
+        raise OpError("E209", "divisor_override needs a 2-D or 3-D input: nn.AvgPool1d has no "
+                      "such argument", "divisor_override", hint="leave divisor_override out")
+    out = _pool_shape("avgpool")(ctx)
+    if len(ctx.x) == 4:
+        # aten's avg_pool3d (pool3d_shape_check with check_input_size) wants the unpadded
+        # input at least as large as the kernel on every axis; 1-D and 2-D pooling do not
+        for i, (size, k) in enumerate(zip(ctx.spatial, ctx.per_axis("kernel_size"))):
+            if size < k:
+                raise OpError("E209", f"avgpool on a 3-D input needs every input size at least "
+                              f"the kernel, padding aside (PyTorch's avg_pool3d): axis "
+                              f"{axis_name(3, i)} is {size}, the kernel {k}", "kernel_size",
+                              hint=f"use kernel_size <= {size} on that axis")
+    return out
+
+
 AVGPOOL = OpSpec(
     name="avgpool",
     summary="average pooling (nn.AvgPool1d/2d/3d)",
@@ -121,7 +139,7 @@ AVGPOOL = OpSpec(
         Arg("count_include_pad", Bool(), True, "changes values, never shapes"),
         Arg("divisor_override", Either((Null(), Int(1))), None, "changes values, never shapes"),
     ),
-    shape=_pool_shape("avgpool"),
+    shape=_avgpool_shape,
     windows=_pool_windows("avgpool"),
     extra_ops=_window_ops,
     torch=_avgpool_torch,
@@ -131,6 +149,9 @@ AVGPOOL = OpSpec(
 def _adaptive_shape(ctx: Ctx) -> Shape:
     spatial_rank(ctx, (1, 2, 3), "adaptive pooling")
     size = ctx.per_axis("output_size")
+    if len(size) == 1 and size[0] is None:  # adaptive_avg_pool1d takes integers only
+        raise OpError("E209", "a null output_size keeps an axis of a 2-D or 3-D input only; a "
+                      "1-D input needs a size", "output_size", hint=f"use {ctx.spatial[0]}")
     # a null entry keeps that axis (AdaptivePooling.h); bins may overlap and may outnumber input
     return (ctx.channels, *(L if n is None else n for L, n in zip(ctx.spatial, size)))
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..graph import Node, Shape
-from ..ops import REGISTRY
-from . import context
+from ..ops import REGISTRY, Ctx
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,10 +18,9 @@ class NodeCounts:
     int64_buffers: int = 0
 
 
-def count(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node]) -> NodeCounts:
-    """Counts for one node; zero when its shape could not be computed (already reported)."""
-    out = shapes[node.index]
-    ctx = context(node, shapes, nodes)
+def count(node: Node, ctx: Ctx | None, out: Shape | None) -> NodeCounts:
+    """Counts for one node; zero when its shape could not be computed (already reported). A
+    rule: see passes.Memo."""
     if ctx is None or out is None:
         return NodeCounts()
     spec = REGISTRY[node.op]

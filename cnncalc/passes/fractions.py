@@ -6,16 +6,15 @@ rows are never read (a warning, with what would fit) and when only padding goes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..graph import Node, Shape
-from ..ops import REGISTRY, OpError, Window
+from ..ops import REGISTRY, Ctx, OpError, Window
 from ..ops.base import axis_name
-from . import context
 
 _UNIT = {"H": "row", "W": "column", "D": "slice", "L": "position"}
 
@@ -36,24 +35,33 @@ def decimal(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
 
 
-def check(node: Node, shapes: Sequence[Shape | None],
-          nodes: Sequence[Node]) -> Iterator[Diagnostic]:
+def check(node: Node, ctx: Ctx | None, out: Shape | None) -> Iterator[Diagnostic]:
     """W101 / N101 / N102 for each axis of a sliding-window op whose windows don't fit."""
+    return report(node, unfit(node, ctx, out))
+
+
+def unfit(node: Node, ctx: Ctx | None, out: Shape | None) -> dict[Window, list[str]]:
+    """The windows whose output size is fractional, each with the axes it is on (a rule: see
+    passes.Memo)."""
     spec = REGISTRY[node.op]
-    ctx = context(node, shapes, nodes)
-    if spec.windows is None or ctx is None or shapes[node.index] is None:
-        return
+    if spec.windows is None or ctx is None or out is None:
+        return {}
     try:
         windows = spec.windows(ctx)
     except OpError:  # already reported by the shape pass
-        return
+        return {}
     rank = len(windows)
     axes: dict[Window, list[str]] = {}  # identical axes (the usual square case) share a message
     for i, w in enumerate(windows):
         if w.numerator >= 0 and w.numerator % w.stride:
             axes.setdefault(w, []).append(axis_name(rank, i))
+    return axes
+
+
+def report(node: Node, axes: dict[Window, list[str]]) -> Iterator[Diagnostic]:
+    """The diagnostics of `unfit` windows, at `node`."""
     for w, names in axes.items():
-        yield _explain(w, " and ".join(names), node, ctx.args)
+        yield _explain(w, " and ".join(names), node, node.args)
 
 
 def _explain(w: Window, axis: str, node: Node, ctx_args: dict[str, Any]) -> Diagnostic:

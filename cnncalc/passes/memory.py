@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..graph import Graph, Shape
-from ..ops import REGISTRY
+from ..graph import Graph, Node, Shape
+from ..ops import REGISTRY, Ctx
 from ..ops.base import prod
-from . import context
+from . import Memo
 
 OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}  # copies of the parameters kept
 
@@ -24,18 +24,22 @@ class Peak:
     node: int  # the node whose output allocation reaches it
 
 
-def allocations(graph: Graph, shapes: Sequence[Shape | None], batch: int,
+def shares(node: Node, ctx: Ctx | None, out: Shape | None) -> bool:
+    """Whether the node's output lives in its first input's storage (a rule: see passes.Memo)."""
+    return bool(node.inputs) and ctx is not None and REGISTRY[node.op].view(ctx)
+
+
+def allocations(graph: Graph, shapes: Sequence[Shape | None], rules: Memo, batch: int,
                 itemsize: int) -> tuple[list[int], list[int]]:
     """(bytes each node allocates, the node whose storage each node's output lives in)."""
     sizes: list[int] = []
     storage: list[int] = []
     for node in graph.nodes:
         out = shapes[node.index]
-        ctx = context(node, shapes, graph.nodes)
-        shares = bool(node.inputs) and ctx is not None and REGISTRY[node.op].view(ctx)
-        if out is None or shares:
+        shared = rules(shares, node)
+        if out is None or shared:
             sizes.append(0)
-            storage.append(storage[node.inputs[0]] if shares else node.index)
+            storage.append(storage[node.inputs[0]] if shared else node.index)
         else:
             sizes.append(prod(out) * batch * itemsize)
             storage.append(node.index)
@@ -50,13 +54,13 @@ def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
             last_use[storage[i]] = max(last_use[storage[i]], node.index)
     if graph.output >= 0:
         last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
-    frees: dict[int, list[int]] = {}
+    freed = [0] * (len(graph.nodes) + 1)  # bytes freed after each node
     for owner in set(storage):
-        frees.setdefault(last_use[owner], []).append(owner)
+        freed[last_use[owner]] += sizes[owner]
     live, best = 0, Peak(0, 0)
     for node in graph.nodes:
         live += sizes[node.index]
         if live > best.bytes:
             best = Peak(live, node.index)
-        live -= sum(sizes[owner] for owner in frees.get(node.index, ()))
+        live -= freed[node.index]
     return best

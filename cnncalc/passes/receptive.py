@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..graph import Graph, Node, Shape
-from ..ops import REGISTRY, OpError
+from ..ops import REGISTRY, Ctx, OpError
 from ..ops.base import Step
-from . import context
+from . import Memo
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Field:
     start: tuple[int, ...]
 
     def step(self, steps: Sequence[Step]) -> Field:
+        if all(step == (1, 1, 0) for step in steps):  # one pixel in, one out: the same field
+            return self
         size, stride, start = [], [], []
         for r, j, a, (k, s, p) in zip(self.size, self.stride, self.start, steps):
             size.append(r + (k - 1) * j)
@@ -35,11 +38,10 @@ class Field:
         return Field(tuple(size), tuple(stride), tuple(start))
 
 
-def steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
-           out: Shape) -> Sequence[Step] | None:
+def steps(node: Node, ctx: Ctx | None, out: Shape | None) -> Sequence[Step] | None:
+    """The layer's step per spatial axis (a rule: see passes.Memo); None when undefined."""
     spec = REGISTRY[node.op]
-    ctx = context(node, shapes, nodes)
-    if ctx is None:
+    if ctx is None or out is None:
         return None
     try:
         if spec.rf is not None:
@@ -53,7 +55,18 @@ def steps(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
     return [(1, 1, 0)] * len(out[1:]) if ctx.x[1:] == out[1:] else None
 
 
-def fields(graph: Graph, shapes: Sequence[Shape | None]
+def merge_steps(node: Node, ctx: Ctx | None, out: Shape | None) -> Sequence[Any] | None:
+    """A merge's step lists, one per input (None: the input's field passes unchanged); None
+    when a merge has no field (a rule: see passes.Memo)."""
+    spec = REGISTRY[node.op]
+    if ctx is None or out is None:
+        return None
+    result: Sequence[Any] | None = (spec.rf(ctx, out) if spec.rf is not None
+                                    else [None] * len(node.inputs))
+    return result
+
+
+def fields(graph: Graph, shapes: Sequence[Shape | None], rules: Memo
            ) -> tuple[list[Field | None], list[Diagnostic]]:
     result: list[Field | None] = []
     notes: list[Diagnostic] = []
@@ -67,25 +80,22 @@ def fields(graph: Graph, shapes: Sequence[Shape | None]
             result.append(Field((1,) * rank, (1,) * rank, (0,) * rank))
             continue
         if REGISTRY[node.op].multi_input:
-            field, note = _merge(node, shapes, graph.nodes, result, out)
+            field, note = _merge(node, rules(merge_steps, node), shapes, graph.nodes, result,
+                                 out)
             result.append(field)
             if note:
                 notes.append(note)
             continue
         before = result[node.inputs[0]]
-        layer_steps = steps(node, shapes, graph.nodes, out) if before else None
+        layer_steps = rules(steps, node) if before else None
         result.append(before.step(layer_steps) if before and layer_steps is not None else None)
     return result, notes
 
 
-def _merge(node: Node, shapes: Sequence[Shape | None], nodes: Sequence[Node],
-           result: Sequence[Field | None], out: Shape) -> tuple[Field | None, Diagnostic | None]:
-    ctx = context(node, shapes, nodes)
-    spec = REGISTRY[node.op]
-    if ctx is None:
-        return None, None
-    steps = spec.rf(ctx, out) if spec.rf is not None else [None] * len(node.inputs)
-    if steps is None:  # not defined for this merge
+def _merge(node: Node, steps: Sequence[Any] | None, shapes: Sequence[Shape | None],
+           nodes: Sequence[Node], result: Sequence[Field | None], out: Shape
+           ) -> tuple[Field | None, Diagnostic | None]:
+    if steps is None:  # not defined for this merge (or not computed)
         return None, None
     paths = []
     for i, step in zip(node.inputs, steps):

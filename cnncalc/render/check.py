@@ -15,10 +15,12 @@ from . import text
 
 
 def summary(results: list[FileResult], unreadable: int = 0) -> str:
+    """"3 files: 1 error, 1 not found"; `unreadable` counts the paths that matched no file."""
     problems = [d for r in results for d in r.problems]
     n = len(results) + unreadable
-    counts = text.summary(problems) or "no problems"
-    return f"{n} file{'s' if n != 1 else ''}: {counts}"
+    missing = f"{unreadable} not found" if unreadable else ""
+    counts = ", ".join(part for part in (text.summary(problems), missing) if part)
+    return f"{n} file{'s' if n != 1 else ''}: {counts or 'no problems'}"
 
 
 def render_text(results: list[FileResult], strict: bool, unreadable: int = 0,
@@ -39,8 +41,9 @@ def render_text(results: list[FileResult], strict: bool, unreadable: int = 0,
         if a.expectations:
             right = sum(v.ok for v in a.expectations)
             lines.append(f"  expectations: {right} of {len(a.expectations)} right")
-            explained = {e.layer.path: e.lines for e in explain(
-                a, [v.path for v in a.expectations if not v.ok and v.path != "network"])}
+            wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
+            # explain() of no paths explains every layer; only wrong answers need it
+            explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
             for v in a.expectations:
                 where = "network" if v.path == "network" else v.path
                 if v.ok:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import __version__
-from ..analysis import COUNTS, Analysis
+from ..analysis import COUNTS, Analysis, LayerResult
 from ..diagnostics import Diagnostic
 from ..passes.receptive import Field
 
@@ -28,7 +29,20 @@ def field(f: Field | None) -> dict[str, list[int]] | None:
     return {"size": list(f.size), "stride": list(f.stride), "start": list(f.start)}
 
 
+def layer(layer: LayerResult) -> dict[str, Any]:
+    return {"path": layer.path, "op": layer.op, "inputs": list(layer.inputs),
+            "output_shape": list(layer.output_shape) if layer.output_shape else None,
+            "params": layer.params, "trainable_params": layer.trainable_params,
+            "buffers": layer.buffers, "macs": layer.macs, "flops": 2 * layer.macs,
+            "activation_bytes": layer.activation_bytes,
+            "receptive_field": field(layer.receptive_field), "line": layer.line}
+
+
 def document(a: Analysis) -> dict[str, Any]:
+    return _document(a, [layer(x) for x in a.layers])
+
+
+def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
     t = a.totals
     return {
         "cnncalc": __version__,
@@ -41,15 +55,7 @@ def document(a: Analysis) -> dict[str, Any]:
         "count": a.count,
         "count_convention": COUNTS[a.count] + "; FLOPs = 2 x MACs",
         "optimizer": a.optimizer,
-        "layers": [
-            {"path": layer.path, "op": layer.op, "inputs": list(layer.inputs),
-             "output_shape": list(layer.output_shape) if layer.output_shape else None,
-             "params": layer.params, "trainable_params": layer.trainable_params,
-             "buffers": layer.buffers, "macs": layer.macs, "flops": 2 * layer.macs,
-             "activation_bytes": layer.activation_bytes,
-             "receptive_field": field(layer.receptive_field), "line": layer.line}
-            for layer in a.layers
-        ],
+        "layers": layers,
         "totals": {"params": t.params, "trainable_params": t.trainable_params,
                    "buffers": t.buffers, "macs": t.macs, "flops": t.flops,
                    "param_bytes": t.param_bytes, "buffer_bytes": t.buffer_bytes,
@@ -61,11 +67,137 @@ def document(a: Analysis) -> dict[str, Any]:
     }
 
 
-_NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
-
-
 def render(a: Analysis) -> str:
-    text = json.dumps(document(a), indent=2)
-    # shapes and fields on one line: [64, 112, 112], as people write them
-    return _NUMBERS.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(","))
-                        + "]", text) + "\n"
+    return "".join(chunks(a))
+
+
+def chunks(a: Analysis) -> Iterator[str]:
+    """The document's text a piece at a time, one layer per piece, so that a network of 10^5
+    layers is written without holding its whole text, or every layer's dict, in memory."""
+    newline = "\n  "
+    separator = "{" + newline
+    for key, value in _document(a, iter(a.layers)).items():
+        yield separator + _key(key)
+        separator = "," + newline
+        if isinstance(value, Iterator):  # the layers
+            items = newline + "  "
+            opening = "[" + items
+            for item in value:
+                yield opening + _layer_text(item, items)
+                opening = "," + items
+            yield "[]" if opening[0] == "[" else newline + "]"
+        else:
+            yield _text(value, newline)
+    yield "\n}\n"
+
+
+def _layer_text(x: LayerResult, newline: str) -> str:
+    """`_text(layer(x), newline)`, written out: the layers are nearly all of the text, and this
+    is several times faster than walking each one's dict (tests/test_json_text.py holds the two
+    to the same text)."""
+    n = newline + "  "
+    inputs = f"[{n}  " + f",{n}  ".join(map(_string, x.inputs)) + f"{n}]" if x.inputs else "[]"
+    f = x.receptive_field
+    field = (f'{{{n}  "size": {_ints(f.size)},{n}  "stride": {_ints(f.stride)},{n}  "start": '
+             f'{_ints(f.start)}{n}}}' if f is not None else "null")
+    return (f'{{{n}"path": {_string(x.path)},{n}"op": {_string(x.op)},{n}"inputs": {inputs},'
+            f'{n}"output_shape": {_ints(x.output_shape) if x.output_shape else "null"},'
+            f'{n}"params": {x.params},{n}"trainable_params": {x.trainable_params},'
+            f'{n}"buffers": {x.buffers},{n}"macs": {x.macs},{n}"flops": {2 * x.macs},'
+            f'{n}"activation_bytes": {x.activation_bytes},{n}"receptive_field": {field},'
+            f'{n}"line": {x.line}{newline}}}')
+
+
+def _ints(values: Sequence[int]) -> str:
+    return "[" + ", ".join(map(str, values)) + "]"
+
+
+# The text is json.dumps(document, indent=2) with every list of integers on one line
+# ([64, 112, 112], as people write them). It was first made by rewriting json.dumps' output
+# with this pattern, which also touches such lists inside strings: strings still go through it.
+# Written here because json.dumps with an indent runs the pure-Python encoder: this is 3-4x
+# faster (profiled on 10^4 layers), and tests/test_json_text.py holds it to the same bytes.
+_NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
+_encode = json.encoder.encode_basestring_ascii
+
+
+def _numbers(match: re.Match[str]) -> str:
+    return "[" + ", ".join(v.strip() for v in match.group(1).split(",")) + "]"
+
+
+# whatever the pattern would change: spaces inside the brackets or around a comma (encoded
+# strings hold no other whitespace); testing for it first spares paths such as `res3[0].conv1`
+_LOOSE = re.compile(r"\[ +-?\d|\d +[,\]]|,(?! -?\d)|, {2,}")
+
+
+def _string(text: str) -> str:
+    out: str = _encode(text)
+    return _NUMBERS.sub(_numbers, out) if "[" in out and _LOOSE.search(out) else out
+
+
+_KEYS: dict[str, str] = {}  # a key's text ("params": ), made once: every layer repeats them
+
+
+def _key(key: Any) -> str:
+    text = _KEYS.get(key) if isinstance(key, str) else None
+    if text is None:  # json.dumps' key coercion: true, null, numbers as text
+        text = _string(key if isinstance(key, str) else json.dumps(key)) + ": "
+        if isinstance(key, str):
+            _KEYS[key] = text
+    return text
+
+
+def _text(value: Any, newline: str) -> str:
+    """`value` as json.dumps(indent=2) writes it at the depth where lines start `newline`."""
+    out: list[str] = []
+    _write(value, newline, out)
+    return "".join(out)
+
+
+def _scalar(value: Any) -> str | None:
+    """The text of a number, string, boolean or null; None for a list or mapping."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return _string(value)
+    if value is None or value is True or value is False:
+        return "null" if value is None else "true" if value else "false"
+    if isinstance(value, (list, tuple, dict)):
+        return None
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value)  # floats (and what json.dumps refuses)
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    text = _scalar(value)
+    if text is not None:
+        out.append(text)
+        return
+    inner = newline + "  "
+    if isinstance(value, dict):
+        separator = "{" + inner
+        for key, item in value.items():
+            text = _scalar(item)
+            if text is None:
+                out.append(separator + _key(key))
+                _write(item, inner, out)
+            else:
+                out.append(separator + _key(key) + text)
+            separator = "," + inner
+        out.append(newline + "}" if value else "{}")
+    elif not value:
+        out.append("[]")
+    elif all(type(v) is int for v in value) or all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value):
+        out.append("[" + ", ".join(map(int.__repr__, value)) + "]")
+    else:
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _write(item, inner, out)
+            separator = "," + inner
+        out.append(newline + "]")

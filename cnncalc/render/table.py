@@ -1,9 +1,16 @@
-"""`--format table`: the layer table, totals and diagnostics, with rich (imported lazily: JSON
-output and `--help` never pay for it). Plain text when `color` is false."""
+"""`--format table`: the layer table, totals and diagnostics.
+
+With colour (a terminal) rich draws the table. Without, the same layout is written directly:
+rich takes about a millisecond a row (half a second for ResNet-152, minutes for 10^5 layers),
+and its plain output is simple to reproduce exactly — tests/test_table_layout.py holds the two
+to the same bytes. Anything the direct layout is not sure to reproduce (a table wider than the
+console, markup-like or wide characters) still goes to rich, imported only then.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -95,49 +102,103 @@ CELLS: dict[str, tuple[str, Callable[[Row, str], str]]] = {
 def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
            color: bool = False, width: int | None = None,
            columns: tuple[str, ...] = DEFAULT_COLUMNS, share: str | None = None) -> str:
+    headers = ["Layer", "Op"]
+    right = [False, False]  # right-justified columns
+    for name in columns:
+        title = CELLS[name][0]
+        if name == "output" and layout == "hwc":
+            title += " (HxWxC)"
+        headers.append(title)
+        right.append(name != "rf")
+    if share:
+        headers.append(f"Share of {share}")
+        right.append(False)
+    table_rows = rows(a, depth)
+    whole = max(1, sum(getattr(r, share) for r in table_rows)) if share else 1
+    body: list[tuple[list[str], bool]] = []  # (cells, collapsed)
+    if a.input is not None:
+        input_bytes = a.totals.activation_bytes - sum(r.memory for r in table_rows)
+        first = {"output": format_shape(a.input, layout), "memory": size(input_bytes),
+                 "values": f"{input_bytes // (DTYPES[a.dtype] * a.batch):,}"}
+        body.append((["input", "", *(first.get(c, "") for c in columns),
+                      *([""] if share else [])], False))
+    for row in table_rows:
+        cells = [row.path, row.op, *(CELLS[c][1](row, layout) for c in columns)]
+        if share:
+            part = getattr(row, share)
+            cells.append(bar(part / whole) if part else "")
+        body.append((cells, row.collapsed))
+    out = ""
+    if a.graph is not None:
+        summary = totals(a)
+        drawn = None if color else _plain(a.name, headers, right, body, summary, width or 200)
+        if drawn is None:
+            drawn = _rich(a.name, headers, right, body, summary, width or 200, color)
+        # rich pads cells to the table width; trailing blanks only get in the way of diffs
+        out = "".join(line.rstrip() + "\n" for line in drawn.splitlines())
+    if a.diagnostics:
+        # written as is, never wrapped: a diagnostic is one logical line plus its excerpt;
+        # no blank line above it when there is no table (the file could not be built)
+        out += ("\n" if out else "") + text.diagnostics(a.diagnostics, a.source) + "\n\n"
+        out += text.summary(a.diagnostics) + "\n"
+    return out
+
+
+def _rich(title: str, headers: list[str], right: list[bool], body: list[tuple[list[str], bool]],
+          summary: str, width: int, color: bool) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 200, color_system="standard" if color else None,
+    console = Console(file=buffer, width=width, color_system="standard" if color else None,
                       force_terminal=color, highlight=False, emoji=False, soft_wrap=False)
-    table = Table(box=box.SIMPLE_HEAD, title=f"{a.name}", title_justify="left", pad_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False,
                   header_style="bold" if color else "")
-    table.add_column("Layer", no_wrap=True)
-    table.add_column("Op", no_wrap=True)
-    for name in columns:
-        title = CELLS[name][0]
-        if name == "output" and layout == "hwc":
-            title += " (HxWxC)"
-        table.add_column(title, justify="left" if name == "rf" else "right", no_wrap=True)
-    if share:
-        table.add_column(f"Share of {share}", no_wrap=True)
-    table_rows = rows(a, depth)
-    whole = max(1, sum(getattr(r, share) for r in table_rows)) if share else 1
-    if a.input is not None:
-        input_bytes = a.totals.activation_bytes - sum(r.memory for r in table_rows)
-        first = {"output": format_shape(a.input, layout), "memory": size(input_bytes),
-                 "values": f"{input_bytes // (DTYPES[a.dtype] * a.batch):,}"}
-        table.add_row("input", "", *(first.get(c, "") for c in columns),
-                      *([""] if share else []))
-    for row in table_rows:
-        cells = [CELLS[c][1](row, layout) for c in columns]
-        if share:
-            part = getattr(row, share)
-            cells.append(bar(part / whole) if part else "")
-        table.add_row(row.path, row.op, *cells,
-                      style="dim" if color and row.collapsed else None)
-    if a.graph is not None:
-        console.print(table)
-        console.print(totals(a), markup=False, highlight=False)
-    # rich pads cells to the table width; trailing blanks only get in the way of diffs
-    out = "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
-    if a.diagnostics:
-        # written as is, never wrapped: a diagnostic is one logical line plus its excerpt
-        out += "\n" + text.diagnostics(a.diagnostics, a.source) + "\n\n"
-        out += text.summary(a.diagnostics) + "\n"
-    return out
+    for header, justify in zip(headers, right):
+        table.add_column(header, justify="right" if justify else "left", no_wrap=True)
+    for cells, collapsed in body:
+        table.add_row(*cells, style="dim" if color and collapsed else None)
+    console.print(table)
+    console.print(summary, markup=False, highlight=False)
+    return buffer.getvalue()
+
+
+_MARKUP = re.compile(r"\[[a-z#/@]")  # what could open a rich markup tag (rich.markup.RE_TAGS)
+_NARROW = frozenset("—─█▏▎▍▌▋▊▉")  # the non-ASCII characters cnncalc writes: one cell each
+
+
+def _simple(text: str) -> bool:
+    """Text rich prints as it is, a character a cell: no markup, no tabs, no wide characters."""
+    if _MARKUP.search(text):
+        return False
+    return (text.isascii() and text.isprintable()) or all(
+        c in _NARROW or (c.isascii() and c.isprintable()) for c in text)
+
+
+def _plain(title: str, headers: list[str], right: list[bool],
+           body: list[tuple[list[str], bool]], summary: str, width: int) -> str | None:
+    """rich's SIMPLE_HEAD table without colour, as rich lays it out when it fits (the title,
+    a blank edge, the header, a rule, the rows, a blank edge); None when unsure."""
+    cells = [c for row, _ in body for c in row]
+    lines = summary.splitlines()
+    if not (title and title == title.strip() and all(map(_simple, [title, *headers, *lines]))
+            and all(map(_simple, cells))):
+        return None
+    widths = [len(h) for h in headers]
+    for row, _ in body:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    # an edge column each side; between columns a padding, the (blank) rule and a padding
+    inner = sum(widths) + 3 * (len(widths) - 1)
+    if inner + 2 > width or len(title) > inner + 2 or any(len(line) > width for line in lines):
+        return None  # rich would shrink columns or wrap text
+
+    def line(row: list[str]) -> str:
+        return " " + "   ".join(c.rjust(w) if r else c.ljust(w)
+                                for c, w, r in zip(row, widths, right))
+
+    return "\n".join([title, "", line(headers), " " + "─" * inner,
+                      *(line(row) for row, _ in body), "", summary]) + "\n"
 
 
 def totals(a: Analysis) -> str:

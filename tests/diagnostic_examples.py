@@ -1,0 +1,617 @@
+"""The example inputs for every diagnostic, in one table: `CASES` (several per code, each with
+where it points and what it says; tests/test_diagnostics.py checks them) and `PAGE` (one per
+code, with when it happens and how to fix it; tests/test_diagnostics_page.py runs them through
+cnncalc and writes docs/diagnostics.md from them)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cnncalc.expand import DEFAULT_MAX_LAYERS, MAX_VALUE_ITEMS
+
+
+def net(*layers: str, input: str = "[3, 32, 32]") -> str:
+    """`input:` on line 1, `layers:` on line 2, layer i on line 3 + i; a layer's text starts at
+    column 5 (after `  - `)."""
+    return f"input: {input}\nlayers:\n" + "".join(f"  - {layer}\n" for layer in layers)
+
+
+class Case(NamedTuple):
+    id: str
+    yaml: str
+    code: str
+    line: int
+    col: int
+    message: str
+    hint: str | None
+
+
+BLOCK_N = """\
+    input: [3, 32, 32]
+    blocks:
+      b:
+        params: [n]
+        layers:
+          - conv: {{out_channels: {value}, kernel_size: 1}}
+    layers:
+      - b: 4
+    """  # the value starts at 6:30
+
+CASES = [
+    # ---------------------------------------------------------------- E0xx: unreadable
+    Case("empty-file", "", "E004", 1, 1, "the file is empty", "`input:` and `layers:`"),
+    Case("comments-only", "# nothing here\n", "E004", 1, 1, "the file is empty", "`input:`"),
+    Case("not-a-mapping-list", "- relu\n- bn\n", "E004", 1, 1,
+         "an architecture is a mapping of keys, got a list", "start from `input:`"),
+    Case("not-a-mapping-scalar", "just some text\n", "E004", 1, 1,
+         "got the text 'just some text'", "start from `input:`"),
+    Case("yaml-unclosed-flow-mapping", net("conv: {out_channels: 8"), "E003", 4, 1,
+         "did not find expected ',' or '}'", None),
+    Case("yaml-tab-indent", "input: [3, 32, 32]\nlayers:\n\t- relu\n", "E003", 3, 1,
+         "cannot start any token", None),
+    Case("yaml-bad-indent", "input: [3, 32, 32]\nlayers:\n  - relu\n - bn\n", "E003", 4, 2,
+         "did not find expected key", None),
+    Case("yaml-unclosed-quote", "input: [3, 32, 32]\nname: 'abc\nlayers: [relu]\n", "E003", 4, 1,
+         "while scanning a quoted scalar", None),
+    Case("yaml-undefined-alias", net("*nope"), "E003", 3, 5, "undefined alias", None),
+    Case("yaml-two-documents", "input: [3, 32, 32]\n---\nlayers: [relu]\n", "E003", 2, 1,
+         "another document", None),
+    Case("recursive-anchor", "input: &a [3, *a]\nlayers: [relu]\n", "E006", 1, 8,
+         "recursive anchor", "must not contain their own alias"),
+    Case("duplicate-top-key", "input: [3, 32, 32]\nlayers: [relu]\ninput: [3, 8, 8]\n", "E005",
+         3, 1, "duplicate key 'input' (first at line 1)", "remove or rename"),
+    Case("duplicate-argument", net("conv: {out_channels: 8, kernel_size: 3, out_channels: 4}"),
+         "E005", 3, 45, "duplicate key 'out_channels' (first at line 3)", "remove or rename"),
+    Case("duplicate-key-other-line", "input: [3, 32, 32]\nlayers:\n  - relu\nlayers:\n  - bn\n",
+         "E005", 4, 1, "duplicate key 'layers' (first at line 2)", "YAML would silently keep"),
+    # ---------------------------------------------------------------- E1xx: not an architecture
+    Case("unknown-top-level-key", "input: [3, 32, 32]\nlayers: [relu]\nexpects: {params: 0}\n",
+         "E101", 3, 1, "unknown top-level key 'expects'", "did you mean 'expect'?"),
+    Case("unknown-top-level-key-no-match", "input: [3, 32, 32]\nlayers: [relu]\ncolour: red\n",
+         "E101", 3, 1, "unknown top-level key 'colour'", "the keys are: cnncalc, name, input"),
+    Case("unknown-block-key", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             param: [n]
+             layers: [relu]
+         layers: [b]
+         """, "E101", 4, 5, "unknown key 'param' in block 'b'", "did you mean 'params'?"),
+    Case("missing-input", "layers:\n  - relu\n", "E102", 1, 1, "missing required key 'input'",
+         "input: [3, 224, 224]"),
+    Case("missing-layers", "input: [3, 32, 32]\n", "E102", 1, 1,
+         "missing required key 'layers'", "add `layers:`"),
+    Case("block-without-layers", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [n]
+         layers: [relu]
+         """, "E102", 3, 3, "block 'b' needs `layers:`", None),
+    Case("string-for-int", net("conv: {out_channels: eight, kernel_size: 3}"), "E103", 3, 26,
+         "out_channels: expected an integer, got 'eight'", None),
+    Case("float-for-int", net("conv: {out_channels: 8.0, kernel_size: 3}"), "E103", 3, 26,
+         "expected an integer, got 8.0", "write 8"),
+    Case("bool-for-int", net("conv: {out_channels: true, kernel_size: 3}"), "E103", 3, 26,
+         "expected an integer, got true", None),
+    Case("string-in-kernel-list", net("conv: {out_channels: 8, kernel_size: [3, a]}"), "E103",
+         3, 42, "kernel_size: expected an integer, got 'a'", None),
+    Case("yaml11-boolean", net("conv: {out_channels: 8, kernel_size: 1, bias: no}"), "E103",
+         3, 51, "bias: expected true or false, got 'no'", "YAML 1.2: write true or false"),
+    Case("padding-misspelled", net("conv: {out_channels: 8, kernel_size: 3, padding: sam}"),
+         "E103", 3, 54, "got 'sam'", "did you mean 'same'?"),
+    Case("layers-not-a-list", "input: [3, 32, 32]\nlayers: relu\n", "E103", 2, 9,
+         "'layers' must be a list of layers", None),
+    Case("input-scalar", "input: 3\nlayers: [relu]\n", "E103", 1, 8,
+         "input must be a shape such as [3, 224, 224]", None),
+    Case("input-bad-axes", "input: {c: 3, x: 4}\nlayers: [relu]\n", "E103", 1, 8,
+         "input keys {c, x} do not name a shape", "{c, h, w}"),
+    Case("batch-text", "input: [3, 32, 32]\nbatch: two\nlayers: [relu]\n", "E103", 2, 8,
+         "'batch' must be an integer", None),
+    Case("when-yes", net("{relu: {}, when: yes}"), "E103", 3, 22,
+         "when must be true or false, got 'yes'", "YAML 1.2"),
+    Case("key-not-scalar", "input: [3, 32, 32]\n[a]: 1\nlayers: [relu]\n", "E103", 2, 1,
+         "a mapping key must be a plain value", None),
+    Case("merge-inputs-not-ids", net("add: [1, 2]"), "E103", 3, 10,
+         "inputs: expected a list of ids", None),
+    Case("unknown-op", net("conv: {out_channels: 8, kernel_size: 3}", "rleu"), "E104", 4, 5,
+         "unknown op or block 'rleu'", "did you mean 'relu'?"),
+    Case("unknown-op-no-match", net("xyzzy"), "E104", 3, 5, "unknown op or block 'xyzzy'",
+         "`cnncalc ops` lists the ops"),
+    Case("unknown-op-in-block", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             layers:
+               - cnov: [8, 3]
+         layers: [b]
+         """, "E104", 5, 9, "unknown op or block 'cnov'", "did you mean 'conv'?"),
+    Case("unknown-op-in-defaults", """\
+         input: [3, 32, 32]
+         defaults:
+           cnov: {bias: false}
+         layers: [relu]
+         """, "E104", 3, 3, "unknown op 'cnov' in defaults", "did you mean 'conv'?"),
+    Case("unknown-argument", net("conv: {out_channels: 8, kernel_size: 3, strid: 2}"), "E105",
+         3, 45, "conv has no argument 'strid'", "did you mean 'stride'?"),
+    Case("unknown-argument-in-defaults", """\
+         input: [3, 32, 32]
+         defaults:
+           conv: {bais: false}
+         layers: [relu]
+         """, "E105", 3, 10, "conv has no argument 'bais'", "did you mean 'bias'?"),
+    Case("unknown-expect-key", "input: [3, 32, 32]\nlayers: [relu]\nexpect: {parms: 0}\n", "E105",
+         3, 10, "cannot expect 'parms'", "did you mean 'params'?"),
+    Case("too-many-positional", net("linear: [10, true, 3]"), "E106", 3, 24,
+         "linear takes 2 positional arguments (out_features, bias); got 3",
+         "pass arguments by name"),
+    Case("list-argument-written-positionally", net("adaptive_avgpool: [1, 1]", input="[512, 7, 7]"),
+         "E106", 3, 27, "adaptive_avgpool takes 1 positional argument (output_size); got 2",
+         "pass arguments by name"),
+    Case("missing-argument", net("conv: {out_channels: 8}"), "E107", 3, 5,
+         "conv needs 'kernel_size'", "kernel_size: ..."),
+    Case("missing-block-parameter", """\
+         input: [3, 32, 32]
+         blocks:
+           cbr:
+             params: [out]
+             layers:
+               - conv: {out_channels: $out, kernel_size: 1}
+         layers:
+           - cbr
+         """, "E107", 8, 5, "block 'cbr' needs 'out'", "cbr: {out: ...}"),
+    Case("zero-channels", net("conv: {out_channels: 0, kernel_size: 3}"), "E108", 3, 26,
+         "out_channels: must be >= 1, got 0", None),
+    Case("negative-stride", net("conv: {out_channels: 8, kernel_size: 3, stride: -1}"), "E108",
+         3, 53, "stride: must be >= 1, got -1", None),
+    Case("zero-kernel", net("conv: {out_channels: 8, kernel_size: 0}"), "E108", 3, 42,
+         "kernel_size: must be >= 1, got 0", None),
+    Case("zero-input-size", net("relu", input="[3, 0, 32]"), "E108", 1, 12,
+         "an input size must be a positive integer, got the number 0", None),
+    Case("negative-input-size", net("relu", input="[-3, 32, 32]"), "E108", 1, 9,
+         "got the number -3", None),
+    Case("input-five-dims", net("relu", input="[1, 2, 3, 4, 5]"), "E108", 1, 8,
+         "input has 5 dimensions", None),
+    Case("repeat-zero", net("{relu: {}, repeat: 0}"), "E108", 3, 24,
+         "repeat must be an integer >= 1, got 0", None),
+    Case("dropout-above-one", net("dropout: 2"), "E108", 3, 14, "p: must satisfy", None),
+    Case("unknown-dtype", "input: [3, 32, 32]\ndtype: float23\nlayers: [relu]\n", "E108", 2, 8,
+         "unknown dtype 'float23'", "did you mean 'float32'?"),
+    Case("reserved-id", net("{id: prev, relu: {}}"), "E108", 3, 10, "'prev' is reserved",
+         "choose another id"),
+    Case("merge-single-input", net("add: [prev]"), "E108", 3, 10,
+         "a merge needs at least two inputs", "list two or more ids"),
+    Case("upsample-size-and-scale", net("upsample: {size: 4, scale_factor: 2}"), "E108", 3, 22,
+         "give exactly one of size and scale_factor", "scale_factor: 2"),
+    Case("unknown-id", net("{id: stem, conv: {out_channels: 8, kernel_size: 3}}", "relu",
+                           "add: [prev, stme]"),
+         "E109", 5, 10, "no layer with id 'stme' in the file", "did you mean 'stem'?"),
+    Case("unknown-id-in-block", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             layers:
+               - {id: x, relu: {}}
+               - add: [x, inn]
+         layers: [b]
+         """, "E109", 6, 14, "no layer with id 'inn' in this block", "did you mean 'in'?"),
+    Case("id-defined-later", net("add: [prev, later]", "{id: later, relu: {}}"), "E109", 3, 10,
+         "id 'later' is defined later (line 4)", "move the layer after it"),
+    Case("in-at-top-level", net("{from: in, relu: {}}"), "E109", 3, 12,
+         "'in' means a block's input", "write 'input'"),
+    Case("duplicate-id", net("{id: a, relu: {}}", "{id: a, relu: {}}"), "E110", 4, 10,
+         "id 'a' is already used at line 3", "its own id"),
+    Case("duplicate-block-parameter", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [n, n=1]
+             layers: [relu]
+         layers: [{b: 1}]
+         """, "E110", 4, 17, "parameter 'n' is declared twice", None),
+    Case("block-calls-itself", """\
+         input: [3, 32, 32]
+         blocks:
+           loop:
+             layers:
+               - relu
+               - loop
+         layers:
+           - loop
+           - loop
+         """, "E111", 6, 9, "block 'loop' calls itself (loop -> loop)", "never itself"),
+    Case("blocks-call-each-other", """\
+         input: [3, 32, 32]
+         blocks:
+           a:
+             layers:
+               - b
+           b:
+             layers:
+               - relu
+               - a: {}
+         layers: [a]
+         """, "E111", 9, 9, "block 'a' calls itself (a -> b -> a)", "never itself"),
+    Case("expr-syntax", BLOCK_N.format(value="$(n +* 2)"), "E112", 6, 30, "cannot parse", None),
+    Case("expr-unknown-name", BLOCK_N.format(value="$(m * 2)"), "E112", 6, 30,
+         "unknown name 'm' (known: n)", "names here: n"),
+    Case("expr-unknown-name-close", BLOCK_N.format(value="$(nn * 2)"), "E112", 6, 30,
+         "unknown name 'nn'", "did you mean 'n'?"),
+    Case("expr-division-by-zero", BLOCK_N.format(value="$(n // 0)"), "E112", 6, 30,
+         "division by zero", None),
+    Case("expr-true-division", BLOCK_N.format(value="$(n / 2)"), "E112", 6, 30,
+         "operator / is not allowed", "use // for integer division"),
+    Case("expr-attribute", BLOCK_N.format(value="$(n.real)"), "E112", 6, 30,
+         "`n.real` is not allowed", "min() and max()"),
+    Case("expr-too-large", BLOCK_N.format(value="$(9 ** 9 ** 9)"), "E112", 6, 30,
+         "too large to compute", None),
+    Case("expr-at-top-level", net("conv: {out_channels: $(1 // 0), kernel_size: 1}"), "E112",
+         3, 26, "division by zero", None),
+    Case("dollar-not-a-reference", BLOCK_N.format(value="$n-1"), "E112", 6, 30,
+         "'$n-1' is neither $name nor $(expression)", "$(...) for an expression"),
+    Case("unquoted-expr-in-flow-mapping", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [a, c]
+             layers:
+               - conv: {out_channels: $(max(a, c)), kernel_size: 1}
+         layers:
+           - b: [4, 8]
+         """, "E112", 6, 30, "unbalanced parentheses in '$(max(a'", "quote the expression"),
+    Case("unquoted-expr-in-flow-list", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [a, c]
+             layers:
+               - conv: [$(max(a, c)), 1]
+         layers:
+           - b: [4, 8]
+         """, "E112", 6, 16, "unbalanced parentheses", "quote the expression"),
+    # a block called with a parameter it does not declare: the codes table's E113
+    Case("unknown-block-parameter", """\
+         input: [3, 32, 32]
+         blocks:
+           cbr:
+             params: [out, k=3]
+             layers:
+               - conv: {out_channels: $out, kernel_size: $k}
+         layers:
+           - cbr: {out: 8, kk: 3}
+         """, "E113", 8, 19, "'kk'", "did you mean 'k'?"),
+    Case("two-op-keys", net("{relu: {}, conv: {out_channels: 8, kernel_size: 3}}"), "E114", 3,
+         16, "a layer has exactly one op, found 'relu', 'conv'", "split them"),
+    Case("argument-beside-op", net("{relu: {}, stride: 2}"), "E114", 3, 16,
+         "'stride' is not a meta key", "meta keys are: id, from, repeat, first, when, expect"),
+    Case("meta-keys-only", net("{id: x}"), "E114", 3, 5, "this layer has no op", "add the op"),
+    Case("layer-is-a-number", net("5"), "E114", 3, 5, "a layer is an op name or a mapping",
+         None),
+    Case("first-without-repeat", net("{conv: [8, 1], first: {stride: 2}}"), "E114", 3, 27,
+         "this layer has no repeat", "add `repeat: N`"),
+    Case("from-on-a-merge", net("{add: [prev, input], from: input}"), "E114", 3, 32,
+         "'from' does not apply to add", None),
+    Case("format-version-2", "cnncalc: 2\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1, 10,
+         "must be the number 1", "write `cnncalc: 1`"),
+    Case("format-version-text", "cnncalc: '1'\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1,
+         10, "must be the number 1", "write `cnncalc: 1`"),
+    Case("repeat-a-billion", net("{relu: {}, repeat: 1000000000}"), "E116", 3, 24,
+         "repeat 1000000000 would expand past the limit of 200,000 layers", "--max-layers"),
+    Case("nested-repeats-past-limit", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             layers:
+               - {relu: {}, repeat: 1000}
+         layers:
+           - {b: {}, repeat: 1000}
+         """, "E116", 5, 28, "would expand past the limit", "--max-layers"),
+    Case("unknown-parameter-reference", BLOCK_N.format(value="$nn"), "E117", 6, 30,
+         "unknown parameter $nn", "did you mean 'n'?"),
+    Case("parameter-reference-at-top-level", net("conv: {out_channels: $n, kernel_size: 1}"),
+         "E117", 3, 26, "unknown parameter $n", "there are none outside blocks"),
+    # ---------------------------------------------------------------- E2xx: cannot be built
+    Case("conv1d-on-2d-input", net("conv1d: {out_channels: 8, kernel_size: 3}"), "E201", 3, 5,
+         "conv1d needs a 2-D input [C, ...], got 3-D [3, 32, 32]", "use conv2d or plain conv"),
+    Case("conv-after-flatten", net("flatten", "conv: [8, 3]"), "E201", 4, 5,
+         "conv needs a spatial input", "spatial ops come before flatten"),
+    Case("upsample-mode-rank", net("upsample: {scale_factor: 2, mode: linear}"), "E201", 3, 39,
+         "mode 'linear' works on 1-D inputs", "use bilinear"),
+    Case("kernel-larger-than-input",
+         net("conv: {out_channels: 8, kernel_size: 7}", input="[3, 5, 5]"),
+         "E202", 3, 42, "the window (7) is larger than the padded input on axis H (5)",
+         "use a smaller kernel_size"),
+    Case("dilated-kernel-larger-than-padded-input",
+         net("maxpool: {kernel_size: 3, dilation: 4, padding: 1}", input="[3, 6, 6]"), "E202",
+         3, 28, "the window (9) is larger than the padded input on axis H (6 + 2)",
+         "more padding"),
+    Case("transposed-conv-padding", net("conv_transpose: {out_channels: 8, kernel_size: 1, "
+                                        "padding: 3}", input="[3, 2, 2]"),
+         "E202", 3, 64, "is not positive", "use less padding"),
+    Case("groups-do-not-divide-input", net("conv: {out_channels: 8, kernel_size: 3, groups: 2}"),
+         "E203", 3, 53, "input channels (3) not divisible by groups=2",
+         "groups=1 divides both 3 and 8"),
+    Case("groups-do-not-divide-output", net("conv: {out_channels: 6, kernel_size: 1, groups: 4}",
+                                            input="[4, 8, 8]"),
+         "E203", 3, 53, "out_channels (6) not divisible by groups=4",
+         "groups=2 divides both 4 and 6"),
+    Case("groupnorm-groups", net("groupnorm: 4", input="[6, 8, 8]"), "E203", 3, 16,
+         "6 channels not divisible by num_groups=4", "num_groups=3 divides 6"),
+    Case("add-channel-mismatch", net("{id: a, conv: {out_channels: 8, kernel_size: 3, padding: 1}}",
+                                     "{id: b, from: input, conv: [16, 3, 1, 1]}", "add: [a, b]"),
+         "E204", 5, 10, "channels differ: a is 8x32x32, b is 16x32x32", "1x1 conv projection"),
+    Case("mul-channel-mismatch", net("{id: a, conv: {out_channels: 8, kernel_size: 1}}",
+                                     "mul: [a, input]"),
+         "E204", 4, 10, "channels differ: a is 8x32x32, input is 3x32x32", "1x1 conv"),
+    Case("concat-spatial-mismatch", net("{id: a, conv: {out_channels: 8, kernel_size: 3}}",
+                                        "concat: [a, input]"),
+         "E204", 4, 13, "dim 1 differs: a is 8x30x30, input is 3x32x32", "crop: center"),
+    Case("add-rank-mismatch", net("flatten", "add: [prev, input]"), "E204", 4, 10,
+         "inputs of different rank cannot be merged", "same rank"),
+    Case("linear-on-spatial-input", net("conv: {out_channels: 8, kernel_size: 3}", "linear: 10"),
+         "E205", 4, 5, "linear needs a flat input [F], got [8, 30, 30]", "add flatten"),
+    Case("pool-padding-over-half-kernel", net("maxpool: {kernel_size: 3, padding: 2}"), "E206",
+         3, 40, "padding 2 is more than half the kernel (3)", "kernel_size // 2 = 1"),
+    Case("avgpool-padding-over-half-kernel", net("avgpool: [2, 2, 2]"), "E206", 3, 21,
+         "padding 2 is more than half the kernel (2)", "kernel_size // 2 = 1"),
+    Case("same-with-stride-2",
+         net("conv: {out_channels: 8, kernel_size: 3, stride: 2, padding: same}"),
+         "E207", 3, 65, "padding='same' needs stride 1", "padding=1"),
+    Case("output-padding-not-below-stride",
+         net("conv_transpose: {out_channels: 8, kernel_size: 3, stride: 2, output_padding: 2}"),
+         "E208", 3, 82, "output_padding=2 must be smaller than stride (2) or dilation (1)",
+         "output_padding <= 1"),
+    Case("output-padding-not-below-dilation",
+         net("conv_transpose: {out_channels: 8, kernel_size: 3, dilation: 2, output_padding: 2}"),
+         "E208", 3, 84, "smaller than stride (1) or dilation (2)", "output_padding <= 1"),
+    Case("kernel-list-wrong-length", net("conv: {out_channels: 8, kernel_size: [3, 3, 3]}"),
+         "E209", 3, 42, "kernel_size has 3 values but the input has 2 spatial dimensions",
+         "give one value, or 2"),
+    Case("padding-list-wrong-length",
+         net("conv: {out_channels: 8, kernel_size: 3, padding: [1, 1, 1]}"), "E209", 3, 54,
+         "padding has 3 values", "give one value, or 2"),
+    Case("concat-dim-out-of-range", net("concat: {inputs: [input, prev], dim: 5}"), "E209", 3, 42,
+         "dim 5 is out of range for 3-D inputs", "use a dim from -3 to 2"),
+    Case("softmax-dim-out-of-range", net("softmax: 3", input="[10]"), "E209", 3, 14,
+         "dim 3 is out of range for the input [10]", "from -1 to 0"),
+    Case("layernorm-shape", net("layernorm: {normalized_shape: [4, 4]}", input="[3, 8, 8]"),
+         "E209", 3, 35, "must equal the trailing dimensions of the input [3, 8, 8]", "use [8, 8]"),
+    # ---------------------------------------------------------------- E3xx: expectations
+    Case("network-expect-params", """\
+         input: [3, 32, 32]
+         layers:
+           - conv: {out_channels: 8, kernel_size: 3}
+         expect: {output: [8, 30, 30], params: 1}
+         """, "E301", 4, 31, "expected params of the network 1, computed 224 (+223)",
+         "fix the layer, or the expected value"),
+    Case("network-expect-output", """\
+         input: [3, 8, 8]
+         layers: [relu]
+         expect:
+           params: 0
+           output: [3, 8, 9]
+         """, "E301", 5, 3, "expected output of the network 3x8x9, computed 3x8x8", None),
+    Case("layer-expect-shape",
+         net("{conv: {out_channels: 8, kernel_size: 3}, expect: [8, 32, 32]}"),
+         "E301", 3, 55, "expected shape of conv1 8x32x32, computed 8x30x30", None),
+    Case("layer-expect-params", net("{conv: [8, 3], expect: {shape: [8, 30, 30], params: 216}}"),
+         "E301", 3, 49, "expected params of conv1 216, computed 224 (+8)", None),
+    # ---------------------------------------------------------------- W/N: fractional sizes
+    Case("W101-7x7-3x3-stride-3",
+         net("conv: {out_channels: 8, kernel_size: 3, stride: 3}", input="[3, 7, 7]"), "W101", 3,
+         5, "(7 − 3 + 2·0)/3 + 1 = 2.33", "padding=1"),
+    Case("W101-one-axis", net("conv: {out_channels: 8, kernel_size: 3, stride: 3}",
+                              input="[3, 9, 7]"),
+         "W101", 3, 5, "output W: (7 − 3 + 2·0)/3 + 1 = 2.33", "padding=1"),
+    Case("N101-56-stride-2-pad-1",
+         net("conv: {out_channels: 8, kernel_size: 3, stride: 2, padding: 1}",
+             input="[3, 56, 56]"),
+         "N101", 3, 5, "(56 − 3 + 2·1)/2 + 1 = 28.50", None),
+    Case("hardtanh-range", net("hardtanh: {min_val: 2, max_val: 1}"), "E108", 3, 37,
+         "max_val (1.0) must be greater than min_val (2.0)", "PyTorch refuses this too"),
+    Case("N102-ceil-mode", net("maxpool: {kernel_size: 3, stride: 2, ceil_mode: true}",
+                               input="[3, 56, 56]"),
+         "N102", 3, 5, "27.50 (exactly 55/2), rounded up to 28 by ceil_mode", "PyTorch keeps it"),
+    Case("N103-misaligned-merge", net("{id: a, conv: [3, 1]}",
+                                      "{from: input, pad: {padding: [0, 2, 0, 2]}}",
+                                      "conv: [3, 3]", "add: [a, prev]", input="[3, 8, 8]"),
+         "N103", 6, 5, "(a: stride 1, centre 0; conv2: stride 1, centre 1)", "nothing to fix"),
+]
+
+
+
+# ---------------------------------------------------------------- docs/diagnostics.md
+
+NOT_UTF8 = b"input: [3, 32, 32]\nname: r\xe9seau\nlayers: [relu]\n"  # `é` saved as Latin-1
+
+CHECK = ("check", "bad.yaml")
+NOTES = ("check", "--notes", "bad.yaml")  # `check` counts notes; --notes lists them
+SHOW = ("show", "bad.yaml")
+
+
+class Example(NamedTuple):
+    """The page's example for one code: the file (a CASES entry, a file of its own, or bytes
+    that are not text), the commands whose real output the page shows, when the code is
+    reported, and the change that fixes the file (`old` -> `new` at its last occurrence, where
+    the diagnostic points for duplicates)."""
+
+    code: str
+    when: str
+    case: str | None = None
+    yaml: str | None = None
+    data: bytes | None = None
+    commands: tuple[tuple[str, ...], ...] = (CHECK,)
+    fix: tuple[str, str] | None = None
+    fix_note: str = ""
+
+
+PAGE = [
+    # ---------------------------------------------------------------- E0xx
+    Example("E001", "cnncalc cannot read the file: the path does not exist, is a directory, "
+            "or cannot be opened (no permission). There is no text to point into, so the "
+            "diagnostic has the file name but no line or column. `cnncalc check` reports a path "
+            "that matches no file on a line of its own, without a code, and exits with 2 too.",
+            commands=(("show", "nope.yaml"), ("check", "nope.yaml"))),
+    Example("E002", "The file's bytes are not UTF-8 text: a file saved in another encoding "
+            "(Latin-1, UTF-16), or a binary file (one with NUL bytes, such as a saved model). "
+            "cnncalc points at the first byte that is not UTF-8. A UTF-8 byte-order mark is "
+            "fine.", data=NOT_UTF8,
+            fix_note="A Latin-1 file converts with `iconv -f LATIN1 -t UTF-8 bad.yaml > "
+            "good.yaml`; saved as UTF-8, this example checks clean."),
+    Example("E003", "The text is not valid YAML: unbalanced brackets or quotes, inconsistent "
+            "indentation, tabs used for indentation, an alias to an anchor that does not exist "
+            "(`*name`), a character YAML does not allow, or a second document after `---`. The "
+            "message is the YAML parser's own, and the position is where the parser gave up, "
+            "which can be after the real mistake: an unclosed `[` or `{` is noticed only at the "
+            "end of the file.", case="yaml-bad-indent", fix=(" - bn", "  - bn")),
+    Example("E004", "The file is empty (or holds only comments), or its top level is not a "
+            "mapping of keys: a list (a file holding only the layers) or plain text.",
+            case="not-a-mapping-list",
+            fix=("- relu\n- bn\n", "input: [3, 32, 32]\nlayers:\n  - relu\n  - bn\n")),
+    Example("E005", "A mapping holds the same key twice: two top-level keys, or two arguments "
+            "of one layer. YAML itself would silently keep the last value; cnncalc reports the "
+            "second key, ignores it and goes on.", case="duplicate-argument",
+            fix=(", out_channels: 4", "")),
+    Example("E006", "The YAML cannot be read into a tree: it is nested deeper than the parser "
+            "allows (thousands of `[`), or an anchor contains its own alias (`&a [3, *a]`), "
+            "which would be infinitely deep.", case="recursive-anchor",
+            fix=("&a [3, *a]", "[3, 32, 32]")),
+    # ---------------------------------------------------------------- E1xx
+    Example("E101", "A top-level key the format does not have, or a key other than `params` "
+            "and `layers` in a block definition. The hint names the closest key, or lists "
+            "them all.", case="unknown-top-level-key", fix=("expects:", "expect:")),
+    Example("E102", "`input:` or `layers:` is missing at the top level, or a block definition "
+            "has no `layers:`.", case="missing-input",
+            fix=("layers:", "input: [3, 32, 32]\nlayers:")),
+    Example("E103", "A value has the wrong type for its key: text where a number belongs, a "
+            "fraction where an integer belongs (`8.0`), a YAML 1.1 boolean such as `yes` or "
+            "`no` where `true` or `false` is meant, `layers:` that is not a list, an `input:` "
+            "that is not a shape, a `when:` that is not true or false.",
+            case="string-for-int", fix=("eight", "8")),
+    Example("E104", "A layer, or a key of `defaults:`, names an op that does not exist and no "
+            "block of that name is defined in the file. The hint names the closest op or block; "
+            "`cnncalc ops` lists the ops.", case="unknown-op", fix=("rleu", "relu")),
+    Example("E105", "An op is given an argument it does not have (in a layer, in `defaults:` "
+            "or in `first:`), or `expect:` asks for a figure cnncalc does not compute.",
+            case="unknown-argument", fix=("strid:", "stride:")),
+    Example("E106", "A positional list holds more values than the op takes. A list always "
+            "means positional arguments, so an argument that is itself a list (`output_size`, "
+            "a per-axis `kernel_size`) must be written by name.",
+            case="list-argument-written-positionally",
+            fix=("[1, 1]", "{output_size: [1, 1]}")),
+    Example("E107", "An argument that has no default in PyTorch (`conv`'s `kernel_size`, "
+            "`linear`'s `out_features`) is not given, or a block is called without a value for "
+            "a parameter that has no default.", case="missing-argument",
+            fix=("{out_channels: 8}", "{out_channels: 8, kernel_size: 3}")),
+    Example("E108", "A value has the right type but is not allowed: a size, channel count, "
+            "kernel or stride below 1, a dropout `p` outside 0..1, an unknown `dtype`, a reserved "
+            "or malformed id, a merge of fewer than two inputs, `upsample` with both `size` and "
+            "`scale_factor`, an `input:` with more than 4 dimensions.",
+            case="zero-channels", fix=("out_channels: 0", "out_channels: 8")),
+    Example("E109", "`from:` or a merge's list names an id that no layer in the same scope "
+            "has, or one defined further down (a layer reads only earlier outputs), or `in` "
+            "at the top level, where the network input is `input`.",
+            case="unknown-id", fix=("stme", "stem")),
+    Example("E110", "Two layers in one scope (the file, or one block's body) have the same "
+            "`id`, or a block declares a parameter twice.", case="duplicate-id",
+            fix=("id: a", "id: b")),
+    Example("E111", "A block calls itself, directly or through other blocks (`a` calls `b`, "
+            "which calls `a`), so its expansion would never end. The message names the cycle.",
+            case="block-calls-itself", fix=("      - relu\n      - loop\n", "      - relu\n")),
+    Example("E112", "A `$(...)` expression cannot be parsed or computed: a syntax error, a "
+            "name that is neither a block parameter nor `in_c`, `in_h`, ..., a division by "
+            "zero, `/` (only `//` is allowed), an attribute or a call other than `min()` and "
+            "`max()`, a result too large to compute. Also text that starts with `$` but is "
+            "neither `$name` nor `$(...)`, and an unquoted `$(max(a, b))` inside `[...]` or "
+            "`{...}`, which YAML splits at the comma.", case="expr-true-division",
+            fix=("$(n / 2)", "$(n // 2)")),
+    Example("E113", "A block call, or the `first:` of a repeated block call, passes a "
+            "parameter the block does not declare in its `params:`.",
+            case="unknown-block-parameter", fix=("kk: 3", "k: 3")),
+    Example("E114", "A layer entry is not one op plus meta keys: two ops in one entry, a key "
+            "beside the op that is not a meta key (an argument written outside the op's "
+            "mapping), meta keys without an op, a number, `first:` without `repeat:`, or "
+            "`from:` on a merge, which reads the ids in its list.", case="two-op-keys",
+            fix=("{relu: {}, conv: {out_channels: 8, kernel_size: 3}}",
+                 "conv: {out_channels: 8, kernel_size: 3}\n  - relu")),
+    Example("E115", "The format version `cnncalc:` is anything but the number 1 (the text "
+            "`'1'` too).", case="format-version-2", fix=("cnncalc: 2", "cnncalc: 1")),
+    Example("E116", f"The network would expand past the limit of {DEFAULT_MAX_LAYERS:,} "
+            "layers (`cnncalc show --max-layers N` sets another): a huge `repeat`, or repeats "
+            "nested in repeated blocks. Also a value with more than "
+            f"{MAX_VALUE_ITEMS:,} items (YAML anchors that multiply lists).",
+            case="repeat-a-billion",
+            fix=("1000000000", "10")),
+    Example("E117", "`$name` names something that is not a parameter of the enclosing block, "
+            "or appears outside any block (the top level has no parameters).",
+            case="unknown-parameter-reference", fix=("$nn", "$n")),
+    # ---------------------------------------------------------------- E2xx
+    Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
+            "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
+            "(`linear` is 1-D, `bilinear` 2-D). Names with a rank (`conv2d`, `maxpool3d`) "
+            "require that rank; the plain names adapt to the input.",
+            case="conv1d-on-2d-input", fix=("conv1d:", "conv:")),
+    Example("E202", "A layer's output would have a size of 0 or less: a window (kernel and "
+            "dilation) larger than the padded input, a transposed convolution whose padding "
+            "removes the whole output, an `upsample` scale that rounds to nothing, or a negative "
+            "`pad` that crops everything.", case="kernel-larger-than-input",
+            fix=("kernel_size: 7", "kernel_size: 3")),
+    Example("E203", "A grouped convolution's input or output channels are not a multiple of "
+            "`groups` (PyTorch refuses it); likewise `groupnorm`'s channels and `num_groups`, "
+            "and `channel_shuffle`'s channels and `groups`.",
+            case="groups-do-not-divide-output", fix=("groups: 4", "groups: 2")),
+    Example("E204", "The inputs of `add` or `mul` do not broadcast to one shape, the inputs of "
+            "`concat` differ in a dimension other than the one joined, or a merge's inputs have "
+            "different ranks.", case="add-channel-mismatch", fix=("[16, 3, 1, 1]", "[8, 3, 1, 1]")),
+    Example("E205", "`linear` gets a spatial input such as `[8, 30, 30]`; it takes a flat "
+            "`[F]`, as after `nn.Flatten`.", case="linear-on-spatial-input",
+            fix=("  - linear: 10", "  - flatten\n  - linear: 10")),
+    Example("E206", "A pooling layer's padding is more than half its kernel: PyTorch raises "
+            "an error for `padding > kernel_size // 2`.", case="pool-padding-over-half-kernel",
+            fix=("padding: 2", "padding: 1")),
+    Example("E207", "A convolution with `padding: same` and a stride above 1, which PyTorch "
+            "refuses.", case="same-with-stride-2", fix=("padding: same", "padding: 1")),
+    Example("E208", "A transposed convolution's `output_padding` is not smaller than either "
+            "its stride or its dilation (PyTorch's rule).",
+            case="output-padding-not-below-stride",
+            fix=("output_padding: 2", "output_padding: 1")),
+    Example("E209", "An argument does not fit the input it meets: a per-axis list "
+            "(`kernel_size`, `stride`, `padding`, ...) whose length is not the input's number of "
+            "spatial axes, a `dim` out of range, a `layernorm` `normalized_shape` that is not the "
+            "input's trailing dimensions, a `pad` list of the wrong length, `prelu`'s "
+            "`num_parameters` that is neither 1 nor the channel count.",
+            case="kernel-list-wrong-length", fix=("[3, 3, 3]", "[3, 3]")),
+    # ---------------------------------------------------------------- E3xx
+    Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
+            "a layer's shape or params) differs from the computed one. The message gives both "
+            "and the difference. `cnncalc check` prints a failed expectation as a ✗ line of "
+            "its answer sheet instead.", case="network-expect-params",
+            commands=(SHOW,), fix=("params: 1}", "params: 224}")),
+    Example("E302", "Only `cnncalc check`: a file exceeds a budget given on the command line, "
+            "`--max-params`, `--max-macs` or `--max-memory` (peak inference memory), or its "
+            "last spatial layer's receptive field is smaller than `--min-rf`. A budget is about "
+            "the whole file, so the diagnostic has no line.",
+            yaml="input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 64, kernel_size: 3, "
+            "padding: 1}\n  - relu\n  - flatten\n  - linear: 10\n",
+            commands=(("check", "bad.yaml", "--max-params", "100K"),),
+            fix=("  - flatten\n", "  - gap\n  - flatten\n")),
+    # ---------------------------------------------------------------- W and N
+    Example("W101", "A convolution or pooling window does not fit the input exactly, and "
+            "PyTorch's floor division leaves real input rows or columns that no window reads. "
+            "The message shows the arithmetic per axis; the hint names the nearest padding, "
+            "stride or input size that fits. The run fails only with `--strict`.",
+            case="W101-7x7-3x3-stride-3", commands=(CHECK, ("check", "--strict", "bad.yaml")),
+            fix=("stride: 3}", "stride: 3, padding: 1}")),
+    Example("N101", "An output size is floored, but what is left unread is padding (ResNet's "
+            "3x3, stride-2 convolutions with padding 1), or the window is smaller than the "
+            "stride, so it skips the gaps between windows by design (ResNet's 1x1, stride-2 "
+            "shortcut).", case="N101-56-stride-2-pad-1", commands=(NOTES,)),
+    Example("N102", "A pooling layer with `ceil_mode: true` rounds a fractional output size "
+            "up: the last window starts inside the input and reaches past it, and PyTorch "
+            "keeps it.", case="N102-ceil-mode", commands=(NOTES,)),
+    Example("N103", "A merge (`add`, `mul`, `concat`) joins paths whose receptive fields have "
+            "different strides or centres, so its features describe differently placed input "
+            "windows. Often intended (a padded branch, a crop); worth a look when not. The "
+            "largest field is the one reported.", case="N103-misaligned-merge",
+            commands=(NOTES,)),
+]
