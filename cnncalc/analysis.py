@@ -103,14 +103,14 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     try:
         data = Path(name).read_bytes()
     except IsADirectoryError:
-        raise FatalError(Diagnostic("E001", f"{name} is a directory, not a file", None,
+        raise FatalError(Diagnostic("E001", "a directory, not a file", None,
                                     "give the path of a .yaml file")
                          ) from None
     except FileNotFoundError:
-        raise FatalError(Diagnostic("E001", f"{name}: no such file", None,
+        raise FatalError(Diagnostic("E001", "no such file", None,
                                     "check the path")) from None
     except OSError as exc:
-        raise FatalError(Diagnostic("E001", f"{name} cannot be read: {exc.strerror}", None)
+        raise FatalError(Diagnostic("E001", f"cannot be read: {exc.strerror}", None)
                          ) from None
     return decode(name, data)
 
@@ -197,12 +197,12 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     def macs(c: counts.NodeCounts) -> int:
         return (c.macs + (c.extra_ops if count == "all" else 0)) * batch
 
-    layers = tuple(
-        LayerResult(node.name, node.path, node.op,
-                    tuple(graph.nodes[i].name for i in node.inputs), shapes[node.index],
-                    c.params, c.trainable, c.buffers, macs(c), sizes[node.index],
-                    rfs[node.index], node.span.line, node.span.col)
-        for node, c in zip(graph.nodes[1:], node_counts[1:]))
+    names = [node.name for node in graph.nodes]
+    layers = tuple([
+        LayerResult(node.name, node.path, node.op, tuple([names[i] for i in node.inputs]),
+                    shapes[node.index], c.params, c.trainable, c.buffers, macs(c),
+                    sizes[node.index], rfs[node.index], node.span.line, node.span.col)
+        for node, c in zip(graph.nodes[1:], node_counts[1:])])
     params = sum(c.params for c in node_counts)
     param_bytes = params * itemsize
     buffer_bytes = sum((c.buffers - c.int64_buffers) * itemsize + c.int64_buffers * 8

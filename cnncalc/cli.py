@@ -362,10 +362,10 @@ def diff(
 
     shape = parse_shape(input) if input else None
     sides = [analyze(_read(path), shape) for path in (a, b)]  # type: ignore[arg-type]
-    unreadable = [d for side in sides for d in side.diagnostics if d.fatal]
+    unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
-        for d in unreadable:
-            typer.echo(text.diagnostic(d, None), err=True)
+        for d, source in unreadable:
+            typer.echo(text.diagnostic(d, source), err=True)
         raise typer.Exit(2)
     result = differ.diff(*sides)
     render = {DiffFormat.text: differ.render_text, DiffFormat.json: differ.render_json,
@@ -457,8 +457,7 @@ def export(
     analysis = analyze(_read(file), shape)  # type: ignore[arg-type]
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
-        for d in problems:
-            typer.echo(text.diagnostic(d, None), err=True)
+        typer.echo(text.diagnostics(problems, analysis.source), err=True)
         raise typer.Exit(2)
     try:
         code = run_export(analysis, to.value)

@@ -31,7 +31,8 @@ _E, _W, _N = Severity.ERROR, Severity.WARNING, Severity.NOTE
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
-        # E0xx: the file could not be read or parsed; nothing else is checked.
+        # E0xx: the file could not be read or parsed (all but E005 are fatal: nothing else is
+        # checked).
         Code("E001", _E, "file cannot be read", "check the path and permissions", fatal=True),
         Code("E002", _E, "not valid UTF-8 text", "save the file as UTF-8", fatal=True),
         Code("E003", _E, "YAML syntax error", "fix the YAML at the position shown", fatal=True),
@@ -76,7 +77,8 @@ CODES: dict[str, Code] = {
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),
         # N1xx: worth knowing, nothing to fix.
-        Code("N101", _N, "fractional size, only padding unread", "nothing: every input is read"),
+        Code("N101", _N, "fractional size, no input lost to it",
+             "nothing: what the floor drops is padding, or a gap the stride skips anyway"),
         Code("N102", _N, "fractional size rounded up by ceil_mode", "nothing: PyTorch rounds up"),
         Code("N103", _N, "merged receptive fields not aligned",
              "nothing, if intended: the paths see differently placed input windows"),

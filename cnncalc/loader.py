@@ -136,6 +136,12 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
             "delete it (control characters are invisible in most editors)")) from None
     except yaml.YAMLError as exc:
         raise FatalError(Diagnostic("E003", f"YAML error: {exc}", Span(name, 1, 1))) from None
+    except UnicodeEncodeError as exc:  # a lone surrogate (text from the Python API): libyaml
+        # reads UTF-8, and no UTF-8 encodes it
+        span = Span(name, *position(source.text, exc.start))
+        raise FatalError(Diagnostic(
+            "E002", f"character U+{ord(exc.object[exc.start]):04X} (a lone surrogate) is not "
+            "valid in UTF-8 text", span, "save the file as UTF-8")) from None
     except RecursionError:
         raise FatalError(
             Diagnostic("E006", "the YAML is nested too deeply to read", Span(name, 1, 1))

@@ -80,7 +80,7 @@ class SizesResult:
 
     @property
     def rounded(self) -> tuple[int, ...]:
-        """The sizes that fail only by notes: only padding unread (N101) or ceil_mode (N102)."""
+        """The sizes that fail only by notes: nothing lost (N101) or ceil_mode (N102)."""
         return self._sizes(Fit.ROUNDED)
 
     @property

@@ -77,7 +77,7 @@ def test_bad_usage_and_unreadable_files_exit_2(capsys: pytest.CaptureFixture[str
     code, out, _ = run(capsys, "show", str(ROOT / "nope.yaml"))
     assert code == 2 and "error[E001]" in out and "no such file" in out
     code, out, _ = run(capsys, "show", str(ROOT / "architectures"))
-    assert code == 2 and "is a directory" in out
+    assert code == 2 and "architectures: error[E001]: a directory, not a file" in out
 
 
 def test_stdin_and_color() -> None:

@@ -32,13 +32,14 @@ class Memo:
     A rule's answer depends on the node's op, arguments, demanded rank and input shapes, and
     on nothing else of the node: input names only go into error messages, which only shape
     inference makes. Layers alike share one arguments dict (`expand._check_args`), so every
-    copy of a repeated block is the same kind of node.
+    copy of a repeated block is the same kind of node; a merge's list of input ids says no
+    more than its input shapes do, so merges alike are one kind too.
     """
 
     def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
-        self.kind = [kinds.setdefault((node.op, id(node.args), node.rank,
+        self.kind = [kinds.setdefault((node.op, _arguments(node), node.rank,
                                        *[shapes[i] for i in node.inputs]), len(kinds))
                      for node in nodes]
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
@@ -51,6 +52,15 @@ class Memo:
         answer = rule(node, context(node, self.shapes, self.nodes), self.shapes[node.index])
         self.answers[key] = answer
         return answer
+
+
+def _arguments(node: Node) -> object:
+    """What stands for a node's arguments in its kind: the shared dict, or a merge's other
+    arguments."""
+    listed = REGISTRY[node.op].list_arg
+    if listed is None:
+        return id(node.args)
+    return tuple(item for item in node.args.items() if item[0] != listed)
 
 
 def spec_of(node: Node):  # type: ignore[no-untyped-def]

@@ -73,7 +73,7 @@ def render_json(results: list[FileResult], strict: bool, unreadable: int = 0) ->
                 {"path": v.path, "key": v.key, "expected": _plain(v.expected),
                  "computed": _plain(v.computed), "ok": v.ok, "line": v.span.line,
                  "column": v.span.col} for v in a.expectations],
-            "diagnostics": [json_render.diagnostic(d) for d in r.problems],
+            "diagnostics": [json_render.diagnostic(d, r.path) for d in r.problems],
         })
     return _json.dumps({"files": files, "summary": summary(results, unreadable)},
                        indent=2) + "\n"

@@ -13,10 +13,11 @@ from ..diagnostics import Diagnostic
 from ..passes.receptive import Field
 
 
-def diagnostic(d: Diagnostic) -> dict[str, Any]:
+def diagnostic(d: Diagnostic, file: str | None = None) -> dict[str, Any]:
+    """`file` names the file for a problem with no position in it (unreadable, a budget)."""
     return {
         "severity": d.severity.value, "code": d.code, "message": d.message,
-        "file": d.span.file if d.span else None,
+        "file": d.span.file if d.span else file,
         "line": d.span.line if d.span else None,
         "column": d.span.col if d.span else None,
         "path": d.path, "hint": d.hint,
@@ -63,7 +64,7 @@ def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
                    "peak_activation_bytes": t.peak_activation_bytes,
                    "peak_bytes": t.peak_bytes, "peak_at": t.peak_at,
                    "training_bytes": t.training_bytes},
-        "diagnostics": [diagnostic(d) for d in a.diagnostics],
+        "diagnostics": [diagnostic(d, a.source.name) for d in a.diagnostics],
     }
 
 

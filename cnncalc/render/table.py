@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis import COUNTS, Analysis, LayerResult
+from ..diagnostics import Severity
 from ..expand import DTYPES
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
@@ -44,6 +45,10 @@ def rows(a: Analysis, depth: int | None = None) -> list[Row]:
     (a level is a block call, a repeat copy `[i]` or a layer), like torchinfo's depth."""
     groups = a.graph.groups if a.graph else {}
     itemsize = DTYPES[a.dtype] * a.batch
+    if depth is None:  # a row per layer, as the loop below would make them, only sooner
+        return [Row(layer.path, layer.op, layer.output_shape, layer.params, layer.macs,
+                    layer.activation_bytes, layer.activation_bytes // itemsize,
+                    layer.receptive_field, False) for layer in a.layers]
     out: list[Row] = []
     current: tuple[str, ...] | None = None
     members: list[LayerResult] = []
@@ -180,25 +185,20 @@ def _plain(title: str, headers: list[str], right: list[bool],
            body: list[tuple[list[str], bool]], summary: str, width: int) -> str | None:
     """rich's SIMPLE_HEAD table without colour, as rich lays it out when it fits (the title,
     a blank edge, the header, a rule, the rows, a blank edge); None when unsure."""
-    cells = [c for row, _ in body for c in row]
+    cells = [row for row, _ in body]
     lines = summary.splitlines()
-    if not (title and title == title.strip() and all(map(_simple, [title, *headers, *lines]))
-            and all(map(_simple, cells))):
+    # joined, the texts are checked at once (a tag across two cells only sends us to rich)
+    if not (title and title == title.strip()
+            and _simple("".join([title, *headers, *lines, *(c for row in cells for c in row)]))):
         return None
-    widths = [len(h) for h in headers]
-    for row, _ in body:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    widths = [max(map(len, column)) for column in zip(headers, *cells)]
     # an edge column each side; between columns a padding, the (blank) rule and a padding
     inner = sum(widths) + 3 * (len(widths) - 1)
     if inner + 2 > width or len(title) > inner + 2 or any(len(line) > width for line in lines):
         return None  # rich would shrink columns or wrap text
-
-    def line(row: list[str]) -> str:
-        return " " + "   ".join(c.rjust(w) if r else c.ljust(w)
-                                for c, w, r in zip(row, widths, right))
-
-    return "\n".join([title, "", line(headers), " " + "─" * inner,
-                      *(line(row) for row, _ in body), "", summary]) + "\n"
+    line = " " + "   ".join(f"{{:{'>' if r else '<'}{w}}}" for w, r in zip(widths, right))
+    return "\n".join([title, "", line.format(*headers), " " + "─" * inner,
+                      *(line.format(*row) for row in cells), "", summary]) + "\n"
 
 
 def totals(a: Analysis) -> str:
@@ -219,4 +219,8 @@ def totals(a: Analysis) -> str:
         ("Training est.", f"{size(t.training_bytes)} (params, grads, {states}, buffers, "
                           "every activation kept)"),
     ]
+    # a layer that failed, or one the expansion could not make, counts nothing: say so rather
+    # than let the totals pass for the network's (failed expectations change no number)
+    if any(d.severity is Severity.ERROR and not d.code.startswith("E3") for d in a.diagnostics):
+        lines.append(("Incomplete", "the errors below leave layers out of these totals"))
     return "\n".join(f"{label + ':':<18}{value}" for label, value in lines)
