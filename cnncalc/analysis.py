@@ -112,6 +112,9 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     except OSError as exc:
         raise FatalError(Diagnostic("E001", f"cannot be read: {exc.strerror}", None)
                          ) from None
+    except ValueError:  # a NUL in the path: no file system has such a name
+        raise FatalError(Diagnostic("E001", "not a valid path (it contains a NUL character)",
+                                    None)) from None
     return decode(name, data)
 
 

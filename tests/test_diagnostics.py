@@ -3,6 +3,9 @@ the exit status it leads to — through the Python API and through `cnncalc show
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +17,7 @@ import pytest
 from diagnostic_examples import CASES, NOT_UTF8, Case, net
 
 import cnncalc
+import cnncalc.cli
 from cnncalc.analysis import Analysis, decode
 from cnncalc.diagnostics import CODES, FatalError, Severity
 from cnncalc.source import Source
@@ -104,13 +108,49 @@ def test_huge_repeat_is_refused_quickly() -> None:
     assert a.exit_code() == 1
 
 
-def test_alias_bomb_is_refused() -> None:
-    """Anchors nesting lists ten-fold eight times would be 10^9 items if expanded."""
+def _alias_bomb() -> str:
     lines = ["input: [3, 8, 8]", "anchors:", "  - &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
     lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
     lines += ["layers:", "  - conv: {out_channels: 8, kernel_size: *a8}"]
+    return "\n".join(lines) + "\n"
+
+
+# (what, the part that does it in Markdown, the whole file): docs/diagnostics.md lists them
+HOSTILE = [
+    ("an alias bomb (10^9 items if expanded)", "`- &a8 [*a7, *a7, *a7, ...]`", _alias_bomb()),
+    ("an absurd repeat", "`{relu: {}, repeat: 1000000000}`",
+     net("{relu: {}, repeat: 1000000000}")),
+    ("a huge power", '`"$(9 ** 9 ** 9 ** 9)"`',
+     net('conv: {out_channels: 8, kernel_size: "$(9 ** 9 ** 9 ** 9)"}')),
+    ("nested repeats (10^12 layers)", "a block of `repeat: 1000000` called with `repeat: 1000000`",
+     "input: [3, 8, 8]\nblocks:\n  b:\n    layers:\n      - {relu: {}, repeat: 1000000}\n"
+     "layers:\n  - {b: {}, repeat: 1000000}\n"),
+    ("nesting deeper than any network", "`[[[[...]]]]`, 10,000 levels deep",
+     "input: " + "[" * 10_000 + "]" * 10_000 + "\nlayers: [relu]\n"),
+]
+
+
+@pytest.mark.parametrize(("what", "text"), [(w, t) for w, _, t in HOSTILE],
+                         ids=[w for w, _, _ in HOSTILE])
+def test_hostile_input_is_refused_quickly_at_its_line(what: str, text: str,
+                                                       tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
     start = time.perf_counter()
-    a = run("\n".join(lines) + "\n")
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        status = cnncalc.cli.main(["show", str(path), "--format", "json"])
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"{what}: {elapsed:.2f} s"
+    assert status in (1, 2)
+    errors = [d for d in json.loads(out.getvalue())["diagnostics"] if d["severity"] == "error"]
+    lines = text.count("\n")
+    assert errors and all(d["file"] == str(path) and 1 <= d["line"] <= lines for d in errors)
+
+
+def test_alias_bomb_is_refused() -> None:
+    """Anchors nesting lists ten-fold eight times would be 10^9 items if expanded."""
+    start = time.perf_counter()
+    a = run(_alias_bomb())
     assert time.perf_counter() - start < 2.0
     assert codes(a) == ["E101", "E116"]  # `anchors:` is no top-level key
     assert "more than 10000 items" in a.diagnostics[1].message
@@ -173,6 +213,12 @@ def test_missing_file(tmp_path: Path, kind: str) -> None:
     assert d.span is None  # there is no text to point into
     assert d.message == "no such file" and a.source.name == str(path)
     assert d.hint == "check the path"
+    assert a.exit_code() == 2
+
+
+def test_path_with_a_nul_character() -> None:
+    a = cnncalc.analyze("a\x00b.yaml")
+    assert codes(a) == ["E001"] and "NUL" in a.diagnostics[0].message
     assert a.exit_code() == 2
 
 

@@ -381,7 +381,42 @@ def page() -> str:
                     about += f" Not fatal: {', '.join(others)}."
             parts.append(f"## {title}\n\n{wrap(about)}")
         parts.append(section(code))
+    parts.append(robustness())
     return "\n\n".join(parts) + "\n"
+
+
+def robustness() -> str:
+    """What CI throws at cnncalc on every run: the counts come from the tests themselves."""
+    import test_fuzz
+    import test_properties
+    from test_diagnostics import HOSTILE
+
+    hostile = "\n".join(f"- {what}: {snippet}" for what, snippet, _ in HOSTILE)
+    return f"""## Robustness
+
+Every CI run feeds cnncalc inputs no one wrote by hand, and each one must end with exit status
+0, 1 or 2 — never 3 (the bug report) and never a traceback:
+
+- **{test_fuzz.MUTANTS:,} mutants of the zoo files** (tests/test_fuzz.py, from a fixed
+  seed): lines deleted, duplicated, swapped and re-indented, numbers replaced with junk (zero,
+  negatives, huge and non-finite values, strings, hostile `$(...)` expressions), truncation,
+  and inserted garbage (bytes that are not UTF-8, control characters, YAML anchors, tags and
+  brackets). Each runs through the real command line within a time bound, and every
+  diagnostic it gives points inside the file. `python tests/fuzz.py --mutants 100000 --seed N`
+  runs a longer campaign and saves any failing mutant.
+- **{test_properties.NETWORK_EXAMPLES:,} random valid networks** (tests/test_properties.py,
+  with hypothesis): chains, blocks, repeats and merges; the per-layer numbers add up to the totals,
+  the JSON round-trips, the analysis is deterministic, `--batch` scales what it should, and the
+  exported PyTorch model builds what cnncalc reports.
+- **{test_properties.SINGLE_OP_EXAMPLES:,} random single-op configurations** against
+  torch modules built independently of cnncalc: the same output shape, parameters, buffers and MACs,
+  and cnncalc refuses exactly what torch refuses.
+
+Hostile inputs are refused quickly, at their line (tests/test_diagnostics.py times each
+through the command line, under a second):
+
+{hostile}
+"""
 
 
 # ---------------------------------------------------------------- the tests
