@@ -12,6 +12,7 @@ import gc
 import os
 import re
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -110,6 +111,20 @@ def _width() -> int | None:
         return None
 
 
+def _write(chunks: Iterable[str]) -> None:
+    """Write a long output as it is made, in pieces of about 64 KiB: never whole in memory (10^5
+    layers of JSON), and few system calls even to an unbuffered stdout (PYTHONUNBUFFERED)."""
+    piece: list[str] = []
+    size = 0
+    for chunk in chunks:
+        piece.append(chunk)
+        size += len(chunk)
+        if size >= 65536:
+            sys.stdout.write("".join(piece))
+            piece, size = [], 0
+    sys.stdout.write("".join(piece))
+
+
 def _read(file: str) -> object:
     """A path, or `-` for standard input (read as bytes, decoded like a file; input that is
     not UTF-8 text is reported here, exit status 2)."""
@@ -171,7 +186,7 @@ def show(
     if format is Format.json:
         from .render import json
 
-        sys.stdout.writelines(json.chunks(analysis))  # a layer at a time: 10^5 layers fit
+        _write(json.chunks(analysis))
     elif format is Format.csv:
         from .render import tabular
 
@@ -537,7 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: no traceback for users
         if "--traceback" in args:
             raise
-        inputs = [a for a in args if not a.startswith("-")]
+        inputs = [a for a in args if a == "-" or not a.startswith("-")]
         sys.stderr.write(
             f"cnncalc: internal error: {type(exc).__name__}: {exc}\n"
             f"This is a bug in cnncalc {__version__} (input: {' '.join(inputs) or '-'}).\n"

@@ -136,14 +136,15 @@ class _Expander:
         self.blocks: dict[str, Block] = {}
         self.defaults: dict[str, dict[str, Value]] = {}
         self.groups: dict[tuple[str, ...], str] = {}
+        self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
         self.visited = 0
         self.sizes: dict[str, int] = {}
         self.broken_blocks: set[str] = set()  # layer entries one call of a block visits, at least
         self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}  # see _check_args
-        self.recorded: dict[tuple[Any, ...], Call] = {}  # see _expand_call
+        self.recorded: dict[tuple[Any, ...], Call | None] = {}  # see _expand_call
         self.forms: dict[int, tuple[YScalar, YNode | None, dict[str, YNode]]] = {}  # _form
-        self.bound: dict[tuple[int, str], dict[str, Value]] = {}  # see _bind
+        self.bound: dict[tuple[int, str], dict[str, Value] | None] = {}  # see _bind
         self.literal: dict[int, bool] = {}  # see _literal
         self.inferred: dict[tuple[Any, ...], Shape] = {}  # see _emit
 
@@ -761,15 +762,19 @@ class _Expander:
     def _call_op(self, spec: OpSpec, rank: int | None, op_key: YScalar, value: YNode | None,
                  first: YNode | None, source: int, repeat: int | None, when: bool,
                  path: tuple[str, ...], scope: Scope) -> int:
-        given = self._bind(value, op_key, scope, spec.name, [a.name for a in spec.args],
-                           spec.list_arg, lambda n: spec.arg(n) is not None,
-                           lambda n: self._arg_hint(spec, n))
-        overrides = self._bind_first(first, scope, spec.name, lambda n: spec.arg(n) is not None,
-                                     lambda n: self._arg_hint(spec, n))
-        base = self._check_args(spec, {**self.defaults.get(spec.name, {}), **given}, op_key,
+        known = spec.by_name.__contains__
+
+        def hint(name: str) -> str | None:
+            return self._arg_hint(spec, name)
+
+        given = self._bind(value, op_key, scope, spec.name, list(spec.by_name), spec.list_arg,
+                           known, hint)
+        overrides = self._bind_first(first, scope, spec.name, known, hint)
+        defaults = self.defaults.get(spec.name)
+        base = self._check_args(spec, {**defaults, **given} if defaults else given, op_key,
                                 path)
-        copy0 = self._check_args(spec, {**self.defaults.get(spec.name, {}), **given,
-                                        **overrides}, op_key, path) if overrides else base
+        copy0 = self._check_args(spec, {**(defaults or {}), **given, **overrides}, op_key,
+                                 path) if overrides else base
         if spec.multi_input:
             span = base[1].get("inputs", op_key.span)  # written here, or in defaults
             inputs = tuple(self._ref(name, span, scope) for name in base[0]["inputs"])
@@ -779,7 +784,7 @@ class _Expander:
         if not when:
             return source
         if repeat is not None:
-            self.groups[path] = f"{spec.name} x{repeat}"
+            self._group(path, f"{spec.name} x{repeat}")
         out = source
         for i in range(repeat or 1):
             args, spans = copy0 if i == 0 else base
@@ -797,14 +802,19 @@ class _Expander:
         if value is None or (isinstance(value, YScalar) and value.value is None
                              and not value.quoted):
             return {}
-        # a value without `$` binds the same way every time (a repeated block's body): once
+        # a value without `$` binds the same way every time: read again (a repeated block's
+        # body), its binding is kept; a flat file's entries are read once and keep nothing
         key = (id(value), what)  # the value lives as long as the expansion; `what` names the op
-        if key in self.bound:
-            return self.bound[key]
+        read_before = key in self.bound
+        kept = self.bound.get(key)
+        if kept is not None:
+            return kept
         reported = len(self.diagnostics)
         bound = self._bind_value(value, op_key, scope, what, positional, list_arg, known, hint,
                                  unknown)
-        if len(self.diagnostics) == reported and self._literal(value):
+        if not read_before:
+            self.bound[key] = None
+        elif len(self.diagnostics) == reported and self._literal(value):
             self.bound[key] = bound
         return bound
 
@@ -959,7 +969,7 @@ class _Expander:
                        f"the limit of {2 * self.max_layers:,}", op_key.span,
                        "lower `repeat` counts, or raise the limit with --max-layers")
             raise _TooLarge()
-        self.groups[path] = block.name if repeat is None else f"{block.name} x{repeat}"
+        self._group(path, block.name if repeat is None else f"{block.name} x{repeat}")
         out = source
         for i in range(repeat or 1):
             bound = {p: Value(default, span) for p, default, span in block.params}
@@ -967,7 +977,8 @@ class _Expander:
             if i == 0:
                 bound.update(overrides)
             copy_path = (*path, f"[{i}]") if repeat is not None else path
-            self.groups.setdefault(copy_path, block.name)
+            if copy_path not in self.groups:
+                self._group(copy_path, block.name)
             if out < 0:
                 raise _Skip()
             out = self._expand_call(block, bound, copy_path, out, scope)
@@ -981,7 +992,8 @@ class _Expander:
         makes the same nodes, so it is replayed from the first under its own prefix instead of
         expanded entry by entry: the copies of a repeat cost what making their nodes costs.
         Only calls that went cleanly are recorded (no diagnostic, no `expect:`, every shape
-        known), and a replay that would cross a size limit expands instead, to report it.
+        known), from the second alike on (most calls in a zoo network are one of a kind), and a
+        replay that would cross a size limit expands instead, to report it.
         """
         calls = (*scope.calls, block.name)
         key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp])
@@ -991,15 +1003,25 @@ class _Expander:
                 and self.visited + recorded.visited <= 2 * self.max_layers):
             return self._replay(recorded, prefix, inp)
         start, visited = len(self.nodes), self.visited
-        reported, expects, groups = len(self.diagnostics), len(self.expects), len(self.groups)
+        reported, expects = len(self.diagnostics), len(self.expects)
+        groups = len(self.group_paths)
         inner = Scope(prefix=prefix, inp=inp, params=bound, calls=calls)
         self._body(block.layers, inner)
         if (inp > 0 and len(self.diagnostics) == reported and len(self.expects) == expects
                 and (inner.prev == inp or inner.prev >= start)
                 and all(s is not None for s in self.shapes[start:])):
-            self.recorded[key] = self._record(start, inp, prefix, inner.prev,
-                                              self.visited - visited, groups)
+            if key in self.recorded:  # seen before: worth recording
+                self.recorded[key] = self._record(start, inp, prefix, inner.prev,
+                                                  self.visited - visited, groups)
+            else:
+                self.recorded[key] = None
         return inner.prev
+
+    def _group(self, path: tuple[str, ...], label: str) -> None:
+        """Name the block call or repeat at `path` (`groups`), keeping `group_paths` in step."""
+        if path not in self.groups:
+            self.group_paths.append(path)
+        self.groups[path] = label
 
     def _record(self, start: int, inp: int, prefix: tuple[str, ...], out: int, visited: int,
                 groups: int) -> Call:
@@ -1010,7 +1032,7 @@ class _Expander:
         nodes = [(node.op, node.path[n:], node.args, tuple(map(where, node.inputs)), node.span,
                   node.arg_spans, node.rank, self.shapes[node.index])
                  for node in self.nodes[start:]]
-        made = [(path[n:], label) for path, label in list(self.groups.items())[groups:]]
+        made = [(path[n:], self.groups[path]) for path in self.group_paths[groups:]]
         return Call(nodes, where(out), visited, made)
 
     def _replay(self, call: Call, prefix: tuple[str, ...], inp: int) -> int:
@@ -1025,7 +1047,7 @@ class _Expander:
                                    tuple(map(at, inputs)), span, spans, rank))
             self.shapes.append(shape)
         for path, label in call.groups:
-            self.groups[prefix + path] = label
+            self._group(prefix + path, label)
         self.visited += call.visited
         return at(call.out)
 

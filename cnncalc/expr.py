@@ -8,6 +8,7 @@ are computed so `9 ** 9 ** 9` is refused instead of hanging the process.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -38,7 +39,7 @@ _FUNCTIONS = {"min": min, "max": max}
 def evaluate(text: str, names: Mapping[str, Any]) -> Any:
     """Evaluate `text` with `names` in scope; raise ExprError for anything outside the language."""
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = _parse(text.strip())
     except SyntaxError as exc:
         raise ExprError(f"cannot parse `{text}`: {exc.msg}") from None
     except (ValueError, RecursionError, MemoryError):
@@ -47,6 +48,13 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
         return _Evaluator(names).visit(tree.body)
     except RecursionError:
         raise ExprError("the expression is nested too deeply") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> ast.Expression:
+    """Parsed once per text: a block's expressions are evaluated at every call (the tree is
+    only read)."""
+    return ast.parse(text, mode="eval")
 
 
 def _check_size(value: Any) -> Any:

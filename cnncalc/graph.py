@@ -13,7 +13,7 @@ Shape = tuple[int, ...]  # channels first, batch excluded: (C, H, W), (C, L), (C
 def format_shape(shape: Shape, layout: str = "chw") -> str:
     """`64x56x56`, or CS231n's `56x56x64` for layout 'hwc'."""
     dims = shape[1:] + shape[:1] if layout == "hwc" and len(shape) > 1 else shape
-    return "x".join(str(d) for d in dims)
+    return "x".join(map(str, dims))
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,7 +161,28 @@ def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
     done: dict[int, YNode] = {}
     open_: set[int] = set()  # collections whose children are being converted
     typed: dict[str, object] = {}  # plain scalars' values by text: files repeat their numbers
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+
+    def visit(children: list[yaml.Node]) -> list[yaml.Node]:
+        """Convert the scalars among `children` at once (most nodes are scalars); return the
+        collections, still to convert."""
+        pending = []
+        for node in children:
+            if id(node) in done:
+                continue
+            if not isinstance(node, yaml.ScalarNode):
+                pending.append(node)
+                continue
+            quoted = bool(node.style)  # plain scalars: None (Python) or "" (C loader)
+            text = node.value
+            value = text if quoted else typed.get(text, typed)
+            if value is typed:
+                value = typed[text] = type_scalar(text)
+            start, end = node.start_mark, node.end_mark
+            done[id(node)] = YScalar(value, Span(name, start.line + 1, start.column + 1,
+                                                 end.line + 1, end.column + 1), quoted)
+        return pending
+
+    stack: list[tuple[yaml.Node, bool]] = [(node, False) for node in visit([root])]
     while stack:
         node, children_done = stack.pop()
         if children_done:
@@ -176,21 +197,8 @@ def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
             continue
         if id(node) in done:
             continue
-        if isinstance(node, yaml.ScalarNode):
-            quoted = bool(node.style)  # plain scalars: None (Python) or "" (C loader)
-            text = node.value
-            value = text if quoted else typed.get(text, typed)
-            if value is typed:
-                value = typed[text] = type_scalar(text)
-            start, end = node.start_mark, node.end_mark
-            done[id(node)] = YScalar(value, Span(name, start.line + 1, start.column + 1,
-                                                 end.line + 1, end.column + 1), quoted)
-            continue
-        children = (
-            node.value if isinstance(node, yaml.SequenceNode)
-            else [c for pair in node.value for c in pair]
-        )
-        pending = [c for c in children if id(c) not in done]
+        pending = visit(node.value if isinstance(node, yaml.SequenceNode)
+                        else [c for pair in node.value for c in pair])
         if any(id(c) in open_ for c in pending):
             raise FatalError(Diagnostic(
                 "E006", "an alias refers to the node that contains it (a recursive anchor)",

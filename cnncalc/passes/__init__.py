@@ -33,7 +33,8 @@ class Memo:
     on nothing else of the node: input names only go into error messages, which only shape
     inference makes. Layers alike share one arguments dict (`expand._check_args`), so every
     copy of a repeated block is the same kind of node; a merge's list of input ids says no
-    more than its input shapes do, so merges alike are one kind too.
+    more than its input shapes do, so merges alike are one kind too. The context the rules
+    see is made once per kind, from its first node.
     """
 
     def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
@@ -43,13 +44,17 @@ class Memo:
                                        *[shapes[i] for i in node.inputs]), len(kinds))
                      for node in nodes]
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
+        self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
 
     def __call__(self, rule: Callable[[Node, Ctx | None, Shape | None], T], node: Node) -> T:
-        key = (rule, self.kind[node.index])
+        kind = self.kind[node.index]
+        key = (rule, kind)
         if key in self.answers:
             answer: T = self.answers[key]
             return answer
-        answer = rule(node, context(node, self.shapes, self.nodes), self.shapes[node.index])
+        if kind not in self.contexts:
+            self.contexts[kind] = context(node, self.shapes, self.nodes)
+        answer = rule(node, self.contexts[kind], self.shapes[node.index])
         self.answers[key] = answer
         return answer
 

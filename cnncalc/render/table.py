@@ -127,8 +127,9 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
                  "values": f"{input_bytes // (DTYPES[a.dtype] * a.batch):,}"}
         body.append((["input", "", *(first.get(c, "") for c in columns),
                       *([""] if share else [])], False))
+    formats = [CELLS[c][1] for c in columns]
     for row in table_rows:
-        cells = [row.path, row.op, *(CELLS[c][1](row, layout) for c in columns)]
+        cells = [row.path, row.op, *[cell(row, layout) for cell in formats]]
         if share:
             part = getattr(row, share)
             cells.append(bar(part / whole) if part else "")
