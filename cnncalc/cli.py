@@ -455,7 +455,7 @@ def export(
     ] = ExportFormat.pytorch,
     input: Annotated[str | None, typer.Option(
         "--input", "-i", help="override the input shape, e.g. 3x512x512")] = None,
-    output: Annotated[Path | None, typer.Option(
+    output: Annotated[str | None, typer.Option(
         "--output", "-o", help="write to this file instead of standard output")] = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
@@ -486,7 +486,7 @@ def export(
         sys.stdout.write(code)
     else:
         try:
-            output.write_text(code, encoding="utf-8")
+            Path(output).write_text(code, encoding="utf-8")
         except OSError as exc:
             typer.echo(f"cnncalc: cannot write {output}: {exc.strerror}", err=True)
             raise typer.Exit(2) from None
