@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
+from .frozen import frozen
 from .graph import Graph, Shape
 from .loader import load
 from .passes import Memo, counts, expectations, fractions, memory, receptive
@@ -16,7 +17,7 @@ from .passes.receptive import Field
 from .source import Source, Span, position
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LayerResult:
     """One layer as reported: computed numbers plus where it was written."""
 
@@ -35,7 +36,7 @@ class LayerResult:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Totals:
     params: int = 0
     trainable_params: int = 0
@@ -66,7 +67,7 @@ COUNTS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Analysis:
     """Everything cnncalc computed for one input, and every problem it found."""
 

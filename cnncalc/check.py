@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .analysis import Analysis, analyze
 from .diagnostics import Diagnostic, Severity
+from .frozen import frozen
 
 _SUFFIX = re.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(k|m|g|t|ki|mi|gi|ti)?(b)?\s*\Z")
 _POWERS = {None: 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12,
@@ -27,7 +28,7 @@ def parse_amount(text: str) -> int:
     return round(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Budgets:
     max_params: int | None = None
     max_macs: int | None = None

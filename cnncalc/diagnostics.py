@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 
+from .frozen import frozen
 from .source import Span
 
 
@@ -15,7 +15,7 @@ class Severity(str, Enum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Code:
     """One entry of the codes table: what the code means and how it is usually fixed."""
 
@@ -86,7 +86,7 @@ CODES: dict[str, Code] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Diagnostic:
     """One problem: code, severity, message, where it is, and how to fix it when known."""
 

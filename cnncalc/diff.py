@@ -20,12 +20,12 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from .analysis import Analysis, LayerResult
 from .diagnostics import Severity
+from .frozen import frozen
 from .graph import Shape, format_shape
 from .render.units import size
 
@@ -53,7 +53,7 @@ class Status(str, Enum):
 _MARK = {Status.ADDED: "+", Status.REMOVED: "-", Status.CHANGED: "~", Status.SAME: " "}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LayerDiff:
     path: str
     status: Status
@@ -87,7 +87,7 @@ class LayerDiff:
 TotalValue = int | str | Shape | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TotalDiff:
     name: str  # a TOTALS key, or batch / dtype / count for the settings
     a: TotalValue
@@ -105,7 +105,7 @@ class TotalDiff:
         return self.a != self.b
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffResult:
     a_name: str
     b_name: str

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
+from .frozen import frozen
 from .graph import Graph, Node, Shape, ShapeExpect, path_str
 from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
@@ -52,7 +53,7 @@ class _TooLarge(Exception):
     """The expansion passed the layer limit; its diagnostic has been recorded."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Value:
     """A resolved value and where the user wrote it."""
 
@@ -87,7 +88,7 @@ class Scope:
         self.prev = self.inp
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Call:
     """A block call's nodes, recorded to be replayed (see `_Expander._expand_call`): per node
     (op, path below the call, args, inputs, span, arg spans, rank, shape), inputs and `out` as

@@ -9,17 +9,16 @@ memory and the receptive-field step are the same for every op.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .analysis import Analysis, LayerResult
 from .expand import DTYPES
+from .frozen import frozen
 from .graph import format_shape
 from .ops import REGISTRY, Ctx, OpError, Window
 from .ops.base import axis_name, prod
 from .passes import context, fractions, receptive
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Explanation:
     layer: LayerResult
     lines: tuple[str, ...]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from .frozen import frozen
 from .source import Span
 
 Shape = tuple[int, ...]  # channels first, batch excluded: (C, H, W), (C, L), (C, D, H, W), (F,)
@@ -16,7 +17,7 @@ def format_shape(shape: Shape, layout: str = "chw") -> str:
     return "x".join(map(str, dims))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Node:
     """One layer instance after expansion; node 0 of every graph is the network input."""
 
@@ -44,7 +45,7 @@ def path_str(path: tuple[str, ...]) -> str:
     return ".".join(path).replace(".[", "[")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ShapeExpect:
     """An `expect:` entry: figures the user wrote, each with where they wrote it."""
 
@@ -55,7 +56,7 @@ class ShapeExpect:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Graph:
     name: str
     nodes: tuple[Node, ...]  # topological order; nodes[0] is the input

@@ -8,12 +8,13 @@ keys. We compose the node graph and type scalars ourselves by YAML 1.2's core sc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import ClassVar, Union
 
 import yaml
 
 from .diagnostics import Diagnostic, FatalError
+from .frozen import frozen
 from .source import Source, Span, position
 
 try:  # the C composer is several times faster; positions and errors are the same
@@ -37,7 +38,7 @@ class _Loader(_Base):  # type: ignore[misc]
         return self._TAGS[kind]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YScalar:
     value: object  # None, bool, int, float or str
     span: Span
@@ -48,14 +49,14 @@ class YScalar:
         return str(self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YSeq:
     items: tuple[YNode, ...]
     span: Span
     flow: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YMap:
     items: tuple[tuple[YScalar, YNode], ...]
     span: Span

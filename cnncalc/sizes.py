@@ -25,13 +25,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from pathlib import Path
 
 from .analysis import Analysis, read_source
 from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, expand
+from .frozen import frozen
 from .graph import Graph, Shape
 from .loader import load
 from .passes import Memo, fractions
@@ -47,7 +48,7 @@ class Fit(str, Enum):
     NO = "no"  # an error or a warning (W101: input rows never read)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SizeCheck:
     """The verdict for one input size."""
 
@@ -60,7 +61,7 @@ class SizeCheck:
     problems: int = 0  # how many diagnostics decided the verdict (errors and warnings for NO)
 
 
-@dataclass(frozen=True)
+@frozen
 class SizesResult:
     name: str
     source: Source

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .frozen import frozen
 
 # line breaks as the YAML parser counts them, so every position agrees with its marks
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -16,7 +17,7 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return len(breaks) + 1, offset - start + 1
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Span:
     """A 1-based position (and optional end) in one source file."""
 
@@ -30,7 +31,7 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Source:
     """The text of one input, kept so diagnostics can quote the offending line."""
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ..frozen import frozen
 from ..graph import Shape
 
 
@@ -49,7 +50,7 @@ def _yaml11_hint(value: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class ArgType:
     """Base of argument types: `check` returns the normalised value or raises ArgError."""
 
@@ -61,7 +62,7 @@ class ArgType:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@frozen
 class Int(ArgType):
     min: int | None = None
 
@@ -81,7 +82,7 @@ class Int(ArgType):
         return "int" if self.min is None else f"int >= {self.min}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Float(ArgType):
     min: float | None = None
     max: float | None = None
@@ -103,7 +104,7 @@ class Float(ArgType):
         return "number"
 
 
-@dataclass(frozen=True)
+@frozen
 class Bool(ArgType):
     def check(self, value: Any) -> Any:
         if not isinstance(value, bool):
@@ -115,7 +116,7 @@ class Bool(ArgType):
         return "bool"
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice(ArgType):
     choices: tuple[str, ...]
 
@@ -133,7 +134,7 @@ class Choice(ArgType):
         return " | ".join(self.choices)
 
 
-@dataclass(frozen=True)
+@frozen
 class PerAxis(ArgType):
     """One value for every axis, or a list of them (one per axis); the op checks the length."""
 
@@ -157,7 +158,7 @@ def Ints(min: int = 0, nullable_items: bool = False) -> PerAxis:
     return PerAxis(Int(min), nullable_items)
 
 
-@dataclass(frozen=True)
+@frozen
 class Either(ArgType):
     """The first of several types that accepts the value (for `padding: same`, `null`)."""
 
@@ -182,7 +183,7 @@ class Either(ArgType):
         return " or ".join(o.label for o in self.options)
 
 
-@dataclass(frozen=True)
+@frozen
 class Null(ArgType):
     def check(self, value: Any) -> Any:
         if value is not None:
@@ -194,7 +195,7 @@ class Null(ArgType):
         return "null"
 
 
-@dataclass(frozen=True)
+@frozen
 class Ids(ArgType):
     """A merge's inputs: a list of at least two layer ids."""
 
@@ -213,7 +214,7 @@ class Ids(ArgType):
 REQUIRED: Any = object()
 
 
-@dataclass(frozen=True)
+@frozen
 class Arg:
     name: str
     type: ArgType
@@ -227,7 +228,7 @@ class Arg:
 
 # ---------------------------------------------------------------- rule context
 
-@dataclass(frozen=True)
+@frozen
 class Window:
     """One spatial axis of a sliding window: the rule conv and pooling share."""
 
@@ -258,7 +259,7 @@ class Window:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Ctx:
     """What a rule sees: validated arguments and the input shapes of one node."""
 
@@ -292,7 +293,7 @@ class Ctx:
         return value
 
 
-@dataclass(frozen=True)
+@frozen
 class Counts:
     params: int = 0
     buffers: int = 0
@@ -303,7 +304,7 @@ class Counts:
 Step = tuple[int, int, int]
 
 
-@dataclass(frozen=True)
+@frozen(slots=False)  # `cached_property` needs a __dict__
 class OpSpec:
     """Everything cnncalc knows about one op. Adding an op means adding one of these."""
 

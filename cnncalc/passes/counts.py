@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ..frozen import frozen
 from ..graph import Node, Shape
 from ..ops import REGISTRY, Ctx
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeCounts:
     params: int = 0
     trainable: int = 0

@@ -7,16 +7,16 @@ an E301 diagnostic at the key the user wrote.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..frozen import frozen
 from ..graph import Shape, ShapeExpect, format_shape
 from ..source import Span
 from .counts import NodeCounts
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Verdict:
     path: str  # the layer path, or "network"
     key: str  # shape, output, params, trainable_params, buffers, macs

@@ -8,8 +8,8 @@ the nodes in order, a storage is freed after its last consumer; the network outp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from ..frozen import frozen
 from ..graph import Graph, Node, Shape
 from ..ops import REGISTRY, Ctx
 from ..ops.base import prod
@@ -18,7 +18,7 @@ from . import Memo
 OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}  # copies of the parameters kept
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Peak:
     bytes: int  # activations live at the peak
     node: int  # the node whose output allocation reaches it

@@ -11,17 +11,17 @@ or centre. Upsampling and transposed convolutions have no such field: it is left
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..frozen import frozen
 from ..graph import Graph, Node, Shape
 from ..ops import REGISTRY, Ctx, OpError
 from ..ops.base import Step
 from . import Memo
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Field:
     size: tuple[int, ...]
     stride: tuple[int, ...]

@@ -12,11 +12,11 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..analysis import COUNTS, Analysis, LayerResult
 from ..diagnostics import Severity
 from ..expand import DTYPES
+from ..frozen import frozen
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
@@ -27,7 +27,7 @@ DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
 SHARES = ("params", "macs", "memory")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Row:
     path: str
     op: str
