@@ -8,7 +8,10 @@ wrong, 3 a bug in cnncalc (an unexpected exception; --traceback shows it).
 # No `from __future__ import annotations` here: typer reads every command's signature on each
 # run, and annotations made at import cost less than strings evaluated then (a fifth of
 # `cnncalc --help`, profiled).
+import contextlib
+import errno
 import gc
+import io
 import os
 import re
 import sys
@@ -540,6 +543,14 @@ def _main(
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app; an unexpected exception is reported as a bug (exit 3)."""
     args = sys.argv[1:] if argv is None else argv
+    # started with a standard stream closed (`<&-`, `2>&-`): Python leaves it None
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nowhere to report: discard
+    if sys.stdin is None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO())  # `-` reads nothing: an empty file
+    if sys.stdout is None:
+        sys.stderr.write("cnncalc: cannot write the output: standard output is closed\n")
+        return 2
     try:
         app(args=args, prog_name="cnncalc", standalone_mode=True)
     except SystemExit as exc:
@@ -549,16 +560,29 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRORS:
+            return _bug(exc, args)
+        sys.stderr.write(f"cnncalc: cannot write the output: {exc.strerror}\n")
+        return 2
     except Exception as exc:  # the last line of defence: no traceback for users
-        if "--traceback" in args:
-            raise
-        inputs = [a for a in args if a == "-" or not a.startswith("-")]
-        sys.stderr.write(
-            f"cnncalc: internal error: {type(exc).__name__}: {exc}\n"
-            f"This is a bug in cnncalc {__version__} (input: {' '.join(inputs) or '-'}).\n"
-            "Please report it with the input file; run with --traceback for details.\n")
-        return EXIT_BUG
+        return _bug(exc, args)
     return 0
+
+
+# what writing the output can fail with (every input file is read with its own diagnostics)
+_WRITE_ERRORS = {errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, errno.EDQUOT}
+
+
+def _bug(exc: Exception, args: list[str]) -> int:
+    if "--traceback" in args:
+        raise exc
+    inputs = [a for a in args if a == "-" or not a.startswith("-")]
+    sys.stderr.write(
+        f"cnncalc: internal error: {type(exc).__name__}: {exc}\n"
+        f"This is a bug in cnncalc {__version__} (input: {' '.join(inputs) or '-'}).\n"
+        "Please report it with the input file; run with --traceback for details.\n")
+    return EXIT_BUG
 
 
 def run() -> None:
@@ -566,4 +590,17 @@ def run() -> None:
     # A short-lived process: the cyclic collector would only rescan the growing graph, again and
     # again (a third of the time at 10^4 layers); cnncalc makes few reference cycles.
     gc.disable()
-    sys.exit(main())
+    code = main()
+    # Nor is there anything to tear down: freeing the objects of a large analysis one by one
+    # at exit took longer than writing its JSON. Flush what is buffered, then leave at once.
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): what it read is what it wanted
+        pass
+    except OSError as exc:  # a full disk: the output is incomplete
+        sys.stderr.write(f"cnncalc: cannot write the output: {exc.strerror}\n")
+        code = code or 2
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)

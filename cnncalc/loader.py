@@ -8,6 +8,7 @@ keys. We compose the node graph and type scalars ourselves by YAML 1.2's core sc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import field
 from typing import ClassVar, Union
 
@@ -61,11 +62,14 @@ class YMap:
     items: tuple[tuple[YScalar, YNode], ...]
     span: Span
     flow: bool = False
+    # the first item of each key (the loader reports and drops repeated keys and passes the
+    # index it made doing so; made here for a mapping built otherwise)
     _index: dict[object, int] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for i, (key, _) in enumerate(self.items):
-            self._index.setdefault(key.value, i)
+        if not self._index:
+            for i, (key, _) in enumerate(self.items):
+                self._index.setdefault(key.value, i)
 
     def get(self, key: str) -> YNode | None:
         i = self._index.get(key)
@@ -157,49 +161,49 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
 
 def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
     """Convert iteratively, children before parents (deep files must not hit the recursion
-    limit); an aliased node is converted once and shared, so anchors cannot multiply the work."""
+    limit); an aliased collection is converted once and shared, so anchors cannot multiply the
+    work. Scalars (most nodes) are converted where their parent is built: no bookkeeping."""
     diagnostics: list[Diagnostic] = []
-    done: dict[int, YNode] = {}
+    done: dict[int, YSeq | YMap] = {}  # converted collections, by node identity
     open_: set[int] = set()  # collections whose children are being converted
     typed: dict[str, object] = {}  # plain scalars' values by text: files repeat their numbers
 
-    def visit(children: list[yaml.Node]) -> list[yaml.Node]:
-        """Convert the scalars among `children` at once (most nodes are scalars); return the
-        collections, still to convert."""
-        pending = []
-        for node in children:
-            if id(node) in done:
-                continue
-            if not isinstance(node, yaml.ScalarNode):
-                pending.append(node)
-                continue
-            quoted = bool(node.style)  # plain scalars: None (Python) or "" (C loader)
-            text = node.value
-            value = text if quoted else typed.get(text, typed)
+    def convert(node: yaml.Node) -> YNode:
+        """A child of a collection being built: its collection is converted already."""
+        if node.__class__ is not yaml.ScalarNode:
+            return done[id(node)]
+        text = node.value
+        if node.style:  # quoted or a block scalar; plain scalars: None (Python), "" (C)
+            value, quoted = text, True
+        else:
+            value, quoted = typed.get(text, typed), False
             if value is typed:
                 value = typed[text] = type_scalar(text)
-            start, end = node.start_mark, node.end_mark
-            done[id(node)] = YScalar(value, Span(name, start.line + 1, start.column + 1,
-                                                 end.line + 1, end.column + 1), quoted)
-        return pending
+        start, end = node.start_mark, node.end_mark
+        return YScalar(value, Span(name, start.line + 1, start.column + 1, end.line + 1,
+                                   end.column + 1), quoted)
 
-    stack: list[tuple[yaml.Node, bool]] = [(node, False) for node in visit([root])]
+    if root.__class__ is yaml.ScalarNode:
+        return convert(root), diagnostics
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if children_done:
             open_.discard(id(node))
             flow = bool(getattr(node, "flow_style", False))
-            if isinstance(node, yaml.SequenceNode):
-                done[id(node)] = YSeq(tuple([done[id(c)] for c in node.value]),
+            if node.__class__ is yaml.SequenceNode:
+                done[id(node)] = YSeq(tuple([convert(c) for c in node.value]),
                                       _span(name, node), flow)
             else:
-                done[id(node)] = YMap(_items(node.value, done, diagnostics), _span(name, node),
-                                      flow)
+                items, index = _items(node.value, convert, diagnostics)
+                done[id(node)] = YMap(items, _span(name, node), flow, index)
             continue
         if id(node) in done:
             continue
-        pending = visit(node.value if isinstance(node, yaml.SequenceNode)
-                        else [c for pair in node.value for c in pair])
+        children = (node.value if node.__class__ is yaml.SequenceNode
+                    else [c for pair in node.value for c in pair])
+        pending = [c for c in children
+                   if c.__class__ is not yaml.ScalarNode and id(c) not in done]
         if any(id(c) in open_ for c in pending):
             raise FatalError(Diagnostic(
                 "E006", "an alias refers to the node that contains it (a recursive anchor)",
@@ -210,24 +214,26 @@ def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
     return done[id(root)], diagnostics
 
 
-def _items(pairs: list[tuple[yaml.Node, yaml.Node]], done: dict[int, YNode],
-           diagnostics: list[Diagnostic]) -> tuple[tuple[YScalar, YNode], ...]:
-    """A mapping's converted pairs; keys that are not plain values, or repeat, are reported."""
+def _items(pairs: list[tuple[yaml.Node, yaml.Node]], convert: Callable[[yaml.Node], YNode],
+           diagnostics: list[Diagnostic]
+           ) -> tuple[tuple[tuple[YScalar, YNode], ...], dict[object, int]]:
+    """A mapping's converted pairs and their index by key; keys that are not plain values, or
+    repeat, are reported."""
     items: list[tuple[YScalar, YNode]] = []
-    seen: dict[object, YScalar] = {}
+    index: dict[object, int] = {}
     for k, v in pairs:
-        key = done[id(k)]
+        key = convert(k)
         if not isinstance(key, YScalar):
             diagnostics.append(Diagnostic("E103", "a mapping key must be a plain value",
                                           key.span))
             continue
-        if key.value in seen:
-            first = seen[key.value]
+        if key.value in index:
+            first = items[index[key.value]][0]
             diagnostics.append(Diagnostic(
                 "E005", f"duplicate key '{key.text}' (first at line {first.span.line})",
                 key.span, hint="remove or rename one of them; YAML would silently keep "
                                "the last"))
             continue
-        seen[key.value] = key
-        items.append((key, done[id(v)]))
-    return tuple(items)
+        index[key.value] = len(items)
+        items.append((key, convert(v)))
+    return tuple(items), index

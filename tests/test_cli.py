@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -90,6 +92,50 @@ def test_stdin_and_color() -> None:
                           capture_output=True, text=True, env={"NO_COLOR": "1",
                                                                "FORCE_COLOR": "1"})
     assert "\x1b[" not in proc.stdout
+
+
+def _console(*args: str, **streams: object) -> subprocess.CompletedProcess[str]:
+    """cnncalc as its console script runs it (`run()`: exits without interpreter teardown)."""
+    return subprocess.run([sys.executable, "-c", "from cnncalc.cli import run; run()", *args],
+                          text=True, **streams)  # type: ignore[call-overload]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_output_that_cannot_be_written_is_reported(fmt: str) -> None:
+    with open("/dev/full", "w") as full:
+        proc = _console("show", ALEXNET, "--format", fmt, stdout=full, stderr=subprocess.PIPE)
+    assert proc.returncode == 2
+    assert proc.stderr == "cnncalc: cannot write the output: No space left on device\n"
+
+
+def test_closed_standard_streams() -> None:
+    # `cnncalc show x >&-`: Python starts with sys.stdout None
+    proc = _console("show", ALEXNET, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    pass_fds=(), preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert proc.stderr == "cnncalc: cannot write the output: standard output is closed\n"
+    # `cnncalc show - <&-`: nothing to read, an empty file
+    proc = _console("show", "-", stdin=subprocess.DEVNULL, capture_output=True,
+                    preexec_fn=lambda: os.close(0))
+    assert proc.returncode == 2 and "<stdin>:1:1: error[E004]: the file is empty" in proc.stdout
+    # `2>&-`: nowhere to report, and still the exit status
+    proc = _console("show", MISMATCH, "--strict", stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL, preexec_fn=lambda: os.close(2))
+    assert proc.returncode == 1 and "Total params" in proc.stdout
+
+
+def test_output_cut_short_by_its_reader() -> None:
+    # `cnncalc show big.yaml | head -c 1`: the rest is not wanted; no complaint (status 1,
+    # typer's convention for a closed pipe)
+    with subprocess.Popen([sys.executable, "-c", "from cnncalc.cli import run; run()",
+                           "show", str(ROOT / "architectures" / "resnet152.yaml"),
+                           "--format", "json"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(1) == b"{"
+        proc.stdout.close()
+        assert proc.wait() == 1 and proc.stderr.read() == b""
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
