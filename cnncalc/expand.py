@@ -22,6 +22,7 @@ from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED, ArgError
+from .passes import kind
 from .passes.shapes import infer
 from .source import Span
 
@@ -462,7 +463,7 @@ class _Expander:
                            did_you_mean(key.text, keys) or f"expect one of: {', '.join(keys)}")
                 continue
             try:
-                resolved = self._resolve(value, scope)
+                resolved = self._plain(value, scope)
             except (_Invalid, _Skip):
                 continue
             if key.value == shape_key:
@@ -500,9 +501,6 @@ class _Expander:
             return {str(k.value): walk(v) for k, v in n.items}
 
         return walk(node)
-
-    def _resolve(self, node: YNode, scope: Scope) -> Any:
-        return self._plain(node, scope)
 
     def _scalar_value(self, node: YScalar, scope: Scope | None) -> Any:
         text = node.value
@@ -613,6 +611,14 @@ class _Expander:
                             or "`cnncalc ops` lists the ops")
         canonical = block.name if block else found[0].name  # type: ignore[index]
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
+        if not meta:  # most layers: no id, when, repeat, first, from or expect to read
+            path = (*scope.prefix, self._auto_name(canonical, scope))
+            if block is not None:
+                return self._call_block(block, op_key, value, None, scope.prev, None, True,
+                                        path, scope)
+            assert found is not None
+            return self._call_op(found[0], found[1], op_key, value, None, scope.prev, None,
+                                 True, path, scope)
         label = self._id(meta.get("id"), scope) or self._auto_name(canonical, scope)
         path = (*scope.prefix, label)
         id_node = meta.get("id")
@@ -697,7 +703,7 @@ class _Expander:
     def _when(self, node: YNode | None, scope: Scope) -> bool:
         if node is None:
             return True
-        value = self._resolve(node, scope)
+        value = self._plain(node, scope)
         if not isinstance(value, bool):
             hint = ("cnncalc reads YAML 1.2: write true or false"
                     if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off")
@@ -709,7 +715,7 @@ class _Expander:
     def _repeat(self, node: YNode | None, scope: Scope) -> int | None:
         if node is None:
             return None
-        value = self._resolve(node, scope)
+        value = self._plain(node, scope)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail("E108", f"repeat must be an integer >= 1, got "
                             f"{_describe_value(value)}", node.span)
@@ -723,7 +729,7 @@ class _Expander:
     def _ref_meta(self, node: YNode | None, scope: Scope) -> int:
         if node is None:
             return scope.prev
-        value = self._resolve(node, scope)
+        value = self._plain(node, scope)
         if not isinstance(value, str):
             raise self.fail("E103", f"from names an earlier layer's id, got "
                             f"{_describe_value(value)}", node.span)
@@ -845,10 +851,10 @@ class _Expander:
                     self.error(unknown, f"{what} has no {noun} '{key.text}'", key.span,
                                hint(name))
                     continue
-                bound[name] = Value(self._resolve(item, scope), item.span)
+                bound[name] = Value(self._plain(item, scope), item.span)
             return bound
         if isinstance(value, YSeq) and list_arg is not None:
-            return {list_arg: Value(self._resolve(value, scope), value.span)}
+            return {list_arg: Value(self._plain(value, scope), value.span)}
         items = list(value.items) if isinstance(value, YSeq) else [value]
         if len(items) > len(positional):
             extra = items[len(positional)]
@@ -858,7 +864,7 @@ class _Expander:
             raise self.fail("E106", f"{what} {takes}; got {len(items)}", extra.span,
                             "pass arguments by name in a mapping" if positional else
                             f"write `- {what}`")
-        return {name: Value(self._resolve(item, scope), item.span)
+        return {name: Value(self._plain(item, scope), item.span)
                 for name, item in zip(positional, items)}
 
     def _bind_first(self, first: YNode | None, scope: Scope, what: str,
@@ -927,9 +933,8 @@ class _Expander:
             raise _Skip()
         node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
         self.nodes.append(node)
-        # a shape rule depends on the op, its arguments, rank and input shapes; the args dict
-        # is shared by layers alike (`_check_args`) and lives as long as the expansion
-        key = (spec.name, id(args), rank, *[self.shapes[i] for i in inputs])
+        # layers of one kind (passes.kind) have one shape: infer it once
+        key = kind(node, self.shapes)
         shape = self.inferred.get(key)
         if shape is None:
             shape, diagnostic = infer(node, self.shapes, self.nodes)

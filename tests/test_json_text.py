@@ -77,5 +77,7 @@ layer_results = st.builds(
 @given(layer_results)
 def test_layers_are_written_as_their_dicts_would_be(layer: LayerResult) -> None:
     newline = "\n    "
-    assert json_render._layer_text(layer, newline) == json_render._text(
-        json_render.layer(layer), newline)
+    seen: tuple[dict[object, str], dict[int, str]] = ({}, {})
+    expected = json_render._text(json_render.layer(layer), newline)
+    assert json_render._layer_text(layer, newline, seen) == expected
+    assert json_render._layer_text(layer, newline, seen) == expected  # from what it has seen

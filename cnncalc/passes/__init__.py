@@ -40,9 +40,7 @@ class Memo:
     def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
-        self.kind = [kinds.setdefault((node.op, _arguments(node), node.rank,
-                                       *[shapes[i] for i in node.inputs]), len(kinds))
-                     for node in nodes]
+        self.kind = [kinds.setdefault(kind(node, shapes), len(kinds)) for node in nodes]
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
         self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
 
@@ -59,13 +57,14 @@ class Memo:
         return answer
 
 
-def _arguments(node: Node) -> object:
-    """What stands for a node's arguments in its kind: the shared dict, or a merge's other
-    arguments."""
+def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:
+    """What a per-node rule's answer depends on (see Memo): op, arguments, rank, input shapes.
+    The arguments are the node's dict, shared by layers alike and alive as long as the nodes,
+    or for a merge its arguments other than the list of inputs."""
     listed = REGISTRY[node.op].list_arg
-    if listed is None:
-        return id(node.args)
-    return tuple(item for item in node.args.items() if item[0] != listed)
+    arguments = id(node.args) if listed is None else tuple(
+        item for item in node.args.items() if item[0] != listed)
+    return (node.op, arguments, node.rank, *[shapes[i] for i in node.inputs])
 
 
 def spec_of(node: Node):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ or centre. Upsampling and transposed convolutions have no such field: it is left
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ class Field:
     start: tuple[int, ...]
 
     def step(self, steps: Sequence[Step]) -> Field:
-        if all(step == (1, 1, 0) for step in steps):  # one pixel in, one out: the same field
+        if steps.count((1, 1, 0)) == len(steps):  # one pixel in, one out: the same field
             return self
         size, stride, start = [], [], []
         for r, j, a, (k, s, p) in zip(self.size, self.stride, self.start, steps):
@@ -112,14 +113,13 @@ def _merge(node: Node, steps: Sequence[Any] | None, shapes: Sequence[Shape | Non
         return None, None
     size, stride, start = [], [], []
     misaligned = []
-    for axis in range(len(out) - 1):
-        widest = max(fields, key=lambda f: f.size[axis])
-        size.append(widest.size[axis])
-        stride.append(widest.stride[axis])
-        start.append(widest.start[axis])
+    for axis, column in enumerate(zip(*[zip(f.size, f.stride, f.start) for f in fields])):
+        r, j, a = max(column, key=_size)  # the first widest
+        size.append(r)
+        stride.append(j)
+        start.append(a)
         # centres compared doubled to stay in integers: 2*start + size - 1
-        if (len({f.stride[axis] for f in fields}) > 1
-                or len({2 * f.start[axis] + f.size[axis] - 1 for f in fields}) > 1):
+        if any(jj != j or 2 * aa + rr != 2 * a + r for rr, jj, aa in column):
             misaligned.append(axis)
     note = None
     if misaligned:
@@ -131,6 +131,9 @@ def _merge(node: Node, steps: Sequence[Any] | None, shapes: Sequence[Shape | Non
                           "the merged features describe differently placed input windows; "
                           "nothing to fix if that is intended", node.name)
     return Field(tuple(size), tuple(stride), tuple(start)), note
+
+
+_size = operator.itemgetter(0)  # of a (size, stride, start) column entry
 
 
 def _centre(f: Field, axis: int) -> str:

@@ -83,8 +83,9 @@ def chunks(a: Analysis) -> Iterator[str]:
         if isinstance(value, Iterator):  # the layers
             items = newline + "  "
             opening = "[" + items
+            seen: tuple[dict[Any, str], dict[int, str]] = ({}, {})
             for item in value:
-                yield opening + _layer_text(item, items)
+                yield opening + _layer_text(item, items, seen)
                 opening = "," + items
             yield "[]" if opening[0] == "[" else newline + "]"
         else:
@@ -92,17 +93,27 @@ def chunks(a: Analysis) -> Iterator[str]:
     yield "\n}\n"
 
 
-def _layer_text(x: LayerResult, newline: str) -> str:
+def _layer_text(x: LayerResult, newline: str,
+                seen: tuple[dict[Any, str], dict[int, str]]) -> str:
     """`_text(layer(x), newline)`, written out: the layers are nearly all of the text, and this
     is several times faster than walking each one's dict (tests/test_json_text.py holds the two
-    to the same text)."""
+    to the same text). `seen` keeps the text of shapes and of receptive fields (by identity:
+    layers that keep their input's field share it, and all of them live until the document is
+    written) already written at this depth."""
     n = newline + "  "
     inputs = f"[{n}  " + f",{n}  ".join(map(_string, x.inputs)) + f"{n}]" if x.inputs else "[]"
+    shapes, fields = seen
+    shape = shapes.get(x.output_shape)
+    if shape is None:
+        shape = shapes[x.output_shape] = _ints(x.output_shape) if x.output_shape else "null"
     f = x.receptive_field
-    field = (f'{{{n}  "size": {_ints(f.size)},{n}  "stride": {_ints(f.stride)},{n}  "start": '
-             f'{_ints(f.start)}{n}}}' if f is not None else "null")
+    field = fields.get(id(f))
+    if field is None:
+        field = fields[id(f)] = (
+            f'{{{n}  "size": {_ints(f.size)},{n}  "stride": {_ints(f.stride)},{n}  "start": '
+            f'{_ints(f.start)}{n}}}' if f is not None else "null")
     return (f'{{{n}"path": {_string(x.path)},{n}"op": {_string(x.op)},{n}"inputs": {inputs},'
-            f'{n}"output_shape": {_ints(x.output_shape) if x.output_shape else "null"},'
+            f'{n}"output_shape": {shape},'
             f'{n}"params": {x.params},{n}"trainable_params": {x.trainable_params},'
             f'{n}"buffers": {x.buffers},{n}"macs": {x.macs},{n}"flops": {2 * x.macs},'
             f'{n}"activation_bytes": {x.activation_bytes},{n}"receptive_field": {field},'
