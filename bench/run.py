@@ -194,12 +194,12 @@ def build_cases(work: Path, big: int, small: int, flat: int, configs: int) -> li
              heavy=True),
         Case("yaml", f"floor: PyYAML `yaml.load(CSafeLoader)` of the flat {_k(flat)} file",
              [py, "-c", "import sys, yaml; yaml.load(open(sys.argv[1], encoding='utf-8'), "
-                        "Loader=yaml.CSafeLoader)", str(flat_file)], heavy=True),
+                        "Loader=yaml.CSafeLoader)", str(flat_file)]),
         Case("flat", f"`cnncalc show` of the flat {_k(flat)}-layer file",
-             [*cli, "show", str(flat_file)], "yaml", max_ratio=2, heavy=True),
+             [*cli, "show", str(flat_file)], "yaml", max_ratio=2),
         Case("flat_json", f"`cnncalc show --format json` of the flat {_k(flat)}-layer file",
              [*cli, "show", str(flat_file), "--format", "json"], "yaml", max_ratio=2,
-             check=json_layers(flat), heavy=True),
+             check=json_layers(flat)),
         Case("check", f"`cnncalc check` of {configs} configs (one process)",
              [*cli, "check", str(corpus)], max_seconds=2, codes=(0, 1), heavy=True),
     ]

@@ -183,9 +183,8 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
     rules = Memo(graph.nodes, shapes)
-    node_counts = [rules(counts.count, node) for node in graph.nodes]
-    for node in graph.nodes:
-        unfit = rules(fractions.unfit, node)
+    node_counts = rules.each(counts.count)
+    for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
     # with a layer missing, whole-network figures would only repeat that error

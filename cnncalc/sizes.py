@@ -158,8 +158,8 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         if graph is not None:
             name = graph.name
             rules = Memo(graph.nodes, expansion.shapes)
-            for node in graph.nodes:
-                diagnostics.extend(fractions.report(node, rules(fractions.unfit, node)))
+            for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
+                diagnostics.extend(fractions.report(node, unfit))
         checks.append(_judge(n, shape, diagnostics, graph))
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
                        seconds=time.perf_counter() - start)

@@ -40,7 +40,13 @@ class Memo:
     def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
-        self.kind = [kinds.setdefault(kind(node, shapes), len(kinds)) for node in nodes]
+        self.kind: list[int] = []  # by node index
+        self.first: list[Node] = []  # by kind: its first node
+        for node in nodes:
+            k = kinds.setdefault(kind(node, shapes), len(kinds))
+            self.kind.append(k)
+            if k == len(self.first):
+                self.first.append(node)
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
         self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
 
@@ -55,6 +61,11 @@ class Memo:
         answer = rule(node, self.contexts[kind], self.shapes[node.index])
         self.answers[key] = answer
         return answer
+
+    def each(self, rule: Callable[[Node, Ctx | None, Shape | None], T]) -> list[T]:
+        """The rule's answer for every node, in node order (asked once per kind)."""
+        by_kind = [self(rule, node) for node in self.first]
+        return [by_kind[k] for k in self.kind]
 
 
 def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:

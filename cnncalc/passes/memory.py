@@ -34,9 +34,8 @@ def allocations(graph: Graph, shapes: Sequence[Shape | None], rules: Memo, batch
     """(bytes each node allocates, the node whose storage each node's output lives in)."""
     sizes: list[int] = []
     storage: list[int] = []
-    for node in graph.nodes:
+    for node, shared in zip(graph.nodes, rules.each(shares)):
         out = shapes[node.index]
-        shared = rules(shares, node)
         if out is None or shared:
             sizes.append(0)
             storage.append(storage[node.inputs[0]] if shared else node.index)

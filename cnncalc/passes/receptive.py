@@ -67,11 +67,18 @@ def merge_steps(node: Node, ctx: Ctx | None, out: Shape | None) -> Sequence[Any]
     return result
 
 
+def node_steps(node: Node, ctx: Ctx | None, out: Shape | None) -> Sequence[Any] | None:
+    """`merge_steps` of a merge, `steps` of any other layer (a rule: see passes.Memo)."""
+    if not node.inputs:  # the network input: where fields start
+        return None
+    return (merge_steps if REGISTRY[node.op].multi_input else steps)(node, ctx, out)
+
+
 def fields(graph: Graph, shapes: Sequence[Shape | None], rules: Memo
            ) -> tuple[list[Field | None], list[Diagnostic]]:
     result: list[Field | None] = []
     notes: list[Diagnostic] = []
-    for node in graph.nodes:
+    for node, layer_steps in zip(graph.nodes, rules.each(node_steps)):
         out = shapes[node.index]
         if out is None or len(out) < 2:  # failed, or flat: no spatial field to speak of
             result.append(None)
@@ -81,14 +88,12 @@ def fields(graph: Graph, shapes: Sequence[Shape | None], rules: Memo
             result.append(Field((1,) * rank, (1,) * rank, (0,) * rank))
             continue
         if REGISTRY[node.op].multi_input:
-            field, note = _merge(node, rules(merge_steps, node), shapes, graph.nodes, result,
-                                 out)
+            field, note = _merge(node, layer_steps, shapes, graph.nodes, result, out)
             result.append(field)
             if note:
                 notes.append(note)
             continue
         before = result[node.inputs[0]]
-        layer_steps = rules(steps, node) if before else None
         result.append(before.step(layer_steps) if before and layer_steps is not None else None)
     return result, notes
 

@@ -9,6 +9,7 @@ console, markup-like or wide characters) still goes to rich, imported only then.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -92,12 +93,16 @@ def bar(share: float, width: int = 10) -> str:
     return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width) + f" {share:6.1%}"
 
 
+# the rows of a deep network repeat a few shapes and sizes: each is formatted once
+_shape = functools.lru_cache(maxsize=1024)(format_shape)
+_size = functools.lru_cache(maxsize=1024)(size)
+
 CELLS: dict[str, tuple[str, Callable[[Row, str], str]]] = {
     "output": ("Output", lambda r, layout: "—" if r.output is None
-               else format_shape(r.output, layout)),
+               else _shape(r.output, layout)),
     "params": ("Params", lambda r, layout: f"{r.params:,}"),
     "macs": ("MACs", lambda r, layout: f"{r.macs:,}"),
-    "memory": ("Memory", lambda r, layout: size(r.memory)),
+    "memory": ("Memory", lambda r, layout: _size(r.memory)),
     # the values a layer allocates (memory / dtype size): the CS231n notes' "memory" column
     "values": ("Values", lambda r, layout: f"{r.values:,}"),
     "rf": ("RF size /stride @start", lambda r, layout: field(r.field)),
