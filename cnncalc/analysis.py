@@ -38,6 +38,8 @@ class LayerResult:
 
 @frozen
 class Totals:
+    """Whole-network figures: sums over the layers, memory and the peak."""
+
     params: int = 0
     trainable_params: int = 0
     buffers: int = 0

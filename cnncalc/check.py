@@ -30,6 +30,8 @@ def parse_amount(text: str) -> int:
 
 @frozen
 class Budgets:
+    """What `check` holds each config to (`--max-params` and the like); None: no limit."""
+
     max_params: int | None = None
     max_macs: int | None = None
     max_memory: int | None = None  # peak inference memory, bytes

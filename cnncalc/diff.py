@@ -55,6 +55,8 @@ _MARK = {Status.ADDED: "+", Status.REMOVED: "-", Status.CHANGED: "~", Status.SAM
 
 @frozen
 class LayerDiff:
+    """One layer matched (or not) between the two networks."""
+
     path: str
     status: Status
     a: LayerResult | None  # None when added
@@ -89,6 +91,8 @@ TotalValue = int | str | Shape | None
 
 @frozen
 class TotalDiff:
+    """One whole-network figure in both networks."""
+
     name: str  # a TOTALS key, or batch / dtype / count for the settings
     a: TotalValue
     b: TotalValue
@@ -107,6 +111,8 @@ class TotalDiff:
 
 @frozen
 class DiffResult:
+    """Everything `cnncalc diff` reports."""
+
     a_name: str
     b_name: str
     a_file: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -774,7 +774,7 @@ class _Expander:
         def hint(name: str) -> str | None:
             return self._arg_hint(spec, name)
 
-        given = self._bind(value, op_key, scope, spec.name, list(spec.by_name), spec.list_arg,
+        given = self._bind(value, op_key, scope, spec.name, spec.by_name.keys(), spec.list_arg,
                            known, hint)
         overrides = self._bind_first(first, scope, spec.name, known, hint)
         defaults = self.defaults.get(spec.name)
@@ -802,7 +802,7 @@ class _Expander:
         return out
 
     def _bind(self, value: YNode | None, op_key: YScalar, scope: Scope, what: str,
-              positional: list[str], list_arg: str | None, known: Callable[[str], bool],
+              positional: Collection[str], list_arg: str | None, known: Callable[[str], bool],
               hint: Callable[[str], str | None], unknown: str = "E105") -> dict[str, Value]:
         """A layer's value as named arguments: mapping = keywords, list = positional (or the
         list argument of a merge), scalar = the first positional."""
@@ -840,7 +840,7 @@ class _Expander:
         return self.literal[id(node)]
 
     def _bind_value(self, value: YNode, op_key: YScalar, scope: Scope, what: str,
-                    positional: list[str], list_arg: str | None, known: Callable[[str], bool],
+                    positional: Collection[str], list_arg: str | None, known: Callable[[str], bool],
                     hint: Callable[[str], str | None], unknown: str) -> dict[str, Value]:
         if isinstance(value, YMap):
             bound = {}
@@ -929,7 +929,7 @@ class _Expander:
                        "layers", span, "lower `repeat` counts, or raise the limit with "
                        "--max-layers")
             raise _TooLarge()
-        if any(i < 0 for i in inputs):
+        if POISON in inputs:
             raise _Skip()
         node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
         self.nodes.append(node)

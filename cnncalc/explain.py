@@ -20,6 +20,8 @@ from .passes import context, fractions, receptive
 
 @frozen
 class Explanation:
+    """One layer's numbers with the arithmetic that gives them."""
+
     layer: LayerResult
     lines: tuple[str, ...]
 

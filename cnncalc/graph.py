@@ -58,6 +58,8 @@ class ShapeExpect:
 
 @frozen
 class Graph:
+    """An expanded network: nodes in topological order and what the file expects of it."""
+
     name: str
     nodes: tuple[Node, ...]  # topological order; nodes[0] is the input
     output: int  # the node whose output is the network's output; -1 when its layer failed

@@ -41,6 +41,8 @@ class _Loader(_Base):  # type: ignore[misc]
 
 @frozen
 class YScalar:
+    """A scalar typed by YAML 1.2's core schema, and where it was written."""
+
     value: object  # None, bool, int, float or str
     span: Span
     quoted: bool = False
@@ -52,6 +54,8 @@ class YScalar:
 
 @frozen
 class YSeq:
+    """A sequence, block or flow (`[...]`)."""
+
     items: tuple[YNode, ...]
     span: Span
     flow: bool = False
@@ -59,6 +63,8 @@ class YSeq:
 
 @frozen
 class YMap:
+    """A mapping with its keys in file order, repeated keys reported and dropped."""
+
     items: tuple[tuple[YScalar, YNode], ...]
     span: Span
     flow: bool = False

@@ -63,6 +63,8 @@ class SizeCheck:
 
 @frozen
 class SizesResult:
+    """Everything `cnncalc sizes` reports: each input size tried and its verdict."""
+
     name: str
     source: Source
     base: Shape | None  # the input the sizes were put into (the file's, unless given)

@@ -64,6 +64,8 @@ class ArgType:
 
 @frozen
 class Int(ArgType):
+    """An integer argument, optionally bounded below."""
+
     min: int | None = None
 
     def check(self, value: Any) -> Any:
@@ -84,6 +86,8 @@ class Int(ArgType):
 
 @frozen
 class Float(ArgType):
+    """A number argument (an integer is accepted), optionally bounded."""
+
     min: float | None = None
     max: float | None = None
 
@@ -106,6 +110,8 @@ class Float(ArgType):
 
 @frozen
 class Bool(ArgType):
+    """A true/false argument (YAML 1.2: only true and false)."""
+
     def check(self, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ArgError(f"expected true or false, got {_describe(value)}", _yaml11_hint(value))
@@ -118,6 +124,8 @@ class Bool(ArgType):
 
 @frozen
 class Choice(ArgType):
+    """One of a fixed set of names."""
+
     choices: tuple[str, ...]
 
     def check(self, value: Any) -> Any:
@@ -185,6 +193,8 @@ class Either(ArgType):
 
 @frozen
 class Null(ArgType):
+    """Only null: one branch of an `Either`."""
+
     def check(self, value: Any) -> Any:
         if value is not None:
             raise ArgError(f"expected null, got {_describe(value)}")
@@ -216,6 +226,8 @@ REQUIRED: Any = object()
 
 @frozen
 class Arg:
+    """One argument of an op: its name, type, default and documentation."""
+
     name: str
     type: ArgType
     default: Any = REQUIRED
@@ -295,6 +307,8 @@ class Ctx:
 
 @frozen
 class Counts:
+    """What an op's params rule returns: parameters, buffers, and how many buffers are int64."""
+
     params: int = 0
     buffers: int = 0
     int64_buffers: int = 0  # of `buffers`, those stored as int64 whatever the dtype (counters)

@@ -9,6 +9,8 @@ from ..ops import REGISTRY, Ctx
 
 @frozen
 class NodeCounts:
+    """Parameters, buffers and operations of one node."""
+
     params: int = 0
     trainable: int = 0
     buffers: int = 0

@@ -18,6 +18,8 @@ from .counts import NodeCounts
 
 @frozen
 class Verdict:
+    """One `expect:` figure checked against what cnncalc computed."""
+
     path: str  # the layer path, or "network"
     key: str  # shape, output, params, trainable_params, buffers, macs
     expected: Any

@@ -20,6 +20,8 @@ OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}  # copies of the paramete
 
 @frozen
 class Peak:
+    """The most activation memory live at once, and where it is reached."""
+
     bytes: int  # activations live at the peak
     node: int  # the node whose output allocation reaches it
 

@@ -24,6 +24,8 @@ from . import Memo
 
 @frozen
 class Field:
+    """A receptive field per spatial axis: size, stride (jump) and start."""
+
     size: tuple[int, ...]
     stride: tuple[int, ...]
     start: tuple[int, ...]

@@ -30,6 +30,8 @@ SHARES = ("params", "macs", "memory")
 
 @frozen
 class Row:
+    """One table row: a layer, or a block or repeat summed at `--depth`."""
+
     path: str
     op: str
     output: Shape | None
