@@ -82,6 +82,8 @@ CODES: dict[str, Code] = {
         Code("N102", _N, "fractional size rounded up by ceil_mode", "nothing: PyTorch rounds up"),
         Code("N103", _N, "merged receptive fields not aligned",
              "nothing, if intended: the paths see differently placed input windows"),
+        Code("N104", _N, "expectations not checked for another input",
+             "analyse the file with its own input to check them"),
     ]
 }
 

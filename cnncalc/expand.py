@@ -17,7 +17,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
 from .frozen import frozen
-from .graph import Graph, Node, Shape, ShapeExpect, path_str
+from .graph import Graph, Node, Shape, ShapeExpect, format_shape, path_str
 from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import REGISTRY, OpSpec, lookup, names
@@ -187,6 +187,7 @@ class _Expander:
             dtype = "float32"
         shape = self._input(root) if input_override is None else self._override(
             input_override, root)
+        declared = shape if input_override is None else self._declared_input(root)
         self._defaults(root.get("defaults"))
         self._blocks(root.get("blocks"))
         layers = root.get("layers")
@@ -207,8 +208,18 @@ class _Expander:
         except _TooLarge:
             return Expansion(None, self.shapes, self.diagnostics)
         self._network_expect(root.get("expect"), scope.prev)
-        graph = Graph(name, tuple(self.nodes), scope.prev, batch, dtype, tuple(self.expects),
-                      self.groups)
+        expects = tuple(self.expects)
+        if expects and declared != shape:
+            # every figure may depend on the input: shapes and MACs, and parameters too (a
+            # linear layer after flatten, the first conv's input channels)
+            written = (f"the file's input {format_shape(declared)}" if declared
+                       else "the file's input")
+            self.diagnostics.append(Diagnostic(
+                "N104", f"expectations not checked: they describe {written}, not the input "
+                f"{format_shape(shape)} of this run", span,
+                "analyse the file with its own input to check them"))
+            expects = ()
+        graph = Graph(name, tuple(self.nodes), scope.prev, batch, dtype, expects, self.groups)
         return Expansion(graph, self.shapes, self.diagnostics)
 
     def _span(self, root: YMap, key: str) -> Span:
@@ -268,6 +279,14 @@ class _Expander:
                 return None
             dims.append(item.value)
         return tuple(dims)
+
+    def _declared_input(self, root: YMap) -> Shape | None:
+        """The file's own input when an override replaces it (None if it is not a shape: the
+        override makes its problems moot, so they are not reported)."""
+        reported = len(self.diagnostics)
+        declared = self._input(root)
+        del self.diagnostics[reported:]
+        return declared
 
     def _override(self, shape: Shape, root: YMap) -> Shape | None:
         if 1 <= len(shape) <= 4 and all(isinstance(d, int) and d >= 1 for d in shape):

@@ -9,8 +9,9 @@ spatial axis n, channels and any other axis as in the file) — and sorts each i
 - NO: an error (a merge that does not match, E204; a size that reaches zero, E202; ...) or a
   warning (W101: input rows never read, U-Net's 573).
 
-What is not a matter of size does not count: `expect:` figures and budgets (E3xx) pin the file's
-own input, and receptive-field alignment notes (N103) are about the paths, not the division.
+What is not a matter of size does not count: `expect:` figures (not checked for another input
+than the file's own, N104) and budgets (E3xx), and receptive-field alignment notes (N103), which
+are about the paths, not the division.
 
 Speed: the file is parsed once; each size is expanded again (`$(in_h)` expressions may depend on
 it) and checked by the same functions `analyze` uses for these diagnostics — expansion (shapes,

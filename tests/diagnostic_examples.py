@@ -614,4 +614,12 @@ PAGE = [
             "windows. Often intended (a padded branch, a crop); worth a look when not. The "
             "largest field is the one reported.", case="N103-misaligned-merge",
             commands=(NOTES,)),
+    Example("N104", "The file is analysed for another input than its own (`cnncalc show "
+            "FILE --input SHAPE`), and it has `expect:` figures. They were written for the "
+            "file's input, and every one of them may change with it (shapes and MACs, and "
+            "parameters too: a `linear` after `flatten`, the first layer's input channels), "
+            "so they are not checked in this run.",
+            yaml="input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 8, kernel_size: 3}\n"
+            "  - flatten\n  - linear: 10\nexpect: {params: 72234}\n",
+            commands=(("show", "bad.yaml", "--input", "3x64x64"),)),
 ]

@@ -48,8 +48,10 @@ def test_input_override_and_layout(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["layers"][0]["output_shape"] == [64, 127, 127]
     code, out, _ = run(capsys, "show", ALEXNET, "--layout", "hwc", "--input", "227x227x3")
     assert "56x56x64" in out and "Output (HxWxC)" in out
-    assert code == 1  # the file's `expect: {macs: ...}` holds for 224 only
-    assert "error[E301]: expected macs of the network 714,188,480, computed 716,767,232" in out
+    # the file's `expect: {macs: ...}` holds for 224 only: not checked for 227
+    assert code == 0 and "E301" not in out
+    assert ("note[N104]: expectations not checked: they describe the file's input 3x224x224, "
+            "not the input 3x227x227 of this run") in out
 
 
 def test_depth_collapses_blocks(capsys: pytest.CaptureFixture[str]) -> None:

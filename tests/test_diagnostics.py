@@ -61,9 +61,41 @@ def test_diagnostic(case: Case) -> None:
 
 
 def test_every_code_has_a_case() -> None:
-    # E001, E002: read from bytes and paths; E302: budgets come from `check` (test_commands)
-    covered = {c.code for c in CASES} | {"E001", "E002", "E302"}
+    # E001, E002: read from bytes and paths; E302: budgets come from `check` (test_commands);
+    # N104: an input override (test_expectations_describe_the_files_own_input)
+    covered = {c.code for c in CASES} | {"E001", "E002", "E302", "N104"}
     assert set(CODES) <= covered, sorted(set(CODES) - covered)
+
+
+EXPECTING = """\
+    input: [3, 32, 32]
+    layers:
+      - {conv: {out_channels: 8, kernel_size: 3}, expect: [8, 30, 30]}
+      - flatten
+      - linear: 10
+    expect: {params: 72234, macs: 266400}
+"""  # conv 8·3·3·3 + 8 = 224 params, 8·30·30·27 = 194,400 MACs; linear 7200·10 + 10, 72,000
+
+
+def test_expectations_describe_the_files_own_input() -> None:
+    # another input changes shapes, MACs and even parameters (the linear after flatten):
+    # the figures are not checked, and one note says so, at the file's input
+    other = cnncalc.analyze(Source("bad.yaml", textwrap.dedent(EXPECTING)), (3, 16, 16))
+    assert codes(other) == ["N104"] and where(other) == [("N104", 1, 8)]
+    assert other.diagnostics[0].message == (
+        "expectations not checked: they describe the file's input 3x32x32, not the input "
+        "3x16x16 of this run")
+    assert other.expectations == () and other.exit_code(strict=True) == 0
+    assert other.totals.params == 224 + 8 * 14 * 14 * 10 + 10  # the linear layer shrank
+    # its own input, given or not: checked, and they hold
+    for given in (None, (3, 32, 32)):
+        own = cnncalc.analyze(Source("bad.yaml", textwrap.dedent(EXPECTING)), given)
+        assert codes(own) == [] and len(own.expectations) == 3
+        assert all(v.ok for v in own.expectations)
+    # a file whose own input is broken: the override replaces it, and nothing is checked
+    broken = EXPECTING.replace("[3, 32, 32]", "[3, 32, zero]")
+    a = cnncalc.analyze(Source("bad.yaml", textwrap.dedent(broken)), (3, 32, 32))
+    assert codes(a) == ["N104"] and "describe the file's input, not" in a.diagnostics[0].message
 
 
 def test_fatal_codes_are_the_unreadable_ones() -> None:
