@@ -303,6 +303,9 @@ def machine() -> list[str]:
         f"- cnncalc {version('cnncalc')}, typer {version('typer')}, rich {version('rich')}, "
         f"PyYAML {version('PyYAML')} (libyaml: {'yes' if yaml.__with_libyaml__ else 'no'}), "
         f"pydantic {version('pydantic')} (typer's; cnncalc avoids it on valid command lines)",
+        *([f"- for the side by side: torch {version('torch')}, torchvision "
+           f"{version('torchvision')}, torchinfo {version('torchinfo')}"]
+          if torchinfo_status() is None else []),
     ]
 
 
@@ -322,7 +325,7 @@ def document(cases: list[Case], args: argparse.Namespace, ok: bool, rows: str) -
         side = (f"torchinfo's summary of ResNet-50 took {by_key['torchinfo'].median:.2f} s "
                 f"and {by_key['torchinfo'].peak / MiB:.0f} MiB; `cnncalc show` of the same "
                 f"network {by_key['resnet50'].median:.3f} s and "
-                f"{by_key['resnet50'].peak / MiB:.0f} MiB: **{r:.0f}x** the time.")
+                f"{by_key['resnet50'].peak / MiB:.0f} MiB. torchinfo took **{r:.0f}x** as long.")
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     verdict_line = ("Every target is met." if ok else
                     f"Targets **not** met in this run: {', '.join(unmet)} (rows marked no).")
@@ -380,6 +383,11 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
   large analysis one by one.
 - The peak memory of a case is its process's `ru_maxrss`. The machine is shared: the medians
   move from run to run, and the floors move with them.
+- The side by side needs torch, torchvision and torchinfo beside cnncalc. On these machines
+  torchvision only installs with torch 2.14.1, not with the torch 2.13.0 of cnncalc's parity
+  tests, so it runs from a venv of its own: `pip install torch==2.14.1 torchvision==0.29.1
+  torchinfo` and `pip install -e .`, then that venv's `python bench/run.py` (every case then
+  runs with that venv's Python and packages).
 - Rerun with `python bench/run.py` (`--runs`, `--heavy-runs`, `--output`, `--no-write`);
   tests/test_bench.py runs the whole benchmark at toy sizes so that it cannot rot.
 """

@@ -133,6 +133,9 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         if "nesting depth" in problem:  # libyaml's own limit on [[[...]]]
             raise FatalError(Diagnostic("E006", "the YAML is nested too deeply to read", span,
                                         "an architecture needs only a few levels")) from None
+        unclosed = _unclosed(exc, source.text)
+        if unclosed is not None:
+            raise FatalError(unclosed(name)) from None
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         message = f"YAML syntax error: {problem}{context}"
         raise FatalError(Diagnostic("E003", message, span)) from None
@@ -163,6 +166,36 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
                        hint="an architecture needs at least `input:` and `layers:`")
         )
     return _convert(name, root)
+
+
+# what the parser was reading when it gave up -> what was left open, and what closes it
+_OPENED = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow sequence": ("[", "]"),
+           "while scanning a quoted scalar": (None, None)}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> Callable[[str], Diagnostic] | None:
+    """An unclosed bracket or quote, which the parser notices only lines later (often at the
+    end of the file): the diagnostic points at the opening instead, and says where the parser
+    gave up."""
+    start, end = exc.context_mark, exc.problem_mark
+    if exc.context not in _OPENED or start is None or end is None or start.line == end.line:
+        return None
+    opener, closer = _OPENED[exc.context]
+    if opener is None:  # a quote: the character that opened the scalar
+        lines = text.splitlines()
+        line = lines[start.line] if start.line < len(lines) else ""
+        opener = closer = line[start.column:start.column + 1]
+        if opener not in ("'", '"'):
+            return None
+    where = ("the end of the file" if end.line >= len(text.splitlines())
+             else f"line {end.line + 1}")
+    message = (f"YAML syntax error: this `{opener}` is never closed (the parser reached "
+               f"{where} still inside it: {exc.problem})")
+    hint = f"close it with `{closer}` where the value ends"
+
+    def diagnostic(name: str) -> Diagnostic:
+        return Diagnostic("E003", message, Span(name, start.line + 1, start.column + 1), hint)
+    return diagnostic
 
 
 def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:

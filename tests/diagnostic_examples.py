@@ -45,14 +45,20 @@ CASES = [
          "an architecture is a mapping of keys, got a list", "start from `input:`"),
     Case("not-a-mapping-scalar", "just some text\n", "E004", 1, 1,
          "got the text 'just some text'", "start from `input:`"),
-    Case("yaml-unclosed-flow-mapping", net("conv: {out_channels: 8"), "E003", 4, 1,
-         "did not find expected ',' or '}'", None),
+    Case("yaml-unclosed-flow-mapping", net("conv: {out_channels: 8"), "E003", 3, 11,
+         "this `{` is never closed (the parser reached the end of the file still inside it: "
+         "did not find expected ',' or '}')", "close it with `}` where the value ends"),
+    Case("yaml-unclosed-flow-sequence", net("conv: [8, 3", "relu") + "name: x\n", "E003", 3, 11,
+         "this `[` is never closed (the parser reached line 5 still inside it",
+         "close it with `]`"),
     Case("yaml-tab-indent", "input: [3, 32, 32]\nlayers:\n\t- relu\n", "E003", 3, 1,
          "cannot start any token", None),
     Case("yaml-bad-indent", "input: [3, 32, 32]\nlayers:\n  - relu\n - bn\n", "E003", 4, 2,
          "did not find expected key", None),
-    Case("yaml-unclosed-quote", "input: [3, 32, 32]\nname: 'abc\nlayers: [relu]\n", "E003", 4, 1,
-         "while scanning a quoted scalar", None),
+    Case("yaml-unclosed-quote", "input: [3, 32, 32]\nname: 'abc\nlayers: [relu]\n", "E003", 2, 7,
+         "this `'` is never closed", "close it with `'`"),
+    Case("yaml-flow-sequence-closed-wrong", net("{id: a, conv: [8, 3}"), "E003", 3, 24,
+         "did not find expected ',' or ']' (while parsing a flow sequence)", None),
     Case("yaml-undefined-alias", net("*nope"), "E003", 3, 5, "undefined alias", None),
     Case("yaml-two-documents", "input: [3, 32, 32]\n---\nlayers: [relu]\n", "E003", 2, 1,
          "another document", None),
@@ -462,8 +468,9 @@ PAGE = [
             "indentation, tabs used for indentation, an alias to an anchor that does not exist "
             "(`*name`), a character YAML does not allow, or a second document after `---`. The "
             "message is the YAML parser's own, and the position is where the parser gave up, "
-            "which can be after the real mistake: an unclosed `[` or `{` is noticed only at the "
-            "end of the file.", case="yaml-bad-indent", fix=(" - bn", "  - bn")),
+            "which can be after the real mistake; a `[`, `{` or quote that is never closed is "
+            "the exception: it is reported where it opens.", case="yaml-bad-indent",
+            fix=(" - bn", "  - bn")),
     Example("E004", "The file is empty (or holds only comments), or its top level is not a "
             "mapping of keys: a list (a file holding only the layers) or plain text.",
             case="not-a-mapping-list",
