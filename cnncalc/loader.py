@@ -128,6 +128,8 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         root = yaml.compose(source.text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            mark = exc.context_mark  # the text that lacks its `:`, not the line after it
         span = Span(name, mark.line + 1, mark.column + 1) if mark else Span(name, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:  # libyaml's own limit on [[[...]]]
@@ -138,7 +140,8 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
             raise FatalError(unclosed(name)) from None
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         message = f"YAML syntax error: {problem}{context}"
-        raise FatalError(Diagnostic("E003", message, span)) from None
+        raise FatalError(Diagnostic("E003", message, span, _syntax_hint(exc, source.text))
+                         ) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow; no mark
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         # libyaml's position counts UTF-8 bytes, PyYAML's characters; the reader stops at the
@@ -196,6 +199,36 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> Callable[[str], Diagnosti
     def diagnostic(name: str) -> Diagnostic:
         return Diagnostic("E003", message, Span(name, start.line + 1, start.column + 1), hint)
     return diagnostic
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """What usually fixes the parser's complaint, in the file's terms (its messages name the
+    grammar: tokens, simple keys, block mappings)."""
+    problem, context = exc.problem or "", exc.context or ""
+    if "cannot start any token" in problem and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        char = line[mark.column:mark.column + 1]
+        if char == "\t":
+            return "YAML indents with spaces only: replace the tab"
+        return f"quote a value that starts with `{char}`" if char.strip() else None
+    if problem == "found undefined alias":
+        return "`*name` repeats what an earlier `&name` marks; quote text that starts with `*`"
+    if "another document" in problem:
+        return ("a file holds one architecture: remove the `---` and what follows it, or move "
+                "that to a file of its own")
+    if problem.startswith("mapping values are not allowed"):
+        return "quote a value that contains `: `, or put a nested mapping on its own lines"
+    if problem == "did not find expected key":
+        return "the keys of one mapping start in the same column: check this line's indentation"
+    if "expected '-' indicator" in problem:
+        return "the items of one list start in the same column, each with `- `"
+    if context in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        return "separate items with `,`; close `[` with `]` and `{` with `}`"
+    if context == "while scanning a simple key":
+        return "a list item starts with `- `; a mapping entry is `key: value`"
+    return None
 
 
 def _convert(name: str, root: yaml.Node) -> tuple[YNode, list[Diagnostic]]:
