@@ -379,8 +379,9 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
   this noisy machine cannot disturb): no pydantic in typer's option parsing; IR values built
   as plain slotted dataclasses (frozen to mypy) instead of frozen ones, 4x cheaper to build;
   per-node rules asked once per kind of layer; the console entry point runs without the
-  cyclic GC and leaves without tearing down the interpreter, which freed every object of a
-  large analysis one by one.
+  cyclic GC (`check` frees each file's cycles before the next, young objects only) and leaves
+  without tearing down the interpreter, which freed every object of a large analysis one by
+  one.
 - The peak memory of a case is its process's `ru_maxrss`. The machine is shared: the medians
   move from run to run, and the floors move with them.
 - The side by side needs torch, torchvision and torchinfo beside cnncalc. On these machines

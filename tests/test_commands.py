@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import textwrap
@@ -50,6 +51,19 @@ def test_check_the_zoo_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     files = len(list(ZOO.glob("*.yaml")))
     assert out.rstrip().splitlines()[-1].startswith(f"{files} files: ")
     assert "error" not in out.rstrip().splitlines()[-1]
+
+
+def test_check_frees_each_files_cycles(capsys: pytest.CaptureFixture[str]) -> None:
+    # the console entry point turns the cyclic collector off; `check` must still not keep
+    # every file's garbage until exit (memory would grow with the number of configs)
+    gc.collect()
+    gc.disable()
+    try:
+        code, _, _ = run(capsys, "check", *[str(p) for p in sorted(ZOO.glob("*.yaml"))[:6]])
+        assert code == 0
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_check_budgets(capsys: pytest.CaptureFixture[str]) -> None:
