@@ -630,14 +630,6 @@ class _Expander:
                             or "`cnncalc ops` lists the ops")
         canonical = block.name if block else found[0].name  # type: ignore[index]
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
-        if not meta:  # most layers: no id, when, repeat, first, from or expect to read
-            path = (*scope.prefix, self._auto_name(canonical, scope))
-            if block is not None:
-                return self._call_block(block, op_key, value, None, scope.prev, None, True,
-                                        path, scope)
-            assert found is not None
-            return self._call_op(found[0], found[1], op_key, value, None, scope.prev, None,
-                                 True, path, scope)
         label = self._id(meta.get("id"), scope) or self._auto_name(canonical, scope)
         path = (*scope.prefix, label)
         id_node = meta.get("id")

@@ -135,9 +135,9 @@ def load(source: Source) -> tuple[YNode, list[Diagnostic]]:
         if "nesting depth" in problem:  # libyaml's own limit on [[[...]]]
             raise FatalError(Diagnostic("E006", "the YAML is nested too deeply to read", span,
                                         "an architecture needs only a few levels")) from None
-        unclosed = _unclosed(exc, source.text)
+        unclosed = _unclosed(exc, source.text, name)
         if unclosed is not None:
-            raise FatalError(unclosed(name)) from None
+            raise FatalError(unclosed) from None
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         message = f"YAML syntax error: {problem}{context}"
         raise FatalError(Diagnostic("E003", message, span, _syntax_hint(exc, source.text))
@@ -176,7 +176,7 @@ _OPENED = {"while parsing a flow mapping": ("{", "}"), "while parsing a flow seq
            "while scanning a quoted scalar": (None, None)}
 
 
-def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> Callable[[str], Diagnostic] | None:
+def _unclosed(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagnostic | None:
     """An unclosed bracket or quote, which the parser notices only lines later (often at the
     end of the file): the diagnostic points at the opening instead, and says where the parser
     gave up."""
@@ -185,20 +185,22 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> Callable[[str], Diagnosti
         return None
     opener, closer = _OPENED[exc.context]
     if opener is None:  # a quote: the character that opened the scalar
-        lines = text.splitlines()
-        line = lines[start.line] if start.line < len(lines) else ""
-        opener = closer = line[start.column:start.column + 1]
+        opener = closer = _char_at(text, start)
         if opener not in ("'", '"'):
             return None
     where = ("the end of the file" if end.line >= len(text.splitlines())
              else f"line {end.line + 1}")
     message = (f"YAML syntax error: this `{opener}` is never closed (the parser reached "
                f"{where} still inside it: {exc.problem})")
-    hint = f"close it with `{closer}` where the value ends"
+    return Diagnostic("E003", message, Span(name, start.line + 1, start.column + 1),
+                      f"close it with `{closer}` where the value ends")
 
-    def diagnostic(name: str) -> Diagnostic:
-        return Diagnostic("E003", message, Span(name, start.line + 1, start.column + 1), hint)
-    return diagnostic
+
+def _char_at(text: str, mark: yaml.Mark) -> str:
+    """The character at a parser mark ('' past the end of its line)."""
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column:mark.column + 1]
 
 
 def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
@@ -206,10 +208,7 @@ def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
     grammar: tokens, simple keys, block mappings)."""
     problem, context = exc.problem or "", exc.context or ""
     if "cannot start any token" in problem and exc.problem_mark is not None:
-        mark = exc.problem_mark
-        lines = text.splitlines()
-        line = lines[mark.line] if mark.line < len(lines) else ""
-        char = line[mark.column:mark.column + 1]
+        char = _char_at(text, exc.problem_mark)
         if char == "\t":
             return "YAML indents with spaces only: replace the tab"
         return f"quote a value that starts with `{char}`" if char.strip() else None
