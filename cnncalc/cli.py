@@ -1,8 +1,9 @@
 """The command line: a thin layer over `cnncalc.analyze` and the renderers.
 
 Exit codes: 0 fine (warnings allowed), 1 the architecture has errors or failed expectations
-(or warnings with --strict), 2 the input could not be read or parsed, or the command line is
-wrong, 3 a bug in cnncalc (an unexpected exception; --traceback shows it).
+(or warnings with --strict), 2 the input could not be read or parsed, the command line is
+wrong, or the output could not be written, 3 a bug in cnncalc (an unexpected exception;
+--traceback shows it).
 """
 
 # No `from __future__ import annotations` here: typer reads every command's signature on each

@@ -269,7 +269,8 @@ def intro() -> str:
         ("0", "fine; warnings and notes allowed"),
         ("1", "the architecture has errors or failed expectations, a budget is exceeded "
          "(`cnncalc check`), or there are warnings and `--strict` was given"),
-        ("2", f"the file could not be read or parsed ({fatal}), or the command line is wrong"),
+        ("2", f"the file could not be read or parsed ({fatal}), the command line is wrong, "
+         "or the output could not be written (a full disk, a closed standard output)"),
         ("3", "a bug in cnncalc: an unexpected internal error (`cnncalc --traceback ...` "
          "shows it)"))
     return f"""\
