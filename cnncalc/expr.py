@@ -34,6 +34,8 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 _SYMBOL = {ast.Div: "/", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
            ast.LShift: "<<", ast.RShift: ">>"}
 _FUNCTIONS = {"min": min, "max": max}
+_LANGUAGE = ("an expression is numbers and names with + - * // % **, comparisons, and/or/not, "
+             "`a if cond else b`, min(...), max(...) and parentheses")
 
 
 def evaluate(text: str, names: Mapping[str, Any]) -> Any:
@@ -41,7 +43,7 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
     try:
         tree = _parse(text.strip())
     except SyntaxError as exc:
-        raise ExprError(f"cannot parse `{text}`: {exc.msg}") from None
+        raise ExprError(f"cannot parse `{text}`: {exc.msg}", _LANGUAGE) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExprError(f"cannot parse `{text}`") from None
     try:

@@ -247,7 +247,8 @@ CASES = [
                - a: {}
          layers: [a]
          """, "E111", 9, 9, "block 'a' calls itself (a -> b -> a)", "never itself"),
-    Case("expr-syntax", BLOCK_N.format(value="$(n +* 2)"), "E112", 6, 30, "cannot parse", None),
+    Case("expr-syntax", BLOCK_N.format(value="$(n +* 2)"), "E112", 6, 30, "cannot parse",
+         "numbers and names with + - * // % **"),
     Case("expr-unknown-name", BLOCK_N.format(value="$(m * 2)"), "E112", 6, 30,
          "unknown name 'm' (known: n)", "names here: n"),
     Case("expr-unknown-name-close", BLOCK_N.format(value="$(nn * 2)"), "E112", 6, 30,
