@@ -68,7 +68,7 @@ def render_json(results: list[FileResult], strict: bool, unreadable: int = 0) ->
         files.append({
             "file": r.path,
             "exit_code": r.exit_code(strict),
-            "totals": json_render.document(a)["totals"] if a.graph is not None else None,
+            "totals": json_render.totals(a.totals) if a.graph is not None else None,
             "expectations": [
                 {"path": v.path, "key": v.key, "expected": _plain(v.expected),
                  "computed": _plain(v.computed), "ok": v.ok, "line": v.span.line,

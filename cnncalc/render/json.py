@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .. import __version__
-from ..analysis import COUNTS, Analysis, LayerResult
+from ..analysis import COUNTS, Analysis, LayerResult, Totals
 from ..diagnostics import Diagnostic
 from ..passes.receptive import Field
 
@@ -39,12 +39,21 @@ def layer(layer: LayerResult) -> dict[str, Any]:
             "receptive_field": field(layer.receptive_field), "line": layer.line}
 
 
+def totals(t: Totals) -> dict[str, Any]:
+    return {"params": t.params, "trainable_params": t.trainable_params,
+            "buffers": t.buffers, "macs": t.macs, "flops": t.flops,
+            "param_bytes": t.param_bytes, "buffer_bytes": t.buffer_bytes,
+            "activation_bytes": t.activation_bytes,
+            "peak_activation_bytes": t.peak_activation_bytes,
+            "peak_bytes": t.peak_bytes, "peak_at": t.peak_at,
+            "training_bytes": t.training_bytes}
+
+
 def document(a: Analysis) -> dict[str, Any]:
     return _document(a, [layer(x) for x in a.layers])
 
 
 def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
-    t = a.totals
     return {
         "cnncalc": __version__,
         "name": a.name,
@@ -57,13 +66,7 @@ def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
         "count_convention": COUNTS[a.count] + "; FLOPs = 2 x MACs",
         "optimizer": a.optimizer,
         "layers": layers,
-        "totals": {"params": t.params, "trainable_params": t.trainable_params,
-                   "buffers": t.buffers, "macs": t.macs, "flops": t.flops,
-                   "param_bytes": t.param_bytes, "buffer_bytes": t.buffer_bytes,
-                   "activation_bytes": t.activation_bytes,
-                   "peak_activation_bytes": t.peak_activation_bytes,
-                   "peak_bytes": t.peak_bytes, "peak_at": t.peak_at,
-                   "training_bytes": t.training_bytes},
+        "totals": totals(a.totals),
         "diagnostics": [diagnostic(d, a.source.name) for d in a.diagnostics],
     }
 
