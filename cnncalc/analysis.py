@@ -1,4 +1,5 @@
-"""The Python API: `analyze(path_or_text)` runs load -> expand -> passes and returns results."""
+"""The Python API: `analyze(path)` and `analyze_text(text)` run load -> expand -> passes and
+return the results."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .frozen import frozen
 from .graph import Graph, Shape
+from .limits import DEFAULT_MAX_BYTES
 from .loader import load
 from .passes import Memo, counts, expectations, fractions, memory, receptive
 from .passes.expectations import Verdict
@@ -100,11 +102,14 @@ class Analysis:
         return 0
 
 
-def read_source(path: str | os.PathLike[str]) -> Source:
-    """The text of `path`, or FatalError E001 (unreadable) / E002 (not UTF-8 text)."""
+def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """At most `max_bytes` + 1 bytes of the file at `path` (one more than allowed tells that it
+    is too large, without reading the rest: `/dev/zero` or a FIFO that never ends too), or
+    FatalError E001 when it cannot be read."""
     name = os.fspath(path)
     try:
-        data = Path(name).read_bytes()
+        with open(name, "rb") as file:
+            return file.read(max_bytes + 1)
     except IsADirectoryError:
         raise FatalError(Diagnostic("E001", "a directory, not a file", None,
                                     "give the path of a .yaml file")
@@ -118,10 +123,33 @@ def read_source(path: str | os.PathLike[str]) -> Source:
     except ValueError:  # a NUL in the path: no file system has such a name
         raise FatalError(Diagnostic("E001", "not a valid path (it contains a NUL character)",
                                     None)) from None
-    return decode(name, data)
 
 
-def decode(name: str, data: bytes) -> Source:
+def display_name(path: str) -> str:
+    """`path` as text that any output can write: the bytes of a file name that are not UTF-8
+    (which os.fsdecode keeps as lone surrogates, and no encoder writes) as `\\xNN`."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is not an undecodable byte
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """The text of the file at `path`, or FatalError E001 (unreadable), E002 (not UTF-8 text)
+    or E007 (larger than `max_bytes`)."""
+    name = os.fspath(path)
+    return decode(display_name(name), read_bytes(name, max_bytes), max_bytes)
+
+
+def decode(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """`data` (read with read_bytes or another bounded read) as the Source `name`."""
+    if len(data) > max_bytes:
+        raise FatalError(Diagnostic(
+            "E007", f"the input is larger than {_bytes(max_bytes)}; reading stopped here",
+            _position(name, data, max_bytes),
+            "an architecture file is kilobytes: check that this is the file you meant "
+            "(raise the limit with --max-bytes if it is)"))
     if b"\0" in data:
         offset = data.index(b"\0")
         raise FatalError(Diagnostic("E002", "the file is binary (it contains NUL bytes), not "
@@ -136,6 +164,12 @@ def decode(name: str, data: bytes) -> Source:
     return Source(name, text)
 
 
+def _bytes(n: int) -> str:
+    """`16 MiB (16,777,216 bytes)`; just the bytes when not a whole number of MiB."""
+    mib = f"{n // 2**20} MiB (" if n % 2**20 == 0 and n else ""
+    return f"{mib}{n:,} bytes{')' if mib else ''}"
+
+
 def _position(name: str, data: bytes, offset: int) -> Span:
     # lines and columns as in the text the YAML parser would read: characters, the BOM
     # dropped, its line breaks (\r and \r\n too)
@@ -143,27 +177,43 @@ def _position(name: str, data: bytes, offset: int) -> Span:
     return Span(name, *position(before, len(before)))
 
 
-def analyze(source: str | os.PathLike[str] | Source, input: Shape | None = None, *,
+def analyze(path: str | os.PathLike[str] | Source, input: Shape | None = None, *,
             batch: int | None = None, dtype: str | None = None, count: str = "torchvision",
-            optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
-    """Analyze a file (a path), YAML text (a str with a newline) or a Source.
+            optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
+            max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+    """Analyze the file at `path` (a `str` is always a path: for YAML text use analyze_text),
+    or a Source.
 
     `input` overrides the file's input shape; `batch` and `dtype` override the file's.
     `count` picks the MAC convention (COUNTS); `optimizer` (sgd, momentum, adam) the state the
-    training-memory estimate includes. Never raises for bad input: every problem is in
-    `Analysis.diagnostics`.
+    training-memory estimate includes; a file over `max_bytes` is refused (E007). Never raises
+    for bad input: every problem is in `Analysis.diagnostics`.
     """
-    if isinstance(source, Source):
-        src = source
-    elif isinstance(source, str) and "\n" in source:
-        src = Source("<string>", source)
+    if isinstance(path, Source):
+        src = path
     else:
+        name = os.fspath(path)
         try:
-            src = read_source(source)
+            src = read_source(name, max_bytes)
         except FatalError as exc:
-            name = os.fspath(source)
-            return Analysis(Path(name).stem, Source(name, ""), diagnostics=(exc.diagnostic,))
+            problem = exc.diagnostic
+            if "\n" in name and problem.message == "no such file":
+                # a caller of the old API that passed YAML text as a str
+                problem = Diagnostic("E001", problem.message, problem.span,
+                                     "this is a path; to analyze YAML text, use "
+                                     "cnncalc.analyze_text(text)")
+            shown = display_name(name)
+            return Analysis(Path(shown).stem, Source(shown, ""), diagnostics=(problem,))
     return analyze_source(src, input, batch=batch, dtype=dtype, count=count,
+                          optimizer=optimizer, max_layers=max_layers)
+
+
+def analyze_text(text: str, name: str = "<string>", input: Shape | None = None, *,
+                 batch: int | None = None, dtype: str | None = None,
+                 count: str = "torchvision", optimizer: str = "adam",
+                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    """Analyze YAML text; `name` is the file name diagnostics give. Otherwise as analyze()."""
+    return analyze_source(Source(name, text), input, batch=batch, dtype=dtype, count=count,
                           optimizer=optimizer, max_layers=max_layers)
 
 

@@ -1,17 +1,37 @@
 """`cnncalc check`: many files in one process, against their `expect:` and the command line's
-budgets — the CI gate and the homework answer sheet."""
+budgets — the CI gate and the homework answer sheet.
+
+Which files: a path names one file (whatever it is: a FIFO, `/dev/stdin`, a link are read as
+given); a directory means every *.yaml / *.yml below it; a glob (`m/**/*.yaml`) the files it
+matches. Walking a directory or a glob never follows a link that leaves the directory it
+started from (the glob's leading part without wildcards), skips hidden names (`.git`,
+`.github`) unless the pattern names them, reads only regular files, visits each directory once
+(links cannot make a loop) and checks each file once, however many paths lead to it. The walk
+keeps its own stack: a tree of any depth.
+
+Which are architectures: a YAML file none of whose lines starts with one of the top-level keys
+`input:`, `layers:`, `blocks:` or `cnncalc:` is not a cnncalc file (a GitHub workflow, a
+docker-compose file); it is skipped with note N105, so a pre-commit hook over every YAML file
+passes an ordinary repository. A file with one of them is an architecture, broken or not.
+"""
 
 from __future__ import annotations
 
-import glob
+import fnmatch
 import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
+from typing import BinaryIO
 
-from .analysis import Analysis, analyze
-from .diagnostics import Diagnostic, Severity
+from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
+from .diagnostics import Diagnostic, FatalError, Severity
+from .expand import DEFAULT_MAX_LAYERS
 from .frozen import frozen
+from .limits import DEFAULT_MAX_BYTES
+from .source import Source
 
 _SUFFIX = re.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(k|m|g|t|ki|mi|gi|ti)?(b)?\s*\Z")
 _POWERS = {None: 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12,
@@ -40,9 +60,10 @@ class Budgets:
 
 @dataclass
 class FileResult:
-    path: str
+    path: str  # as shown: the path given or found, bytes that are not UTF-8 as \xNN
     analysis: Analysis
     problems: list[Diagnostic] = field(default_factory=list)  # diagnostics plus budgets
+    skipped: bool = False  # not checked: the reason is the N105 note in `problems`
 
     def exit_code(self, strict: bool) -> int:
         if any(d.fatal for d in self.problems):
@@ -52,28 +73,192 @@ class FileResult:
         return 1 if errors or (strict and warnings) else 0
 
 
-def collect(paths: list[str]) -> tuple[list[str], list[str]]:
-    """The files named by `paths` (files, directories' *.yaml/*.yml, globs), and the paths that
-    match nothing."""
-    files: list[str] = []
-    missing: list[str] = []
+@frozen
+class Found:
+    """A file to check, one a walk found and will not read (`skip`: why), or a directory it
+    could not list (`error`)."""
+
+    path: str
+    skip: str | None = None
+    error: str | None = None  # why it cannot be read (a directory that cannot be listed)
+
+
+@dataclass
+class Collected:
+    files: list[Found] = field(default_factory=list)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (path, what is wrong)
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def collect(paths: list[str]) -> Collected:
+    """The files named by `paths` (files, directories' *.yaml/*.yml, globs) in order, each real
+    file once, and the paths that match nothing (see the module's docstring)."""
+    out = Collected()
+    seen: set[tuple[int, int] | str] = set()  # files by identity; skipped names by name
+
+    def add(found: list[tuple[Found, os.stat_result | None, bool]]) -> None:
+        # the same file reached by several names: keep a name that is not a link (then the
+        # first in order), and list what is kept in order of the names
+        kept = []
+        for item, st, _ in sorted(found, key=lambda f: (f[2], f[0].path)):
+            identity = (st.st_dev, st.st_ino) if st is not None else item.path
+            if identity in seen:
+                continue
+            seen.add(identity)
+            kept.append(item)
+        out.files += sorted(kept, key=lambda f: f.path)
+
     for path in paths:
-        if path == "-" or os.path.isfile(path):
-            files.append(path)
-        elif os.path.isdir(path):
-            found = sorted(str(p) for p in Path(path).rglob("*")
-                           if p.suffix in (".yaml", ".yml") and p.is_file())
-            files += found
+        if path == "-":
+            if all(f.path != "-" for f in out.files):
+                out.files.append(Found("-"))
+            continue
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError) as exc:
+            if _has_magic(path):
+                found = list(_glob(path))
+                add(found)
+                if not found:
+                    out.missing.append((path, "no file matches this pattern"))
+            elif isinstance(exc, FileNotFoundError):
+                out.missing.append((path, "no such file or directory"))
+            else:
+                reason = exc.strerror if isinstance(exc, OSError) else None
+                out.missing.append((path, f"cannot be read: {reason or exc}"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            found = list(_walk(path, ["**", "*"], directory=True))
+            add(found)
             if not found:
-                missing.append(path)
-        elif glob.has_magic(path):
-            found = sorted(p for p in glob.glob(path, recursive=True) if os.path.isfile(p))
-            files += found
-            if not found:
-                missing.append(path)
-        else:
-            missing.append(path)
-    return list(dict.fromkeys(files)), missing
+                out.missing.append((path, "no *.yaml or *.yml file in this directory"))
+        else:  # named on the command line: read it, whatever kind of file it is
+            add([(Found(path), st, False)])
+    return out
+
+
+def _has_magic(path: str) -> bool:
+    return any(c in path for c in "*?[")
+
+
+def _glob(pattern: str) -> Iterator[tuple[Found, os.stat_result | None, bool]]:
+    """The files `pattern` matches: the walk starts at its leading part without wildcards."""
+    parts = pattern.split(os.sep)
+    fixed = 0
+    while fixed < len(parts) - 1 and not _has_magic(parts[fixed]):
+        fixed += 1
+    base = os.sep.join(parts[:fixed]) or ("" if not pattern.startswith(os.sep) else os.sep)
+    rest = [p for p in parts[fixed:] if p]
+    if not rest:
+        return
+    if rest[-1] == "**":  # `m/**`: every file below m
+        rest.append("*")
+    yield from _walk(base or os.curdir, rest, directory=False, prefix=base)
+
+
+def _walk(root: str, parts: list[str], *, directory: bool,
+          prefix: str | None = None) -> Iterator[tuple[Found, os.stat_result | None, bool]]:
+    """Regular files under `root` whose path below it matches `parts` (glob components, `**`
+    for any number of directories); with `directory`, any file named *.yaml or *.yml. Each
+    comes with its status and whether its name is a link.
+
+    Iterative (a stack, not recursion), each directory entered once per pattern position (its
+    device and inode), and links followed only when they stay inside `root`.
+    """
+    # names as pathlib writes them (`m/x.yaml` for `./m/`, `x.yaml` for `.`)
+    shown = prefix if prefix is not None else str(PurePath(root))
+    shown = "" if shown == os.curdir else shown
+    try:
+        inside = os.path.realpath(root)
+    except (OSError, ValueError):
+        return
+    visited: set[tuple[int, int, int]] = set()
+    stack: list[tuple[str, str, int]] = [(root, shown, 0)]
+    while stack:
+        path, name, index = stack.pop()
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        key = (st.st_dev, st.st_ino, index)
+        if key in visited:
+            continue
+        visited.add(key)
+        part = parts[index]
+        last = index == len(parts) - 1
+        if part == "**":
+            stack.append((path, name, index + 1))  # `**` matches no directory too
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError as exc:  # files below it would go unchecked: the run must say so
+            yield Found(name or os.curdir, error=f"a directory that cannot be read: "
+                        f"{exc.strerror}"), None, False
+            continue
+        for entry in entries:
+            child = os.path.join(name, entry.name) if name else entry.name
+            hidden = entry.name.startswith(".")
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_link and not _within(entry.path, inside):
+                if (is_dir and part == "**" and not hidden) or _matches(entry.name, part,
+                                                                        last, directory):
+                    yield Found(child, "skipped: a link out of the directory walked, not "
+                                "followed (name its target to check it)"), None, True
+                continue
+            if is_dir:
+                if part == "**":
+                    if not hidden:
+                        stack.append((entry.path, child, index))
+                elif not last and fnmatch.fnmatchcase(entry.name, part) and not (
+                        hidden and not part.startswith(".")):
+                    stack.append((entry.path, child, index + 1))
+                continue
+            if not _matches(entry.name, part, last, directory) or (
+                    hidden and not part.startswith(".")):
+                continue
+            try:
+                file_stat = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(file_stat.st_mode):
+                yield Found(child), file_stat, is_link
+            else:  # a FIFO would block the walk until someone writes to it; a device, forever
+                yield Found(child, "skipped: not a regular file (a FIFO, socket or device), "
+                            "not read (name it to read it)"), file_stat, is_link
+
+
+def _matches(name: str, part: str, last: bool, directory: bool) -> bool:
+    """Whether the file `name` is what the pattern asks for: files match only its last
+    component (a directory walk's is any *.yaml or *.yml)."""
+    if not last:
+        return False
+    return name.endswith(YAML_SUFFIXES) if directory else fnmatch.fnmatchcase(name, part)
+
+
+def _within(path: str, root: str) -> bool:
+    try:
+        target = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+# a line that starts with one of the keys only an architecture has at its top level (plain or
+# quoted, the key followed by its colon); a byte-order mark may come before the first line
+_ARCHITECTURE = re.compile(
+    rb"^(?:\xef\xbb\xbf)?[\"']?(?:input|layers|blocks|cnncalc)[\"']?[ \t]*:(?:[ \t\r\n]|$)",
+    re.MULTILINE)
+
+
+def is_architecture(data: bytes) -> bool:
+    """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`."""
+    return _ARCHITECTURE.search(data) is not None
 
 
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
@@ -101,6 +286,43 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
     return out
 
 
-def check_file(path: str, budgets: Budgets, source: object = None) -> FileResult:
-    a = analyze(source if source is not None else path)  # type: ignore[arg-type]
-    return FileResult(path, a, [*a.diagnostics, *budget_problems(a, budgets)])
+def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None = None,
+               max_layers: int = DEFAULT_MAX_LAYERS,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+    """Check one file (`-`: `stdin`, always taken as an architecture), read at most
+    `max_bytes` + 1 bytes of it."""
+    if isinstance(found, str):
+        found = Found(found)
+    path = found.path
+    name = "<stdin>" if path == "-" else display_name(path)
+    shown = "-" if path == "-" else name
+    if found.skip is not None:
+        return _skipped(shown, name, found.skip)
+    if found.error is not None:
+        problem = Diagnostic("E001", found.error)
+        return FileResult(shown, _unread(name, problem), [problem])
+    try:
+        if path == "-":
+            if stdin is None:
+                raise ValueError("check_file('-') needs the stream to read")
+            data = stdin.read(max_bytes + 1)
+        else:
+            data = read_bytes(path, max_bytes)
+            if not is_architecture(data[:max_bytes]):
+                return _skipped(shown, name, "skipped: not a cnncalc file (no line starts "
+                                "with `input:`, `layers:`, `blocks:` or `cnncalc:`)")
+        source = decode(name, data, max_bytes)
+    except FatalError as exc:
+        return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
+    a = analyze_source(source, max_layers=max_layers)
+    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)])
+
+
+def _unread(name: str, problem: Diagnostic) -> Analysis:
+    return Analysis(os.path.splitext(os.path.basename(name))[0], Source(name, ""),
+                    diagnostics=(problem,))
+
+
+def _skipped(shown: str, name: str, why: str) -> FileResult:
+    note = Diagnostic("N105", why)
+    return FileResult(shown, _unread(name, note), [note], skipped=True)

@@ -19,13 +19,16 @@ import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import __version__
 from .coercion import QuickGroup
 from .limits import DEFAULT_MAX_LAYERS
+
+if TYPE_CHECKING:
+    from .source import Source
 
 EXIT_BUG = 3
 
@@ -129,21 +132,50 @@ def _write(chunks: Iterable[str]) -> None:
     sys.stdout.write("".join(piece))
 
 
-def _read(file: str) -> object:
-    """A path, or `-` for standard input (read as bytes, decoded like a file; input that is
-    not UTF-8 text is reported here, exit status 2)."""
+def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
+    """A path, or `-` for standard input (at most `max_bytes` + 1 bytes read, decoded like a
+    file; input that is too large or not UTF-8 text is reported here, exit status 2)."""
     from .analysis import decode
     from .diagnostics import FatalError
+    from .limits import DEFAULT_MAX_BYTES
 
     if file == "-":
+        limit = max_bytes or DEFAULT_MAX_BYTES
         try:
-            return decode("<stdin>", sys.stdin.buffer.read())
+            return decode("<stdin>", sys.stdin.buffer.read(limit + 1), limit)
         except FatalError as exc:
             from .render import text
 
             typer.echo(text.diagnostic(exc.diagnostic, None), err=True)
             raise typer.Exit(2) from None
     return Path(file)
+
+
+def _amount(text: str | None) -> int | None:
+    from .check import parse_amount
+
+    if text is None:
+        return None
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _max_bytes(text: str | None) -> int:
+    """`--max-bytes` (an amount: 64MiB, 100k), the default when not given."""
+    from .limits import DEFAULT_MAX_BYTES
+
+    limit = _amount(text)
+    if limit is None:
+        return DEFAULT_MAX_BYTES
+    if limit < 1:
+        raise typer.BadParameter(f"'{text}' is not a size a file can have; give 1 or more")
+    return limit
+
+
+_MAX_BYTES_HELP = ("refuse input files larger than this, e.g. 64MiB (default: 16MiB; an "
+                   "architecture is kilobytes)")
 
 
 @app.command()
@@ -174,6 +206,7 @@ def show(
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
         min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
+    max_bytes: Annotated[str | None, typer.Option(help=_MAX_BYTES_HELP)] = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -183,10 +216,11 @@ def show(
 
     shape = parse_shape(input, layout.value) if input else None
     shown = parse_columns(columns)
-    source = _read(file)
-    analysis = analyze(source, shape, batch=batch,  # type: ignore[arg-type]
-                       dtype=dtype.value if dtype else None, count=count.value,
-                       optimizer=optimizer.value, max_layers=max_layers)
+    limit = _max_bytes(max_bytes)
+    source = _read(file, limit)
+    analysis = analyze(source, shape, batch=batch, dtype=dtype.value if dtype else None,
+                       count=count.value, optimizer=optimizer.value, max_layers=max_layers,
+                       max_bytes=limit)
     if format is Format.json:
         from .render import json
 
@@ -213,17 +247,7 @@ class CheckFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
-
-
-def _amount(text: str | None) -> int | None:
-    from .check import parse_amount
-
-    if text is None:
-        return None
-    try:
-        return parse_amount(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+    auto = "auto"
 
 
 @app.command()
@@ -232,7 +256,8 @@ def check(
         help="files, directories (their *.yaml / *.yml) and globs; - for stdin")],
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
     format: Annotated[CheckFormat, typer.Option(
-        "--format", "-f", help="text, json, or github (workflow commands for pull requests)")
+        "--format", "-f", help="text, json, github (workflow commands for pull requests), or "
+        "auto (github inside GitHub Actions, text elsewhere)")
     ] = CheckFormat.text,
     max_params: Annotated[str | None, typer.Option(
         help="fail above this many parameters, e.g. 30M")] = None,
@@ -246,33 +271,47 @@ def check(
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
     ] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
+    max_layers: Annotated[int, typer.Option(
+        min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
+    max_bytes: Annotated[str | None, typer.Option(help=_MAX_BYTES_HELP)] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
+
+    Each file's result is printed as soon as it is checked. YAML files that are not cnncalc
+    files (no line starts with input:, layers:, blocks: or cnncalc:) are skipped with a note.
 
     Example: cnncalc check architectures/ --max-params 30M --format github
     """
     from .check import Budgets, check_file, collect
-    from .render import check as report
+    from .render.check import Report
 
     budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
-    files, missing = collect(paths)
-    for path in missing:
-        typer.echo(f"cnncalc: {path}: no such file or directory (or no *.yaml in it)", err=True)
-    results = []
-    for path in files:
-        results.append(check_file(path, budgets, _read(path) if path == "-" else None))
+    limit = _max_bytes(max_bytes)
+    chosen = format.value
+    if format is CheckFormat.auto:  # the runner sets GITHUB_ACTIONS=true in every step
+        chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    collected = collect(paths)
+    report = Report(chosen, strict, quiet=quiet, notes=notes,
+                    answers=answers if answers is not None else len(collected.files) == 1)
+    for path, why in collected.missing:
+        line, to_stdout = report.missing(path, why)
+        (sys.stdout if to_stdout else sys.stderr).write(line)
+    sys.stdout.write(report.head())
+    for found in collected.files:
+        result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
+                            max_layers=max_layers, max_bytes=limit)
+        # each file's part as soon as it is done (a CI log shows progress), and nothing of
+        # the file kept after it: memory stays flat over any number of files
+        sys.stdout.write(report.file(result))
+        sys.stdout.flush()
+        del result
         # with the collector off (`run`), a file's reference cycles would stay until exit: free
         # them now. Only objects made since the last file are young, so this stays linear.
         gc.collect(0)
-    if format is CheckFormat.json:
-        out = report.render_json(results, strict, len(missing))
-    elif format is CheckFormat.github:
-        out = report.render_github(results, strict, len(missing), notes)
-    else:
-        out = report.render_text(results, strict, len(missing), notes, answers)
-    sys.stdout.write(out)
-    codes = [r.exit_code(strict) for r in results] + [2] * len(missing)
-    raise typer.Exit(max(codes, default=2))
+    sys.stdout.write(report.tail())
+    raise typer.Exit(report.exit_code if collected.files or collected.missing else 2)
 
 
 @app.command()
@@ -293,7 +332,7 @@ def explain(
     from .explain import render, select
 
     shape = parse_shape(input, layout.value) if input else None
-    analysis = analyze(_read(file), shape)  # type: ignore[arg-type]
+    analysis = analyze(_read(file), shape)
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
@@ -384,7 +423,7 @@ def diff(
     from .render import text
 
     shape = parse_shape(input) if input else None
-    sides = [analyze(_read(path), shape) for path in (a, b)]  # type: ignore[arg-type]
+    sides = [analyze(_read(path), shape) for path in (a, b)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:
@@ -419,8 +458,7 @@ def sizes(
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
     source = _read(file)
     try:
-        result = fitting_sizes(source, min, max,  # type: ignore[arg-type]
-                               axes=list(axes) if axes else None)
+        result = fitting_sizes(source, min, max, axes=list(axes) if axes else None)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if result.diagnostics:
@@ -477,7 +515,7 @@ def export(
     from .render import text
 
     shape = parse_shape(input) if input else None
-    analysis = analyze(_read(file), shape)  # type: ignore[arg-type]
+    analysis = analyze(_read(file), shape)
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         typer.echo(text.diagnostics(problems, analysis.source), err=True)

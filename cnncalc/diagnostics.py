@@ -41,6 +41,8 @@ CODES: dict[str, Code] = {
         Code("E005", _E, "duplicate key", "remove or rename one of the two keys"),
         Code("E006", _E, "input too large or too deeply nested",
              "simplify the YAML (anchors, nesting)", fatal=True),
+        Code("E007", _E, "file too large", "give the architecture file, or raise --max-bytes",
+             fatal=True),
         # E1xx: the file is YAML but not a valid architecture.
         Code("E101", _E, "unknown top-level key", "use one of the documented keys"),
         Code("E102", _E, "missing required key", "add the key (`input` and `layers` are required)"),
@@ -84,6 +86,8 @@ CODES: dict[str, Code] = {
              "nothing, if intended: the paths see differently placed input windows"),
         Code("N104", _N, "expectations not checked for another input",
              "analyse the file with its own input to check them"),
+        Code("N105", _N, "file skipped by `check`",
+             "nothing, if it is not an architecture; otherwise see the note"),
     ]
 }
 

@@ -124,7 +124,20 @@ def _describe(node: YNode) -> str:
         return "a boolean"
     if isinstance(node.value, (int, float)):
         return f"the number {node.value}"
-    return f"the text '{node.value}'"
+    return f"the text {quote(str(node.value))}"
+
+
+QUOTE_CHARS = 32  # of a value quoted in a message: enough to recognise it, not a whole file
+
+
+def quote(text: str) -> str:
+    """`'text'` for a message: its first QUOTE_CHARS characters, control characters escaped
+    (a scalar can be a whole file's text: a file that is not YAML, or what a link pointed to)."""
+    from .render.safe import clean
+
+    if len(text) > QUOTE_CHARS:
+        return f"'{clean(text[:QUOTE_CHARS])}…' ({len(text):,} characters)"
+    return f"'{clean(text)}'"
 
 
 class _Expander:
@@ -1093,7 +1106,7 @@ def _describe_value(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
-        return f"'{value}'"
+        return quote(value)
     return str(value)
 
 

@@ -1,82 +1,147 @@
 """Reports of `cnncalc check`: text (with the answer sheet), JSON, and GitHub Actions
-workflow commands that put each problem on the pull request's line."""
+workflow commands that put each problem on the pull request's line.
+
+A report is written as the files are checked: `Report.file()` renders one file's part as soon
+as that file is done, and keeps only the counts the summary needs, so the output streams and
+memory stays flat however many files there are (nothing keeps an analysis past its file).
+"""
 
 from __future__ import annotations
 
 import json as _json
+import textwrap
 from typing import Any
 
+from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
 from ..explain import explain
 from ..passes.expectations import show
 from . import json as json_render
 from . import text
+from .safe import clean
 
 
-def summary(results: list[FileResult], unreadable: int = 0) -> str:
-    """"3 files: 1 error, 1 not found"; `unreadable` counts the paths that matched no file."""
-    problems = [d for r in results for d in r.problems]
-    n = len(results) + unreadable
-    missing = f"{unreadable} not found" if unreadable else ""
-    counts = ", ".join(part for part in (text.summary(problems), missing) if part)
-    return f"{n} file{'s' if n != 1 else ''}: {counts or 'no problems'}"
+class Report:
+    """One run's report in `format` (text, json or github): `head()`, then `file()` for each
+    file checked and `missing()` for each path that matched nothing, then `tail()`.
+
+    `quiet`: only the files that fail, and the summary. `notes`: list notes (they are always
+    counted). `answers`: list right expectations too (text).
+    """
+
+    def __init__(self, format: str, strict: bool, *, quiet: bool = False, notes: bool = False,
+                 answers: bool = False) -> None:
+        self.format = format
+        self.strict = strict
+        self.quiet = quiet
+        self.notes = notes
+        self.answers = answers
+        self.files = 0
+        self.skipped = 0
+        self.unreadable = 0  # paths that matched no file
+        self.counts = dict.fromkeys(Severity, 0)
+        self.exit_code = 0
+        self.listed = 0  # files written into the JSON document so far
+
+    def head(self) -> str:
+        return '{\n  "files": [' if self.format == "json" else ""
+
+    def file(self, r: FileResult) -> str:
+        """Count `r` into the summary and render its part of the report."""
+        code = r.exit_code(self.strict)
+        self.files += 1
+        self.exit_code = max(self.exit_code, code)
+        if r.skipped:
+            self.skipped += 1
+        else:
+            for d in r.problems:
+                self.counts[d.severity] += 1
+        if self.quiet and code == 0:
+            return ""
+        if self.format == "json":
+            entry = textwrap.indent(_json.dumps(file_json(r, code), indent=2), "    ")
+            self.listed += 1
+            return ("\n" if self.listed == 1 else ",\n") + entry
+        if self.format == "github":
+            return "".join(line + "\n" for line in github_lines(r, self.notes))
+        return file_text(r, code, self.notes, self.answers) + "\n\n"
+
+    def missing(self, path: str, why: str) -> tuple[str, bool]:
+        """A path that matched no file: the line to write, and whether it goes to standard
+        output (the github format makes it an annotation) rather than standard error."""
+        self.unreadable += 1
+        self.exit_code = 2
+        path = display_name(path)
+        if self.format == "github":
+            return f"::error title=cnncalc::{_escape(f'{path}: {why}')}\n", True
+        return f"cnncalc: {clean(path)}: {why}\n", False
+
+    def summary(self) -> str:
+        """"3 files: 1 error, 1 not found"; skipped files are counted apart, not as notes."""
+        n = self.files + self.unreadable
+        parts = [f"{count} {severity.value}{'s' if count != 1 else ''}"
+                 for severity, count in self.counts.items() if count]
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
+        if self.unreadable:
+            parts.append(f"{self.unreadable} not found")
+        return f"{n} file{'s' if n != 1 else ''}: {', '.join(parts) or 'no problems'}"
+
+    def tail(self) -> str:
+        if self.format == "json":
+            close = "\n  ]" if self.listed else "]"
+            return f'{close},\n  "summary": {_json.dumps(self.summary())}\n}}\n'
+        return self.summary() + "\n"
 
 
-def render_text(results: list[FileResult], strict: bool, unreadable: int = 0,
-                notes: bool = False, answers: bool | None = None) -> str:
-    """Per file: a verdict line, the answer sheet (every expectation for a single file or with
-    `answers`; only the wrong ones otherwise), and the problems (notes only if asked)."""
-    if answers is None:
-        answers = len(results) == 1
-    blocks = []
-    for r in results:
-        a = r.analysis
-        t = a.totals
-        verdict = {0: "ok", 1: "FAILED", 2: "unreadable"}[r.exit_code(strict)]
-        head = f"{r.path}: {verdict}"
-        if a.graph is not None:
-            head += f" — {t.params:,} params, {t.macs:,} MACs"
-        lines = [head]
-        if a.expectations:
-            right = sum(v.ok for v in a.expectations)
-            lines.append(f"  expectations: {right} of {len(a.expectations)} right")
-            wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
-            # explain() of no paths explains every layer; only wrong answers need it
-            explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
-            for v in a.expectations:
-                where = "network" if v.path == "network" else v.path
-                if v.ok:
-                    if answers:
-                        lines.append(f"  ✓ {where} {v.key} = {show(v.computed)}")
-                    continue
-                lines.append(f"  ✗ {v.span}: {where} {v.key}: expected {show(v.expected)}, "
-                             f"computed {show(v.computed)}")
-                lines += [f"      {line}" for line in explained.get(v.path, ())]
-        others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
-                  and (notes or d.severity is not Severity.NOTE)]
-        if others:
-            lines.append(text.diagnostics(others, a.source))
-        blocks.append("\n".join(lines))
-    return "\n\n".join([*blocks, summary(results, unreadable)]) + "\n"
+def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = False) -> str:
+    """A file's verdict line, the answer sheet (every expectation with `answers`; only the
+    wrong ones otherwise), and the problems (notes only if asked)."""
+    a = r.analysis
+    t = a.totals
+    if r.skipped:
+        return f"{clean(r.path)}: {r.problems[0].message}"
+    verdict = {0: "ok", 1: "FAILED", 2: "unreadable"}[code]
+    head = f"{clean(r.path)}: {verdict}"
+    if a.graph is not None:
+        head += f" — {t.params:,} params, {t.macs:,} MACs"
+    lines = [head]
+    if a.expectations:
+        right = sum(v.ok for v in a.expectations)
+        lines.append(f"  expectations: {right} of {len(a.expectations)} right")
+        wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
+        # explain() of no paths explains every layer; only wrong answers need it
+        explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
+        for v in a.expectations:
+            where = "network" if v.path == "network" else v.path
+            if v.ok:
+                if answers:
+                    lines.append(f"  ✓ {where} {v.key} = {show(v.computed)}")
+                continue
+            lines.append(f"  ✗ {v.span}: {where} {v.key}: expected {show(v.expected)}, "
+                         f"computed {show(v.computed)}")
+            lines += [f"      {line}" for line in explained.get(v.path, ())]
+    others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
+              and (notes or d.severity is not Severity.NOTE)]
+    if others:
+        lines.append(text.diagnostics(others, a.source))
+    return "\n".join(lines)
 
 
-def render_json(results: list[FileResult], strict: bool, unreadable: int = 0) -> str:
-    files: list[dict[str, Any]] = []
-    for r in results:
-        a = r.analysis
-        files.append({
-            "file": r.path,
-            "exit_code": r.exit_code(strict),
-            "totals": json_render.totals(a.totals) if a.graph is not None else None,
-            "expectations": [
-                {"path": v.path, "key": v.key, "expected": _plain(v.expected),
-                 "computed": _plain(v.computed), "ok": v.ok, "line": v.span.line,
-                 "column": v.span.col} for v in a.expectations],
-            "diagnostics": [json_render.diagnostic(d, r.path) for d in r.problems],
-        })
-    return _json.dumps({"files": files, "summary": summary(results, unreadable)},
-                       indent=2) + "\n"
+def file_json(r: FileResult, code: int) -> dict[str, Any]:
+    a = r.analysis
+    return {
+        "file": r.path,
+        "exit_code": code,
+        "skipped": r.skipped,
+        "totals": json_render.totals(a.totals) if a.graph is not None else None,
+        "expectations": [
+            {"path": v.path, "key": v.key, "expected": _plain(v.expected),
+             "computed": _plain(v.computed), "ok": v.ok, "line": v.span.line,
+             "column": v.span.col} for v in a.expectations],
+        "diagnostics": [json_render.diagnostic(d, r.path) for d in r.problems],
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -87,9 +152,13 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "
 
 
 def _escape(value: str, property: bool = False) -> str:
-    """GitHub's workflow-command escaping (properties also escape ':' and ',')."""
+    """GitHub's workflow-command escaping (properties also escape ':' and ',', so no `::`
+    ends them early), then every other control character made visible: a workflow command is
+    one line, and the runner acts on nothing inside it."""
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return value.replace(":", "%3A").replace(",", "%2C") if property else value
+    if property:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return clean(value)
 
 
 def github_line(d: Diagnostic, fallback: str) -> str:
@@ -101,8 +170,6 @@ def github_line(d: Diagnostic, fallback: str) -> str:
     return f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape(message)}"
 
 
-def render_github(results: list[FileResult], strict: bool, unreadable: int = 0,
-                  notes: bool = False) -> str:
-    lines = [github_line(d, r.path) for r in results for d in r.problems
-             if notes or d.severity is not Severity.NOTE]
-    return "\n".join([*lines, summary(results, unreadable)]) + "\n"
+def github_lines(r: FileResult, notes: bool = False) -> list[str]:
+    return [github_line(d, r.path) for d in r.problems
+            if notes or d.severity is not Severity.NOTE]
