@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .analysis import Analysis, LayerResult, Totals, analyze
+    from .analysis import Analysis, LayerResult, Totals, analyze, analyze_text
 
-__all__ = ["Analysis", "LayerResult", "Totals", "__version__", "analyze"]
+__all__ = ["Analysis", "LayerResult", "Totals", "__version__", "analyze", "analyze_text"]
 
 
 def __getattr__(name: str) -> Any:

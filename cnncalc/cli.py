@@ -166,11 +166,12 @@ def _max_bytes(text: str | None) -> int:
     """`--max-bytes` (an amount: 64MiB, 100k), the default when not given."""
     from .limits import DEFAULT_MAX_BYTES
 
-    limit = _amount(text)
-    if limit is None:
+    if text is None:
         return DEFAULT_MAX_BYTES
-    if limit < 1:
-        raise typer.BadParameter(f"'{text}' is not a size a file can have; give 1 or more")
+    limit = _amount(text)
+    if limit is None or limit < 1:
+        raise typer.BadParameter(f"'{text}' is not a size a file can have; give 1 or more",
+                                 param_hint="--max-bytes")
     return limit
 
 

@@ -158,7 +158,7 @@ def test_undecodable_standard_input(argv: list[str]) -> None:
 def test_lone_surrogate_in_api_text() -> None:
     """Text given to the Python API can hold what no file decodes to, a lone surrogate: E002,
     not a UnicodeEncodeError from libyaml."""
-    a = cnncalc.analyze("input: [3, 8, 8]\nlayers: [relu, \ud800]\n")
+    a = cnncalc.analyze_text("input: [3, 8, 8]\nlayers: [relu, \ud800]\n")
     (d,) = a.diagnostics
     assert (d.code, d.span.line if d.span else None, d.span.col if d.span else None) == (
         "E002", 2, 16)

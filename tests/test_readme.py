@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
 from conftest import ROOT, zoo_source
 
 from cnncalc import cli
-from cnncalc.analysis import analyze
+from cnncalc.analysis import analyze, analyze_text
 from cnncalc.source import Source
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -75,3 +76,9 @@ def test_python_api_example() -> None:
     result = analyze(ROOT / "architectures" / "resnet18.yaml")
     assert (result.totals.params, result.output_shape) == (11689512, (1000,))
     assert "# 11689512 (1000,)" in README
+    call = re.search(r'^small = cnncalc\.analyze_text\((".*"), name="small\.yaml"\)$', README,
+                     re.M)
+    assert call, "the README's analyze_text example changed"
+    small = analyze_text(ast.literal_eval(call.group(1)), name="small.yaml")
+    assert small.exit_code() == 0 and small.source.name == "small.yaml"
+    assert f"# {small.output_shape}" in README
