@@ -482,8 +482,10 @@ PAGE = [
             "the exception: it is reported where it opens.", case="yaml-bad-indent",
             fix=(" - bn", "  - bn")),
     Example("E004", "The file is empty (or holds only comments), or its top level is not a "
-            "mapping of keys: a list (a file holding only the layers) or plain text.",
-            case="not-a-mapping-list",
+            "mapping of keys: a list (a file holding only the layers) or plain text. (`cnncalc "
+            "check` skips such a file when no line starts with `input:`, `layers:`, `blocks:` "
+            "or `cnncalc:`, with note N105: it is not a cnncalc file.)",
+            case="not-a-mapping-list", commands=(("show", "bad.yaml"),),
             fix=("- relu\n- bn\n", "input: [3, 32, 32]\nlayers:\n  - relu\n  - bn\n")),
     Example("E005", "A mapping holds the same key twice: two top-level keys, or two arguments "
             "of one layer. YAML itself would silently keep the last value; cnncalc reports the "
@@ -493,6 +495,16 @@ PAGE = [
             "allows (thousands of `[`), or an anchor contains its own alias (`&a [3, *a]`), "
             "which would be infinitely deep.", case="recursive-anchor",
             fix=("&a [3, *a]", "[3, 32, 32]")),
+    Example("E007", "The file is larger than the limit: 16 MiB, or what `--max-bytes` gives "
+            "(`cnncalc show` and `cnncalc check`). cnncalc reads the limit and one byte more, "
+            "then stops, and points where it stopped. An architecture is kilobytes: a file "
+            "this large is a log, a data dump or a device such as `/dev/zero`, which would "
+            "otherwise take minutes and gigabytes to parse. Standard input and FIFOs are read "
+            "the same way.",
+            yaml="input: [3, 32, 32]\nlayers: [relu]\n# pasted by mistake: 22:41:07 INFO "
+            "epoch 1/90 loss 6.9078 lr 0.1\n",
+            commands=(("check", "bad.yaml", "--max-bytes", "80"),),
+            fix=("# pasted by mistake: 22:41:07 INFO epoch 1/90 loss 6.9078 lr 0.1\n", "")),
     # ---------------------------------------------------------------- E1xx
     Example("E101", "A top-level key the format does not have, or a key other than `params` "
             "and `layers` in a block definition. The hint names the closest key, or lists "
@@ -639,4 +651,13 @@ PAGE = [
             yaml="input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 8, kernel_size: 3}\n"
             "  - flatten\n  - linear: 10\nexpect: {params: 72234}\n",
             commands=(("show", "bad.yaml", "--input", "3x64x64"),)),
+    Example("N105", "`cnncalc check` did not check a file, and says why: a YAML file none of "
+            "whose lines starts with one of the top-level keys `input:`, `layers:`, `blocks:` "
+            "or `cnncalc:` is not a cnncalc file (a GitHub workflow, a docker-compose file: "
+            "so a pre-commit hook over every YAML file passes an ordinary repository); a link "
+            "that leads out of the directory being walked is not followed, and a FIFO or "
+            "device a walk finds is not read (a file named on the command line is read even "
+            "when it is a link or a FIFO). Standard input is always taken as an "
+            "architecture. Skipped files are counted apart in the summary.",
+            yaml="services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"),
 ]

@@ -101,7 +101,8 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
     a = r.analysis
     t = a.totals
     if r.skipped:
-        return f"{clean(r.path)}: {r.problems[0].message}"
+        note = r.problems[0]
+        return f"{clean(r.path)}: {note.severity.value}[{note.code}]: {note.message}"
     verdict = {0: "ok", 1: "FAILED", 2: "unreadable"}[code]
     head = f"{clean(r.path)}: {verdict}"
     if a.graph is not None:

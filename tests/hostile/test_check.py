@@ -108,7 +108,7 @@ def test_s3_text_verdict_lines_escape_names(tmp_path: Path) -> None:
     write(tmp_path / "other\u2028.yml", "services: {web: {image: x}}\n")
     r = run(["check", "."], cwd=tmp_path, seconds=20, mib=200)
     assert r.code == 0, r.text
-    assert "ok\\x1b[2J.yaml: ok" in r.out and "other\\u2028.yml: skipped" in r.out
+    assert "ok\\x1b[2J.yaml: ok" in r.out and "other\\u2028.yml: note[N105]: skipped" in r.out
 
 
 def test_format_auto_is_github_only_inside_github_actions(tmp_path: Path) -> None:
