@@ -115,13 +115,13 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
         # explain() of no paths explains every layer; only wrong answers need it
         explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
         for v in a.expectations:
-            where = "network" if v.path == "network" else v.path
+            where = clean(v.path)  # a layer's path holds its ids: any text the file wrote
             if v.ok:
                 if answers:
                     lines.append(f"  ✓ {where} {v.key} = {show(v.computed)}")
                 continue
-            lines.append(f"  ✗ {v.span}: {where} {v.key}: expected {show(v.expected)}, "
-                         f"computed {show(v.computed)}")
+            lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
+                         f"{show(v.expected)}, computed {show(v.computed)}")
             lines += [f"      {line}" for line in explained.get(v.path, ())]
     others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
               and (notes or d.severity is not Severity.NOTE)]

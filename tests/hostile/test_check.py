@@ -298,6 +298,8 @@ def test_yaml_that_is_not_a_cnncalc_file_is_skipped(tmp_path: Path) -> None:
     assert r.code == 0, r.text
     assert r.out.count("skipped: not a cnncalc file") == 3
     assert r.out.rstrip().endswith("4 files: 3 skipped")
+    walked = run(["check", "."], cwd=tmp_path, seconds=20, mib=200)  # hidden names: not walked
+    assert ".github" not in walked.out and walked.out.rstrip().endswith("3 files: 2 skipped")
     write(tmp_path / "broken.yaml", "input: [3, 8, 8\nlayers: [relu]\n")  # E003, fatal
     write(tmp_path / "typo.yaml", "input: [3, 8, 8]\nlayer: [relu]\n")  # E101, E102
     r = run(["check", *named, "broken.yaml"], cwd=tmp_path, seconds=20, mib=200)
