@@ -199,32 +199,27 @@ def _walk(root: str, parts: list[str], *, directory: bool,
             continue
         for entry in entries:
             child = os.path.join(name, entry.name) if name else entry.name
-            hidden = entry.name.startswith(".")
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir()
             except OSError:
                 continue
+            if is_dir:
+                wanted = _descends(entry.name, part, last)
+            else:
+                wanted = _matches(entry.name, part, last, directory)
+            if not wanted:
+                continue
             if is_link and not _within(entry.path, inside):
-                if (is_dir and part == "**" and not hidden) or _matches(entry.name, part,
-                                                                        last, directory):
-                    yield Found(child, "skipped: a link out of the directory walked, not "
-                                "followed (name its target to check it)"), None, True
+                yield Found(child, "skipped: a link out of the directory walked, not followed "
+                            "(name its target to check it)"), None, True
                 continue
             if is_dir:
-                if part == "**":
-                    if not hidden:
-                        stack.append((entry.path, child, index))
-                elif not last and fnmatch.fnmatchcase(entry.name, part) and not (
-                        hidden and not part.startswith(".")):
-                    stack.append((entry.path, child, index + 1))
-                continue
-            if not _matches(entry.name, part, last, directory) or (
-                    hidden and not part.startswith(".")):
+                stack.append((entry.path, child, index if part == "**" else index + 1))
                 continue
             try:
                 file_stat = entry.stat()
-            except OSError:
+            except OSError:  # a dangling link, or a file gone since the listing
                 continue
             if stat.S_ISREG(file_stat.st_mode):
                 yield Found(child), file_stat, is_link
@@ -233,10 +228,22 @@ def _walk(root: str, parts: list[str], *, directory: bool,
                             "not read (name it to read it)"), file_stat, is_link
 
 
+def _hidden(name: str, part: str) -> bool:
+    """A name starting with `.` is left out unless the pattern's part starts with `.` too."""
+    return name.startswith(".") and not part.startswith(".")
+
+
+def _descends(name: str, part: str, last: bool) -> bool:
+    """Whether the walk enters the directory `name` at pattern part `part`."""
+    if _hidden(name, part):
+        return False
+    return part == "**" or (not last and fnmatch.fnmatchcase(name, part))
+
+
 def _matches(name: str, part: str, last: bool, directory: bool) -> bool:
     """Whether the file `name` is what the pattern asks for: files match only its last
     component (a directory walk's is any *.yaml or *.yml)."""
-    if not last:
+    if not last or _hidden(name, part):
         return False
     return name.endswith(YAML_SUFFIXES) if directory else fnmatch.fnmatchcase(name, part)
 

@@ -6,6 +6,7 @@ import csv
 import gc
 import io
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -196,3 +197,24 @@ def test_sizes_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert "warning[W101]" in out and "(in maxpool1)" in out
     assert "572 fits exactly." in out
     assert run(capsys, "sizes", str(ZOO / "unet.yaml"), "--min", "9", "--max", "3")[0] == 2
+
+
+@pytest.mark.parametrize("pattern", [
+    "*.yaml", "m/*.yaml", "m/**/*.yaml", "**/*.yml", "m/*/x.yaml", "m/[ab]*/*.yaml", "m/**",
+    "./m/**/*.y*ml", "m/**/b/*.yaml", "m/.hidden/*.yaml", "**/.*.yaml"])
+def test_check_globs_match_what_python_glob_matches(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    pattern: str) -> None:
+    """cnncalc walks globs itself (iteratively, not leaving the tree, each directory once);
+    on a tree without links it finds exactly the files glob.glob(recursive=True) finds."""
+    import glob
+
+    from cnncalc.check import collect
+
+    for name in ("top.yaml", "m/x.yaml", "m/a/x.yaml", "m/a/b/y.yaml", "m/b/z.yml",
+                 "m/c/d/e/x.yaml", "m/.hidden/h.yaml", "m/a/.dot.yaml", "notes.txt", "m/n.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("input: [3, 8, 8]\nlayers: [relu]\n")
+    monkeypatch.chdir(tmp_path)
+    expected = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+    assert [f.path for f in collect([pattern]).files] == expected
