@@ -207,7 +207,7 @@ def show(
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
         min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
-    max_bytes: Annotated[str | None, typer.Option(help=_MAX_BYTES_HELP)] = None,
+    max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -276,7 +276,7 @@ def check(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
         min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
-    max_bytes: Annotated[str | None, typer.Option(help=_MAX_BYTES_HELP)] = None,
+    max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
