@@ -618,8 +618,8 @@ def _main(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="print the version")] = False,
     traceback: Annotated[bool, typer.Option(
-        "--traceback", help="on an internal error, show the Python traceback (also taken "
-                            "after the command)")] = False,
+        "--traceback", help="when cnncalc fails with a bug (exit 3), show the Python "
+                            "traceback (also taken after the command)")] = False,
 ) -> None:
     """Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds them."""
 

@@ -28,6 +28,7 @@ from .diagnostics import Severity
 from .frozen import frozen
 from .graph import Shape, format_shape
 from .render.console import paint
+from .render.json import no_legacy_command
 from .render.markdown import code, word
 from .render.safe import clean
 from .render.units import size
@@ -403,7 +404,7 @@ _NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
 
 def render_json(result: DiffResult, all_layers: bool = False) -> str:
     """`document` as indented JSON, shapes on one line (`[64, 56, 56]`) as in `show`'s."""
-    text = json.dumps(document(result, all_layers), indent=2)
+    text = no_legacy_command(json.dumps(document(result, all_layers), indent=2))
     return _NUMBERS.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(","))
                         + "]", text) + "\n"
 

@@ -12,6 +12,7 @@ from ..explain import explain
 from ..passes.expectations import show
 from . import json as json_render
 from . import text
+from .safe import clean
 
 
 def summary(results: list[FileResult], unreadable: int = 0) -> str:
@@ -34,7 +35,7 @@ def render_text(results: list[FileResult], strict: bool, unreadable: int = 0,
         a = r.analysis
         t = a.totals
         verdict = {0: "ok", 1: "FAILED", 2: "unreadable"}[r.exit_code(strict)]
-        head = f"{r.path}: {verdict}"
+        head = f"{clean(r.path)}: {verdict}"
         if a.graph is not None:
             head += f" — {t.params:,} params, {t.macs:,} MACs"
         lines = [head]
@@ -45,14 +46,14 @@ def render_text(results: list[FileResult], strict: bool, unreadable: int = 0,
             # explain() of no paths explains every layer; only wrong answers need it
             explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
             for v in a.expectations:
-                where = "network" if v.path == "network" else v.path
+                where = clean(v.path)
                 if v.ok:
                     if answers:
                         lines.append(f"  ✓ {where} {v.key} = {show(v.computed)}")
                     continue
-                lines.append(f"  ✗ {v.span}: {where} {v.key}: expected {show(v.expected)}, "
-                             f"computed {show(v.computed)}")
-                lines += [f"      {line}" for line in explained.get(v.path, ())]
+                lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
+                             f"{show(v.expected)}, computed {show(v.computed)}")
+                lines += [f"      {clean(line)}" for line in explained.get(v.path, ())]
         others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
                   and (notes or d.severity is not Severity.NOTE)]
         if others:
@@ -75,8 +76,8 @@ def render_json(results: list[FileResult], strict: bool, unreadable: int = 0) ->
                  "column": v.span.col} for v in a.expectations],
             "diagnostics": [json_render.diagnostic(d, r.path) for d in r.problems],
         })
-    return _json.dumps({"files": files, "summary": summary(results, unreadable)},
-                       indent=2) + "\n"
+    return json_render.no_legacy_command(
+        _json.dumps({"files": files, "summary": summary(results, unreadable)}, indent=2)) + "\n"
 
 
 def _plain(value: Any) -> Any:
@@ -93,11 +94,11 @@ def _escape(value: str, property: bool = False) -> str:
 
 
 def github_line(d: Diagnostic, fallback: str) -> str:
-    props = [f"file={_escape(d.span.file if d.span else fallback, True)}"]
+    props = [f"file={_escape(clean(d.span.file if d.span else fallback), True)}"]
     if d.span is not None:
         props += [f"line={d.span.line}", f"col={d.span.col}"]
     props.append(f"title={_escape(f'cnncalc {d.code}', True)}")
-    message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    message = clean(d.message) + (f" (hint: {clean(d.hint)})" if d.hint else "")
     return f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape(message)}"
 
 

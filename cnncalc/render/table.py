@@ -217,8 +217,8 @@ def _layout(title: str, headers: list[str], right: list[bool], names: list[str],
     lines += [paint(line(row), "dim", color and collapsed) for row, collapsed in body]
     lines.append("")
     if dropped:
-        lines.append(f"(not shown, to fit {width} columns: {', '.join(dropped)}; a wider "
-                     "terminal, --columns or a pipe shows them)")
+        lines += text.wrap(f"(not shown, to fit {width} columns: {', '.join(dropped)}; a wider "
+                           "terminal, --columns or a pipe shows them)", width, " ")
         lines.append("")
     return "\n".join(lines) + "\n"
 
