@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,8 +30,47 @@ from .render.console import use_color, width, writable
 
 EXIT_BUG = 3
 
+
+class Group(QuickGroup):
+    """The command group; its commands' help names each argument as a person reads it
+    (`FILE`, `PATH...`), without typer's decoration (`{file}`, `<list[str]>`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from typer.core import TyperArgument
+
+        for command in self.commands.values():
+            for param in command.params:
+                if type(param) is TyperArgument:
+                    param.__class__ = _Argument
+        return super().parse_args(ctx, args)
+
+
+def _argument_class() -> type:
+    from typer.core import TyperArgument
+
+    class Argument(TyperArgument):
+        """What the usage line and the help list show: the metavar, plain."""
+
+        def _name(self) -> str:
+            name = self.metavar or (self.name or "").upper()
+            return name if self.nargs == 1 or name.endswith("...") else name + "..."
+
+        def _usage_display_name(self) -> str:
+            return self._name() if self.required else f"[{self._name()}]"
+
+        def _rich_display_name(self) -> str:
+            return self._name()
+
+        def display_type_rich(self, ctx: Any) -> str | None:
+            return None
+
+    return Argument
+
+
+_Argument = _argument_class()
+
 app = typer.Typer(
-    cls=QuickGroup,  # typer's group, without pydantic on every run (see coercion.py)
+    cls=Group,  # typer's group, without pydantic on every run (see coercion.py)
     name="cnncalc", add_completion=True, no_args_is_help=True, rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds "
@@ -273,19 +312,21 @@ def _amount(text: str | None) -> int | None:
 @app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...",
         help="files, directories (their *.yaml / *.yml) and globs; - for stdin")],
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
     format: Annotated[CheckFormat, typer.Option(
         "--format", "-f", help="text, json, or github (workflow commands for pull requests)")
     ] = CheckFormat.text,
     max_params: Annotated[str | None, typer.Option(
-        help="fail above this many parameters, e.g. 30M")] = None,
-    max_macs: Annotated[str | None, typer.Option(help="fail above this many MACs, e.g. 5G")
-                        ] = None,
+        metavar="N", help="fail above this many parameters, e.g. 30M")] = None,
+    max_macs: Annotated[str | None, typer.Option(
+        metavar="N", help="fail above this many MACs, e.g. 5G")] = None,
     max_memory: Annotated[str | None, typer.Option(
-        help="fail above this peak inference memory, e.g. 2GiB")] = None,
+        metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, help="fail when the last spatial layer's receptive field is smaller")] = None,
+        min=1, metavar="N", help="fail when the last spatial layer's receptive field is smaller")
+    ] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
