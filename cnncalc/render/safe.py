@@ -48,8 +48,10 @@ def clean(text: str) -> str:
 
 # whole lines: newline and tab are layout here; an SGR colour sequence is allowed only where
 # the caller wrote it (`colour`), and never one a user could have smuggled in as text
-_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-                    "|##\\[|^[ \t]*::", re.M)
+_LINE_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_LEADING = re.compile("^[ \t]*::", re.M)
+_LINES = re.compile(f"{_LINE_CONTROL.pattern}|##\\[|{_LEADING.pattern}", re.M)
 _SGR = re.compile("\x1b\\[[0-9;]*m")
 
 
@@ -64,8 +66,11 @@ def guard(text: str, colour: bool = False) -> str:
     """Text output ready to write: what `clean()` would escape in a field, escaped, except
     the line breaks and tabs of the layout (and, with `colour`, cnncalc's own SGR colour
     sequences, which `paint` writes after the fields were cleaned). The last line of defence:
-    every field should already be clean, so on real output this is one regex search."""
-    if not _LINES.search(text):
+    every field should already be clean, so on real output it finds nothing, quickly."""
+    # one character-class search, two substring searches: a third of the time of searching
+    # for the three patterns at once
+    if not (_LINE_CONTROL.search(text) or "##[" in text
+            or ("::" in text and _LEADING.search(text))):
         return text
     if colour:
         parts = _SGR.split(text)
