@@ -313,7 +313,9 @@ def _amount(text: str | None) -> int | None:
     try:
         return parse_amount(text)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        from .render.safe import clean
+
+        raise typer.BadParameter(clean(str(exc))) from None
 
 
 @app.command()
