@@ -225,3 +225,42 @@ def test_the_bug_message_says_where_traceback_goes(capsys: pytest.CaptureFixture
     assert "run it again with --traceback" in err and "boom\\x1b[2J" in err
     with pytest.raises(ValueError, match="boom"):
         cli.main(["show", ALEXNET, "--traceback"])
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_a_real_terminal_of_that_width(columns: int) -> None:
+    """Issue 11, 3, in a pseudo-terminal of `columns` columns (no COLUMNS): colour by default,
+    the README's ResNet-50 table with every number whole, or its column left out and named."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
+    proc = subprocess.Popen([sys.executable, "-m", "cnncalc", "show",
+                             str(ROOT / "architectures" / "resnet50.yaml"), "--depth", "1",
+                             "--layout", "hwc"], stdout=follower, stderr=follower, env=env,
+                            cwd=ROOT)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=30) == 0
+    os.close(leader)
+    shown = SGR.sub("", b"".join(chunks).decode("utf-8").replace("\r\n", "\n"))
+    assert "\x1b[1m" in b"".join(chunks).decode("utf-8")  # a terminal: colour
+    table_part = shown.split("Total params")[0]
+    assert "…" not in table_part
+    for number in ("1,027,604,480", "1,219,584"):
+        assert number in table_part or "(not shown, to fit" in table_part
+    assert "1,219,584" in table_part  # params is the last column to go
+    assert all(len(line) <= columns for line in shown.splitlines())

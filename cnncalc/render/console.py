@@ -56,18 +56,6 @@ def writable(stream: IO[str] | None) -> None:
             reconfigure(errors=ERRORS)
 
 
-def encodable(text: str, stream: Any = None) -> str:
-    """`text` as `stream` (default stdout) will write it, for a caller that measures it."""
-    encoding = getattr(stream or sys.stdout, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        return text.encode(encoding, ERRORS).decode(encoding)
-    except LookupError:
-        pass
-    return text
-
-
 def use_color(choice: str = "auto", stream: Any = None) -> bool:
     """Whether to colour `stream` (default stdout) for `--color choice`."""
     if choice != "auto":
