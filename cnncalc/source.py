@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .frozen import frozen
@@ -10,6 +11,18 @@ from .frozen import frozen
 _BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 # the characters of a source line quoted under a diagnostic, at most
 EXCERPT = 100
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[list[int], list[int]]:
+    """Where each line of `text` starts and ends: found once per text, however many
+    diagnostics quote it (a str keeps its hash, so the cache costs one lookup)."""
+    starts, ends = [0], []
+    for match in _BREAK.finditer(text):
+        ends.append(match.start())
+        starts.append(match.end())
+    ends.append(len(text))
+    return starts, ends
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
@@ -43,14 +56,9 @@ class Source:
     def line(self, number: int) -> str:
         """Return line `number` (1-based) without its line break, or '' when out of range.
         Lines end where the YAML parser ends them (not at form feeds, as str.splitlines)."""
-        if number < 1:
-            return ""
-        start, current = 0, 1
-        for match in _BREAK.finditer(self.text):
-            if current == number:
-                return self.text[start:match.start()]
-            start, current = match.end(), current + 1
-        return self.text[start:] if current == number else ""
+        starts, ends = _lines(self.text)
+        return self.text[starts[number - 1]:ends[number - 1]] if 1 <= number <= len(starts) \
+            else ""
 
     def excerpt(self, span: Span, window: int = EXCERPT) -> str:
         """The source line of `span` with a caret (and tildes to the end on one line) under it.
