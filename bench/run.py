@@ -373,8 +373,9 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
 - cnncalc is byte-compiled before the runs, as `pip install` leaves it, and the runs get
   Python's default bytecode caching even where `PYTHONDONTWRITEBYTECODE` is set: otherwise
   every run would compile cnncalc while its dependencies load compiled bytecode.
-- Output goes to `/dev/null`, so tables are plain text, written directly; rich draws a table
-  only for a colour terminal. JSON is written as it is made, in pieces of about 64 KiB.
+- Output goes to `/dev/null`, so tables are plain text; cnncalc lays out every table itself,
+  in colour too (rich is never imported for one). JSON is written as it is made, in pieces of
+  about 64 KiB.
 - What made the difference, profiled (cProfile, and instruction counts under valgrind, which
   this noisy machine cannot disturb): no pydantic in typer's option parsing; IR values built
   as plain slotted dataclasses (frozen to mypy) instead of frozen ones, 4x cheaper to build;

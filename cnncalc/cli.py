@@ -19,21 +19,61 @@ import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
 from .coercion import QuickGroup
 from .limits import DEFAULT_MAX_LAYERS
+from .render.console import use_color, width, writable
 
 if TYPE_CHECKING:
     from .source import Source
 
 EXIT_BUG = 3
 
+
+class Group(QuickGroup):
+    """The command group; its commands' help names each argument as a person reads it
+    (`FILE`, `PATH...`), without typer's decoration (`{file}`, `<list[str]>`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from typer.core import TyperArgument
+
+        for command in self.commands.values():
+            for param in command.params:
+                if type(param) is TyperArgument:
+                    param.__class__ = _Argument
+        return super().parse_args(ctx, args)
+
+
+def _argument_class() -> type:
+    from typer.core import TyperArgument
+
+    class Argument(TyperArgument):
+        """What the usage line and the help list show: the metavar, plain."""
+
+        def _name(self) -> str:
+            name = self.metavar or (self.name or "").upper()
+            return name if self.nargs == 1 or name.endswith("...") else name + "..."
+
+        def _usage_display_name(self) -> str:
+            return self._name() if self.required else f"[{self._name()}]"
+
+        def _rich_display_name(self) -> str:
+            return self._name()
+
+        def display_type_rich(self, ctx: Any) -> str | None:
+            return None
+
+    return Argument
+
+
+_Argument = _argument_class()
+
 app = typer.Typer(
-    cls=QuickGroup,  # typer's group, without pydantic on every run (see coercion.py)
+    cls=Group,  # typer's group, without pydantic on every run (see coercion.py)
     name="cnncalc", add_completion=True, no_args_is_help=True, rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds "
@@ -79,22 +119,39 @@ class DType(str, Enum):
     int8 = "int8"
 
 
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+ColorOption = Annotated[Color, typer.Option(
+    "--color", help="colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+                    "always or never")]
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
+    from .render.safe import clean
     from .render.table import COLUMNS
 
     names = tuple(c.strip() for c in text.split(",") if c.strip())
-    unknown = [c for c in names if c not in COLUMNS]
+    unknown = [clean(c) for c in names if c not in COLUMNS]
     if unknown or not names:
         raise typer.BadParameter(f"unknown column {', '.join(unknown) or '(none)'}; choose "
                                  f"from {', '.join(COLUMNS)}")
+    twice = sorted({c for c in names if names.count(c) > 1}, key=names.index)
+    if twice:
+        raise typer.BadParameter(f"column {', '.join(twice)} given more than once")
     return names
 
 
 def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
     """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
+    from .render.safe import clean
+
     parts = re.split(r"[x,×* ]+", text.strip().lower())
     if not 1 <= len(parts) <= 4 or not all(p.isdigit() and int(p) > 0 for p in parts):
-        raise typer.BadParameter(f"'{text}' is not a shape; write e.g. 3x224x224 "
+        raise typer.BadParameter(f"'{clean(text)}' is not a shape; write e.g. 3x224x224 "
                                  "(channels first, no batch)")
     dims = tuple(int(p) for p in parts)
     if layout == "hwc" and len(dims) > 1:
@@ -102,34 +159,56 @@ def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
     return dims
 
 
-def _color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _width() -> int | None:
-    try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns if _color(sys.stdout) else None
-    except (OSError, ValueError):
-        return None
-
-
-def _write(chunks: Iterable[str]) -> None:
+def _write(chunks: Iterable[str] | str, color: bool = False, guarded: bool = True) -> None:
     """Write a long output as it is made, in pieces of about 64 KiB: never whole in memory (10^5
-    layers of JSON), and few system calls even to an unbuffered stdout (PYTHONUNBUFFERED)."""
+    layers of JSON), and few system calls even to an unbuffered stdout (PYTHONUNBUFFERED).
+
+    Every piece passes `guard()`, whole lines at a time: whatever a renderer let through, no
+    control character (but cnncalc's own colours) and no workflow command reaches the reader.
+    JSON is written `guarded=False`: it is safe by construction (json.dumps escapes every
+    control and non-ASCII character, render/json.py writes `##[` as `##\\u005b`, and every
+    line starts with indentation or a bracket), and guarding 40 MB of it (10^5 layers) would
+    cost a fifth of the run. A reader that went away (`| head`) ends the command quietly,
+    exit status 0."""
+    from .render.safe import guard
+
+    def ready(text: str) -> str:
+        return guard(text, color) if guarded else text
+
+    if isinstance(chunks, str):
+        chunks = (chunks,)
     piece: list[str] = []
     size = 0
-    for chunk in chunks:
-        piece.append(chunk)
-        size += len(chunk)
-        if size >= 65536:
-            sys.stdout.write("".join(piece))
-            piece, size = [], 0
-    sys.stdout.write("".join(piece))
+    try:
+        for chunk in chunks:
+            piece.append(chunk)
+            size += len(chunk)
+            if size >= 65536:
+                text = "".join(piece)
+                cut = text.rfind("\n") + 1  # a line is guarded whole: `::` starts one
+                if cut:
+                    sys.stdout.write(ready(text[:cut]))
+                    piece, size = [text[cut:]], len(text) - cut
+        sys.stdout.write(ready("".join(piece)))
+    except BrokenPipeError:
+        _reader_gone()
+        raise typer.Exit(0) from None
+
+
+def _reader_gone() -> None:
+    """stdout's reader closed the pipe: what it read is what it wanted. Later writes and the
+    flush at exit go nowhere."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+
+
+def _say(message: str) -> None:
+    """A message for standard error: one line per line of `message`, guarded like the output
+    (file names and layer paths in it come from the user)."""
+    from .render.safe import guard
+
+    sys.stderr.write(guard(message) + "\n")
 
 
 def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
@@ -146,7 +225,7 @@ def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
         except FatalError as exc:
             from .render import text
 
-            typer.echo(text.diagnostic(exc.diagnostic, None), err=True)
+            _say(text.diagnostic(exc.diagnostic, None))
             raise typer.Exit(2) from None
     return Path(file)
 
@@ -159,7 +238,9 @@ def _amount(text: str | None) -> int | None:
     try:
         return parse_amount(text)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        from .render.safe import clean
+
+        raise typer.BadParameter(clean(str(exc))) from None
 
 
 def _max_bytes(text: str | None) -> int:
@@ -181,22 +262,27 @@ _MAX_BYTES_HELP = ("refuse input files larger than this, e.g. 64MiB (default: 16
 
 @app.command()
 def show(
-    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="architecture YAML file, or - for stdin")],
     input: Annotated[str | None, typer.Option(
-        "--input", "-i", help="override the input shape, e.g. 3x512x512")] = None,
+        "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")
+    ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        min=1, help="collapse blocks and repeats below this many path levels")] = None,
+        min=1, metavar="N", help="collapse blocks and repeats below this many path levels")
+    ] = None,
     columns: Annotated[str, typer.Option(
+        metavar="NAME,...",
         help="table columns, comma-separated: output, params, macs, memory, values (memory "
              "in elements, as the CS231n notes count it), rf (receptive field)")
     ] = "output,params,macs,memory",
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, help="batch size for MACs and memory (default: the file's, else 1)")] = None,
+        min=1, metavar="N", help="batch size for MACs and memory (default: the file's, else 1)")
+    ] = None,
     dtype: Annotated[DType | None, typer.Option(
         help="element type for memory (default: the file's, else float32)")] = None,
     count: Annotated[Count, typer.Option(
@@ -206,8 +292,13 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
+        min=1, metavar="N", help="refuse networks that expand past this many layers")
+    ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
+    notes: Annotated[bool, typer.Option(
+        "--notes", help="every note on its own line (by default a note that several layers "
+                        "share is one line, naming them)")] = False,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -225,22 +316,23 @@ def show(
     if format is Format.json:
         from .render import json
 
-        _write(json.chunks(analysis))
+        _write(json.chunks(analysis), guarded=False)
     elif format is Format.csv:
         from .render import tabular
 
-        sys.stdout.write(tabular.render_csv(analysis))
+        _write(tabular.render_csv(analysis))
     elif format is Format.markdown:
         from .render import tabular
 
-        sys.stdout.write(tabular.render_markdown(analysis, layout=layout.value, depth=depth,
-                                                 columns=shown))
+        _write(tabular.render_markdown(analysis, layout=layout.value, depth=depth,
+                                       columns=shown))
     else:
         from .render import table
 
-        sys.stdout.write(table.render(analysis, layout=layout.value, depth=depth,
-                                      color=_color(sys.stdout), width=_width(), columns=shown,
-                                      share=share.value if share else None))
+        painted = use_color(color.value)
+        _write(table.render(analysis, layout=layout.value, depth=depth, color=painted,
+                            width=width(), columns=shown, share=share.value if share else None,
+                            notes=notes), painted)
     raise typer.Exit(analysis.exit_code(strict))
 
 
@@ -254,6 +346,7 @@ class CheckFormat(str, Enum):
 @app.command()
 def check(
     paths: Annotated[list[str], typer.Argument(
+        metavar="PATH...",
         help="files, directories (their *.yaml / *.yml) and globs; - for stdin")],
     strict: Annotated[bool, typer.Option(help="treat warnings as errors")] = False,
     format: Annotated[CheckFormat, typer.Option(
@@ -261,13 +354,14 @@ def check(
         "auto (github inside GitHub Actions, text elsewhere)")
     ] = CheckFormat.text,
     max_params: Annotated[str | None, typer.Option(
-        help="fail above this many parameters, e.g. 30M")] = None,
-    max_macs: Annotated[str | None, typer.Option(help="fail above this many MACs, e.g. 5G")
-                        ] = None,
+        metavar="N", help="fail above this many parameters, e.g. 30M")] = None,
+    max_macs: Annotated[str | None, typer.Option(
+        metavar="N", help="fail above this many MACs, e.g. 5G")] = None,
     max_memory: Annotated[str | None, typer.Option(
-        help="fail above this peak inference memory, e.g. 2GiB")] = None,
+        metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, help="fail when the last spatial layer's receptive field is smaller")] = None,
+        min=1, metavar="N", help="fail when the last spatial layer's receptive field is smaller")
+    ] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
@@ -275,7 +369,8 @@ def check(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
+        min=1, metavar="N", help="refuse networks that expand past this many layers")
+    ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
@@ -296,33 +391,44 @@ def check(
     collected = collect(paths)
     report = Report(chosen, strict, quiet=quiet, notes=notes,
                     answers=answers if answers is not None else len(collected.files) == 1)
+    # text is guarded like every human-readable output; the github format's lines are
+    # workflow commands on purpose (each field escaped as the runner expects), JSON is safe
+    # by construction
+    guarded = chosen == "text"
     for path, why in collected.missing:
         line, to_stdout = report.missing(path, why)
-        (sys.stdout if to_stdout else sys.stderr).write(line)
-    sys.stdout.write(report.head())
+        if to_stdout:
+            _write(line, guarded=guarded)
+        else:
+            _say(line.rstrip("\n"))
+    _write(report.head(), guarded=guarded)
     for found in collected.files:
         result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
                             max_layers=max_layers, max_bytes=limit)
         # each file's part as soon as it is done (a CI log shows progress), and nothing of
         # the file kept after it: memory stays flat over any number of files
-        sys.stdout.write(report.file(result))
+        _write(report.file(result), guarded=guarded)
         sys.stdout.flush()
         del result
         # with the collector off (`run`), a file's reference cycles would stay until exit: free
         # them now. Only objects made since the last file are young, so this stays linear.
         gc.collect(0)
-    sys.stdout.write(report.tail())
+    _write(report.tail(), guarded=guarded)
     raise typer.Exit(report.exit_code if collected.files or collected.missing else 2)
 
 
 @app.command()
 def explain(
-    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="architecture YAML file, or - for stdin")],
     layers: Annotated[list[str] | None, typer.Argument(
+        metavar="LAYER...",
         help="layer paths (or a block/repeat prefix such as res3[0]); default: all")] = None,
     input: Annotated[str | None, typer.Option(
-        "--input", "-i", help="override the input shape, e.g. 3x227x227")] = None,
+        "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x227x227")
+    ] = None,
     layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
 
@@ -338,19 +444,21 @@ def explain(
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
         from .diagnostics import did_you_mean
+        from .render.safe import clean
 
         paths = [layer.path for layer in analysis.layers]
         for w in unknown:
             hint = did_you_mean(w, paths)
-            typer.echo(f"cnncalc: no layer '{w}' in {file}" + (f"; {hint}" if hint else ""),
-                       err=True)
+            _say(f"cnncalc: no layer '{clean(w)}' in {clean(file)}"
+                 + (f"; {clean(hint)}" if hint else ""))
         raise typer.Exit(2)
-    _print_problems(analysis)
-    sys.stdout.write(render(run_explain(analysis, wanted)))
+    painted = use_color(color.value)
+    _print_problems(analysis, painted)
+    _write(render(run_explain(analysis, wanted)), painted)
     raise typer.Exit(analysis.exit_code())
 
 
-def _print_problems(analysis: object) -> None:
+def _print_problems(analysis: object, color: bool = False) -> None:
     """Errors and warnings first (they explain missing numbers); notes appear per layer."""
     from .analysis import Analysis
     from .diagnostics import Severity
@@ -360,18 +468,22 @@ def _print_problems(analysis: object) -> None:
     problems = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE
                 and d.code not in ("W101",)]
     if problems:
-        sys.stdout.write(text.diagnostics(problems, analysis.source) + "\n\n")
+        _write(text.diagnostics(problems, analysis.source, color=color, width=width())
+               + "\n\n", color)
 
 
 @app.command()
 def calc(
-    op: Annotated[str, typer.Argument(help="an op name, as in the format (conv, maxpool, ...)")],
+    op: Annotated[str, typer.Argument(
+        metavar="OP", help="an op name, as in the format (conv, maxpool, ...)")],
     args: Annotated[list[str] | None, typer.Argument(
+        metavar="NAME=VALUE...",
         help="arguments as NAME=VALUE, e.g. out_channels=10 kernel_size=5 padding=2")] = None,
-    input: Annotated[str, typer.Option("--input", "-i", help="input shape, e.g. 3x32x32")
-                     ] = "3x32x32",
+    input: Annotated[str, typer.Option(
+        "--input", "-i", metavar="SHAPE", help="input shape, e.g. 3x32x32")] = "3x32x32",
     layout: Annotated[Layout, typer.Option(help="how --input is written (hwc: 32x32x3)")
                       ] = Layout.chw,
+    color: ColorOption = Color.auto,
 ) -> None:
     """One layer, no file: its output size, parameters, MACs and memory, explained.
 
@@ -387,14 +499,17 @@ def calc(
     for arg in args or []:
         name, eq, value = arg.partition("=")
         if not eq or not name.strip():
-            raise typer.BadParameter(f"'{arg}' is not NAME=VALUE (e.g. kernel_size=3)")
+            from .render.safe import clean
+
+            raise typer.BadParameter(f"'{clean(arg)}' is not NAME=VALUE (e.g. kernel_size=3)")
         pairs.append(f"{name.strip()}: {value.strip() or 'null'}")
     layer = f"{op}: {{{', '.join(pairs)}}}" if pairs else op
     text = f"input: {list(shape)}\nlayers:\n  - {layer}\n"
     analysis = analyze_source(Source("<calc>", text))
-    _print_problems(analysis)
+    painted = use_color(color.value)
+    _print_problems(analysis, painted)
     if analysis.graph is not None:
-        sys.stdout.write(render(run_explain(analysis)))
+        _write(render(run_explain(analysis)), painted)
     raise typer.Exit(analysis.exit_code())
 
 
@@ -407,13 +522,14 @@ class DiffFormat(str, Enum):
 
 @app.command()
 def diff(
-    a: Annotated[str, typer.Argument(help="the architecture before")],
-    b: Annotated[str, typer.Argument(help="the architecture after")],
+    a: Annotated[str, typer.Argument(metavar="BEFORE", help="the architecture before")],
+    b: Annotated[str, typer.Argument(metavar="AFTER", help="the architecture after")],
     format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
     all_layers: Annotated[bool, typer.Option(
         "--all", help="list unchanged layers too")] = False,
     input: Annotated[str | None, typer.Option(
-        "--input", "-i", help="analyze both at this input shape")] = None,
+        "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 
@@ -428,31 +544,42 @@ def diff(
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:
-            typer.echo(text.diagnostic(d, source), err=True)
+            _say(text.diagnostic(d, source))
         raise typer.Exit(2)
     result = differ.diff(*sides)
-    render = {DiffFormat.text: differ.render_text, DiffFormat.json: differ.render_json,
-              DiffFormat.csv: differ.render_csv, DiffFormat.markdown: differ.render_markdown}
-    sys.stdout.write(render[format](result, all_layers))
+    if format is DiffFormat.text:
+        painted = use_color(color.value)
+        _write(differ.render_text(result, all_layers, color=painted), painted)
+    else:
+        render = {DiffFormat.json: differ.render_json, DiffFormat.csv: differ.render_csv,
+                  DiffFormat.markdown: differ.render_markdown}
+        _write(render[format](result, all_layers), guarded=format is not DiffFormat.json)
     raise typer.Exit(max(side.exit_code() for side in sides))
 
 
 @app.command()
 def sizes(
-    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
-    min: Annotated[int, typer.Option("--min", min=1, help="smallest input size to try")] = 32,
-    max: Annotated[int, typer.Option("--max", min=1, help="largest input size to try")] = 1024,
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="architecture YAML file, or - for stdin")],
+    min: Annotated[int, typer.Option(
+        "--min", min=1, metavar="N", help="smallest input size to try")] = 32,
+    max: Annotated[int, typer.Option(
+        "--max", min=1, metavar="N", help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
+        metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
     ] = None,
     why: Annotated[list[int] | None, typer.Option(
-        "--why", help="explain why this size does or doesn't fit (repeatable)")] = None,
+        "--why", metavar="N", help="explain why this size does or doesn't fit (repeatable)")
+    ] = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Input sizes for which every layer divides exactly and every merge aligns.
 
     Example: cnncalc sizes architectures/unet.yaml --min 500 --max 700 --why 573
     """
     from .render import text
+    from .render.safe import clean
     from .sizes import Fit, fitting_sizes, render_ranges
 
     if min > max or max - min > 100_000:
@@ -461,12 +588,14 @@ def sizes(
     try:
         result = fitting_sizes(source, min, max, axes=list(axes) if axes else None)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise typer.BadParameter(clean(str(exc))) from None
+    painted, columns = use_color(color.value), width()
     if result.diagnostics:
-        sys.stdout.write(text.diagnostics(result.diagnostics, result.source) + "\n")
+        _write(text.diagnostics(result.diagnostics, result.source, color=painted,
+                                width=columns) + "\n", painted)
         raise typer.Exit(2 if any(d.fatal for d in result.diagnostics) else 1)
     over = "x".join(result.axes)
-    lines = [f"{result.name}: input sizes {min}..{max} ({over}) where every layer divides "
+    lines = [f"{clean(result.name)}: input sizes {min}..{max} ({over}) where every layer divides "
              "exactly:", f"  {render_ranges(result.exact)}"]
     if result.rounded:
         lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
@@ -483,8 +612,9 @@ def sizes(
             near = " or ".join(str(x) for x in (below, above) if x is not None) or "none"
             lines.append(f"{n} does not fit (nearest that do: {near}):")
             if check.problem is not None:
-                lines.append(text.diagnostic(check.problem, result.source))
-    sys.stdout.write("\n".join(lines) + "\n")
+                lines.append(text.diagnostic(check.problem, result.source, color=painted,
+                                             width=columns))
+    _write("\n".join(lines) + "\n", painted)
     raise typer.Exit(0 if result.exact else 1)
 
 
@@ -496,14 +626,17 @@ class ExportFormat(str, Enum):
 
 @app.command()
 def export(
-    file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
+    file: Annotated[str, typer.Argument(
+        metavar="FILE", help="architecture YAML file, or - for stdin")],
     to: Annotated[ExportFormat, typer.Option(
         "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub) or dot")
     ] = ExportFormat.pytorch,
     input: Annotated[str | None, typer.Option(
-        "--input", "-i", help="override the input shape, e.g. 3x512x512")] = None,
+        "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")
+    ] = None,
     output: Annotated[str | None, typer.Option(
-        "--output", "-o", help="write to this file instead of standard output")] = None,
+        "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
+    ] = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 
@@ -514,28 +647,29 @@ def export(
     from .export import ExportError
     from .export import export as run_export
     from .render import text
+    from .render.safe import clean
 
     shape = parse_shape(input) if input else None
     analysis = analyze(_read(file), shape)
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
-        typer.echo(text.diagnostics(problems, analysis.source), err=True)
+        _say(text.diagnostics(problems, analysis.source))
         raise typer.Exit(2)
     try:
         code = run_export(analysis, to.value)
     except ExportError as exc:
         errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
         if errors:
-            typer.echo(text.diagnostics(errors, analysis.source), err=True)
-        typer.echo(f"cnncalc: {exc}", err=True)
+            _say(text.diagnostics(errors, analysis.source))
+        _say(f"cnncalc: {clean(str(exc))}")
         raise typer.Exit(1) from None
     if output is None:
-        sys.stdout.write(code)
+        _write(code)
     else:
         try:
             Path(output).write_text(code, encoding="utf-8")
         except OSError as exc:
-            typer.echo(f"cnncalc: cannot write {output}: {exc.strerror}", err=True)
+            _say(f"cnncalc: cannot write {clean(output)}: {exc.strerror}")
             raise typer.Exit(2) from None
     raise typer.Exit(analysis.exit_code())
 
@@ -548,13 +682,13 @@ def schema() -> None:
     """
     from .schema import render
 
-    sys.stdout.write(render())
+    _write(render())
 
 
 @app.command()
 def ops(
     name: Annotated[str | None, typer.Argument(
-        help="one op (or alias) to describe in full")] = None,
+        metavar="OP", help="one op (or alias) to describe in full")] = None,
 ) -> None:
     """List the ops: positional argument order, defaults and aliases."""
     from .diagnostics import did_you_mean
@@ -562,10 +696,12 @@ def ops(
     from .render import ops as ops_render
 
     if name is not None and lookup(name) is None:
+        from .render.safe import clean
+
         hint = did_you_mean(name, names())
-        typer.echo(f"cnncalc: unknown op '{name}'" + (f"; {hint}" if hint else ""), err=True)
+        _say(f"cnncalc: unknown op '{clean(name)}'" + (f"; {hint}" if hint else ""))
         raise typer.Exit(2)
-    sys.stdout.write(ops_render.render(name))
+    _write(ops_render.render(name))
 
 
 def _version(value: bool) -> None:
@@ -579,14 +715,21 @@ def _main(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="print the version")] = False,
     traceback: Annotated[bool, typer.Option(
-        "--traceback", help="on an internal error, show the Python traceback")] = False,
+        "--traceback", help="when cnncalc fails with a bug (exit 3), show the Python "
+                            "traceback (also taken after the command)")] = False,
 ) -> None:
     """Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds them."""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app; an unexpected exception is reported as a bug (exit 3)."""
-    args = sys.argv[1:] if argv is None else argv
+    args = sys.argv[1:] if argv is None else list(argv)
+    # --traceback is an option of cnncalc itself, and is taken wherever it is written (before
+    # a `--`): the internal-error message only says "run with --traceback"
+    options = args[:args.index("--")] if "--" in args else args
+    if "--traceback" in options[1:]:
+        args.remove("--traceback")
+        args.insert(0, "--traceback")
     # started with a standard stream closed (`<&-`, `2>&-`): Python leaves it None
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - nowhere to report: discard
@@ -594,9 +737,16 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdin = io.TextIOWrapper(io.BytesIO())  # `-` reads nothing: an empty file
     if sys.stdout is None:
         return _cannot_write("standard output is closed")
+    # any output encoding (cp1252 for a Windows redirect, ascii, LC_ALL=C): what it cannot
+    # write gets a stand-in (render/console.py), on both streams
+    writable(sys.stdout)
+    writable(sys.stderr)
     try:
         app(args=args, prog_name="cnncalc", standalone_mode=True)
     except SystemExit as exc:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a closed pipe
+            _reader_gone()
+            return 0
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except KeyboardInterrupt:
         sys.stderr.write("cnncalc: interrupted\n")
@@ -623,13 +773,15 @@ def _cannot_write(reason: str | None) -> int:
 
 
 def _bug(exc: Exception, args: list[str]) -> int:
+    from .render.safe import clean
+
     if "--traceback" in args:
         raise exc
-    inputs = [a for a in args if a == "-" or not a.startswith("-")]
+    inputs = [clean(a) for a in args if a == "-" or not a.startswith("-")]
     sys.stderr.write(
-        f"cnncalc: internal error: {type(exc).__name__}: {exc}\n"
+        f"cnncalc: internal error: {type(exc).__name__}: {clean(str(exc)[:500])}\n"
         f"This is a bug in cnncalc {__version__} (input: {' '.join(inputs) or '-'}).\n"
-        "Please report it with the input file; run with --traceback for details.\n")
+        "Please report it with the input file; run it again with --traceback for details.\n")
     return EXIT_BUG
 
 

@@ -27,6 +27,10 @@ from .analysis import Analysis, LayerResult
 from .diagnostics import Severity
 from .frozen import frozen
 from .graph import Shape, format_shape
+from .render.console import paint
+from .render.json import no_legacy_command
+from .render.markdown import code, word
+from .render.safe import clean
 from .render.units import size
 
 # compared per layer: LayerResult attribute -> short name in reports
@@ -222,10 +226,12 @@ def _shape_cell(d: LayerDiff, arrow: str = "→") -> str:
     return f"{shape(d.shape_a)} {arrow} {shape(d.shape_b)}"
 
 
-def _op_cell(d: LayerDiff, arrow: str = "→") -> str:
+def _op_cell(d: LayerDiff, arrow: str = "→", name: Callable[[str], str] = clean) -> str:
+    """The op (`a → b` when it changed), each name written by `name` (ops and block names
+    come from the file)."""
     if d.a is not None and d.b is not None and d.a.op != d.b.op:
-        return f"{d.a.op} {arrow} {d.b.op}"
-    return d.op
+        return f"{name(d.a.op)} {arrow} {name(d.b.op)}"
+    return name(d.op)
 
 
 def _what(d: LayerDiff) -> str:
@@ -262,14 +268,14 @@ def summary(result: DiffResult) -> str:
             "layers)")
 
 
-def _notes(result: DiffResult) -> list[str]:
+def _notes(result: DiffResult, name: Callable[[str], str] = clean) -> list[str]:
     notes = [f"{s.name} differs ({s.a} → {s.b}): MACs and memory are not like for like"
              for s in result.settings if s.changed]
-    for side, name, errors in (("A", result.a_name, result.a_errors),
-                               ("B", result.b_name, result.b_errors)):
+    for side, network, errors in (("A", result.a_name, result.a_errors),
+                                  ("B", result.b_name, result.b_errors)):
         if errors:
-            notes.append(f"{side} ({name}) has {errors} error{'s' if errors != 1 else ''}: "
-                         "its figures are incomplete")
+            notes.append(f"{side} ({name(network)}) has {errors} error"
+                         f"{'s' if errors != 1 else ''}: its figures are incomplete")
     return notes
 
 
@@ -280,16 +286,22 @@ def _rows(result: DiffResult, all_layers: bool) -> tuple[LayerDiff, ...]:
 # ---------------------------------------------------------------- renderers
 
 
-def render_text(result: DiffResult, all_layers: bool = False) -> str:
+_ROLE = {Status.ADDED: "added", Status.REMOVED: "removed", Status.CHANGED: "changed"}
+
+
+def render_text(result: DiffResult, all_layers: bool = False, color: bool = False) -> str:
     """A plain aligned table of the changed layers (every layer with `all_layers`), then the
-    totals: `params: 11,689,512 → 21,797,672 (+10,108,160, +86.5%)`."""
-    lines = [f"{result.a_name} → {result.b_name}  ({result.a_file} → {result.b_file})", ""]
+    totals: `params: 11,689,512 → 21,797,672 (+10,108,160, +86.5%)`. With `color`, added rows
+    are green, removed red, changed yellow (the same text otherwise)."""
+    lines = [f"{clean(result.a_name)} → {clean(result.b_name)}  ({clean(result.a_file)} → "
+             f"{clean(result.b_file)})", ""]
     rows = _rows(result, all_layers)
     if rows:
         header: tuple[str, ...] = ("", "Layer", "Op", "Shape", "Δ Params", "Δ MACs",
                                    "Δ Memory", "Changed")
         body: list[tuple[str, ...]] = [
-            (_MARK[d.status], d.path, _op_cell(d), _shape_cell(d), signed(d.delta("params")),
+            (_MARK[d.status], clean(d.path), _op_cell(d), _shape_cell(d),
+             signed(d.delta("params")),
              signed(d.delta("macs")), signed_size(d.delta("activation_bytes")), _what(d))
             for d in rows]
         if not any(d.fields for d in rows):  # only added and removed layers
@@ -301,7 +313,9 @@ def render_text(result: DiffResult, all_layers: bool = False) -> str:
             return " ".join(c.rjust(w) if i in right else c.ljust(w)
                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
-        lines += [line(header), *(line(r) for r in body), ""]
+        lines += [line(header), *(paint(line(r), _ROLE[d.status], color)
+                                  if d.status in _ROLE else line(r)
+                                  for d, r in zip(rows, body)), ""]
     else:
         lines += ["no layer differences", ""]
     lines += [summary(result), ""]
@@ -326,26 +340,26 @@ def _md(text: str) -> str:
 
 def render_markdown(result: DiffResult, all_layers: bool = False) -> str:
     """GitHub-flavoured markdown: a heading, the layer table and the totals table."""
-    out = [f"### `{_md(result.a_name)}` → `{_md(result.b_name)}`", "",
+    out = [f"### {code(result.a_name)} → {code(result.b_name)}", "",
            summary(result) + ".", ""]
     rows = _rows(result, all_layers)
     if rows:
         out += ["| | Layer | Op | Shape | Δ Params | Δ MACs | Δ Memory | Changed |",
                 "|---|---|---|---|--:|--:|--:|---|"]
-        out += [f"| {d.status.value} | `{_md(d.path)}` | {_md(_op_cell(d))} | "
+        out += [f"| {d.status.value} | {code(d.path)} | {_op_cell(d, name=word)} | "
                 f"{_md(_shape_cell(d))} | {signed(d.delta('params'))} | "
                 f"{signed(d.delta('macs'))} | {signed_size(d.delta('activation_bytes'))} | "
                 f"{_md(_what(d))} |" for d in rows]
         out.append("")
     else:
         out += ["No layer differences.", ""]
-    out += [f"| Total | {_md(result.a_name)} | {_md(result.b_name)} | Δ |",
+    out += [f"| Total | {word(result.a_name)} | {word(result.b_name)} | Δ |",
             "|---|--:|--:|--:|"]
     out += [f"| {TOTALS[t.name]} | {_md(_value(t, t.a))} | {_md(_value(t, t.b))} | "
             f"{_md(_change(t)) if t.changed else _unchanged(t)} |" for t in result.totals]
-    notes = _notes(result)
+    notes = _notes(result, word)
     if notes:
-        out += ["", *(f"> **Note:** {_md(n)}" for n in notes)]
+        out += ["", *(f"> **Note:** {n}" for n in notes)]
     return "\n".join(out) + "\n"
 
 
@@ -390,7 +404,7 @@ _NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
 
 def render_json(result: DiffResult, all_layers: bool = False) -> str:
     """`document` as indented JSON, shapes on one line (`[64, 56, 56]`) as in `show`'s."""
-    text = json.dumps(document(result, all_layers), indent=2)
+    text = no_legacy_command(json.dumps(document(result, all_layers), indent=2))
     return _NUMBERS.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(","))
                         + "]", text) + "\n"
 
@@ -420,7 +434,8 @@ def render_csv(result: DiffResult, all_layers: bool = False) -> str:
         def get(s: str, name: str, d: LayerDiff = d) -> int | None:
             return None if (d.a if s == "a" else d.b) is None else d.value(s, name)
 
-        writer.writerow([d.status.value, d.path, d.a.op if d.a else "", d.b.op if d.b else "",
+        writer.writerow([d.status.value, clean(d.path), clean(d.a.op) if d.a else "",
+                         clean(d.b.op) if d.b else "",
                          _shape_csv(d.shape_a) if d.a else "",
                          _shape_csv(d.shape_b) if d.b else "", *cells(get)])
     totals = {t.name: t for t in result.totals}

@@ -121,8 +121,12 @@ def _field(analysis: Analysis, index: int, ctx: Ctx) -> list[str]:
 
 
 def render(explanations: list[Explanation]) -> str:
+    """Each layer's head and lines; names, and the messages quoted from diagnostics, come from
+    the file: each line is cleaned (render/safe.py)."""
+    from .render.safe import clean
+
     blocks = []
     for e in explanations:
-        head = f"{e.layer.path} ({e.layer.op}, line {e.layer.line})"
-        blocks.append("\n".join([head, *(f"  {line}" for line in e.lines)]))
+        head = clean(f"{e.layer.path} ({e.layer.op}, line {e.layer.line})")
+        blocks.append("\n".join([head, *(f"  {clean(line)}" for line in e.lines)]))
     return "\n\n".join(blocks) + "\n"

@@ -427,6 +427,19 @@ follows a link out of the directory it walks, never reads a path as YAML text, a
 nothing of a file once its result is printed (1,200 files take the memory of 120). File names
 that are not UTF-8 or that hold control characters are printed escaped, and in
 `--format github` no file name or message can start a workflow command of its own.
+
+What a person reads cannot be used against them (tests/hostile/test_output.py through the
+console script, and a hypothesis property test over every command and format): every value
+from a file or the command line (a name, an id, an op, a key, a file name, the quoted source
+line) is written with its control characters, line and paragraph separators and bidi
+overrides escaped (`\\x1b`, `\\n`, `\\u202e`); no such value starts a line with `::` or holds
+`##[`, the two ways a GitHub runner reads a line as a workflow command (written `\\x3a:` and
+`##\\x5b`; JSON writes `##\\u005b`); markdown writes them as code spans, so they make no
+heading, link, image or HTML. In CI, use `check --format github`: its lines are the only
+workflow commands cnncalc writes. A quoted source line shows at most 100 characters around
+the caret. Output works under any encoding (ASCII stand-ins where one cannot write a
+character), a number is never shortened to fit a terminal, and a reader that closes the pipe
+ends cnncalc quietly with status 0.
 """
 
 

@@ -60,7 +60,8 @@ class Report:
         if self.quiet and code == 0:
             return ""
         if self.format == "json":
-            entry = textwrap.indent(_json.dumps(file_json(r, code), indent=2), "    ")
+            entry = textwrap.indent(json_render.no_legacy_command(
+                _json.dumps(file_json(r, code), indent=2)), "    ")
             self.listed += 1
             return ("\n" if self.listed == 1 else ",\n") + entry
         if self.format == "github":
@@ -91,7 +92,8 @@ class Report:
     def tail(self) -> str:
         if self.format == "json":
             close = "\n  ]" if self.listed else "]"
-            return f'{close},\n  "summary": {_json.dumps(self.summary())}\n}}\n'
+            summary = json_render.no_legacy_command(_json.dumps(self.summary()))
+            return f'{close},\n  "summary": {summary}\n}}\n'
         return self.summary() + "\n"
 
 
@@ -122,7 +124,7 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
                 continue
             lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
                          f"{show(v.expected)}, computed {show(v.computed)}")
-            lines += [f"      {line}" for line in explained.get(v.path, ())]
+            lines += [f"      {clean(line)}" for line in explained.get(v.path, ())]
     others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
               and (notes or d.severity is not Severity.NOTE)]
     if others:
@@ -163,11 +165,11 @@ def _escape(value: str, property: bool = False) -> str:
 
 
 def github_line(d: Diagnostic, fallback: str) -> str:
-    props = [f"file={_escape(d.span.file if d.span else fallback, True)}"]
+    props = [f"file={_escape(clean(d.span.file if d.span else fallback), True)}"]
     if d.span is not None:
         props += [f"line={d.span.line}", f"col={d.span.col}"]
     props.append(f"title={_escape(f'cnncalc {d.code}', True)}")
-    message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    message = clean(d.message) + (f" (hint: {clean(d.hint)})" if d.hint else "")
     return f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape(message)}"
 
 

@@ -145,9 +145,19 @@ def _numbers(match: re.Match[str]) -> str:
 _LOOSE = re.compile(r"\[ +-?\d|\d +[,\]]|,(?! -?\d)|, {2,}")
 
 
+def no_legacy_command(text: str) -> str:
+    """JSON text with `##[` written `##\\u005b`: the same document to a parser, and no legacy
+    workflow command (render/safe.py) when a CI log shows it. `#` is never JSON syntax, so
+    the sequence can only be inside a string."""
+    return text.replace("##[", "##\\u005b") if "##[" in text else text
+
+
 def _string(text: str) -> str:
     out: str = _encode(text)
-    return _NUMBERS.sub(_numbers, out) if "[" in out and _LOOSE.search(out) else out
+    if "[" in out:
+        out = no_legacy_command(out)
+        return _NUMBERS.sub(_numbers, out) if _LOOSE.search(out) else out
+    return out
 
 
 _KEYS: dict[str, str] = {}  # a key's text ("params": ), made once: every layer repeats them

@@ -1,17 +1,15 @@
 """`--format table`: the layer table, totals and diagnostics.
 
-With colour (a terminal) rich draws the table. Without, the same layout is written directly:
-rich takes about a millisecond a row (half a second for ResNet-152, minutes for 10^5 layers),
-and its plain output is simple to reproduce exactly — tests/test_table_layout.py holds the two
-to the same bytes. Anything the direct layout is not sure to reproduce (a table wider than the
-console, markup-like or wide characters) still goes to rich, imported only then.
+The table is laid out here, as rich's SIMPLE_HEAD box draws it (tests/test_table_layout.py
+holds the two to the same bytes): rich takes about a millisecond a row (half a second for
+ResNet-152, minutes for 10^5 layers), and it shortens cells with an ellipsis when a table is
+wider than the terminal. Here every cell is written whole; a narrow terminal loses whole
+columns, named under the table. Colour only adds SGR sequences around the same text.
 """
 
 from __future__ import annotations
 
 import functools
-import io
-import re
 from collections.abc import Callable
 
 from ..analysis import COUNTS, Analysis, LayerResult
@@ -21,6 +19,8 @@ from ..frozen import frozen
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
+from .console import paint
+from .safe import all_clean, clean
 from .units import count, size
 
 COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
@@ -113,18 +113,26 @@ CELLS: dict[str, tuple[str, Callable[[Row, str], str]]] = {
 
 def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
            color: bool = False, width: int | None = None,
-           columns: tuple[str, ...] = DEFAULT_COLUMNS, share: str | None = None) -> str:
+           columns: tuple[str, ...] = DEFAULT_COLUMNS, share: str | None = None,
+           notes: bool = False) -> str:
+    """The table, totals and diagnostics. `width` (the terminal's columns; None: no limit)
+    drops columns by priority rather than cut a number, and wraps the totals and diagnostics
+    at spaces; `color` only adds SGR sequences around the same text. Repeated notes are one
+    line each (text.grouped) unless `notes`."""
     headers = ["Layer", "Op"]
     right = [False, False]  # right-justified columns
+    names = ["layer", "op"]
     for name in columns:
         title = CELLS[name][0]
         if name == "output" and layout == "hwc":
             title += " (HxWxC)"
         headers.append(title)
         right.append(name != "rf")
+        names.append(name)
     if share:
         headers.append(f"Share of {share}")
         right.append(False)
+        names.append("share")
     table_rows = rows(a, depth)
     whole = max(1, sum(getattr(r, share) for r in table_rows)) if share else 1
     body: list[tuple[list[str], bool]] = []  # (cells, collapsed)
@@ -135,78 +143,84 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
         body.append((["input", "", *(first.get(c, "") for c in columns),
                       *([""] if share else [])], False))
     formats = [CELLS[c][1] for c in columns]
+    # layer paths and op names come from the file: one search over all of them, and each
+    # cleaned only when some of them need it
+    named: Callable[[str], str] = clean
+    if all_clean([r.path for r in table_rows] + [r.op for r in table_rows]):
+        named = str
     for row in table_rows:
-        cells = [row.path, row.op, *[cell(row, layout) for cell in formats]]
+        cells = [named(row.path), named(row.op), *[cell(row, layout) for cell in formats]]
         if share:
             part = getattr(row, share)
             cells.append(bar(part / whole) if part else "")
         body.append((cells, row.collapsed))
     out = ""
     if a.graph is not None:
-        summary = totals(a)
-        drawn = None if color else _plain(a.name, headers, right, body, summary, width or 200)
-        if drawn is None:
-            drawn = _rich(a.name, headers, right, body, summary, width or 200, color)
-        # rich pads cells to the table width; trailing blanks only get in the way of diffs
-        out = "".join(line.rstrip() + "\n" for line in drawn.splitlines())
+        out = _layout(clean(a.name), headers, right, names, body, width, color)
+        out += "\n".join(line for label_value in totals(a).splitlines()
+                                 for line in text.wrap(label_value, width, " " * 18)) + "\n"
     if a.diagnostics:
-        # written as is, never wrapped: a diagnostic is one logical line plus its excerpt;
         # no blank line above it when there is no table (the file could not be built)
-        out += ("\n" if out else "") + text.diagnostics(a.diagnostics, a.source) + "\n\n"
+        shown = a.diagnostics if notes else text.grouped(a.diagnostics)
+        out += ("\n" if out else "") + text.diagnostics(shown, a.source, color=color,
+                                                         width=width) + "\n\n"
         out += text.summary(a.diagnostics) + "\n"
     return out
 
 
-def _rich(title: str, headers: list[str], right: list[bool], body: list[tuple[list[str], bool]],
-          summary: str, width: int, color: bool) -> str:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system="standard" if color else None,
-                      force_terminal=color, highlight=False, emoji=False, soft_wrap=False)
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False,
-                  header_style="bold" if color else "")
-    for header, justify in zip(headers, right):
-        table.add_column(header, justify="right" if justify else "left", no_wrap=True)
-    for cells, collapsed in body:
-        table.add_row(*cells, style="dim" if color and collapsed else None)
-    console.print(table)
-    console.print(summary, markup=False, highlight=False)
-    return buffer.getvalue()
+# the order in which columns give way to a narrow terminal: the share bar and the extras
+# first, the layer's name and its parameter count last
+DROP_ORDER = ("share", "rf", "values", "memory", "macs", "op", "output")
 
 
-_MARKUP = re.compile(r"\[[a-z#/@]")  # what could open a rich markup tag (rich.markup.RE_TAGS)
-_NARROW = frozenset("—─█▏▎▍▌▋▊▉")  # the non-ASCII characters cnncalc writes: one cell each
+def _cells(value: str) -> int:
+    """The terminal columns `value` takes: two for a wide (East Asian) character, none for a
+    combining one."""
+    if value.isascii():
+        return len(value)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
 
 
-def _simple(text: str) -> bool:
-    """Text rich prints as it is, a character a cell: no markup, no tabs, no wide characters."""
-    if _MARKUP.search(text):
-        return False
-    return (text.isascii() and text.isprintable()) or all(
-        c in _NARROW or (c.isascii() and c.isprintable()) for c in text)
-
-
-def _plain(title: str, headers: list[str], right: list[bool],
-           body: list[tuple[list[str], bool]], summary: str, width: int) -> str | None:
-    """rich's SIMPLE_HEAD table without colour, as rich lays it out when it fits (the title,
-    a blank edge, the header, a rule, the rows, a blank edge); None when unsure."""
+def _layout(title: str, headers: list[str], right: list[bool], names: list[str],
+            body: list[tuple[list[str], bool]], width: int | None, color: bool) -> str:
+    """The title, a blank line, the header, a rule, the rows and a blank line, as rich's
+    SIMPLE_HEAD box draws them (tests/test_table_layout.py holds the two to the same bytes).
+    Every cell is written whole: when the table is wider than `width`, columns are left out in
+    DROP_ORDER, and a line under the table names them."""
     cells = [row for row, _ in body]
-    lines = summary.splitlines()
-    # joined, the texts are checked at once (a tag across two cells only sends us to rich)
-    if not (title and title == title.strip()
-            and _simple("".join([title, *headers, *lines, *(c for row in cells for c in row)]))):
-        return None
-    widths = [max(map(len, column)) for column in zip(headers, *cells)]
-    # an edge column each side; between columns a padding, the (blank) rule and a padding
-    inner = sum(widths) + 3 * (len(widths) - 1)
-    if inner + 2 > width or len(title) > inner + 2 or any(len(line) > width for line in lines):
-        return None  # rich would shrink columns or wrap text
-    line = " " + "   ".join(f"{{:{'>' if r else '<'}{w}}}" for w, r in zip(widths, right))
-    return "\n".join([title, "", line.format(*headers), " " + "─" * inner,
-                      *(line.format(*row) for row in cells), "", summary]) + "\n"
+    widths = [max(map(_cells, column)) for column in zip(headers, *cells)]
+    keep = list(range(len(headers)))
+    dropped: list[str] = []
+    if width is not None:
+        for name in DROP_ORDER:
+            # an edge column each side; between columns a padding, the (blank) rule, a padding
+            if sum(widths[i] for i in keep) + 3 * (len(keep) - 1) + 2 <= width:
+                break
+            if name in names and len(keep) > 2:
+                i = names.index(name)
+                keep.remove(i)
+                dropped.append(headers[i])
+    inner = sum(widths[i] for i in keep) + 3 * (len(keep) - 1)
+
+    def line(row: list[str]) -> str:
+        parts = []
+        for i in keep:
+            pad = " " * (widths[i] - _cells(row[i]))
+            parts.append(pad + row[i] if right[i] else row[i] + pad)
+        return (" " + "   ".join(parts)).rstrip()
+
+    lines = [paint(title, "header", color), "", paint(line(headers), "header", color),
+             " " + "─" * inner]
+    lines += [paint(line(row), "dim", color and collapsed) for row, collapsed in body]
+    lines.append("")
+    if dropped:
+        lines += text.wrap(f"(not shown, to fit {width} columns: {', '.join(dropped)}; a wider "
+                           "terminal, --columns or a pipe shows them)", width, " ")
+        lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 def totals(a: Analysis) -> str:
@@ -223,7 +237,7 @@ def totals(a: Analysis) -> str:
         ("Memory", f"params {size(t.param_bytes)}, buffers {size(t.buffer_bytes)}, "
                    f"activations {size(t.activation_bytes)} (input + outputs; {per})"),
         ("Peak inference", f"{size(t.peak_bytes)} (weights + {size(t.peak_activation_bytes)} "
-                           f"live activations, at {t.peak_at})"),
+                           f"live activations, at {clean(t.peak_at)})"),
         ("Training est.", f"{size(t.training_bytes)} (params, grads, {states}, buffers, "
                           "every activation kept)"),
     ]

@@ -8,6 +8,8 @@ import io
 
 from ..analysis import Analysis
 from ..graph import format_shape
+from .markdown import code, word
+from .safe import clean
 from .table import CELLS, DEFAULT_COLUMNS, rows
 from .units import size
 
@@ -21,7 +23,7 @@ def render_csv(a: Analysis) -> str:
     for layer in a.layers:
         f = layer.receptive_field
         out.writerow([
-            layer.path, layer.op, " ".join(layer.inputs),
+            clean(layer.path), clean(layer.op), clean(" ".join(layer.inputs)),
             format_shape(layer.output_shape) if layer.output_shape else "",
             layer.params, layer.trainable_params, layer.buffers, layer.macs,
             layer.activation_bytes,
@@ -31,6 +33,7 @@ def render_csv(a: Analysis) -> str:
 
 
 def _cell(text: str) -> str:
+    """A cell cnncalc computed (a number, a shape, a size): only `|` could mean something."""
     return text.replace("|", "\\|")
 
 
@@ -38,7 +41,7 @@ def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = Non
                     columns: tuple[str, ...] = DEFAULT_COLUMNS) -> str:
     titles = ["Layer", "Op", *(CELLS[c][0] for c in columns)]
     right = {"output", "params", "macs", "memory", "values"}
-    lines = [f"**{_cell(a.name)}**", "",
+    lines = [f"**{word(a.name)}**", "",
              "| " + " | ".join(titles) + " |",
              "|" + "|".join(["---", "---", *("---:" if c in right else "---" for c in columns)])
              + "|"]
@@ -46,8 +49,9 @@ def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = Non
         first = [format_shape(a.input, layout) if c == "output" else "" for c in columns]
         lines.append("| " + " | ".join(["input", "", *first]) + " |")
     for row in rows(a, depth):
-        cells = [f"`{row.path}`", row.op, *(CELLS[c][1](row, layout) for c in columns)]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        cells = [code(row.path), word(row.op),
+                 *(_cell(CELLS[c][1](row, layout)) for c in columns)]
+        lines.append("| " + " | ".join(cells) + " |")
     t = a.totals
     lines += ["", f"Params **{t.params:,}** (trainable {t.trainable_params:,}), buffers "
               f"{t.buffers:,}, MACs **{t.macs:,}** ({a.count}), activations "
@@ -55,5 +59,5 @@ def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = Non
     problems = [d for d in a.diagnostics if d.severity.value != "note"]
     if problems:
         lines += ["", *(f"- **{d.severity.value}** `{d.code}` line {d.span.line if d.span else '?'}"
-                        f": {_cell(d.message)}" for d in problems)]
+                        f": {code(d.message)}" for d in problems)]
     return "\n".join(lines) + "\n"
