@@ -165,7 +165,7 @@ def _escape(value: str, property: bool = False) -> str:
 
 
 def github_line(d: Diagnostic, fallback: str) -> str:
-    props = [f"file={_escape(clean(d.span.file if d.span else fallback), True)}"]
+    props = [f"file={_escape(d.span.file if d.span else fallback, True)}"]
     if d.span is not None:
         props += [f"line={d.span.line}", f"col={d.span.col}"]
     props.append(f"title={_escape(f'cnncalc {d.code}', True)}")
