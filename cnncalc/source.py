@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .frozen import frozen
@@ -15,6 +16,13 @@ def position(text: str, offset: int) -> tuple[int, int]:
     breaks = list(_BREAK.finditer(text, 0, offset))
     start = breaks[-1].end() if breaks else 0
     return len(breaks) + 1, offset - start + 1
+
+
+@functools.lru_cache(maxsize=2)
+def _lines(text: str) -> list[str]:
+    """A text's lines, split once for all its diagnostics (a string caches its hash: looking
+    the text up again costs nothing)."""
+    return text.splitlines()
 
 
 @frozen
@@ -40,7 +48,7 @@ class Source:
 
     def line(self, number: int) -> str:
         """Return line `number` (1-based) without its newline, or '' when out of range."""
-        lines = self.text.splitlines()
+        lines = _lines(self.text)
         return lines[number - 1] if 1 <= number <= len(lines) else ""
 
     def excerpt(self, span: Span) -> str:
