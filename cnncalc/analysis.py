@@ -11,7 +11,7 @@ from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .frozen import frozen
 from .graph import Graph, Shape
 from .loader import load
-from .passes import Memo, counts, expectations, fractions, memory, receptive
+from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span, position
@@ -189,6 +189,7 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
+    diagnostics.extend(statistics.check(graph, rules, batch))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")

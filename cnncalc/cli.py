@@ -106,14 +106,26 @@ def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
                                  "(channels first, no batch)")
     # int() refuses over 4,300 digits, and no size has more than 19
     if any(len(p.lstrip("0")) > 19 or int(p) > MAX_INT for p in parts):
-        raise typer.BadParameter(f"{_quoted(text)}: a size is larger than PyTorch's sizes "
-                                 "allow (2^63 - 1)")
+        raise typer.BadParameter(f"{_quoted(text)} is not a shape: a size is larger than "
+                                 "PyTorch's sizes allow (2^63 - 1)")
     dims = tuple(int(p) for p in parts)
     if min(dims) < 1:
-        raise typer.BadParameter(f"{_quoted(text)}: every size must be at least 1")
+        raise typer.BadParameter(f"{_quoted(text)} is not a shape: every size must be at "
+                                 "least 1")
     if layout == "hwc" and len(dims) > 1:
         dims = dims[-1:] + dims[:-1]
     return dims
+
+
+def parse_axes(text: str) -> list[str]:
+    """`hw` or `h,w` -> ["h", "w"]: spatial axis letters, each once."""
+    letters = [c for c in text.lower() if c not in ", "]
+    if not letters or any(c not in "dhwl" for c in letters):
+        raise typer.BadParameter(f"{_quoted(text)} names no axes; write letters among d, h, w "
+                                 "(or l for a 1-D input), e.g. --axes h")
+    if len(set(letters)) != len(letters):
+        raise typer.BadParameter(f"{_quoted(text)} names an axis twice")
+    return letters
 
 
 def _color(stream: object) -> bool:
@@ -180,7 +192,8 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, max=MAX_INT, help="batch size for MACs and memory (default: the file's, else 1)")] = None,
+        min=1, max=MAX_INT,
+        help="batch size for MACs and memory (default: the file's, else 1)")] = None,
     dtype: Annotated[DType | None, typer.Option(
         help="element type for memory (default: the file's, else float32)")] = None,
     count: Annotated[Count, typer.Option(
@@ -190,7 +203,8 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, max=MAX_INT, help="refuse networks that expand past this many layers")] = DEFAULT_MAX_LAYERS,
+        min=1, max=MAX_INT, help="refuse networks that expand past this many layers")
+    ] = DEFAULT_MAX_LAYERS,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -266,7 +280,8 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, max=MAX_INT, help="fail when the last spatial layer's receptive field is smaller")] = None,
+        min=1, max=MAX_INT,
+        help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
@@ -363,18 +378,29 @@ def calc(
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
     """
     from .analysis import analyze_source
+    from .diagnostics import FatalError
     from .explain import explain as run_explain
     from .explain import render
+    from .loader import flow, flow_scalar, load
     from .source import Source
 
     shape = parse_shape(input, layout.value)
+    # The one-layer file is built from pieces that each read back as one value: no name or
+    # value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
     pairs = []
     for arg in args or []:
         name, eq, value = arg.partition("=")
         if not eq or not name.strip():
-            raise typer.BadParameter(f"'{arg}' is not NAME=VALUE (e.g. kernel_size=3)")
-        pairs.append(f"{name.strip()}: {value.strip() or 'null'}")
-    layer = f"{op}: {{{', '.join(pairs)}}}" if pairs else op
+            raise typer.BadParameter(f"{_quoted(arg)} is not NAME=VALUE (e.g. kernel_size=3)")
+        try:
+            node, _ = load(Source("<calc>", value.strip() or "null"))
+            pairs.append(f"{flow_scalar(name.strip())}: {flow(node)}")
+        except FatalError as exc:
+            raise typer.BadParameter(f"{_quoted(arg)}: the value is not YAML "
+                                     f"({exc.diagnostic.message})") from None
+        except ValueError as exc:
+            raise typer.BadParameter(f"{_quoted(arg)}: {exc}") from None
+    layer = f"{flow_scalar(op)}: {{{', '.join(pairs)}}}" if pairs else flow_scalar(op)
     text = f"input: {list(shape)}\nlayers:\n  - {layer}\n"
     analysis = analyze_source(Source("<calc>", text))
     _print_problems(analysis)
@@ -408,6 +434,9 @@ def diff(
     from .analysis import analyze
     from .render import text
 
+    if a == b == "-":  # standard input can be read once
+        raise typer.BadParameter("only one of the two architectures can come from standard "
+                                 "input (-)")
     shape = parse_shape(input) if input is not None else None
     sides = [analyze(_read(path), shape) for path in (a, b)]  # type: ignore[arg-type]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
@@ -425,8 +454,10 @@ def diff(
 @app.command()
 def sizes(
     file: Annotated[str, typer.Argument(help="architecture YAML file, or - for stdin")],
-    min: Annotated[int, typer.Option("--min", min=1, max=MAX_INT, help="smallest input size to try")] = 32,
-    max: Annotated[int, typer.Option("--max", min=1, max=MAX_INT, help="largest input size to try")] = 1024,
+    min: Annotated[int, typer.Option(
+        "--min", min=1, max=MAX_INT, help="smallest input size to try")] = 32,
+    max: Annotated[int, typer.Option(
+        "--max", min=1, max=MAX_INT, help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
     ] = None,
@@ -442,10 +473,10 @@ def sizes(
 
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
+    swept = parse_axes(axes) if axes is not None else None
     source = _read(file)
     try:
-        result = fitting_sizes(source, min, max,  # type: ignore[arg-type]
-                               axes=list(axes) if axes else None)
+        result = fitting_sizes(source, min, max, axes=swept)  # type: ignore[arg-type]
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     if result.diagnostics:

@@ -363,6 +363,10 @@ class OpSpec:
     rf: Callable[[Ctx, Shape], Any] | None = None
     windows: Callable[[Ctx], Sequence[Window]] | None = None
     torch: Callable[[Ctx], tuple[str | None, str]] | None = None  # (module, forward template)
+    # normalisation over the batch: how many values each statistic is computed from per batch
+    # element, at inference (None: from running statistics, or not over the batch). PyTorch
+    # refuses a statistic of one value ("Expected more than 1 value per channel")
+    statistics: Callable[[Ctx], int | None] | None = None
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
     multi_input: bool = False
     internal: bool = False  # not usable in files (the network input)

@@ -6,7 +6,7 @@ rows are never read (a warning, with what would fit) and when only padding goes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -133,11 +133,12 @@ def _nearest_stride(n: int, stride: int, most: int) -> int | None:
     """The divisor of n in 1..most, other than `stride`, nearest to it (the larger on a tie).
     Exhaustive for the sizes of real layers; for huge ones the candidates are the strides near
     the given one, the small divisors and their cofactors (a bounded search)."""
+    candidates: Iterable[int]
     if most <= 2 * _SEARCH:
         candidates = range(1, most + 1)
     else:
         near = range(max(1, stride - _SEARCH), min(most, stride + _SEARCH) + 1)
         small = [d for d in range(1, _SEARCH + 1) if n % d == 0]
-        candidates = [*near, *small, *[n // d for d in small]]  # type: ignore[list-item]
+        candidates = [*near, *small, *[n // d for d in small]]
     fits = [s for s in candidates if s != stride and 1 <= s <= most and n % s == 0]
     return min(fits, key=lambda s: (abs(s - stride), -s)) if fits else None
