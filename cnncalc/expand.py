@@ -841,7 +841,7 @@ class _Expander:
             raise self.fail("E108", f"repeat must be an integer >= 1, got "
                             f"{describe_value(value)}", node.span)
         if len(self.nodes) + value > self.max_layers:
-            self.error("E116", f"repeat {value} would expand past the limit of "
+            self.error("E116", f"repeat {short_int(value)} would expand past the limit of "
                        f"{self.max_layers:,} layers", node.span,
                        "lower the repeat count, or raise the limit with --max-layers")
             raise _TooLarge()

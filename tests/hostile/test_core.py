@@ -173,6 +173,18 @@ def test_c1_huge_integers(tmp_path: Path, text: str, code: str) -> None:
     assert r.code == 1 and f"[{code}]" in r.out
 
 
+@pytest.mark.parametrize("command", [["show", "--columns", "output,rf"], ["show", "-f", "json"],
+                                     ["explain"], ["export"], ["check", "--min-rf", "3"]])
+def test_c1_receptive_field_past_int64(tmp_path: Path, command: list[str]) -> None:
+    """C1, variant: 300 layers of stride 2^62 on a 1-pixel map multiply into a receptive
+    field of 5,600 digits (past Python's int-to-text limit): past 2^63 - 1 it is undefined."""
+    text = ("input: [1, 8]\nlayers:\n"
+            "  - {maxpool: {kernel_size: 1, stride: 4611686018427387904}, repeat: 300}\n")
+    path = write(tmp_path, text)
+    r = run([command[0], path, *command[1:]], seconds=10, mib=200)
+    assert r.code in (0, 1)
+
+
 @pytest.mark.parametrize("text", [
     "input: [3, 8, 8]\nblocks:\n  b:\n    params: [k=.inf]\n    layers:\n"
     "      - conv: {out_channels: 4, kernel_size: \"$(k ** 2)\"}\nlayers: [b]\n",
