@@ -1097,10 +1097,12 @@ class _Expander:
                             op_key.span, f"e.g. `{block.name}: {{{missing[0]}: ...}}`", path)
         if not when:
             return source
+        # the copies' visits with their parameters' values, the first with its overrides
         params = {p: default for p, default, _ in block.params if default is not REQUIRED}
         params.update((p, v.value) for p, v in given.items())
-        visits = self.visited + (repeat or 1) * self._size(
-            block, {k: v for k, v in params.items() if isinstance(v, (int, float, str))})
+        first_copy = {**params, **{p: v.value for p, v in overrides.items()}}
+        visits = self.visited + self._size(block, _plain_values(first_copy)) + (
+            (repeat or 1) - 1) * self._size(block, _plain_values(params))
         if visits > 2 * self.max_layers:
             self.error("E116", f"this call would visit at least {visits:,} layer entries, past "
                        f"the limit of {2 * self.max_layers:,}", op_key.span,
@@ -1207,6 +1209,11 @@ class _Expander:
 
 _REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                 "input": "the network input"}
+
+
+def _plain_values(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters `_Expander._size` can key on: numbers and text."""
+    return {k: v for k, v in params.items() if isinstance(v, (int, float, str))}
 
 
 def _listing(items: Collection[str], limit: int = 10) -> str:

@@ -150,6 +150,17 @@ def test_d7_parameterised_fan_out_refused_before_expanding(tmp_path: Path, repea
     assert r.code == 1 and "E116" in r.out and "would visit" in r.out
 
 
+def test_d7_counting_uses_each_copys_values(tmp_path: Path) -> None:
+    """D7's count is a lower bound, so it never refuses what would expand within the limit: the
+    first copy counts with its `first:` overrides (here n=1, not 1,000,000)."""
+    text = ("input: [3, 8, 8]\nblocks:\n  b:\n    params: [n=1]\n    layers:\n"
+            "      - {relu: {}, repeat: 2}\n      - {c: {}, repeat: $n}\n"
+            "  c:\n    layers:\n      - {relu: {}, repeat: 2}\n"
+            "layers:\n  - {b: {n: 1000000}, repeat: 1, first: {n: 1}}\n")
+    r = run(["show", write(tmp_path, text)], seconds=10, mib=200)
+    assert r.code == 0
+
+
 # ---------------------------------------------------------------- crashes
 
 
