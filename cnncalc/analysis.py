@@ -13,7 +13,7 @@ from .frozen import frozen
 from .graph import Graph, Shape
 from .limits import DEFAULT_MAX_BYTES
 from .loader import load
-from .passes import Memo, counts, expectations, fractions, memory, receptive
+from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span, position
@@ -239,6 +239,7 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
+    diagnostics.extend(statistics.check(graph, rules, batch))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")

@@ -25,7 +25,7 @@ import typer
 
 from . import __version__
 from .coercion import QuickGroup
-from .limits import DEFAULT_MAX_LAYERS
+from .limits import DEFAULT_MAX_LAYERS, MAX_INT
 from .render.console import use_color, width, writable
 
 if TYPE_CHECKING:
@@ -145,18 +145,46 @@ def parse_columns(text: str) -> tuple[str, ...]:
     return names
 
 
-def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
-    """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
+_SIZE = re.compile(r"[0-9]+\Z")  # ASCII digits only: isdigit() also takes '²'
+
+
+def _quoted(text: str) -> str:
+    """A command-line value in a message: escaped, and cut when long."""
     from .render.safe import clean
 
+    return f"'{clean(text)}'" if len(text) <= 40 else (
+        f"'{clean(text[:30])}...' ({len(text):,} characters)")
+
+
+def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
+    """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
+
     parts = re.split(r"[x,×* ]+", text.strip().lower())
-    if not 1 <= len(parts) <= 4 or not all(p.isdigit() and int(p) > 0 for p in parts):
-        raise typer.BadParameter(f"'{clean(text)}' is not a shape; write e.g. 3x224x224 "
+    if not 1 <= len(parts) <= 4 or not all(_SIZE.match(p) for p in parts):
+        raise typer.BadParameter(f"{_quoted(text)} is not a shape; write e.g. 3x224x224 "
                                  "(channels first, no batch)")
+    # int() refuses over 4,300 digits, and no size has more than 19
+    if any(len(p.lstrip("0")) > 19 or int(p) > MAX_INT for p in parts):
+        raise typer.BadParameter(f"{_quoted(text)} is not a shape: a size is larger than "
+                                 "PyTorch's sizes allow (2^63 - 1)")
     dims = tuple(int(p) for p in parts)
+    if min(dims) < 1:
+        raise typer.BadParameter(f"{_quoted(text)} is not a shape: every size must be at "
+                                 "least 1")
     if layout == "hwc" and len(dims) > 1:
         dims = dims[-1:] + dims[:-1]
     return dims
+
+
+def parse_axes(text: str) -> list[str]:
+    """`hw` or `h,w` -> ["h", "w"]: spatial axis letters, each once."""
+    letters = [c for c in text.lower() if c not in ", "]
+    if not letters or any(c not in "dhwl" for c in letters):
+        raise typer.BadParameter(f"{_quoted(text)} names no axes; write letters among d, h, w "
+                                 "(or l for a 1-D input), e.g. --axes h")
+    if len(set(letters)) != len(letters):
+        raise typer.BadParameter(f"{_quoted(text)} names an axis twice")
+    return letters
 
 
 def _write(chunks: Iterable[str] | str, color: bool = False, guarded: bool = True) -> None:
@@ -235,12 +263,20 @@ def _amount(text: str | None) -> int | None:
 
     if text is None:
         return None
+    if len(text) > 40:  # an amount is a few digits and a unit
+        raise typer.BadParameter(f"{_quoted(text)} is not an amount; write e.g. 30M, 5G, "
+                                 "2GiB or 200")
     try:
-        return parse_amount(text)
+        amount = parse_amount(text)
     except ValueError as exc:
         from .render.safe import clean
 
         raise typer.BadParameter(clean(str(exc))) from None
+    except OverflowError:  # float('1e400') is inf
+        amount = MAX_INT + 1
+    if amount > MAX_INT:
+        raise typer.BadParameter(f"{_quoted(text)} is more than 2^63 - 1")
+    return amount
 
 
 def _max_bytes(text: str | None) -> int:
@@ -271,7 +307,8 @@ def show(
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="collapse blocks and repeats below this many path levels")
+        min=1, max=MAX_INT, metavar="N",
+        help="collapse blocks and repeats below this many path levels")
     ] = None,
     columns: Annotated[str, typer.Option(
         metavar="NAME,...",
@@ -281,7 +318,8 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="batch size for MACs and memory (default: the file's, else 1)")
+        min=1, max=MAX_INT, metavar="N",
+        help="batch size for MACs and memory (default: the file's, else 1)")
     ] = None,
     dtype: Annotated[DType | None, typer.Option(
         help="element type for memory (default: the file's, else float32)")] = None,
@@ -292,7 +330,8 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", help="refuse networks that expand past this many layers")
+        min=1, max=MAX_INT, metavar="N",
+        help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
     notes: Annotated[bool, typer.Option(
@@ -306,7 +345,7 @@ def show(
     """
     from .analysis import analyze
 
-    shape = parse_shape(input, layout.value) if input else None
+    shape = parse_shape(input, layout.value) if input is not None else None
     shown = parse_columns(columns)
     limit = _max_bytes(max_bytes)
     source = _read(file, limit)
@@ -360,8 +399,8 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="fail when the last spatial layer's receptive field is smaller")
-    ] = None,
+        min=1, max=MAX_INT,
+        help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
@@ -369,7 +408,8 @@ def check(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", help="refuse networks that expand past this many layers")
+        min=1, max=MAX_INT, metavar="N",
+        help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
 ) -> None:
@@ -410,8 +450,8 @@ def check(
         _write(report.file(result), guarded=guarded)
         sys.stdout.flush()
         del result
-        # with the collector off (`run`), a file's reference cycles would stay until exit: free
-        # them now. Only objects made since the last file are young, so this stays linear.
+        # the collector runs rarely (`run`): free this file's reference cycles now, so memory
+        # stays flat. Only objects made since the last file are young: this stays linear.
         gc.collect(0)
     _write(report.tail(), guarded=guarded)
     raise typer.Exit(report.exit_code if collected.files or collected.missing else 2)
@@ -438,7 +478,7 @@ def explain(
     from .explain import explain as run_explain
     from .explain import render, select
 
-    shape = parse_shape(input, layout.value) if input else None
+    shape = parse_shape(input, layout.value) if input is not None else None
     analysis = analyze(_read(file), shape)
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
@@ -490,20 +530,29 @@ def calc(
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
     """
     from .analysis import analyze_source
+    from .diagnostics import FatalError
     from .explain import explain as run_explain
     from .explain import render
+    from .loader import flow, flow_scalar, load
     from .source import Source
 
     shape = parse_shape(input, layout.value)
+    # The one-layer file is built from pieces that each read back as one value: no name or
+    # value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
     pairs = []
     for arg in args or []:
         name, eq, value = arg.partition("=")
         if not eq or not name.strip():
-            from .render.safe import clean
-
-            raise typer.BadParameter(f"'{clean(arg)}' is not NAME=VALUE (e.g. kernel_size=3)")
-        pairs.append(f"{name.strip()}: {value.strip() or 'null'}")
-    layer = f"{op}: {{{', '.join(pairs)}}}" if pairs else op
+            raise typer.BadParameter(f"{_quoted(arg)} is not NAME=VALUE (e.g. kernel_size=3)")
+        try:
+            node, _ = load(Source("<calc>", value.strip() or "null"))
+            pairs.append(f"{flow_scalar(name.strip())}: {flow(node)}")
+        except FatalError as exc:
+            raise typer.BadParameter(f"{_quoted(arg)}: the value is not YAML "
+                                     f"({exc.diagnostic.message})") from None
+        except ValueError as exc:
+            raise typer.BadParameter(f"{_quoted(arg)}: {exc}") from None
+    layer = f"{flow_scalar(op)}: {{{', '.join(pairs)}}}" if pairs else flow_scalar(op)
     text = f"input: {list(shape)}\nlayers:\n  - {layer}\n"
     analysis = analyze_source(Source("<calc>", text))
     painted = use_color(color.value)
@@ -539,7 +588,10 @@ def diff(
     from .analysis import analyze
     from .render import text
 
-    shape = parse_shape(input) if input else None
+    if a == b == "-":  # standard input can be read once
+        raise typer.BadParameter("only one of the two architectures can come from standard "
+                                 "input (-)")
+    shape = parse_shape(input) if input is not None else None
     sides = [analyze(_read(path), shape) for path in (a, b)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
@@ -562,9 +614,9 @@ def sizes(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="architecture YAML file, or - for stdin")],
     min: Annotated[int, typer.Option(
-        "--min", min=1, metavar="N", help="smallest input size to try")] = 32,
+        "--min", min=1, max=MAX_INT, metavar="N", help="smallest input size to try")] = 32,
     max: Annotated[int, typer.Option(
-        "--max", min=1, metavar="N", help="largest input size to try")] = 1024,
+        "--max", min=1, max=MAX_INT, metavar="N", help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
@@ -584,9 +636,10 @@ def sizes(
 
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
+    swept = parse_axes(axes) if axes is not None else None
     source = _read(file)
     try:
-        result = fitting_sizes(source, min, max, axes=list(axes) if axes else None)
+        result = fitting_sizes(source, min, max, axes=swept)
     except ValueError as exc:
         raise typer.BadParameter(clean(str(exc))) from None
     painted, columns = use_color(color.value), width()
@@ -649,7 +702,7 @@ def export(
     from .render import text
     from .render.safe import clean
 
-    shape = parse_shape(input) if input else None
+    shape = parse_shape(input) if input is not None else None
     analysis = analyze(_read(file), shape)
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
@@ -787,9 +840,14 @@ def _bug(exc: Exception, args: list[str]) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    # A short-lived process: the cyclic collector would only rescan the growing graph, again and
-    # again (a third of the time at 10^4 layers); cnncalc makes few reference cycles.
-    gc.disable()
+    # The cyclic collector, at its default threshold, would rescan the growing graph again and
+    # again (a third of the time at 10^4 layers). Switched off, though, the few cycles cnncalc
+    # makes are never freed, and a command that analyses many times (`sizes` over 1,000 sizes
+    # of a 40k-layer file) grows without bound. So, as mypy does: move what the imports made
+    # out of the collector's sight (`freeze`), and collect rarely (a young generation of 200k
+    # objects): memory stays bounded and the collector costs a few percent.
+    gc.freeze()
+    gc.set_threshold(200_000, 30, 30)
     code = main()
     # Nor is there anything to tear down: freeing the objects of a large analysis one by one
     # at exit cost about 4% of a 10^4-layer run. Flush what is buffered, then leave at once.

@@ -61,6 +61,9 @@ CODES: dict[str, Code] = {
         Code("E115", _E, "unsupported format version", "write `cnncalc: 1`"),
         Code("E116", _E, "network too large", "lower `repeat`, or raise --max-layers"),
         Code("E117", _E, "unknown parameter reference", "use one of the block's `params`"),
+        Code("E118", _E, "number too large", "sizes and integers are int64 in PyTorch: keep them "
+             "below 2^63"),
+        Code("E119", _E, "nested too deeply", "flatten the value or the chain of block calls"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),
@@ -72,6 +75,9 @@ CODES: dict[str, Code] = {
         Code("E208", _E, "output_padding too large",
              "keep output_padding below stride or dilation"),
         Code("E209", _E, "argument does not fit the input", "match the argument to the input"),
+        Code("E210", _E, "output too large", "a tensor's sizes must stay below 2^63 elements"),
+        Code("E211", _E, "one value per normalisation statistic",
+             "analyse with a larger batch, or normalise before the size drops to 1"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),

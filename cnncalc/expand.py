@@ -10,6 +10,7 @@ depends on it is skipped quietly instead of reported as a cascade.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ from .diagnostics import Diagnostic, did_you_mean
 from .frozen import frozen
 from .graph import Graph, Node, Shape, ShapeExpect, format_shape, path_str
 from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
+from .limits import MAX_CALL_DEPTH, MAX_INT, MAX_VALUE_DEPTH, WORK_PER_LAYER
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import REGISTRY, OpSpec, lookup, names
-from .ops.base import REQUIRED, ArgError
+from .ops.base import REQUIRED, TOO_LARGE_HINT, ArgError, describe_value, quote, short_int
 from .passes import kind
 from .passes.shapes import infer
 from .source import Span
@@ -40,6 +42,8 @@ POISON = -1  # the output of a layer that could not be built
 _PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\Z")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _IN_NAMES = re.compile(r"\bin_[a-z]\b")
+_SUGGEST_BUDGET = 200_000  # names did-you-mean hints compare a misspelling with, in all
+_SIZE_MEMO = 10_000  # calls `_size` tells apart by their parameters; past it, only by block
 
 
 class _Skip(Exception):
@@ -99,6 +103,7 @@ class Call:
     out: int
     visited: int  # layer entries the call visited
     groups: list[tuple[tuple[str, ...], str]]  # the blocks and repeats inside, by path
+    parts: int  # path parts of its nodes below the call (work, see `_Expander._spend`)
 
 
 @dataclass
@@ -122,22 +127,11 @@ def _describe(node: YNode) -> str:
         return "nothing (null)"
     if isinstance(node.value, bool):
         return "a boolean"
-    if isinstance(node.value, (int, float)):
+    if isinstance(node.value, int):
+        return f"the number {short_int(node.value)}"
+    if isinstance(node.value, float):
         return f"the number {node.value}"
     return f"the text {quote(str(node.value))}"
-
-
-QUOTE_CHARS = 32  # of a value quoted in a message: enough to recognise it, not a whole file
-
-
-def quote(text: str) -> str:
-    """`'text'` for a message: its first QUOTE_CHARS characters, control characters escaped
-    (a scalar can be a whole file's text: a file that is not YAML, or what a link pointed to)."""
-    from .render.safe import clean
-
-    if len(text) > QUOTE_CHARS:
-        return f"'{clean(text[:QUOTE_CHARS])}…' ({len(text):,} characters)"
-    return f"'{clean(text)}'"
 
 
 class _Expander:
@@ -154,7 +148,10 @@ class _Expander:
         self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
         self.visited = 0
-        self.sizes: dict[str, int] = {}
+        self.work, self.work_limit = 0, WORK_PER_LAYER * max_layers  # see _spend
+        self.suggested: dict[tuple[str, Any], str | None] = {}  # see _suggest
+        self.suggest_budget = _SUGGEST_BUDGET
+        self.sizes: dict[tuple[str, tuple[tuple[str, type, Any], ...]], int] = {}  # _size
         self.broken_blocks: set[str] = set()  # layer entries one call of a block visits, at least
         self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}  # see _check_args
         self.recorded: dict[tuple[Any, ...], Call | None] = {}  # see _expand_call
@@ -193,6 +190,10 @@ class _Expander:
         if batch < 1:
             self.error("E108", f"batch must be >= 1, got {batch}", self._span(root, "batch"))
             batch = 1
+        elif batch > MAX_INT:
+            self.error("E118", f"batch {short_int(batch)} is larger than PyTorch's sizes allow "
+                       "(2^63 - 1)", self._span(root, "batch"), TOO_LARGE_HINT)
+            batch = 1
         dtype = self._scalar(root, "dtype", str, "float32")
         if dtype not in DTYPES:
             self.error("E108", f"unknown dtype '{dtype}'", self._span(root, "dtype"),
@@ -201,6 +202,13 @@ class _Expander:
         shape = self._input(root) if input_override is None else self._override(
             input_override, root)
         declared = shape if input_override is None else self._declared_input(root)
+        try:
+            return self._network(root, name, batch, dtype, shape, declared)
+        except _TooLarge:  # reported
+            return Expansion(None, self.shapes, self.diagnostics)
+
+    def _network(self, root: YMap, name: str, batch: int, dtype: str, shape: Shape | None,
+                 declared: Shape | None) -> Expansion:
         self._defaults(root.get("defaults"))
         self._blocks(root.get("blocks"))
         layers = root.get("layers")
@@ -216,10 +224,7 @@ class _Expander:
         span = value_node.span if value_node is not None else root.span
         self._emit(REGISTRY["input"], None, {"shape": shape}, {}, (), ("input",), span)
         scope = Scope(prefix=(), inp=0)
-        try:
-            self._body(layers.items, scope)
-        except _TooLarge:
-            return Expansion(None, self.shapes, self.diagnostics)
+        self._body(layers.items, scope)
         self._network_expect(root.get("expect"), scope.prev)
         expects = tuple(self.expects)
         if expects and declared != shape:
@@ -290,6 +295,10 @@ class _Expander:
                 self.error("E108", f"an input size must be a positive integer, got "
                            f"{_describe(item)}", item.span)
                 return None
+            if item.value > MAX_INT:
+                self.error("E118", f"input size {short_int(item.value)} is larger than PyTorch's "
+                           "sizes allow (2^63 - 1)", item.span, TOO_LARGE_HINT)
+                return None
             dims.append(item.value)
         return tuple(dims)
 
@@ -302,7 +311,7 @@ class _Expander:
         return declared
 
     def _override(self, shape: Shape, root: YMap) -> Shape | None:
-        if 1 <= len(shape) <= 4 and all(isinstance(d, int) and d >= 1 for d in shape):
+        if 1 <= len(shape) <= 4 and all(isinstance(d, int) and 1 <= d <= MAX_INT for d in shape):
             return tuple(shape)
         self.error("E108", f"the input override {list(shape)} is not a shape: 1 to 4 positive "
                    "sizes, channels first", root.span, "e.g. 3x224x224")
@@ -448,32 +457,76 @@ class _Expander:
                     if key.value not in META:
                         yield str(key.value), key.span
 
-    def _size(self, block: Block) -> int:
-        """How many layer entries one call of `block` visits, counting literal repeats only: a
-        cheap lower bound that lets nested repeats be refused before they are walked."""
-        if block.name in self.sizes:
-            return self.sizes[block.name]
-        self.sizes[block.name] = 1  # provisional: a recursive block is reported elsewhere
+    def _size(self, block: Block, env: dict[str, Any], depth: int = 0) -> int:
+        """How many layer entries one call of `block` visits, at least, when its parameters
+        have the values `env` (those known without expanding: literals, and `$name` or
+        `$(expr)` of known ones). Repeats counted this way, literal or parameterised, let
+        nested fan-out be refused before it is walked."""
+        # typed: true and 1 are equal keys, but not the same `when`
+        key = (block.name, tuple((k, type(v), v) for k, v in env.items())
+               if len(self.sizes) < _SIZE_MEMO else ())
+        if key in self.sizes:
+            return self.sizes[key]
+        if not key[1]:
+            env = {}
+        self.sizes[key] = 1  # provisional: a recursive block is reported elsewhere
         total = 0
         for layer in block.layers:
             total += 1
-            if isinstance(layer, YScalar) and layer.value in self.blocks:
-                total += self._size(self.blocks[str(layer.value)])
-            if not isinstance(layer, YMap):
+            if isinstance(layer, YScalar):
+                callee, value, when, count = self.blocks.get(str(layer.value)), None, None, None
+            elif isinstance(layer, YMap):
+                op = next(((k, v) for k, v in layer.items if k.value not in META), None)
+                callee = self.blocks.get(str(op[0].value)) if op is not None else None
+                value, when, count = op[1] if op else None, layer.get("when"), layer.get("repeat")
+            else:
                 continue
-            callee = next((self.blocks[str(k.value)] for k, _ in layer.items
-                           if k.value not in META and k.value in self.blocks), None)
-            when, count = layer.get("when"), layer.get("repeat")
-            if callee is None or (isinstance(when, YScalar) and when.value is False):
-                continue  # op copies are nodes, bounded by the node limit as they are made
-            repeat = count.value if isinstance(count, YScalar) and isinstance(
-                count.value, int) and count.value > 0 else 1
-            try:
-                total += repeat * self._size(callee)
-            except RecursionError:  # blocks nested thousands deep: no estimate
-                total += repeat
-        self.sizes[block.name] = total
+            # op copies are nodes, bounded by the node limit as they are made
+            if callee is None or self._static(when, env) is False:
+                continue
+            repeat = self._static(count, env)
+            if not isinstance(repeat, int) or isinstance(repeat, bool) or repeat < 1:
+                repeat = 1
+            inner = 1 if depth >= MAX_CALL_DEPTH else self._size(
+                callee, self._static_args(callee, value, env), depth + 1)
+            total = min(total + repeat * inner, MAX_INT)  # compared with the limit only
+        self.sizes[key] = total
         return total
+
+    def _static(self, node: YNode | None, env: dict[str, Any]) -> Any:
+        """A scalar's value when it is known before expansion (None when it is not)."""
+        if not isinstance(node, YScalar):
+            return None
+        text = node.value
+        if not isinstance(text, str) or not text.startswith("$"):
+            return text
+        match = _PARAM_REF.match(text)
+        if match:
+            return env.get(match.group(1))
+        if text.startswith("$(") and text.endswith(")") and not _IN_NAMES.search(text):
+            from .expr import ExprError, evaluate
+
+            with contextlib.suppress(ExprError):
+                return evaluate(text[2:-1], env)
+        return None
+
+    def _static_args(self, block: Block, value: YNode | None, env: dict[str, Any]
+                     ) -> dict[str, Any]:
+        """The parameters of a call of `block` with `value`, as far as `_static` knows them
+        (plain values only: they key a memo)."""
+        args = {name: default for name, default, _ in block.params if default is not REQUIRED}
+        names_ = [name for name, _, _ in block.params]
+        if isinstance(value, YMap):
+            given = [(str(k.value), v) for k, v in value.items]
+        elif isinstance(value, YSeq):
+            given = list(zip(names_, value.items))
+        elif value is not None and not (isinstance(value, YScalar) and value.value is None):
+            given = list(zip(names_, [value]))
+        else:
+            given = []
+        for name, item in given:
+            args[name] = self._static(item, env)
+        return {k: v for k, v in args.items() if isinstance(v, (int, float, str))}
 
     def _network_expect(self, node: YNode | None, output: int) -> None:
         if node is None:
@@ -513,6 +566,40 @@ class _Expander:
             figures.append((str(key.value), resolved, key.span))
         return tuple(figures)
 
+    def _spend(self, units: int, span: Span) -> None:
+        """Count `units` of work against the expansion's budget (limits.WORK_PER_LAYER per
+        allowed layer): what the layer count alone does not bound, such as long paths of
+        deeply nested calls and large values read again at every call."""
+        self.work += units
+        if self.work > self.work_limit:
+            self.error("E116", f"expanding the network takes more than {self.work_limit:,} "
+                       "units of work (layers' nesting depth and the items of values read at "
+                       "each call)", span, "flatten deeply nested blocks and shorten values "
+                       "read in repeated blocks, or raise the limit with --max-layers")
+            raise _TooLarge()
+
+    def _suggest(self, word: str, choices: Collection[str] | Callable[[], Collection[str]],
+                 kind: str | None = None, size: int = 0) -> str | None:
+        """did_you_mean within a budget: a file can repeat one mistake thousands of times
+        against thousands of names, and each comparison costs microseconds. Remembered by
+        `kind` when the names of that kind are fixed (ops and blocks), else by the names.
+        Long lists of names come as a function and their `size`: made only within budget."""
+        if kind and (word, kind) in self.suggested:
+            return self.suggested[word, kind]
+        if callable(choices):
+            self.suggest_budget -= size
+            if self.suggest_budget < 0:
+                return None
+            choices = choices()
+        key = (word, kind) if kind else (word, tuple(choices)) if len(choices) <= 64 else None
+        if key in self.suggested:
+            return self.suggested[key]
+        self.suggest_budget -= len(choices)
+        hint = did_you_mean(word, choices) if self.suggest_budget >= 0 else None
+        if key is not None:
+            self.suggested[key] = hint
+        return hint
+
     # ------------------------------------------------------------ values
 
     def _plain(self, node: YNode, scope: Scope | None = None) -> Any:
@@ -521,18 +608,26 @@ class _Expander:
             return self._scalar_value(node, scope)
         budget = [MAX_VALUE_ITEMS]
 
-        def walk(n: YNode) -> Any:
+        def walk(n: YNode, depth: int) -> Any:
             budget[0] -= 1
             if budget[0] < 0:
                 raise self.fail("E116", f"this value has more than {MAX_VALUE_ITEMS} items",
                                 node.span, "arguments are numbers or short lists")
             if isinstance(n, YScalar):
                 return self._scalar_value(n, scope)
+            if depth >= MAX_VALUE_DEPTH:  # the walk recurses: bounded well inside the stack
+                raise self.fail("E119", f"this value nests lists or mappings more than "
+                                f"{MAX_VALUE_DEPTH} levels deep", n.span,
+                                "arguments are numbers or short lists",
+                                scope.prefix if scope else None)
             if isinstance(n, YSeq):
-                return [walk(item) for item in n.items]
-            return {str(k.value): walk(v) for k, v in n.items}
+                return [walk(item, depth + 1) for item in n.items]
+            return {str(k.value): walk(v, depth + 1) for k, v in n.items}
 
-        return walk(node)
+        value = walk(node, 0)
+        # a value re-read at every visit (a block body's) costs its items each time
+        self._spend(MAX_VALUE_ITEMS - budget[0], node.span)
+        return value
 
     def _scalar_value(self, node: YScalar, scope: Scope | None) -> Any:
         text = node.value
@@ -557,8 +652,8 @@ class _Expander:
         if scope is None or not scope.calls:
             return "$name refers to a block parameter; there are none outside blocks"
         known = list(scope.params)
-        return (did_you_mean(name, known)
-                or f"the parameters of '{scope.calls[-1]}' are: {', '.join(known) or 'none'}")
+        return (self._suggest(name, known)
+                or f"the parameters of '{scope.calls[-1]}' are: {_listing(known) or 'none'}")
 
     def _expression(self, node: YScalar, text: str, scope: Scope | None) -> Any:
         from .expr import ExprError, evaluate  # `ast` costs an import only files with $(...)
@@ -581,7 +676,7 @@ class _Expander:
         except ExprError as exc:
             hint = exc.hint
             if hint is None and "name" in exc.message:
-                hint = f"names here: {', '.join(env) or 'none'}"
+                hint = f"names here: {_listing(env) or 'none'}"
             raise self.fail("E112", f"in $({body}): {exc.message}", node.span, hint,
                             scope.prefix if scope else None) from None
 
@@ -639,7 +734,8 @@ class _Expander:
             if name in self.broken_blocks:
                 raise _Skip()
             raise self.fail("E104", f"unknown op or block '{op_key.text}'", op_key.span,
-                            did_you_mean(name, [*names(), *self.blocks])
+                            self._suggest(name, lambda: [*names(), *self.blocks], "op",
+                                          len(self.blocks))
                             or "`cnncalc ops` lists the ops")
         canonical = block.name if block else found[0].name  # type: ignore[index]
         scope.counters[canonical] = scope.counters.get(canonical, 0) + 1
@@ -675,6 +771,7 @@ class _Expander:
             scope.ids[layer_id] = out
         expect = meta.get("expect")
         if expect is not None:
+            self._spend(len(self.nodes) - start, expect.span)  # the nodes it covers, listed
             self._layer_expect(expect, tuple(range(start, len(self.nodes))), out, path, scope)
         return out
 
@@ -702,7 +799,7 @@ class _Expander:
                              did_you_mean(stray.text, META)
                              or f"meta keys are: {', '.join(META)}; op arguments go inside "
                              f"`{known[0].text}: {{...}}`")
-        listed = ", ".join(f"'{k.text}'" for k, _ in op_keys)
+        listed = _listing([f"'{k.text}'" for k, _ in op_keys])
         return self.fail("E114", f"a layer has exactly one op, found {listed}", op_keys[1][0].span,
                          "split them into separate list entries (`- ...`)")
 
@@ -732,7 +829,7 @@ class _Expander:
             hint = ("cnncalc reads YAML 1.2: write true or false"
                     if isinstance(value, str) and value.lower() in ("yes", "no", "on", "off")
                     else None)
-            raise self.fail("E103", f"when must be true or false, got {_describe_value(value)}",
+            raise self.fail("E103", f"when must be true or false, got {describe_value(value)}",
                             node.span, hint)
         return value
 
@@ -742,9 +839,9 @@ class _Expander:
         value = self._plain(node, scope)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise self.fail("E108", f"repeat must be an integer >= 1, got "
-                            f"{_describe_value(value)}", node.span)
+                            f"{describe_value(value)}", node.span)
         if len(self.nodes) + value > self.max_layers:
-            self.error("E116", f"repeat {value} would expand past the limit of "
+            self.error("E116", f"repeat {short_int(value)} would expand past the limit of "
                        f"{self.max_layers:,} layers", node.span,
                        "lower the repeat count, or raise the limit with --max-layers")
             raise _TooLarge()
@@ -756,7 +853,7 @@ class _Expander:
         value = self._plain(node, scope)
         if not isinstance(value, str):
             raise self.fail("E103", f"from names an earlier layer's id, got "
-                            f"{_describe_value(value)}", node.span)
+                            f"{describe_value(value)}", node.span)
         return self._ref(value, node.span, scope)
 
     def _ref(self, name: str, span: Span, scope: Scope) -> int:
@@ -781,8 +878,9 @@ class _Expander:
         else:
             where = "this block" if scope.calls else "the file"
             raise self.fail("E109", f"no layer with id '{name}' in {where}", span,
-                            did_you_mean(name, [*scope.ids, *REFS])
-                            or (f"ids here: {', '.join(scope.ids)}" if scope.ids else
+                            self._suggest(name, lambda: [*scope.ids, *REFS], None,
+                                          len(scope.ids))
+                            or (f"ids here: {_listing(scope.ids)}" if scope.ids else
                                 "give the layer you mean an `id:`"))
         if ref < 0:
             raise _Skip()
@@ -883,7 +981,7 @@ class _Expander:
         if len(items) > len(positional):
             extra = items[len(positional)]
             takes = (f"takes {len(positional)} positional argument"
-                     f"{'s' if len(positional) != 1 else ''} ({', '.join(positional)})"
+                     f"{'s' if len(positional) != 1 else ''} ({_listing(positional)})"
                      if positional else "takes no arguments")
             raise self.fail("E106", f"{what} {takes}; got {len(items)}", extra.span,
                             "pass arguments by name in a mapping" if positional else
@@ -938,7 +1036,7 @@ class _Expander:
                 args[arg.name] = arg.type.check(
                     tuple(value.value) if isinstance(value.value, list) else value.value)
             except ArgError as exc:
-                code = "E103" if exc.message.startswith("expected") else "E108"
+                code = exc.code or ("E103" if exc.message.startswith("expected") else "E108")
                 self.error(code, f"{arg.name}: {exc.message}", value.span, exc.hint, path)
                 ok = False
         if not ok:
@@ -955,6 +1053,7 @@ class _Expander:
             raise _TooLarge()
         if POISON in inputs:
             raise _Skip()
+        self._spend(len(path), span)  # a node's path and name are as long as its nesting
         node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
         self.nodes.append(node)
         # layers of one kind (passes.kind) have one shape: infer it once
@@ -976,11 +1075,15 @@ class _Expander:
                     path: tuple[str, ...], scope: Scope) -> int:
         if block.broken or block.name in scope.calls:
             raise _Skip()  # reported once at the recursive call
+        if len(scope.calls) >= MAX_CALL_DEPTH:  # expansion recurses once per level
+            raise self.fail("E119", f"block calls nest more than {MAX_CALL_DEPTH} levels deep "
+                            f"here ({' -> '.join(scope.calls[:3])} -> ... -> {block.name})",
+                            op_key.span, "call fewer blocks inside blocks", scope.prefix)
         param_names = [p[0] for p in block.params]
 
         def hint(n: str) -> str | None:
-            return did_you_mean(n, param_names) or (
-                f"the parameters of '{block.name}' are: {', '.join(param_names)}"
+            return self._suggest(n, param_names) or (
+                f"the parameters of '{block.name}' are: {_listing(param_names)}"
                 if param_names else f"block '{block.name}' has no parameters")
 
         given = self._bind(value, op_key, scope, f"block '{block.name}'", param_names, None,
@@ -989,11 +1092,17 @@ class _Expander:
                                      lambda n: n in param_names, hint, "E113")
         missing = [p for p, default, _ in block.params if default is REQUIRED and p not in given]
         if missing:
-            raise self.fail("E107", f"block '{block.name}' needs {', '.join(map(repr, missing))}",
+            raise self.fail("E107", f"block '{block.name}' needs "
+                            f"{_listing([repr(m) for m in missing])}",
                             op_key.span, f"e.g. `{block.name}: {{{missing[0]}: ...}}`", path)
         if not when:
             return source
-        visits = self.visited + (repeat or 1) * self._size(block)
+        # the copies' visits with their parameters' values, the first with its overrides
+        params = {p: default for p, default, _ in block.params if default is not REQUIRED}
+        params.update((p, v.value) for p, v in given.items())
+        first_copy = {**params, **{p: v.value for p, v in overrides.items()}}
+        visits = self.visited + self._size(block, _plain_values(first_copy)) + (
+            (repeat or 1) - 1) * self._size(block, _plain_values(params))
         if visits > 2 * self.max_layers:
             self.error("E116", f"this call would visit at least {visits:,} layer entries, past "
                        f"the limit of {2 * self.max_layers:,}", op_key.span,
@@ -1063,9 +1172,11 @@ class _Expander:
                   node.arg_spans, node.rank, self.shapes[node.index])
                  for node in self.nodes[start:]]
         made = [(path[n:], self.groups[path]) for path in self.group_paths[groups:]]
-        return Call(nodes, where(out), visited, made)
+        return Call(nodes, where(out), visited, made, sum(len(node[1]) for node in nodes))
 
     def _replay(self, call: Call, prefix: tuple[str, ...], inp: int) -> int:
+        if call.nodes:
+            self._spend(call.parts + len(prefix) * len(call.nodes), call.nodes[0][4])
         start = len(self.nodes)
         places = (inp, 0)  # where -1 and -2 point
 
@@ -1100,14 +1211,16 @@ _REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                 "input": "the network input"}
 
 
-def _describe_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return quote(value)
-    return str(value)
+def _plain_values(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters `_Expander._size` can key on: numbers and text."""
+    return {k: v for k, v in params.items() if isinstance(v, (int, float, str))}
+
+
+def _listing(items: Collection[str], limit: int = 10) -> str:
+    """`a, b, c`; a long list cut to its first `limit` items and its length (a message must
+    not grow with the file: a mistake can be reported once per call)."""
+    shown = ", ".join(itertools.islice(items, limit))
+    return shown if len(items) <= limit else f"{shown}, ... ({len(items):,} in all)"
 
 
 def _input_names(shape: Shape) -> dict[str, int]:

@@ -50,6 +50,9 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
         return _Evaluator(names).visit(tree.body)
     except RecursionError:
         raise ExprError("the expression is nested too deeply") from None
+    except (OverflowError, ValueError):  # a huge int meeting a float, int(inf), int(nan)
+        raise ExprError("the result is too large (or not a number)",
+                        "sizes this large cannot describe a network") from None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -98,8 +101,8 @@ class _Evaluator:
                             did_you_mean(node.id, self.names))
         value = self.names[node.id]
         if isinstance(value, (list, tuple, dict, str)) or value is None:
-            raise ExprError(f"'{node.id}' is {value!r}, not a number")
-        return value
+            raise ExprError(f"'{node.id}' is {repr(value)[:40]}, not a number")
+        return _check_size(value)  # a parameter's default may be any number the file wrote
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         op = _BINARY.get(type(node.op))

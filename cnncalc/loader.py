@@ -308,3 +308,43 @@ def _items(pairs: list[tuple[yaml.Node, yaml.Node]], convert: Callable[[yaml.Nod
         index[key.value] = len(items)
         items.append((key, convert(v)))
     return tuple(items), index
+
+
+# ---------------------------------------------------------------- writing values back
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")  # text that YAML reads back as itself
+
+
+def flow(node: YNode, depth: int = 32) -> str:
+    """`node` as one line of YAML flow text that reads back as the same value: a piece a
+    program can put into a document without it adding structure (`cnncalc calc` builds its
+    one-layer file from command-line values this way). Raises ValueError past `depth` levels."""
+    if isinstance(node, YScalar):
+        return flow_scalar(node.value, node.quoted)
+    if depth <= 0:
+        raise ValueError("the value is nested too deeply")
+    if isinstance(node, YSeq):
+        return "[" + ", ".join(flow(item, depth - 1) for item in node.items) + "]"
+    return "{" + ", ".join(f"{flow(k, depth - 1)}: {flow(v, depth - 1)}"
+                           for k, v in node.items) + "}"
+
+
+def flow_scalar(value: object, quoted: bool = True) -> str:
+    """A scalar as YAML flow text: text is quoted (JSON's escapes are YAML's) unless it is a
+    plain name that YAML types as text anyway."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return ".nan"
+        return repr(value) if abs(value) != float("inf") else (".inf" if value > 0 else "-.inf")
+    text = str(value)
+    if _PLAIN.match(text) and type_scalar(text) == text and not (quoted and text in _SPECIAL):
+        return text
+    import json
+
+    return json.dumps(text)

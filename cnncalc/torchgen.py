@@ -19,9 +19,11 @@ class ChannelLayerNorm(nn.LayerNorm):
 
 
 def center_crop(x, size):
-    """The centre of x's trailing dims, cut to `size` (U-Net's crop before concatenation)."""
+    """The centre of x's trailing dims, cut to `size`, one entry per dim (U-Net's crop before
+    concatenation); None keeps a dim whole (the one concatenated along)."""
     for axis, n in enumerate(size, start=x.dim() - len(size)):
-        x = x.narrow(axis, (x.shape[axis] - n) // 2, n)
+        if n is not None:
+            x = x.narrow(axis, (x.shape[axis] - n) // 2, n)
     return x
 '''
 

@@ -326,6 +326,22 @@ CASES = [
          "unknown parameter $nn", "did you mean 'n'?"),
     Case("parameter-reference-at-top-level", net("conv: {out_channels: $n, kernel_size: 1}"),
          "E117", 3, 26, "unknown parameter $n", "there are none outside blocks"),
+    Case("integer-past-int64", net("linear: 10000000000000000000", input="[8]"), "E118", 3, 13,
+         "out_features: 10000000000000000000 is larger than PyTorch's sizes allow (2^63 - 1)",
+         "at most 9,223,372,036,854,775,807"),
+    Case("input-size-past-int64", net("relu", input="[3, 10000000000000000000, 8]"), "E118", 1,
+         12, "input size 10000000000000000000 is larger than PyTorch's sizes allow",
+         "int64 in PyTorch"),
+    Case("integer-of-400-digits", net("linear: 1" + "0" * 400, input="[8]"), "E118", 3, 13,
+         "out_features: a 401-digit number is larger than", "int64 in PyTorch"),
+    Case("value-nested-too-deeply", net("conv: {out_channels: 8, kernel_size: " + "[" * 40 + "3"
+                                        + "]" * 40 + "}"), "E119", 3, 74,
+         "this value nests lists or mappings more than 32 levels deep", "short lists"),
+    Case("block-calls-nested-too-deeply", "input: [3, 8, 8]\nblocks:\n" + "".join(
+        f"  b{i}: {{layers: [{f'b{i + 1}' if i < 100 else 'relu'}]}}\n" for i in range(101))
+         + "layers: [b0]\n", "E119", 102, 18,
+         "block calls nest more than 100 levels deep here (b0 -> b1 -> b2 -> ... -> b100)",
+         "call fewer blocks inside blocks"),
     # ---------------------------------------------------------------- E2xx: cannot be built
     Case("conv1d-on-2d-input", net("conv1d: {out_channels: 8, kernel_size: 3}"), "E201", 3, 5,
          "conv1d needs a 2-D input [C, ...], got 3-D [3, 32, 32]", "use conv2d or plain conv"),
@@ -392,6 +408,17 @@ CASES = [
          "dim 3 is out of range for the input [10]", "from -1 to 0"),
     Case("layernorm-shape", net("layernorm: {normalized_shape: [4, 4]}", input="[3, 8, 8]"),
          "E209", 3, 35, "must equal the trailing dimensions of the input [3, 8, 8]", "use [8, 8]"),
+    Case("output-past-int64-elements",
+         net("upsample: {scale_factor: 1000000}", input="[3, 100000000, 100000000]"), "E210", 3,
+         5, "the output (3x100000000000000x100000000000000) has more than 2^63 - 1 elements",
+         "shrink the scale"),
+    Case("groupnorm-one-value-per-group", net("gap", "groupnorm: 32", input="[32, 7, 7]"), "E211",
+         4, 5, "groupnorm would compute each mean and variance from a single value at batch 1",
+         "`--batch 2`"),
+    Case("batchnorm-without-running-stats-one-value",
+         net("gap", "bn: {track_running_stats: false}", input="[32, 7, 7]"), "E211", 4, 5,
+         "bn would compute each mean and variance from a single value at batch 1",
+         "a batch of 2 or more"),
     # ---------------------------------------------------------------- E3xx: expectations
     Case("network-expect-params", """\
          input: [3, 32, 32]
@@ -574,6 +601,15 @@ PAGE = [
     Example("E117", "`$name` names something that is not a parameter of the enclosing block, "
             "or appears outside any block (the top level has no parameters).",
             case="unknown-parameter-reference", fix=("$nn", "$n")),
+    Example("E118", "A size or integer argument, the input's sizes or `batch`, is larger than "
+            "2^63 - 1, the largest int64: PyTorch stores sizes and counts as int64, so no tensor "
+            "has such a size (and every figure cnncalc derives stays exact and printable).",
+            case="integer-past-int64", fix=("10000000000000000000", "1000")),
+    Example("E119", "A value nests lists or mappings more than 32 levels deep, or block calls "
+            "nest more than 100 levels deep (a block calling a block calling a block...). Real "
+            "architectures need a few levels of each; the bounds keep the work of reading a "
+            "file proportional to its size.",
+            case="value-nested-too-deeply", fix=("[" * 40 + "3" + "]" * 40, "3")),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
@@ -610,6 +646,16 @@ PAGE = [
             "input's trailing dimensions, a `pad` list of the wrong length, `prelu`'s "
             "`num_parameters` that is neither 1 nor the channel count.",
             case="kernel-list-wrong-length", fix=("[3, 3, 3]", "[3, 3]")),
+    Example("E210", "A layer's output would have 2^63 elements or more (an `upsample` by a huge "
+            "factor, a huge input): more than a PyTorch tensor can index.",
+            case="output-past-int64-elements", fix=("1000000}", "2}")),
+    Example("E211", "A normalisation would compute a mean and variance from a single value at "
+            "the analysed batch, which PyTorch refuses (\"Expected more than 1 value per "
+            "channel\"): `groupnorm` with one channel per group on a 1x1 (or flat) input at "
+            "batch 1, or `bn` with `track_running_stats: false` on a 1x1 input at batch 1. "
+            "cnncalc's figures are inference's (`model.eval()`): batch norm with running "
+            "statistics (the default) uses those and is fine. A batch of 2 or more works.",
+            case="groupnorm-one-value-per-group", fix=("  - groupnorm: 32\n", "")),
     # ---------------------------------------------------------------- E3xx
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "

@@ -77,7 +77,17 @@ JUNK: tuple[str, ...] = (
     "$", "$()", "$(", "$(1", "$ (1)", "$$(1)", "$(1))", "$out", "$k", "$in", "$undefined",
     "$(out * 2)", "$(out // 0)", "$(k - 100)", "$(p * 1000000)", "$(max(out, 10**30))",
     "$(s ** 100)", "$(out if out else 0)", "$out$k", "x$(1)", "%d", "{x}", "\\n",
+    "$(k ** 2)", "$(out * 1.5)", "$(in_h // 2.0)", "$(in_c * 1e300 * 1e300)",
 )
+# integers at and past PyTorch's int64 and a float's range (issue 12, C1)
+HUGE: tuple[str, ...] = (
+    "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1" + "0" * 308,
+    "1" + "0" * 400, "1" + "0" * 3000, "1000000000000", "3000000000007", "1e320")
+# control characters by YAML escape, for names and values (S2)
+CONTROL: tuple[str, ...] = (
+    '"\\e[2Jx"', '"\\e]0;title\\a"', '"a\\nb"', '"\\u2028"', '"\\x9b"', '"\\0"',
+    '"::error file=x,line=1::forged"', '"relu\\u202e"')
+JUNK += HUGE + CONTROL
 
 GARBAGE: tuple[bytes, ...] = (
     # bytes that are not UTF-8 text
@@ -270,11 +280,77 @@ def insert_garbage(data: bytes, rng: random.Random) -> tuple[bytes, str]:
     return data[:at] + junk + data[at:], f"insert {junk[:40]!r} at byte {at}"
 
 
+def _alias_tree(levels: int, leaf: str = "1") -> str:
+    """A flow value of 3^levels leaves in a few lines: each level lists the previous one three
+    times by alias (issue 12, D1: values re-read at every call)."""
+    tree = f"&t0 [{leaf}, 1, 1]"
+    for i in range(1, levels + 1):
+        tree = f"&t{i} [{tree}, *t{i - 1}, *t{i - 1}]"
+    return tree
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "3" + "]" * depth
+
+
+def _block_chain(rng: random.Random) -> tuple[str, str]:
+    """(blocks, the layer calling them): nested calls whose depth or `repeat: $n` fan-out
+    grows with a small file (issue 12, C3, D6, D7)."""
+    levels = rng.choice((5, 40, 101, 300))
+    repeat = rng.choice(("$n", '"$(n)"', "$n", "2", "1"))
+    blocks = []
+    for i in range(levels):
+        inner = (f"{{h{i + 1}: {{n: $n}}, repeat: {repeat}}}" if i + 1 < levels
+                 else f"{{relu: {{}}, repeat: {repeat}}}")
+        blocks.append(f"  h{i}: {{params: [n=2], layers: [{inner}]}}\n")
+    return "".join(blocks), f"{{h0: {{n: {rng.choice((1, 2, 3, 1000))}}}}}"
+
+
+def _hostile_layer(rng: random.Random) -> str:
+    roll = rng.randrange(6)
+    if roll == 0:  # a value nested deep (C4)
+        depth = rng.choice((31, 33, 500, 990))
+        return f"conv: {{out_channels: 4, kernel_size: {_nested(depth)}}}"
+    if roll == 1:  # an alias tree (D1)
+        return f"{{relu: {{}}, expect: {_alias_tree(rng.choice((3, 6, 9)))}}}"
+    if roll == 2:  # a control character in a name (S2)
+        return f"{{id: {rng.choice(CONTROL)}, relu: {{}}}}"
+    if roll == 3:  # a huge size (C1)
+        return f"{rng.choice(('linear', 'conv', 'upsample'))}: {rng.choice(HUGE)}"
+    if roll == 4:  # a stride of a trillion (D3)
+        return "maxpool: {kernel_size: 1000000000000, stride: 999999999989, padding: 7}"
+    return f"{{gap: {{}}, repeat: {rng.choice((1, 3))}}}"  # a 1x1 input for what follows (W2)
+
+
+def insert_hostile(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """An attack of issue 12: a deeply nested value, an alias tree, a control character, a
+    huge size, a huge stride, or a chain of blocks (deep, or fanning out by `repeat: $n`)."""
+    items = list(_LAYER_START.finditer(data))
+    m = rng.choice(items) if items else None
+    at = len(data) if m is None or data.find(b"\n", m.end()) < 0 else (
+        data.find(b"\n", m.end()) + 1)
+    indent = m.group(1) if m else b"  "
+    if rng.random() < 0.3:
+        blocks, layer = _block_chain(rng)
+        line = indent + b"- " + layer.encode() + b"\n"
+        data = data[:at] + line + data[at:]
+        section = data.find(b"\nblocks:\n")
+        if section >= 0:
+            cut = section + len(b"\nblocks:\n")
+            data = data[:cut] + blocks.encode() + data[cut:]
+        else:
+            data = data + (b"" if data.endswith(b"\n") else b"\n") + b"blocks:\n" + blocks.encode()
+        return data, f"insert a chain of blocks called by {line.strip()!r}"
+    line = indent + b"- " + _hostile_layer(rng).encode() + b"\n"
+    return data[:at] + line + data[at:], f"insert hostile layer {line.strip()[:60]!r} at {at}"
+
+
 Operator = Callable[[bytes, random.Random], tuple[bytes, str]]
 # the ones that keep the YAML readable weigh more: they reach the deeper passes
 OPERATORS: tuple[tuple[Operator, int], ...] = (
     (replace_number, 30), (rename, 20), (delete_line, 10), (duplicate_line, 10),
     (swap_lines, 8), (reindent, 6), (insert_garbage, 12), (truncate, 4), (insert_layer, 12),
+    (insert_hostile, 10),
 )
 
 

@@ -392,6 +392,8 @@ def robustness() -> str:
     import test_properties
     from test_diagnostics import HOSTILE
 
+    from cnncalc import limits
+
     hostile = "\n".join(f"- {what}: {snippet}" for what, snippet, _ in HOSTILE)
     return f"""## Robustness
 
@@ -440,6 +442,21 @@ workflow commands cnncalc writes. A quoted source line shows at most 100 charact
 the caret. Output works under any encoding (ASCII stand-ins where one cannot write a
 character), a number is never shortened to fit a terminal, and a reader that closes the pipe
 ends cnncalc quietly with status 0.
+
+The work any file may cause is bounded, each bound a located diagnostic (tests/hostile/ runs
+every attack of the kind through the installed command with a time and memory bound, and
+{test_fuzz.HOSTILE:,} more mutants stack them on the zoo):
+
+- sizes, integer arguments and `batch` at most 2^63 - 1, PyTorch's int64 (E118); a layer's
+  output below 2^63 elements (E210); an expression that overflows is E112;
+- values nested at most {limits.MAX_VALUE_DEPTH} levels, block calls at most
+  {limits.MAX_CALL_DEPTH} (E119): nothing recurses as deep as a file is nested;
+- at most `--max-layers` layers ({limits.DEFAULT_MAX_LAYERS:,} by default), and at most
+  {limits.WORK_PER_LAYER} units of work per allowed layer (a layer's path parts, the items of
+  values read at each call), counted as the network expands; repeats, literal or `$n`, are
+  counted before they are expanded (E116);
+- did-you-mean hints within a budget, lists of names in messages cut to their first ten, and
+  the hints for a window that does not fit solved arithmetically, whatever the stride.
 """
 
 

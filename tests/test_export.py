@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from conftest import ZOO, run, zoo_source
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cnncalc.analysis import Analysis, analyze
 from cnncalc.export import FORMATS, ExportError, class_name, export, module_names
@@ -334,6 +336,56 @@ def _assert_ruff_clean(code: str) -> None:
     result = subprocess.run([RUFF, "check", "--isolated", "--stdin-filename", "model.py", "-"],
                             input=code, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- pytorch: merges
+
+
+@st.composite
+def merge_networks(draw: st.DrawFn) -> str:
+    """Two or three branches of chosen shapes (a 1x1 conv sets the channels, adaptive pooling
+    the size), merged by add, mul or concat along any dim, with or without a centre crop, and
+    sometimes merged again with a branch: the class where W1 (`concat` with `crop: center`
+    along a spatial dim cropped the wrong axis in the export) lived."""
+    rank = draw(st.sampled_from([1, 2, 3]))
+    base = [draw(st.integers(1, 4)) for _ in range(rank + 1)]
+    lines = [f"input: [2, {', '.join(['6'] * rank)}]", "layers:"]
+    names = []
+    for i in range(draw(st.integers(2, 3))):
+        # mostly the shared size, sometimes 1 (broadcasts) or larger (crops, or a mismatch)
+        shape = [draw(st.sampled_from([n, n, 1, n + 1, n + 2])) for n in base]
+        lines += [f"  - {{id: c{i}, from: input, conv: [{shape[0]}, 1]}}",
+                  f"  - {{id: s{i}, adaptive_avgpool: {{output_size: {shape[1:]}}}}}"]
+        names.append(f"s{i}")
+
+    def merge(inputs: list[str], name: str) -> str:
+        op = draw(st.sampled_from(["add", "mul", "concat", "cat"]))
+        if op in ("add", "mul"):
+            return f"  - {{id: {name}, {op}: [{', '.join(inputs)}]}}"
+        dim = draw(st.integers(-(rank + 1), rank))
+        crop = ", crop: center" if draw(st.booleans()) else ""
+        return f"  - {{id: {name}, {op}: {{inputs: [{', '.join(inputs)}], dim: {dim}{crop}}}}}"
+
+    lines.append(merge(names, "m1"))
+    if draw(st.booleans()):
+        lines.append(merge(["m1", draw(st.sampled_from(names))], "m2"))
+    return "\n".join(lines) + "\n"
+
+
+@given(merge_networks())
+@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+def test_exported_merge_network_builds_what_cnncalc_reports(text: str) -> None:
+    """Every merge network cnncalc accepts exports to a module whose every layer has the shape
+    cnncalc reports (whatever it refuses, torch refuses too: test_properties' merge cases)."""
+    torch = pytest.importorskip("torch")
+    a = analyze(Source("merge.yaml", text))
+    if a.exit_code() or a.graph is None:
+        return  # refused: shapes that do not merge
+    model = _load(export(a, "pytorch"), a.name)().eval()
+    with torch.no_grad():
+        out = model(torch.zeros(1, *a.input or ()))
+    assert tuple(out.shape[1:]) == a.output_shape, text
 
 
 # ---------------------------------------------------------------- pytorch: the code itself

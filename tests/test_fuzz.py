@@ -36,6 +36,33 @@ def test_mutants(start: int, tmp_path: Path) -> None:
         f"fuzz.make_mutant(seed, index)):\n" + "\n".join(failures[:10]))
 
 
+HOSTILE = 400  # mutants made only of issue 12's attacks, run in CI
+
+
+@pytest.mark.parametrize("start", range(0, HOSTILE, CHUNK))
+def test_hostile_mutants(start: int, tmp_path: Path) -> None:
+    """Issue 12's classes stacked on the zoo: huge integers, values nested deep, alias trees,
+    control characters, huge strides, chains of blocks (deep, or fanning out by `repeat:
+    $n`): each must end within the fuzzer's CPU-time bound, located, without a crash."""
+    operators = ((fuzz.insert_hostile, 3), (fuzz.replace_number, 1))
+    failures = []
+    for mutant in fuzz.mutants(SEED, CHUNK, start, operators):
+        _, found = fuzz.check(mutant, tmp_path)
+        if found:
+            failures.append(f"{mutant.label()}: {' '.join(mutant.argv)}: {'; '.join(found)}")
+    assert not failures, "\n".join(failures[:10])
+
+
+def test_hostile_mutations_cover_every_class() -> None:
+    rng = random.Random(5)
+    data = fuzz.ZOO[0].read_bytes()
+    seen = "\n".join(fuzz.insert_hostile(data, rng)[0].decode(errors="replace")
+                     for _ in range(200))
+    for sign in ("[" * 31, "*t0", "\\e", "9223372036854775808", "stride: 999999999989",
+                 "repeat: $n", "h100:", "gap"):
+        assert sign in seen, sign
+
+
 # ---------------------------------------------------------------- the fuzzer itself
 
 def test_mutants_are_reproducible() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..frozen import frozen
 from ..graph import Shape
+from ..limits import MAX_INT
 
 
 class OpError(Exception):
@@ -27,21 +28,48 @@ class OpError(Exception):
 class ArgError(Exception):
     """A value of the wrong type or out of range; the caller knows which argument it was."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, code: str | None = None) -> None:
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.message, self.hint, self.code = message, hint, code
 
 
 # ---------------------------------------------------------------- argument types
 
-def _describe(value: object) -> str:
+QUOTE_CHARS = 32  # of a value quoted in a message: enough to recognise it, not a whole file
+
+
+def quote(text: str) -> str:
+    """`'text'` for a message: its first QUOTE_CHARS characters, control characters escaped
+    (a scalar can be a whole file's text: a file that is not YAML, or what a link pointed to)."""
+    from ..render.safe import clean
+
+    if len(text) > QUOTE_CHARS:
+        return f"'{clean(text[:QUOTE_CHARS])}…' ({len(text):,} characters)"
+    return f"'{clean(text)}'"
+
+
+def describe_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
     if isinstance(value, str):
-        return f"'{value}'"
+        return quote(value)
+    if isinstance(value, int):
+        return short_int(value)
     return str(value)
+
+
+TOO_LARGE_HINT = "sizes and counts are int64 in PyTorch: at most 9,223,372,036,854,775,807"
+
+
+def short_int(value: int) -> str:
+    """An integer for a message: a huge one by its length (Python refuses to print one of
+    over 4,300 digits, and nobody reads one of 400)."""
+    if abs(value) < 10**30:
+        return str(value)
+    # the loader and expressions keep integers far below the 4,300 digits str() takes
+    return f"{'-' if value < 0 else ''}a {len(str(abs(value)))}-digit number"
 
 
 def _yaml11_hint(value: object) -> str | None:
@@ -74,9 +102,12 @@ class Int(ArgType):
                 hint = f"write {int(value)}"
             else:
                 hint = None
-            raise ArgError(f"expected an integer, got {_describe(value)}", hint)
+            raise ArgError(f"expected an integer, got {describe_value(value)}", hint)
         if self.min is not None and value < self.min:
-            raise ArgError(f"must be >= {self.min}, got {value}")
+            raise ArgError(f"must be >= {self.min}, got {short_int(value)}")
+        if abs(value) > MAX_INT:
+            raise ArgError(f"{short_int(value)} is larger than PyTorch's sizes allow (2^63 - 1)",
+                           TOO_LARGE_HINT, "E118")
         return value
 
     @property
@@ -93,14 +124,17 @@ class Float(ArgType):
 
     def check(self, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ArgError(f"expected a number, got {_describe(value)}")
+            raise ArgError(f"expected a number, got {describe_value(value)}")
+        if isinstance(value, int) and abs(value) > MAX_INT:  # past a float's range, too
+            raise ArgError(f"must be a finite number below 2^63, got {describe_value(value)}",
+                           code="E118")
         if not math.isfinite(value):
-            raise ArgError(f"must be a finite number, got {_describe(value)}")
+            raise ArgError(f"must be a finite number, got {describe_value(value)}")
         if (self.min is not None and value < self.min) or (
                 self.max is not None and value > self.max):
             lo = "" if self.min is None else f"{self.min} <= "
             hi = "" if self.max is None else f" <= {self.max}"
-            raise ArgError(f"must satisfy {lo}value{hi}, got {_describe(value)}")
+            raise ArgError(f"must satisfy {lo}value{hi}, got {describe_value(value)}")
         return float(value)
 
     @property
@@ -114,7 +148,8 @@ class Bool(ArgType):
 
     def check(self, value: Any) -> Any:
         if not isinstance(value, bool):
-            raise ArgError(f"expected true or false, got {_describe(value)}", _yaml11_hint(value))
+            raise ArgError(f"expected true or false, got {describe_value(value)}",
+                           _yaml11_hint(value))
         return value
 
     @property
@@ -133,8 +168,8 @@ class Choice(ArgType):
             from ..diagnostics import did_you_mean
 
             hint = did_you_mean(value, self.choices) if isinstance(value, str) else None
-            raise ArgError(f"expected one of {', '.join(self.choices)}; got {_describe(value)}",
-                           hint)
+            raise ArgError(f"expected one of {', '.join(self.choices)}; got "
+                           f"{describe_value(value)}", hint)
         return value
 
     @property
@@ -184,7 +219,7 @@ class Either(ArgType):
         if len(specific) == 1:
             raise specific[0]
         hint = next((e.hint for e in errors if e.hint), None)
-        raise ArgError(f"expected {self.label}, got {_describe(value)}", hint)
+        raise ArgError(f"expected {self.label}, got {describe_value(value)}", hint)
 
     @property
     def label(self) -> str:
@@ -197,7 +232,7 @@ class Null(ArgType):
 
     def check(self, value: Any) -> Any:
         if value is not None:
-            raise ArgError(f"expected null, got {_describe(value)}")
+            raise ArgError(f"expected null, got {describe_value(value)}")
         return None
 
     @property
@@ -211,7 +246,7 @@ class Ids(ArgType):
 
     def check(self, value: Any) -> Any:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ArgError(f"expected a list of ids, got {_describe(value)}")
+            raise ArgError(f"expected a list of ids, got {describe_value(value)}")
         if len(value) < 2:
             raise ArgError("a merge needs at least two inputs", "list two or more ids")
         return tuple(value)
@@ -341,6 +376,10 @@ class OpSpec:
     rf: Callable[[Ctx, Shape], Any] | None = None
     windows: Callable[[Ctx], Sequence[Window]] | None = None
     torch: Callable[[Ctx], tuple[str | None, str]] | None = None  # (module, forward template)
+    # normalisation over the batch: how many values each statistic is computed from per batch
+    # element, at inference (None: from running statistics, or not over the batch). PyTorch
+    # refuses a statistic of one value ("Expected more than 1 value per channel")
+    statistics: Callable[[Ctx], int | None] | None = None
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
     multi_input: bool = False
     internal: bool = False  # not usable in files (the network input)

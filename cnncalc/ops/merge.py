@@ -84,9 +84,11 @@ def _concat_rf(ctx: Ctx, out: Shape) -> list[list[Step]] | None:
 
 def _concat_torch(ctx: Ctx) -> tuple[str | None, str]:
     dim = _concat_dim(ctx)
-    target = _cropped(ctx, dim)
-    spatial = tuple(t for t in target[1:] if t is not None)
-    inputs = ", ".join(f"center_crop({{{i}}}, {spatial})" if spatial else f"{{{i}}}"
+    # one entry per spatial dim, None where nothing is cropped: the dim concatenated along
+    # may be spatial, so the cropped dims are not simply the trailing ones
+    spatial = tuple(_cropped(ctx, dim)[1:])
+    cropped = any(t is not None for t in spatial)
+    inputs = ", ".join(f"center_crop({{{i}}}, {spatial})" if cropped else f"{{{i}}}"
                        for i in range(len(ctx.inputs)))
     return None, f"torch.cat([{inputs}], dim={dim + 1})"
 

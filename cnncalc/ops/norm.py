@@ -68,6 +68,8 @@ BATCHNORM = OpSpec(
         Arg("track_running_stats", Bool(), True),
     ),
     shape=_bn_shape,
+    # without running statistics, batch norm normalises by the batch's even at inference
+    statistics=lambda ctx: None if ctx.args["track_running_stats"] else prod(ctx.spatial),
     params=_bn_counts,
     extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["affine"]),
     formulas=lambda ctx, out: [
@@ -98,6 +100,8 @@ GROUPNORM = OpSpec(
         Arg("affine", Bool(), True),
     ),
     shape=_groupnorm_shape,
+    # the channels of one group at every position (F.group_norm checks this in every mode)
+    statistics=lambda ctx: ctx.channels // ctx.args["num_groups"] * prod(ctx.spatial),
     params=lambda ctx, out: Counts(2 * ctx.channels if ctx.args["affine"] else 0),
     extra_ops=lambda ctx, out: _normalise_ops(out, ctx.args["affine"]),
     torch=lambda ctx: unary(torch_module(

@@ -6,7 +6,7 @@ rows are never read (a warning, with what would fit) and when only padding goes 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from fractions import Fraction
 from typing import Any
@@ -91,21 +91,18 @@ def _explain(w: Window, axis: str, node: Node, ctx_args: dict[str, Any]) -> Diag
 
 
 def _suggest(w: Window, rest: int, args: dict[str, Any]) -> str:
-    """What would fit exactly: the nearest padding, stride or input size, or ceil_mode."""
+    """What would fit exactly: the nearest padding, stride or input size, or ceil_mode. Solved
+    arithmetically: a stride can be as large as the input (10^12), so no loop runs over it."""
     fits = []
     pooling = "ceil_mode" in args
     if isinstance(args.get("padding"), (int, tuple)) and w.pad_left == w.pad_right:
-        for p in range(w.pad_left + 1, w.pad_left + w.stride + 1):
-            # pooling refuses padding over half the kernel
-            if (w.numerator + 2 * (p - w.pad_left)) % w.stride == 0 and not (
-                    pooling and p > w.kernel // 2):
-                fits.append(f"padding={p}")
-                break
+        p = _fitting_padding(w)
+        # pooling refuses padding over half the kernel
+        if p is not None and not (pooling and p > w.kernel // 2):
+            fits.append(f"padding={p}")
     # a stride wider than the window would skip rows of its own
-    strides = [s for s in range(1, max(w.span, w.stride) + 1)
-               if s != w.stride and w.numerator % s == 0]
-    if strides:
-        s = min(strides, key=lambda s: (abs(s - w.stride), -s))
+    s = _nearest_stride(w.numerator, w.stride, max(w.span, w.stride))
+    if s is not None:
         fits.append(f"stride={s}")
     below, above = w.size - rest, w.size + w.stride - rest
     sizes = [str(n) for n in (below, above) if n >= w.span - w.pad_left - w.pad_right and n > 0]
@@ -114,3 +111,34 @@ def _suggest(w: Window, rest: int, args: dict[str, Any]) -> str:
     if pooling and replace(w, ceil=True).out > w.out:
         fits.append("ceil_mode=true (a last, partial window)")
     return "fits exactly with " + ", or ".join(fits) if fits else "change padding or stride"
+
+
+def _fitting_padding(w: Window) -> int | None:
+    """The smallest padding p > pad_left (at most one stride more) that makes the padded
+    length a multiple of the stride: 2·(p − pad_left) ≡ −numerator (mod stride)."""
+    s, r = w.stride, -w.numerator % w.stride
+    if s % 2:  # 2 is invertible modulo an odd stride
+        d = r * pow(2, -1, s) % s or s
+    elif r % 2:  # an even stride and an odd remainder: padding adds two at a time
+        return None
+    else:
+        d = r // 2 % (s // 2) or s // 2
+    return w.pad_left + d
+
+
+_SEARCH = 4096  # strides tried on each side of the given one, beyond the exhaustive range
+
+
+def _nearest_stride(n: int, stride: int, most: int) -> int | None:
+    """The divisor of n in 1..most, other than `stride`, nearest to it (the larger on a tie).
+    Exhaustive for the sizes of real layers; for huge ones the candidates are the strides near
+    the given one, the small divisors and their cofactors (a bounded search)."""
+    candidates: Iterable[int]
+    if most <= 2 * _SEARCH:
+        candidates = range(1, most + 1)
+    else:
+        near = range(max(1, stride - _SEARCH), min(most, stride + _SEARCH) + 1)
+        small = [d for d in range(1, _SEARCH + 1) if n % d == 0]
+        candidates = [*near, *small, *[n // d for d in small]]
+    fits = [s for s in candidates if s != stride and 1 <= s <= most and n % s == 0]
+    return min(fits, key=lambda s: (abs(s - stride), -s)) if fits else None

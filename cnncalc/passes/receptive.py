@@ -6,6 +6,8 @@ Forward recurrence from one input pixel (size 1, stride 1, start 0), per layer s
 `start` is the input coordinate where output unit 0's field begins (negative: in the padding).
 Merges take, per axis, the input with the largest field and note paths that disagree in jump
 or centre. Upsampling and transposed convolutions have no such field: it is left undefined.
+So is a field past 2^63 - 1 (strides multiply: 300 layers of stride 2^62 on a 1-pixel map
+would make a number of 5,600 digits, which nothing can print and every step costs more).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..frozen import frozen
 from ..graph import Graph, Node, Shape
+from ..limits import MAX_INT
 from ..ops import REGISTRY, Ctx, OpError
 from ..ops.base import Step
 from . import Memo
@@ -30,7 +33,8 @@ class Field:
     stride: tuple[int, ...]
     start: tuple[int, ...]
 
-    def step(self, steps: Sequence[Step]) -> Field:
+    def step(self, steps: Sequence[Step]) -> Field | None:
+        """The field after a layer's steps; None past int64 (undefined, see above)."""
         if steps.count((1, 1, 0)) == len(steps):  # one pixel in, one out: the same field
             return self
         size, stride, start = [], [], []
@@ -38,6 +42,8 @@ class Field:
             size.append(r + (k - 1) * j)
             start.append(a - p * j)
             stride.append(j * s)
+        if max(*size, *stride, *[abs(a) for a in start]) > MAX_INT:
+            return None
         return Field(tuple(size), tuple(stride), tuple(start))
 
 
@@ -111,7 +117,10 @@ def _merge(node: Node, steps: Sequence[Any] | None, shapes: Sequence[Shape | Non
         if shape is None or field is None or len(field.size) != len(out) - 1:
             return None, None
         if step is not None:
-            paths.append((nodes[i].name, field.step(step)))
+            stepped = field.step(step)
+            if stepped is None:
+                return None, None
+            paths.append((nodes[i].name, stepped))
         elif shape[1:] == out[1:]:
             paths.append((nodes[i].name, field))
         # else an input broadcast over the spatial axes (a [C, 1, 1] gate): it has seen all
