@@ -129,9 +129,20 @@ def _write(chunks: Iterable[str]) -> None:
     sys.stdout.write("".join(piece))
 
 
+def _path(file: str) -> str:
+    """`file` itself when it exists, else the zoo's file of that name (`resnet50`), else
+    `file` (to be reported missing): a path always wins over a zoo name."""
+    if file == "-" or os.path.lexists(file):
+        return file
+    from . import zoo
+
+    found = zoo.find(file)
+    return str(found) if found else file
+
+
 def _read(file: str) -> object:
-    """A path, or `-` for standard input (read as bytes, decoded like a file; input that is
-    not UTF-8 text is reported here, exit status 2)."""
+    """A path or a zoo name, or `-` for standard input (read as bytes, decoded like a file;
+    input that is not UTF-8 text is reported here, exit status 2)."""
     from .analysis import decode
     from .diagnostics import FatalError
 
@@ -143,7 +154,7 @@ def _read(file: str) -> object:
 
             typer.echo(text.diagnostic(exc.diagnostic, None), err=True)
             raise typer.Exit(2) from None
-    return Path(file)
+    return Path(_path(file))
 
 
 @app.command()
@@ -255,7 +266,7 @@ def check(
     from .render import check as report
 
     budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
-    files, missing = collect(paths)
+    files, missing = collect([_path(p) for p in paths])
     for path in missing:
         typer.echo(f"cnncalc: {path}: no such file or directory (or no *.yaml in it)", err=True)
     results = []
@@ -527,6 +538,18 @@ def ops(
         typer.echo(f"cnncalc: unknown op '{name}'" + (f"; {hint}" if hint else ""), err=True)
         raise typer.Exit(2)
     sys.stdout.write(ops_render.render(name))
+
+
+@app.command()
+def zoo() -> None:
+    """List the networks that ship with cnncalc, their totals and what each mirrors.
+
+    A name stands for its file in every command: cnncalc show resnet50
+    """
+    from . import zoo as shipped
+    from .render import zoo as listing
+
+    sys.stdout.write(listing.render(shipped.entries()))
 
 
 def _version(value: bool) -> None:
