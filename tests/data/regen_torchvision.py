@@ -31,11 +31,13 @@ OPTIONS: dict[str, dict[str, Any]] = {"googlenet": {"aux_logits": False, "init_w
 
 def count(name: str) -> dict[str, Any]:
     model = getattr(torchvision.models, name)(weights=None, **OPTIONS.get(name, {}))
+    # the model's own output: squeezenet flattens after its last leaf
+    outputs: list[list[int]] = []
+    model.register_forward_hook(lambda _m, _a, out: outputs.append(list(out.shape[1:])))
     trace = leaf_trace(model, SHAPE)
-    outputs = [record["out"] for record in trace]
     return {"input": list(SHAPE), "params": sum(p.numel() for p in model.parameters()),
             "buffers": sum(b.numel() for b in model.buffers()),
-            "macs": sum(record["macs"] for record in trace), "output": list(outputs[-1])}
+            "macs": sum(record["macs"] for record in trace), "output": outputs[0]}
 
 
 def main() -> None:
