@@ -25,4 +25,3 @@ def render(listed: list[Entry]) -> str:
                              subsequent_indent="    ")
     hint = "A name stands for its file in every command: cnncalc show resnet50"
     return "\n".join([*out, "", f"{len(listed)} models. {hint}", ""])
-
