@@ -115,8 +115,9 @@ def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES)
                                     "give the path of a .yaml file")
                          ) from None
     except FileNotFoundError:
-        raise FatalError(Diagnostic("E001", "no such file", None,
-                                    "check the path")) from None
+        from .zoo import missing_hint
+
+        raise FatalError(Diagnostic("E001", "no such file", None, missing_hint(name))) from None
     except OSError as exc:
         raise FatalError(Diagnostic("E001", f"cannot be read: {exc.strerror}", None)
                          ) from None

@@ -223,6 +223,17 @@ def _write(chunks: Iterable[str] | str, color: bool = False, guarded: bool = Tru
         raise typer.Exit(0) from None
 
 
+def _path(file: str) -> str:
+    """`file` itself when it exists, else the zoo's file of that name (`resnet50`), else
+    `file` (to be reported missing): a path always wins over a zoo name."""
+    if file == "-" or os.path.lexists(file):
+        return file
+    from . import zoo
+
+    found = zoo.find(file)
+    return str(found) if found else file
+
+
 def _reader_gone() -> None:
     """stdout's reader closed the pipe: what it read is what it wanted. Later writes and the
     flush at exit go nowhere."""
@@ -240,8 +251,9 @@ def _say(message: str) -> None:
 
 
 def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
-    """A path, or `-` for standard input (at most `max_bytes` + 1 bytes read, decoded like a
-    file; input that is too large or not UTF-8 text is reported here, exit status 2)."""
+    """A path or a zoo name, or `-` for standard input (at most `max_bytes` + 1 bytes read,
+    decoded like a file; input that is too large or not UTF-8 text is reported here, exit
+    status 2)."""
     from .analysis import decode
     from .diagnostics import FatalError
     from .limits import DEFAULT_MAX_BYTES
@@ -255,7 +267,7 @@ def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
 
             _say(text.diagnostic(exc.diagnostic, None))
             raise typer.Exit(2) from None
-    return Path(file)
+    return Path(_path(file))
 
 
 def _amount(text: str | None) -> int | None:
@@ -428,7 +440,7 @@ def check(
     chosen = format.value
     if format is CheckFormat.auto:  # the runner sets GITHUB_ACTIONS=true in every step
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    collected = collect(paths)
+    collected = collect([_path(p) for p in paths])
     report = Report(chosen, strict, quiet=quiet, notes=notes,
                     answers=answers if answers is not None else len(collected.files) == 1)
     # text is guarded like every human-readable output; the github format's lines are
@@ -755,6 +767,18 @@ def ops(
         _say(f"cnncalc: unknown op '{clean(name)}'" + (f"; {hint}" if hint else ""))
         raise typer.Exit(2)
     _write(ops_render.render(name))
+
+
+@app.command()
+def zoo() -> None:
+    """List the networks that ship with cnncalc, their totals and what each mirrors.
+
+    A name stands for its file in every command: cnncalc show resnet50
+    """
+    from . import zoo as shipped
+    from .render import zoo as listing
+
+    _write(listing.render(shipped.entries()))
 
 
 def _version(value: bool) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +15,7 @@ from cnncalc.source import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 ZOO = sorted((ROOT / "architectures").glob("*.yaml"))
-SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,6 +31,14 @@ def regen(request: pytest.FixtureRequest) -> bool:
 def zoo_source(path: Path) -> Source:
     """A zoo file under its repository-relative name, so outputs don't depend on the cwd."""
     return Source(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
+
+
+@cache
+def torchvision_totals() -> dict[str, dict[str, Any]]:
+    """torchvision's models as PyTorch builds them: input, params, buffers, macs, output
+    (tests/data/README.md says where they come from); read on first use."""
+    data = json.loads((DATA / "torchvision.json").read_text(encoding="utf-8"))
+    return data["models"]  # type: ignore[no-any-return]
 
 
 def run(text: str, **kwargs: object) -> Analysis:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, ZOO, zoo_source
+from conftest import ZOO, torchvision_totals, zoo_source
 
 from cnncalc.analysis import analyze
 from cnncalc.render import json as json_render
@@ -41,11 +41,6 @@ TOTALS = {
     "stride_mismatch": (10, 0),
     "unet": (31_030_658, 0),
 }
-
-
-def _published() -> dict[str, dict[str, object]]:
-    data = json.loads((SHARED / "reference" / "torchvision.json").read_text())
-    return data["models"]  # type: ignore[no-any-return]
 
 
 def test_every_zoo_file_has_expected_totals() -> None:
@@ -89,12 +84,12 @@ PUBLISHED = [
 
 
 def test_every_published_model_is_checked() -> None:
-    assert sorted(PUBLISHED) == sorted(_published())
+    assert sorted(PUBLISHED) == sorted(torchvision_totals())
 
 
 @pytest.mark.parametrize("name", PUBLISHED)
 def test_matches_published_torchvision_totals(name: str) -> None:
-    ref = _published()[name]
+    ref = torchvision_totals()[name]
     a = analyze(zoo_source(next(p for p in ZOO if p.stem == name)))
     assert a.totals.params == ref["params"]
     assert a.totals.buffers == ref["buffers"]
