@@ -156,6 +156,15 @@ def _quoted(text: str) -> str:
         f"'{clean(text[:30])}...' ({len(text):,} characters)")
 
 
+def _int64(value: int | None) -> int | None:
+    """A count from the command line, at most 2^63 - 1 (PyTorch's sizes are int64); shown in
+    --help as N, not as a 19-digit range."""
+    if value is not None and value > MAX_INT:
+        raise typer.BadParameter(f"{value if len(str(value)) <= 40 else 'the value'} is more "
+                                 "than 2^63 - 1")
+    return value
+
+
 def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
     """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
 
@@ -319,7 +328,7 @@ def show(
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        min=1, max=MAX_INT, metavar="N",
+        min=1, metavar="N", callback=_int64,
         help="collapse blocks and repeats below this many path levels")
     ] = None,
     columns: Annotated[str, typer.Option(
@@ -330,7 +339,7 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, max=MAX_INT, metavar="N",
+        min=1, metavar="N", callback=_int64,
         help="batch size for MACs and memory (default: the file's, else 1)")
     ] = None,
     dtype: Annotated[DType | None, typer.Option(
@@ -342,7 +351,7 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, max=MAX_INT, metavar="N",
+        min=1, metavar="N", callback=_int64,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -411,7 +420,7 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, max=MAX_INT,
+        min=1, metavar="N", callback=_int64,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
@@ -420,7 +429,7 @@ def check(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, max=MAX_INT, metavar="N",
+        min=1, metavar="N", callback=_int64,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -626,9 +635,9 @@ def sizes(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="architecture YAML file, or - for stdin")],
     min: Annotated[int, typer.Option(
-        "--min", min=1, max=MAX_INT, metavar="N", help="smallest input size to try")] = 32,
+        "--min", min=1, metavar="N", callback=_int64, help="smallest input size to try")] = 32,
     max: Annotated[int, typer.Option(
-        "--max", min=1, max=MAX_INT, metavar="N", help="largest input size to try")] = 1024,
+        "--max", min=1, metavar="N", callback=_int64, help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
