@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -53,19 +52,27 @@ class Result:
         return self.out + self.err
 
 
-# Runs cnncalc as its only child and writes "EXIT MAXRSS_KIB" to the file named first.
-_LAUNCH = """\
-import os, subprocess, sys
-child = subprocess.Popen(sys.argv[2:])
-_, status, usage = os.wait4(child.pid, 0)
-with open(sys.argv[1], "w") as f:
-    f.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
-sys.exit(0)
+# Caps the address space, runs cnncalc as its own child and writes that child's peak resident
+# size to a file. The test process cannot start cnncalc itself and read the peak: the kernel
+# carries a process's peak across exec, and a child forked (or vforked) from pytest starts
+# from pytest's own (180 MiB once torch is loaded). Forked from this small launcher, cnncalc's
+# peak is its own.
+_LAUNCH = """
+import os, resource, sys
+cap, report, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+os._exit(code if code >= 0 else 128 - code)
 """
-
-
-def _limit_memory(cap: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 def run(args: Sequence[str | os.PathLike[str]], *, cwd: str | os.PathLike[str] | None = None,
@@ -80,35 +87,37 @@ def run(args: Sequence[str | os.PathLike[str]], *, cwd: str | os.PathLike[str] |
     # above the resident bound, so the bound is judged by the measured peak, not by a crash
     cap = (mib + 1024) * MiB
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r") as peak:
+            tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "peak"
         start = time.monotonic()
-        # a small launcher starts cnncalc and reports its peak: Linux counts the forking
-        # process's size in a child's peak, and this test process may hold hundreds of MiB
         proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, peak.name, *console(), *map(os.fspath, args)],
-            cwd=cwd, env=environment, start_new_session=True,
+            [sys.executable, "-c", _LAUNCH, str(cap), str(report), *console(),
+             *map(os.fspath, args)],
+            cwd=cwd, env=environment, start_new_session=True,  # one group: killed together
             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=out, stderr=err, preexec_fn=lambda: _limit_memory(cap))
+            stdout=out, stderr=err)
         if stdin is not None and proc.stdin is not None:
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.write(stdin)
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.close()
-        try:
-            code = proc.wait(timeout=seconds * 3)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise AssertionError(f"cnncalc {' '.join(map(str, args))[:200]} ran past "
-                                 f"{seconds * 3:.0f} s") from None
+        while True:
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > seconds * 3:
+                os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                raise AssertionError(f"cnncalc {' '.join(map(str, args))[:200]} ran past "
+                                     f"{seconds * 3:.0f} s")
+            time.sleep(0.005)
         elapsed = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        code_text, _, rss = peak.read().partition(" ")
-        result = Result(int(code_text) if code_text else code,
-                        out.read().decode("utf-8", "replace"),
+        result = Result(proc.returncode, out.read().decode("utf-8", "replace"),
                         err.read().decode("utf-8", "replace"), elapsed,
-                        int(rss or 0) / 1024)
+                        int(report.read_text()) / 1024)
     shown = f"cnncalc {' '.join(map(str, args))[:200]}"
     assert result.code in (0, 1, 2), f"{shown}: exit {result.code}\n{result.text[-2000:]}"
     assert "Traceback" not in result.text, f"{shown}: traceback\n{result.text[-2000:]}"
