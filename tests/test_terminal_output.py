@@ -263,4 +263,6 @@ def test_a_real_terminal_of_that_width(columns: int) -> None:
     for number in ("1,027,604,480", "1,219,584"):
         assert number in table_part or "(not shown, to fit" in table_part
     assert "1,219,584" in table_part  # params is the last column to go
-    assert all(len(line) <= columns for line in shown.splitlines())
+    # a word longer than the width (a file's path, in a CI's deep temporary folder) stands
+    # alone on its line: nothing else is pushed past the edge with it
+    assert all(len(line) <= columns or len(line.split()) == 1 for line in shown.splitlines())

@@ -175,8 +175,10 @@ def test_i3_no_number_is_cut(width: int | None, mode: str) -> None:
         assert number in table or "(not shown, to fit" in text
     assert "4,089,184,256" in text and "8,178,368,512" in text  # totals wrap, never cut
     if width is not None:
-        assert all(len(line) <= max(width, 60) for line in text.splitlines()
-                   if not line.lstrip().startswith(("architectures/",)))
+        # a word longer than the width (a file's path, in a CI's deep temporary folder)
+        # stands alone on its line: nothing else is pushed past the edge with it
+        assert all(len(line) <= max(width, 60) or len(line.split()) == 1
+                   for line in text.splitlines())
 
 
 COMMANDS_FOR_ENCODING = [
