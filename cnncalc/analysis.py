@@ -8,7 +8,8 @@ from dataclasses import field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, FatalError, Severity
-from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
+from .expand import DEFAULT_MAX_LAYERS, expand
+from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
 from .limits import DEFAULT_MAX_BYTES
