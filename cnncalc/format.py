@@ -21,3 +21,5 @@ NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs")
 LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
 # an input written as a mapping: its keys, in order, by spatial rank
 INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}
+# the spatial axes by spatial rank, as ops and `cnncalc sizes` name them
+SPATIAL_AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
