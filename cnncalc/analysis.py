@@ -8,11 +8,11 @@ from dataclasses import field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, FatalError, Severity
-from .expand import DEFAULT_MAX_LAYERS, expand
+from .expand import expand
 from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
-from .limits import DEFAULT_MAX_BYTES
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
 from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict

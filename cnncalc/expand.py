@@ -18,8 +18,7 @@ from .declare import Block, Declarations, declare
 from .diagnostics import Diagnostic, did_you_mean
 from .format import META
 from .graph import Graph, Node, Shape, format_shape
-from .limits import DEFAULT_MAX_LAYERS as DEFAULT_MAX_LAYERS  # re-exported
-from .limits import MAX_CALL_DEPTH
+from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
 from .loader import YMap, YNode, YScalar
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED

@@ -31,10 +31,11 @@ from enum import Enum
 
 from .analysis import Analysis, read_and_load
 from .diagnostics import Diagnostic, Severity
-from .expand import DEFAULT_MAX_LAYERS, expand
+from .expand import expand
 from .format import SPATIAL_AXES
 from .frozen import frozen
 from .graph import Graph, Shape
+from .limits import DEFAULT_MAX_LAYERS
 from .passes import Memo, fractions
 from .source import Source
 
