@@ -37,7 +37,7 @@ class Block:
     broken: bool = False  # calls itself: reported once at the definition
 
 
-@frozen(slots=False)
+@frozen
 class Declarations:
     """A checked file, ready to expand: `layers` is None when there is nothing to expand (no
     layer list, or no usable input shape), and the diagnostics then say why."""
