@@ -8,11 +8,12 @@ from dataclasses import field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, FatalError, Severity
-from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
+from .expand import expand
+from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
-from .limits import DEFAULT_MAX_BYTES
-from .loader import load
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
+from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
 from .passes.receptive import Field
@@ -190,23 +191,8 @@ def analyze(path: str | os.PathLike[str] | Source, input: Shape | None = None, *
     training-memory estimate includes; a file over `max_bytes` is refused (E007). Never raises
     for bad input: every problem is in `Analysis.diagnostics`.
     """
-    if isinstance(path, Source):
-        src = path
-    else:
-        name = os.fspath(path)
-        try:
-            src = read_source(name, max_bytes)
-        except FatalError as exc:
-            problem = exc.diagnostic
-            if "\n" in name and problem.message == "no such file":
-                # a caller of the old API that passed YAML text as a str
-                problem = Diagnostic("E001", problem.message, problem.span,
-                                     "this is a path; to analyze YAML text, use "
-                                     "cnncalc.analyze_text(text)")
-            shown = display_name(name)
-            return Analysis(Path(shown).stem, Source(shown, ""), diagnostics=(problem,))
-    return analyze_source(src, input, batch=batch, dtype=dtype, count=count,
-                          optimizer=optimizer, max_layers=max_layers)
+    return _analyze(read_and_load(path, max_bytes), input, batch=batch, dtype=dtype,
+                    count=count, optimizer=optimizer, max_layers=max_layers)
 
 
 def analyze_text(text: str, name: str = "<string>", input: Shape | None = None, *,
@@ -222,11 +208,54 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                    dtype: str | None = None, count: str = "torchvision",
                    optimizer: str = "adam",
                    max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    return _analyze(read_and_load(src), input, batch=batch, dtype=dtype, count=count,
+                    optimizer=optimizer, max_layers=max_layers)
+
+
+@frozen
+class Loaded:
+    """A file read and parsed (the front end every command shares); `root` is None when it
+    could not be, and `diagnostics` then holds why."""
+
+    stem: str  # names the network when the file has no `name:`
+    source: Source
+    root: YNode | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def read_and_load(path: str | os.PathLike[str] | Source,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
+    """Read the file at `path` (or take the Source) and parse its YAML; never raises for bad
+    input."""
+    if isinstance(path, Source):
+        src = path
+    else:
+        name = os.fspath(path)
+        try:
+            src = read_source(name, max_bytes)
+        except FatalError as exc:
+            problem = exc.diagnostic
+            if "\n" in name and problem.message == "no such file":
+                # a caller of the old API that passed YAML text as a str
+                problem = Diagnostic("E001", problem.message, problem.span,
+                                     "this is a path; to analyze YAML text, use "
+                                     "cnncalc.analyze_text(text)")
+            shown = display_name(name)
+            return Loaded(Path(shown).stem, Source(shown, ""), None, (problem,))
     stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
     try:
         root, diagnostics = load(src)
     except FatalError as exc:
-        return Analysis(stem, src, diagnostics=(exc.diagnostic,))
+        return Loaded(stem, src, None, (exc.diagnostic,))
+    return Loaded(stem, src, root, tuple(diagnostics))
+
+
+def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
+             count: str, optimizer: str, max_layers: int) -> Analysis:
+    stem, src, root = loaded.stem, loaded.source, loaded.root
+    if root is None:
+        return Analysis(stem, src, diagnostics=loaded.diagnostics)
+    diagnostics = list(loaded.diagnostics)
     expansion = expand(root, stem, input, max_layers)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes

@@ -28,9 +28,8 @@ from typing import BinaryIO
 
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
 from .diagnostics import Diagnostic, FatalError, Severity
-from .expand import DEFAULT_MAX_LAYERS
 from .frozen import frozen
-from .limits import DEFAULT_MAX_BYTES
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
 from .source import Source
 
 _SUFFIX = re.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(k|m|g|t|ki|mi|gi|ti)?(b)?\s*\Z")

@@ -10,7 +10,7 @@ memory and the receptive-field step are the same for every op.
 from __future__ import annotations
 
 from .analysis import Analysis, LayerResult
-from .expand import DTYPES
+from .format import DTYPES
 from .frozen import frozen
 from .graph import format_shape
 from .ops import REGISTRY, Ctx, OpError, Window

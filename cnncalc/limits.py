@@ -19,6 +19,9 @@ MAX_CALL_DEPTH = 100
 # Levels of lists and mappings inside one argument value (kernel_size: [3, 3] is one).
 MAX_VALUE_DEPTH = 32
 
+# Items in one argument value (YAML aliases can nest lists exponentially).
+MAX_VALUE_ITEMS = 10_000
+
 # Work units an expansion may spend per allowed layer: a layer's path parts and the items of
 # the values it reads count, so deep nesting or re-read alias trees stop at a bound
 # proportional to --max-layers (a zoo network spends about 10 per layer).

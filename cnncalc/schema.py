@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from .expand import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS
+from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS
 from .ops import SPECS, OpSpec
 from .ops.base import (
     REQUIRED,
@@ -368,7 +368,7 @@ def schema() -> dict[str, Any]:
     ]}
     b.defs["layers"] = {"type": "array", "items": _ref("layer")}
 
-    # -- the top level, in the order expand.TOP_KEYS lists it
+    # -- the top level, in the order format.TOP_KEYS lists it
     top: dict[str, dict[str, Any]] = {
         "cnncalc": {"const": 1, "description": "format version: 1"},
         "name": {"type": "string", "description": "the network's name; default: the file name"},

@@ -28,18 +28,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from enum import Enum
-from pathlib import Path
 
-from .analysis import Analysis, read_source
-from .diagnostics import Diagnostic, FatalError, Severity
-from .expand import DEFAULT_MAX_LAYERS, expand
+from .analysis import Analysis, read_and_load
+from .diagnostics import Diagnostic, Severity
+from .expand import expand
+from .format import SPATIAL_AXES
 from .frozen import frozen
 from .graph import Graph, Shape
-from .loader import load
+from .limits import DEFAULT_MAX_LAYERS
 from .passes import Memo, fractions
 from .source import Source
 
-SPATIAL_AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}  # by spatial rank, as ops name them
 ROUNDING = frozenset({"N101", "N102"})  # the division rounds, but every input row is read
 
 
@@ -126,25 +125,15 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
     if lo < 1 or hi < lo:
         raise ValueError(f"the size range must satisfy 1 <= lo <= hi, got {lo}..{hi}")
     start = time.perf_counter()
-    if isinstance(source, Source):
-        src = source
-    else:
-        try:
-            src = read_source(source)
-        except FatalError as exc:
-            name = os.fspath(source)
-            return SizesResult(Path(name).stem, Source(name, ""), base, (), lo, hi,
-                               diagnostics=(exc.diagnostic,))
-    stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
-    try:
-        root, loaded = load(src)
-    except FatalError as exc:
-        return SizesResult(stem, src, base, (), lo, hi, diagnostics=(exc.diagnostic,))
+    loaded = read_and_load(source)
+    stem, src, root = loaded.stem, loaded.source, loaded.root
+    if root is None:
+        return SizesResult(stem, src, base, (), lo, hi, diagnostics=loaded.diagnostics)
     name = stem
     if base is None:
         own = expand(root, stem, None, max_layers)
         if own.graph is None or not own.shapes or own.shapes[0] is None:
-            errors = tuple(d for d in [*loaded, *own.diagnostics]
+            errors = tuple(d for d in [*loaded.diagnostics, *own.diagnostics]
                            if d.severity is Severity.ERROR)
             return SizesResult(stem, src, None, (), lo, hi, diagnostics=errors)
         base, name = own.shapes[0], own.graph.name
@@ -156,7 +145,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
             progress(n)
         shape = tuple(n if i - 1 in swept else d for i, d in enumerate(base))
         expansion = expand(root, stem, shape, max_layers)
-        diagnostics = [*loaded, *expansion.diagnostics]
+        diagnostics = [*loaded.diagnostics, *expansion.diagnostics]
         graph = expansion.graph
         if graph is not None:
             name = graph.name

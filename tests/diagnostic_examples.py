@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cnncalc.expand import DEFAULT_MAX_LAYERS, MAX_VALUE_ITEMS
+from cnncalc.limits import DEFAULT_MAX_LAYERS, MAX_VALUE_ITEMS
 
 
 def net(*layers: str, input: str = "[3, 32, 32]") -> str:

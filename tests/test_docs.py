@@ -25,7 +25,7 @@ from conftest import ROOT
 from cnncalc.analysis import analyze
 from cnncalc.cli import main
 from cnncalc.diagnostics import CODES, Severity
-from cnncalc.expand import DEFAULT_MAX_LAYERS
+from cnncalc.limits import DEFAULT_MAX_LAYERS
 from cnncalc.loader import type_scalar
 from cnncalc.ops import SPECS, OpSpec
 from cnncalc.ops.base import REQUIRED

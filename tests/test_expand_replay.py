@@ -1,15 +1,16 @@
-"""Block calls alike are replayed, not expanded again (expand._Expander._expand_call): the
-result must be exactly what expanding every call gives."""
+"""Block calls alike are replayed, not expanded again (cnncalc/replay.py): the result must be
+exactly what expanding every call gives, and the replay must actually happen."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import pytest
 from conftest import ZOO, zoo_source
 
+from cnncalc import replay
 from cnncalc.analysis import Analysis, analyze
-from cnncalc.expand import _Expander
 from cnncalc.render import json, table
 from cnncalc.source import Source
 
@@ -61,13 +62,36 @@ CASES = {
         """,
 }
 
+# calls each case replays at least: the copies of a repeat after the second; none where every
+# call has an error or an `expect:` (such calls are never recorded)
+REPLAYS = {
+    "nested repeats, first, when, expressions": 1,
+    "a block on the network input, expect inside a block, errors in some copies": 0,
+    "the layer limit crossed inside a replay": 1,
+}
 
-def both(source: Source, **options: object) -> tuple[Analysis, Analysis]:
-    replayed = analyze(source, **options)  # type: ignore[arg-type]
+
+def both(source: Source, **options: object) -> tuple[Analysis, Analysis, int]:
+    """The analysis as made, the analysis with replay switched off, and how many calls the
+    first replayed."""
+    replays = []
+    real = replay.Memo.replay
+
+    def counted(self: replay.Memo, *args: Any) -> int:
+        replays.append(args[1])  # the prefix replayed into
+        return real(self, *args)
+
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(_Expander, "_record", lambda self, *args: None)  # nothing is ever replayed
+        m.setattr(replay.Memo, "replay", counted)
+        replayed = analyze(source, **options)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as m:
+        # nothing is ever recorded, so nothing is replayed
+        m.setattr(replay.Memo, "finished", lambda self, key, record: None)
+        m.setattr(replay.Memo, "replay", counted)
+        count = len(replays)
         expanded = analyze(source, **options)  # type: ignore[arg-type]
-    return replayed, expanded
+        assert len(replays) == count, "a call was replayed with recording switched off"
+    return replayed, expanded, count
 
 
 def assert_same(a: Analysis, b: Analysis) -> None:
@@ -85,11 +109,21 @@ def assert_same(a: Analysis, b: Analysis) -> None:
 
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
 def test_zoo(path: object) -> None:
-    assert_same(*both(zoo_source(path)))  # type: ignore[arg-type]
+    replayed, expanded, _ = both(zoo_source(path))  # type: ignore[arg-type]
+    assert_same(replayed, expanded)
+
+
+def test_zoo_replays() -> None:
+    """The zoo's repeated stages (ResNet's bottlenecks) are replayed, not walked again."""
+    source = zoo_source(next(p for p in ZOO if p.stem == "resnet152"))
+    assert both(source)[2] > 0
 
 
 @pytest.mark.parametrize("name", CASES)
 def test_cases(name: str) -> None:
     source = Source("t.yaml", textwrap.dedent(CASES[name]))
-    assert_same(*both(source))
-    assert_same(*both(source, max_layers=100))
+    replayed, expanded, count = both(source)
+    assert_same(replayed, expanded)
+    assert count >= REPLAYS[name]
+    replayed, expanded, _ = both(source, max_layers=100)
+    assert_same(replayed, expanded)

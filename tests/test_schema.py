@@ -15,7 +15,7 @@ from conftest import ROOT, ZOO, run
 
 from cnncalc import schema as schema_module
 from cnncalc.diagnostics import Severity
-from cnncalc.expand import META, TOP_KEYS
+from cnncalc.format import META, TOP_KEYS
 from cnncalc.loader import YMap, YNode, YScalar, YSeq, load
 from cnncalc.ops import SPECS, OpSpec, names
 from cnncalc.ops.base import Arg, ArgError, ArgType, Choice, Float, Int, PerAxis

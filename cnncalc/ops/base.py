@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import field
 from typing import Any
 
+from ..format import SPATIAL_AXES
 from ..frozen import frozen
 from ..graph import Shape
 from ..limits import MAX_INT
@@ -426,11 +427,8 @@ def prod(values: Sequence[int]) -> int:
     return math.prod(values)
 
 
-AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
-
-
 def axis_name(rank: int, i: int) -> str:
-    return AXES.get(rank, tuple(str(j) for j in range(rank)))[i]
+    return SPATIAL_AXES.get(rank, tuple(str(j) for j in range(rank)))[i]
 
 
 def _torch_value(value: Any) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..analysis import COUNTS, Analysis, LayerResult
 from ..diagnostics import Severity
-from ..expand import DTYPES
+from ..format import DTYPES
 from ..frozen import frozen
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field

@@ -1,0 +1,25 @@
+"""The architecture format's vocabulary, in one place: its version, top-level keys, meta keys,
+reference names, dtypes, input layouts and `expect:` figures.
+
+The declarations step and the expander check files against these; the JSON Schema, the
+renderers and `explain` read them from here (importing this module costs nothing, importing the
+expander costs the op registry).
+"""
+
+from __future__ import annotations
+
+VERSION = 1  # `cnncalc: 1`, the only version this cnncalc reads
+TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
+BLOCK_KEYS = ("params", "layers")
+META = ("id", "from", "repeat", "first", "when", "expect")
+REFS = ("prev", "in", "input")
+REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
+               "input": "the network input"}
+DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per item
+DEFAULT_DTYPE = "float32"
+NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs")
+LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
+# an input written as a mapping: its keys, in order, by spatial rank
+INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}
+# the spatial axes by spatial rank, as ops and `cnncalc sizes` name them
+SPATIAL_AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
