@@ -1,18 +1,20 @@
-"""The Python API: `analyze(path)` and `analyze_text(text)` run load -> expand -> passes and
-return the results."""
+"""The Python API: `analyze(path | Source | mapping)` and `analyze_text(text)` run load ->
+expand -> passes and return the results (docs/api.md)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .frozen import frozen
 from .graph import Graph, Shape
-from .limits import DEFAULT_MAX_BYTES
-from .loader import load
+from .limits import DEFAULT_MAX_BYTES, MAX_INT
+from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
 from .passes.receptive import Field
@@ -178,22 +180,38 @@ def _position(name: str, data: bytes, offset: int) -> Span:
     return Span(name, *position(before, len(before)))
 
 
-def analyze(path: str | os.PathLike[str] | Source, input: Shape | None = None, *,
-            batch: int | None = None, dtype: str | None = None, count: str = "torchvision",
-            optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
-    """Analyze the file at `path` (a `str` is always a path: for YAML text use analyze_text),
-    or a Source.
+def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
+            input: Sequence[int] | None = None, *, batch: int | None = None,
+            dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
+            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES
+            ) -> Analysis:
+    """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
+    with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
-    `input` overrides the file's input shape; `batch` and `dtype` override the file's.
-    `count` picks the MAC convention (COUNTS); `optimizer` (sgd, momentum, adam) the state the
-    training-memory estimate includes; a file over `max_bytes` is refused (E007). Never raises
-    for bad input: every problem is in `Analysis.diagnostics`.
+    A `str` is always a path, never guessed to be YAML text from what it contains (a file
+    can be named like YAML): for text use analyze_text, or pass a Source.
+
+    `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
+    override the file's. `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
+    momentum, adam) the state the training-memory estimate includes; a file over `max_bytes`
+    is refused (E007). Never raises for a bad architecture: every problem is in
+    `Analysis.diagnostics`. Raises ValueError for an option out of its range and TypeError for
+    a mapping holding something YAML cannot (a set, an object): those are the caller's.
     """
-    if isinstance(path, Source):
-        src = path
+    shape = _options(input, batch, dtype, count, optimizer)
+    if isinstance(what, Mapping):
+        from .mapping import NAME, tree
+
+        try:
+            root, src, problems = tree(what)
+        except FatalError as exc:
+            return Analysis("network", Source(NAME, ""), diagnostics=(exc.diagnostic,))
+        return analyze_tree(root, problems, src, shape, batch=batch, dtype=dtype, count=count,
+                            optimizer=optimizer, max_layers=max_layers)
+    if isinstance(what, Source):
+        src = what
     else:
-        name = os.fspath(path)
+        name = os.fspath(what)
         try:
             src = read_source(name, max_bytes)
         except FatalError as exc:
@@ -205,28 +223,66 @@ def analyze(path: str | os.PathLike[str] | Source, input: Shape | None = None, *
                                      "cnncalc.analyze_text(text)")
             shown = display_name(name)
             return Analysis(Path(shown).stem, Source(shown, ""), diagnostics=(problem,))
-    return analyze_source(src, input, batch=batch, dtype=dtype, count=count,
+    return analyze_source(src, shape, batch=batch, dtype=dtype, count=count,
                           optimizer=optimizer, max_layers=max_layers)
 
 
-def analyze_text(text: str, name: str = "<string>", input: Shape | None = None, *,
+def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
                  batch: int | None = None, dtype: str | None = None,
                  count: str = "torchvision", optimizer: str = "adam",
                  max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
     """Analyze YAML text; `name` is the file name diagnostics give. Otherwise as analyze()."""
-    return analyze_source(Source(name, text), input, batch=batch, dtype=dtype, count=count,
-                          optimizer=optimizer, max_layers=max_layers)
+    return analyze(Source(name, text), input, batch=batch, dtype=dtype, count=count,
+                   optimizer=optimizer, max_layers=max_layers)
+
+
+def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, count: str,
+             optimizer: str) -> Shape | None:
+    """The API's options checked (the CLI checks its own before they get here): a wrong one
+    is the caller's mistake, and silently analysing something else would hide it."""
+    def positive(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
+
+    if input is not None and (isinstance(input, (str, bytes)) or not input
+                              or not all(positive(n) for n in input)):
+        raise ValueError(f"input must be a shape of positive sizes like (3, 224, 224), "
+                         f"got {input!r}")
+    if batch is not None and not positive(batch):
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    choices: list[tuple[str, str | None, Collection[str]]] = [
+        ("dtype", dtype, DTYPES), ("count", count, COUNTS),
+        ("optimizer", optimizer, memory.OPTIMIZER_STATE)]
+    for option, value, allowed in choices:
+        if value is not None and value not in allowed:
+            raise ValueError(f"{option} must be one of {', '.join(allowed)}, got {value!r}")
+    return None if input is None else tuple(input)
 
 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
                    dtype: str | None = None, count: str = "torchvision",
                    optimizer: str = "adam",
                    max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
-    stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
+    """`src` loaded and analyzed: analyze() without checking its options."""
     try:
         root, diagnostics = load(src)
     except FatalError as exc:
-        return Analysis(stem, src, diagnostics=(exc.diagnostic,))
+        return Analysis(_stem(src), src, diagnostics=(exc.diagnostic,))
+    return analyze_tree(root, diagnostics, src, input, batch=batch, dtype=dtype, count=count,
+                        optimizer=optimizer, max_layers=max_layers)
+
+
+def _stem(src: Source) -> str:
+    return Path(src.name).stem if src.name not in ("<string>", "<stdin>", "<mapping>") \
+        else "network"
+
+
+def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
+                 input: Shape | None = None, *, batch: int | None = None,
+                 dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
+                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    """A loaded node tree (its spans point into `src`) expanded and run through the passes;
+    `diagnostics` are the loader's."""
+    stem = _stem(src)
     expansion = expand(root, stem, input, max_layers)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
