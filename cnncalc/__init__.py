@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         analyze_text,
         op,
         register_op,
-        render,
+        report,
         unregister_op,
     )
 
@@ -45,7 +45,7 @@ __all__ = [
     "COUNTS", "DTYPES", "RENDERERS", "Analysis", "Arg", "Bool", "Choice", "Counts", "Ctx",
     "Diagnostic", "Field", "Float", "Int", "Ints", "LayerResult", "OpError", "OpSpec",
     "Severity", "Source", "Span", "Totals", "Window", "__version__", "analyze", "analyze_text",
-    "op", "register_op", "render", "unregister_op",
+    "op", "register_op", "report", "unregister_op",
 ]
 _API = frozenset(__all__) - {"__version__"}
 

@@ -2,7 +2,7 @@
 and imports this module on first use, so that `cnncalc --help` loads none of the analysis.
 
 The command line is a skin over the same functions: `show -f FORMAT` writes what
-`render(analysis, FORMAT)` returns.
+`report(analysis, FORMAT)` returns.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ RENDERERS: dict[str, Callable[[Analysis], str]] = {
 }
 
 
-def render(analysis: Analysis, format: str = "table") -> str:
+def report(analysis: Analysis, format: str = "table") -> str:
     """`analysis` as `cnncalc show -f FORMAT` writes it (RENDERERS names the formats)."""
     try:
         renderer = RENDERERS[format]
@@ -72,5 +72,5 @@ __all__ = [
     "COUNTS", "DTYPES", "RENDERERS", "Analysis", "Arg", "Bool", "Choice", "Counts", "Ctx",
     "Diagnostic", "Field", "Float", "Int", "Ints", "LayerResult", "OpError", "OpSpec",
     "Severity", "Source", "Span", "Totals", "Window", "analyze", "analyze_text", "op",
-    "register_op", "render", "unregister_op",
+    "register_op", "report", "unregister_op",
 ]

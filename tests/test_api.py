@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import doctest
+import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ZOO
+from conftest import ROOT, ZOO
 
 import cnncalc
+import cnncalc.ops
 from cnncalc.analysis import Analysis
 from cnncalc.render import text
 
@@ -126,3 +132,110 @@ def test_options_change_the_numbers() -> None:
     assert wide.totals.param_bytes == base.totals.params * 2
     # `all` adds one bias add per conv output and one op per relu element, x batch 2
     assert wide.totals.macs == 2 * (4 * 8 * 8 * 27 + 4 * 8 * 8 + 4 * 8 * 8)
+
+
+# ---------------------------------------------------------------- docs/api.md, run
+
+
+def test_the_api_page_is_real_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/api.md's examples run as a doctest from the repository root: every number on the
+    page is cnncalc's output (an op the page registers is removed again, even on failure)."""
+    monkeypatch.chdir(ROOT)
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    test = doctest.DocTestParser().get_doctest(page, {}, "api.md", "docs/api.md", 0)
+    assert len(test.examples) >= 30
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    try:
+        runner.run(test, out=lambda text: pytest.fail(text, pytrace=False))
+    finally:
+        if cnncalc.ops.lookup("space_to_depth") is not None:
+            cnncalc.unregister_op("space_to_depth")
+    assert runner.failures == 0 and runner.tries == len(test.examples)
+
+
+# ---------------------------------------------------------------- a registered op
+
+
+def _shift_spec() -> cnncalc.OpSpec:
+    """A made-up op with parameters, MACs and a torch rule: `shift: n` adds n channels by a
+    1x1 projection (a conv 1x1 under another name, so torch can check the numbers)."""
+    from cnncalc import Arg, Counts, Ctx, Int, OpSpec
+
+    def shape(ctx: Ctx) -> tuple[int, ...]:
+        return (ctx.channels + ctx.args["extra"], *ctx.spatial)
+
+    def params(ctx: Ctx, out: tuple[int, ...]) -> Counts:
+        return Counts(ctx.channels * out[0] + out[0])
+
+    def macs(ctx: Ctx, out: tuple[int, ...]) -> int:
+        return ctx.channels * math.prod(out)
+
+    def torch(ctx: Ctx) -> tuple[str | None, str]:
+        out = ctx.channels + ctx.args["extra"]
+        return f"nn.Conv2d({ctx.channels}, {out}, 1)", "{m}({0})"
+
+    return OpSpec(name="widen", summary="adds `extra` channels (a 1x1 projection)",
+                  args=(Arg("extra", Int(1), doc="channels added"),), shape=shape,
+                  aliases={"widen2d": 2}, params=params, macs=macs, torch=torch)
+
+
+@pytest.fixture
+def widen() -> Iterator[cnncalc.OpSpec]:
+    spec = cnncalc.register_op(_shift_spec())
+    try:
+        yield spec
+    finally:
+        cnncalc.unregister_op("widen")
+    assert cnncalc.ops.lookup("widen") is None and cnncalc.ops.lookup("widen2d") is None
+
+
+WIDE = "input: [3, 8, 8]\nlayers:\n  - widen: 5\n  - widen2d: {extra: 2}\n  - relu\n"
+
+
+def test_a_registered_op_works_end_to_end(widen: cnncalc.OpSpec, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """fvcore lets a program add a handle for its own module; cnncalc's registry does the
+    same: analysis, the JSON output, the JSON schema, `cnncalc ops`, `show` and export."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from cnncalc import cli, export, schema
+
+    a = cnncalc.analyze_text(WIDE, name="wide.yaml")
+    assert a.exit_code() == 0, a.diagnostics
+    first, second, _ = a.layers
+    assert (first.path, first.output_shape, second.output_shape) == (
+        "widen1", (8, 8, 8), (10, 8, 8))
+    assert (first.params, first.macs) == (3 * 8 + 8, 3 * 8 * 8 * 8)
+    assert a.totals.params == 3 * 8 + 8 + 8 * 10 + 10
+    data = json.loads(cnncalc.report(a, "json"))
+    assert [layer["op"] for layer in data["layers"]] == ["widen", "widen", "relu"]
+    # the schema is made from the registry: it accepts the op and checks its argument
+    validator = jsonschema.Draft202012Validator(schema.schema())
+    assert not list(validator.iter_errors(yaml.safe_load(WIDE)))
+    assert list(validator.iter_errors({"input": [3, 8, 8], "layers": [{"widen": 0}]}))
+    (tmp_path / "wide.yaml").write_text(WIDE, encoding="utf-8")
+    assert cli.main(["show", str(tmp_path / "wide.yaml"), "--format", "csv"]) == 0
+    assert "widen2,widen,widen1,10x8x8,90," in capsys.readouterr().out
+    cli.main(["ops", "widen"])
+    assert "adds `extra` channels" in capsys.readouterr().out
+    assert "nn.Conv2d(3, 8, 1)" in export.export(a, "pytorch")
+
+
+def test_a_registered_op_reports_like_a_builtin(widen: cnncalc.OpSpec) -> None:
+    a = cnncalc.analyze({"input": [3, 8, 8], "layers": [{"widen": {"extra": 0}}, "widenn"]})
+    extra, unknown = a.diagnostics
+    assert extra.code == "E108" and "extra" in extra.message
+    assert unknown.code == "E104" and unknown.hint == "did you mean 'widen'?"
+
+
+@pytest.mark.parametrize("name", ["conv", "conv2d", "id", "prev", "from", "two words", ""])
+def test_a_taken_or_malformed_name_is_refused(name: str) -> None:
+    spec = dataclasses.replace(_shift_spec(), name=name, aliases={})
+    with pytest.raises(ValueError, match="op name"):
+        cnncalc.register_op(spec)
+    assert cnncalc.ops.lookup("widen") is None
+
+
+def test_builtin_ops_cannot_be_unregistered() -> None:
+    with pytest.raises(ValueError, match="not an op registered"):
+        cnncalc.unregister_op("conv")
+    assert cnncalc.op("conv").name == "conv"
