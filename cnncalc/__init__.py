@@ -1,4 +1,7 @@
-"""cnncalc: exact CNN shapes, parameters and costs from YAML, as PyTorch builds them."""
+"""cnncalc: exact CNN shapes, parameters and costs from YAML, as PyTorch builds them.
+
+The Python API (docs/api.md) is defined in cnncalc.api and loaded on first use.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,50 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .analysis import Analysis, LayerResult, Totals, analyze, analyze_text
+    from .api import (
+        COUNTS,
+        DTYPES,
+        RENDERERS,
+        Analysis,
+        Arg,
+        Bool,
+        Choice,
+        Counts,
+        Ctx,
+        Diagnostic,
+        Field,
+        Float,
+        Int,
+        Ints,
+        LayerResult,
+        OpError,
+        OpSpec,
+        Severity,
+        Source,
+        Span,
+        Totals,
+        Window,
+        analyze,
+        analyze_text,
+        op,
+        register_op,
+        report,
+        unregister_op,
+    )
 
-__all__ = ["Analysis", "LayerResult", "Totals", "__version__", "analyze", "analyze_text"]
+__all__ = [
+    "COUNTS", "DTYPES", "RENDERERS", "Analysis", "Arg", "Bool", "Choice", "Counts", "Ctx",
+    "Diagnostic", "Field", "Float", "Int", "Ints", "LayerResult", "OpError", "OpSpec",
+    "Severity", "Source", "Span", "Totals", "Window", "__version__", "analyze", "analyze_text",
+    "op", "register_op", "report", "unregister_op",
+]
+_API = frozenset(__all__) - {"__version__"}
 
 
 def __getattr__(name: str) -> Any:
     """The API on first use: `cnncalc --help` need not import the analysis (PEP 562)."""
-    if name in __all__:
-        from . import analysis
+    if name in _API:
+        from . import api
 
-        return getattr(analysis, name)
+        return getattr(api, name)
     raise AttributeError(f"module 'cnncalc' has no attribute {name!r}")

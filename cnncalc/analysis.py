@@ -1,18 +1,20 @@
-"""The Python API: `analyze(path)` and `analyze_text(text)` run load -> expand -> passes and
-return the results."""
+"""The Python API: `analyze(path | Source | mapping)` and `analyze_text(text)` run load ->
+expand -> passes and return the results (docs/api.md)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, FatalError, Severity
 from .expand import expand
 from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
-from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
+from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
@@ -179,29 +181,59 @@ def _position(name: str, data: bytes, offset: int) -> Span:
     return Span(name, *position(before, len(before)))
 
 
-def analyze(path: str | os.PathLike[str] | Source, input: Shape | None = None, *,
-            batch: int | None = None, dtype: str | None = None, count: str = "torchvision",
-            optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
-    """Analyze the file at `path` (a `str` is always a path: for YAML text use analyze_text),
-    or a Source.
+def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
+            input: Sequence[int] | None = None, *, batch: int | None = None,
+            dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
+            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES
+            ) -> Analysis:
+    """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
+    with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
-    `input` overrides the file's input shape; `batch` and `dtype` override the file's.
-    `count` picks the MAC convention (COUNTS); `optimizer` (sgd, momentum, adam) the state the
-    training-memory estimate includes; a file over `max_bytes` is refused (E007). Never raises
-    for bad input: every problem is in `Analysis.diagnostics`.
+    A `str` is always a path, never guessed to be YAML text from what it contains (a file
+    can be named like YAML): for text use analyze_text, or pass a Source.
+
+    `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
+    override the file's. `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
+    momentum, adam) the state the training-memory estimate includes; a file over `max_bytes`
+    is refused (E007). Never raises for a bad architecture: every problem is in
+    `Analysis.diagnostics`. Raises ValueError for an option out of its range and TypeError for
+    a mapping holding something YAML cannot (a set, an object): those are the caller's.
     """
-    return _analyze(read_and_load(path, max_bytes), input, batch=batch, dtype=dtype,
-                    count=count, optimizer=optimizer, max_layers=max_layers)
+    shape = _options(input, batch, dtype, count, optimizer)
+    loaded = _from_mapping(what) if isinstance(what, Mapping) else read_and_load(what, max_bytes)
+    return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
+                    max_layers=max_layers)
 
 
-def analyze_text(text: str, name: str = "<string>", input: Shape | None = None, *,
+def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
                  batch: int | None = None, dtype: str | None = None,
                  count: str = "torchvision", optimizer: str = "adam",
                  max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
     """Analyze YAML text; `name` is the file name diagnostics give. Otherwise as analyze()."""
-    return analyze_source(Source(name, text), input, batch=batch, dtype=dtype, count=count,
-                          optimizer=optimizer, max_layers=max_layers)
+    return analyze(Source(name, text), input, batch=batch, dtype=dtype, count=count,
+                   optimizer=optimizer, max_layers=max_layers)
+
+
+def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, count: str,
+             optimizer: str) -> Shape | None:
+    """The API's options checked (the CLI checks its own before they get here): a wrong one
+    is the caller's mistake, and silently analysing something else would hide it."""
+    def positive(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
+
+    if input is not None and (isinstance(input, (str, bytes)) or not input
+                              or not all(positive(n) for n in input)):
+        raise ValueError(f"input must be a shape of positive sizes like (3, 224, 224), "
+                         f"got {input!r}")
+    if batch is not None and not positive(batch):
+        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    choices: list[tuple[str, str | None, Collection[str]]] = [
+        ("dtype", dtype, DTYPES), ("count", count, COUNTS),
+        ("optimizer", optimizer, memory.OPTIMIZER_STATE)]
+    for option, value, allowed in choices:
+        if value is not None and value not in allowed:
+            raise ValueError(f"{option} must be one of {', '.join(allowed)}, got {value!r}")
+    return None if input is None else tuple(input)
 
 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
@@ -242,12 +274,39 @@ def read_and_load(path: str | os.PathLike[str] | Source,
                                      "cnncalc.analyze_text(text)")
             shown = display_name(name)
             return Loaded(Path(shown).stem, Source(shown, ""), None, (problem,))
-    stem = Path(src.name).stem if src.name not in ("<string>", "<stdin>") else "network"
     try:
         root, diagnostics = load(src)
     except FatalError as exc:
-        return Loaded(stem, src, None, (exc.diagnostic,))
-    return Loaded(stem, src, root, tuple(diagnostics))
+        return Loaded(_stem(src), src, None, (exc.diagnostic,))
+    return Loaded(_stem(src), src, root, tuple(diagnostics))
+
+
+def _from_mapping(what: Mapping[Any, Any]) -> Loaded:
+    """A mapping (as yaml.safe_load gives it) as the loader's node tree, without writing and
+    parsing YAML text: its spans point into a listing of its entries (cnncalc/mapping.py)."""
+    from .mapping import NAME, tree
+
+    try:
+        root, src, problems = tree(what)
+    except FatalError as exc:
+        return Loaded("network", Source(NAME, ""), None, (exc.diagnostic,))
+    return Loaded(_stem(src), src, root, tuple(problems))
+
+
+def _stem(src: Source) -> str:
+    """What names the network when the file has no `name:`."""
+    return Path(src.name).stem if src.name not in ("<string>", "<stdin>", "<mapping>") \
+        else "network"
+
+
+def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
+                 input: Shape | None = None, *, batch: int | None = None,
+                 dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
+                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+    """A loaded node tree (its spans point into `src`) expanded and run through the passes;
+    `diagnostics` are the loader's."""
+    return _analyze(Loaded(_stem(src), src, root, tuple(diagnostics)), input, batch=batch,
+                    dtype=dtype, count=count, optimizer=optimizer, max_layers=max_layers)
 
 
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,

@@ -550,32 +550,34 @@ def calc(
 
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
     """
-    from .analysis import analyze_source
+    from .analysis import analyze_tree
     from .diagnostics import FatalError
     from .explain import explain as run_explain
     from .explain import render
-    from .loader import flow, flow_scalar, load
+    from .loader import load
+    from .mapping import plain, tree
     from .source import Source
 
     shape = parse_shape(input, layout.value)
-    # The one-layer file is built from pieces that each read back as one value: no name or
-    # value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
-    pairs = []
+    # The one-layer network is built as a mapping, each value read as YAML on its own: no
+    # name or value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
+    # `layers` comes first so that the layer is on line 3 of the listing diagnostics quote.
+    arguments = {}
     for arg in args or []:
         name, eq, value = arg.partition("=")
         if not eq or not name.strip():
             raise typer.BadParameter(f"{_quoted(arg)} is not NAME=VALUE (e.g. kernel_size=3)")
         try:
             node, _ = load(Source("<calc>", value.strip() or "null"))
-            pairs.append(f"{flow_scalar(name.strip())}: {flow(node)}")
+            arguments[name.strip()] = plain(node)
         except FatalError as exc:
             raise typer.BadParameter(f"{_quoted(arg)}: the value is not YAML "
                                      f"({exc.diagnostic.message})") from None
         except ValueError as exc:
             raise typer.BadParameter(f"{_quoted(arg)}: {exc}") from None
-    layer = f"{flow_scalar(op)}: {{{', '.join(pairs)}}}" if pairs else flow_scalar(op)
-    text = f"input: {list(shape)}\nlayers:\n  - {layer}\n"
-    analysis = analyze_source(Source("<calc>", text))
+    layer = {op: arguments} if arguments else op
+    root, listing, problems = tree({"layers": [layer], "input": list(shape)}, "<calc>")
+    analysis = analyze_tree(root, problems, listing)
     painted = use_color(color.value)
     _print_problems(analysis, painted)
     if analysis.graph is not None:

@@ -77,6 +77,3 @@ def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:
         item for item in node.args.items() if item[0] != listed)
     return (node.op, arguments, node.rank, *[shapes[i] for i in node.inputs])
 
-
-def spec_of(node: Node):  # type: ignore[no-untyped-def]
-    return REGISTRY[node.op]
