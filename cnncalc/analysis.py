@@ -7,7 +7,7 @@ import os
 from dataclasses import field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, FatalError, Severity
+from .diagnostics import Diagnostic, FatalError, Severity, exit_code
 from .expand import DEFAULT_MAX_LAYERS, DTYPES, expand
 from .frozen import frozen
 from .graph import Graph, Shape
@@ -95,11 +95,7 @@ class Analysis:
 
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
-        if any(d.fatal for d in self.diagnostics):
-            return 2
-        if self.tally(Severity.ERROR) or (strict and self.tally(Severity.WARNING)):
-            return 1
-        return 0
+        return exit_code(self.diagnostics, strict)
 
 
 def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

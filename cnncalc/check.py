@@ -27,7 +27,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
-from .diagnostics import Diagnostic, FatalError, Severity
+from .diagnostics import Diagnostic, FatalError, exit_code
 from .expand import DEFAULT_MAX_LAYERS
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES
@@ -66,11 +66,7 @@ class FileResult:
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
 
     def exit_code(self, strict: bool) -> int:
-        if any(d.fatal for d in self.problems):
-            return 2
-        errors = any(d.severity is Severity.ERROR for d in self.problems)
-        warnings = any(d.severity is Severity.WARNING for d in self.problems)
-        return 1 if errors or (strict and warnings) else 0
+        return exit_code(self.problems, strict)
 
 
 @frozen

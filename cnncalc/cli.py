@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperGroup
 
 from . import __version__
-from .coercion import QuickGroup
 from .limits import DEFAULT_MAX_LAYERS, MAX_INT
 from .render.console import use_color, width, writable
 
@@ -34,46 +34,31 @@ if TYPE_CHECKING:
 EXIT_BUG = 3
 
 
-class Group(QuickGroup):
+class Group(TyperGroup):
     """The command group; its commands' help names each argument as a person reads it
-    (`FILE`, `PATH...`), without typer's decoration (`{file}`, `<list[str]>`)."""
+    (`FILE`, `[OP]`, `PATH...`), without typer's decoration (`{FILE}`, `FILE:TEXT`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        from typer.core import TyperArgument
-
         for command in self.commands.values():
             for param in command.params:
                 if type(param) is TyperArgument:
-                    param.__class__ = _Argument
-        return super().parse_args(ctx, args)
+                    param.__class__ = Argument
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
 
-def _argument_class() -> type:
-    from typer.core import TyperArgument
+class Argument(TyperArgument):
+    """What the usage line and the help list show: the metavar, plain (click's public
+    `make_metavar`, whose signature differs between typer releases: hence *args)."""
 
-    class Argument(TyperArgument):
-        """What the usage line and the help list show: the metavar, plain."""
+    def make_metavar(self, *args: Any, **kwargs: Any) -> str:
+        name = self.metavar or (self.name or "").upper()
+        name = name if self.nargs == 1 or name.endswith("...") else name + "..."
+        return name if self.required else f"[{name}]"
 
-        def _name(self) -> str:
-            name = self.metavar or (self.name or "").upper()
-            return name if self.nargs == 1 or name.endswith("...") else name + "..."
-
-        def _usage_display_name(self) -> str:
-            return self._name() if self.required else f"[{self._name()}]"
-
-        def _rich_display_name(self) -> str:
-            return self._name()
-
-        def display_type_rich(self, ctx: Any) -> str | None:
-            return None
-
-    return Argument
-
-
-_Argument = _argument_class()
 
 app = typer.Typer(
-    cls=Group,  # typer's group, without pydantic on every run (see coercion.py)
+    cls=Group,
     name="cnncalc", add_completion=True, no_args_is_help=True, rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds "
