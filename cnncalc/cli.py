@@ -19,14 +19,15 @@ import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
 from typer.core import TyperArgument, TyperGroup
 
 from . import __version__
 from .limits import DEFAULT_MAX_LAYERS, MAX_INT
-from .render.console import use_color, width, writable
+from .render import registry
+from .render.console import COLORS, use_color, width, writable
 
 if TYPE_CHECKING:
     from .source import Source
@@ -67,47 +68,37 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+def _choices(name: str, names: Iterable[str]) -> Any:
+    """An Enum of `names` for a choice option: typer lists them in --help, completes them, and
+    refuses any other value (exit 2). The names come from the registries, never typed twice."""
+    return Enum(name, [(n, n) for n in names], type=str)
 
 
-class Layout(str, Enum):
-    chw = "chw"
-    hwc = "hwc"
-
-
-class Count(str, Enum):
-    torchvision = "torchvision"
-    all = "all"
-
-
-class Optimizer(str, Enum):
-    sgd = "sgd"
-    momentum = "momentum"
-    adam = "adam"
-
-
-class Share(str, Enum):
-    params = "params"
-    macs = "macs"
-    memory = "memory"
-
-
-class DType(str, Enum):
-    float32 = "float32"
-    float16 = "float16"
-    bfloat16 = "bfloat16"
-    float64 = "float64"
-    int8 = "int8"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
+if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
+    Format: TypeAlias = Any
+    DiffFormat: TypeAlias = Any
+    CheckFormat: TypeAlias = Any
+    ExportFormat: TypeAlias = Any
+    Layout: TypeAlias = Any
+    Share: TypeAlias = Any
+    Color: TypeAlias = Any
+    DType: TypeAlias = Any
+    Count: TypeAlias = Any
+    Optimizer: TypeAlias = Any
+else:
+    Format = _choices("Format", registry.SHOW)
+    DiffFormat = _choices("DiffFormat", registry.DIFF)
+    CheckFormat = _choices("CheckFormat", (*registry.CHECK, "auto"))
+    ExportFormat = _choices("ExportFormat", registry.EXPORT)
+    Layout = _choices("Layout", registry.LAYOUTS)
+    Share = _choices("Share", registry.SHARES)
+    Color = _choices("Color", COLORS)
+    # the format's and the passes' names (expand.DTYPES, analysis.COUNTS,
+    # passes/memory.OPTIMIZER_STATE), written here because importing those modules costs a
+    # third of `cnncalc --help`; tests/test_cli_choices.py checks they agree
+    DType = _choices("DType", ("float32", "float16", "bfloat16", "float64", "int8"))
+    Count = _choices("Count", ("torchvision", "all"))
+    Optimizer = _choices("Optimizer", ("sgd", "momentum", "adam"))
 
 
 ColorOption = Annotated[Color, typer.Option(
@@ -117,8 +108,8 @@ ColorOption = Annotated[Color, typer.Option(
 
 def parse_columns(text: str) -> tuple[str, ...]:
     from .render.safe import clean
-    from .render.table import COLUMNS
 
+    COLUMNS = registry.COLUMNS
     names = tuple(c.strip() for c in text.split(",") if c.strip())
     unknown = [clean(c) for c in names if c not in COLUMNS]
     if unknown or not names:
@@ -358,34 +349,12 @@ def show(
     analysis = analyze(source, shape, batch=batch, dtype=dtype.value if dtype else None,
                        count=count.value, optimizer=optimizer.value, max_layers=max_layers,
                        max_bytes=limit)
-    if format is Format.json:
-        from .render import json
-
-        _write(json.chunks(analysis), guarded=False)
-    elif format is Format.csv:
-        from .render import tabular
-
-        _write(tabular.render_csv(analysis))
-    elif format is Format.markdown:
-        from .render import tabular
-
-        _write(tabular.render_markdown(analysis, layout=layout.value, depth=depth,
-                                       columns=shown))
-    else:
-        from .render import table
-
-        painted = use_color(color.value)
-        _write(table.render(analysis, layout=layout.value, depth=depth, color=painted,
-                            width=width(), columns=shown, share=share.value if share else None,
-                            notes=notes), painted)
+    renderer = registry.SHOW[format.value]
+    painted = format is Format.table and use_color(color.value)
+    view = registry.View(layout=layout.value, depth=depth, color=painted, width=width(),
+                         columns=shown, share=share.value if share else None, notes=notes)
+    _write(renderer(analysis, view), painted, guarded=renderer.guarded)
     raise typer.Exit(analysis.exit_code(strict))
-
-
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    auto = "auto"
 
 
 @app.command()
@@ -568,13 +537,6 @@ def calc(
     raise typer.Exit(analysis.exit_code())
 
 
-class DiffFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
 @app.command()
 def diff(
     a: Annotated[str, typer.Argument(metavar="BEFORE", help="the architecture before")],
@@ -604,14 +566,10 @@ def diff(
         for d, source in unreadable:
             _say(text.diagnostic(d, source))
         raise typer.Exit(2)
-    result = differ.diff(*sides)
-    if format is DiffFormat.text:
-        painted = use_color(color.value)
-        _write(differ.render_text(result, all_layers, color=painted), painted)
-    else:
-        render = {DiffFormat.json: differ.render_json, DiffFormat.csv: differ.render_csv,
-                  DiffFormat.markdown: differ.render_markdown}
-        _write(render[format](result, all_layers), guarded=format is not DiffFormat.json)
+    renderer = registry.DIFF[format.value]
+    painted = format is DiffFormat.text and use_color(color.value)
+    view = registry.View(color=painted, all_layers=all_layers)
+    _write(renderer(differ.diff(*sides), view), painted, guarded=renderer.guarded)
     raise typer.Exit(max(side.exit_code() for side in sides))
 
 
@@ -675,12 +633,6 @@ def sizes(
                                              width=columns))
     _write("\n".join(lines) + "\n", painted)
     raise typer.Exit(0 if result.exact else 1)
-
-
-class ExportFormat(str, Enum):
-    pytorch = "pytorch"
-    mermaid = "mermaid"
-    dot = "dot"
 
 
 @app.command()

@@ -11,13 +11,13 @@ import pytest
 from conftest import ZOO, run, zoo_source
 
 from cnncalc.analysis import Analysis, analyze
-from cnncalc.render import table
+from cnncalc.render import registry, table
 
 OPTIONS = [
     {},
     {"depth": 1},
     {"depth": 2, "layout": "hwc"},
-    {"columns": table.COLUMNS},
+    {"columns": registry.COLUMNS},
     {"columns": ("output", "rf"), "share": "macs"},
     {"columns": ("params",), "share": "memory", "depth": 1},
     {"share": "params"},

@@ -11,6 +11,7 @@ from .. import __version__
 from ..analysis import COUNTS, Analysis, LayerResult, Totals
 from ..diagnostics import Diagnostic
 from ..passes.receptive import Field
+from .registry import View
 
 
 def diagnostic(d: Diagnostic, file: str | None = None) -> dict[str, Any]:
@@ -226,3 +227,8 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
             _write(item, inner, out)
             separator = "," + inner
         out.append(newline + "]")
+
+
+def view(a: Analysis, v: View) -> Iterator[str]:
+    """`show`'s json format (render/registry.py): one document, written layer by layer."""
+    return chunks(a)
