@@ -29,6 +29,7 @@ from typing import BinaryIO
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
 from .diagnostics import Diagnostic, FatalError, exit_code
 from .expand import DEFAULT_MAX_LAYERS
+from .explain import explain
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES
 from .source import Source
@@ -64,6 +65,9 @@ class FileResult:
     analysis: Analysis
     problems: list[Diagnostic] = field(default_factory=list)  # diagnostics plus budgets
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
+    # the arithmetic of each layer an expectation got wrong, by path (explain.py): the report
+    # shows it under the wrong answer
+    explained: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
@@ -318,7 +322,11 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers)
-    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)])
+    wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
+    # explain() of no paths explains every layer; only wrong answers need it
+    explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
+    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
+                      explained=explained)
 
 
 def _unread(name: str, problem: Diagnostic) -> Analysis:

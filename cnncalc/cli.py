@@ -451,7 +451,8 @@ def explain(
     """
     from .analysis import analyze
     from .explain import explain as run_explain
-    from .explain import render, select
+    from .explain import select
+    from .render.explain import render
 
     shape = parse_shape(input, layout.value) if input is not None else None
     analysis = analyze(_read(file), shape)
@@ -507,8 +508,8 @@ def calc(
     from .analysis import analyze_source
     from .diagnostics import FatalError
     from .explain import explain as run_explain
-    from .explain import render
     from .loader import flow, flow_scalar, load
+    from .render.explain import render
     from .source import Source
 
     shape = parse_shape(input, layout.value)

@@ -15,7 +15,6 @@ from typing import Any
 from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
-from ..explain import explain
 from ..passes.expectations import show
 from . import json as json_render
 from . import text
@@ -113,9 +112,6 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
     if a.expectations:
         right = sum(v.ok for v in a.expectations)
         lines.append(f"  expectations: {right} of {len(a.expectations)} right")
-        wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
-        # explain() of no paths explains every layer; only wrong answers need it
-        explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
         for v in a.expectations:
             where = clean(v.path)  # a layer's path holds its ids: any text the file wrote
             if v.ok:
@@ -124,7 +120,7 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
                 continue
             lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
                          f"{show(v.expected)}, computed {show(v.computed)}")
-            lines += [f"      {clean(line)}" for line in explained.get(v.path, ())]
+            lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
     others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
               and (notes or d.severity is not Severity.NOTE)]
     if others:
