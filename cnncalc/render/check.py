@@ -8,8 +8,6 @@ memory stays flat however many files there are (nothing keeps an analysis past i
 
 from __future__ import annotations
 
-import json as _json
-import textwrap
 from typing import Any
 
 from ..analysis import display_name
@@ -59,8 +57,7 @@ class Report:
         if self.quiet and code == 0:
             return ""
         if self.format == "json":
-            entry = textwrap.indent(json_render.no_legacy_command(
-                _json.dumps(file_json(r, code), indent=2)), "    ")
+            entry = "    " + json_render.dumps(file_json(r, code), depth=2)
             self.listed += 1
             return ("\n" if self.listed == 1 else ",\n") + entry
         if self.format == "github":
@@ -91,7 +88,7 @@ class Report:
     def tail(self) -> str:
         if self.format == "json":
             close = "\n  ]" if self.listed else "]"
-            summary = json_render.no_legacy_command(_json.dumps(self.summary()))
+            summary = json_render.dumps(self.summary())
             return f'{close},\n  "summary": {summary}\n}}\n'
         return self.summary() + "\n"
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +13,7 @@ from ..analysis import LayerResult
 from ..diff import TOTALS, DiffResult, LayerDiff, Status, TotalDiff, TotalValue
 from ..graph import Shape, format_shape
 from .console import paint
-from .json import no_legacy_command
+from .json import dumps
 from .markdown import code, word
 from .registry import View
 from .safe import clean
@@ -222,14 +220,9 @@ def document(result: DiffResult, all_layers: bool = False) -> dict[str, Any]:
     }
 
 
-_NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
-
-
 def render_json(result: DiffResult, all_layers: bool = False) -> str:
-    """`document` as indented JSON, shapes on one line (`[64, 56, 56]`) as in `show`'s."""
-    text = no_legacy_command(json.dumps(document(result, all_layers), indent=2))
-    return _NUMBERS.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(","))
-                        + "]", text) + "\n"
+    """`document` as indented JSON, shapes on one line (`[64, 56, 56]`), as every command's."""
+    return dumps(document(result, all_layers)) + "\n"
 
 
 CSV_COLUMNS = ("status", "path", "op_a", "op_b", "shape_a", "shape_b",
