@@ -595,9 +595,10 @@ def sizes(
 
     Example: cnncalc sizes architectures/unet.yaml --min 500 --max 700 --why 573
     """
+    from .render import sizes as sizes_render
     from .render import text
     from .render.safe import clean
-    from .sizes import Fit, fitting_sizes, render_ranges
+    from .sizes import fitting_sizes
 
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
@@ -612,27 +613,10 @@ def sizes(
         _write(text.diagnostics(result.diagnostics, result.source, color=painted,
                                 width=columns) + "\n", painted)
         raise typer.Exit(2 if any(d.fatal for d in result.diagnostics) else 1)
-    over = "x".join(result.axes)
-    lines = [f"{clean(result.name)}: input sizes {min}..{max} ({over}) where every layer divides "
-             "exactly:", f"  {render_ranges(result.exact)}"]
-    if result.rounded:
-        lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
-                  f"  {render_ranges(result.rounded)}"]
-    for n in why or []:
-        if not min <= n <= max:
-            lines.append(f"{n}: outside --min/--max")
-            continue
-        check = result.check(n)
-        if check.fit is Fit.EXACT:
-            lines.append(f"{n} fits exactly.")
-        else:
-            below, above = result.nearest(n)
-            near = " or ".join(str(x) for x in (below, above) if x is not None) or "none"
-            lines.append(f"{n} does not fit (nearest that do: {near}):")
-            if check.problem is not None:
-                lines.append(text.diagnostic(check.problem, result.source, color=painted,
-                                             width=columns))
-    _write("\n".join(lines) + "\n", painted)
+    answers = [(n, result.check(n), result.nearest(n)) if min <= n <= max
+               else (n, None, (None, None)) for n in why or []]
+    _write(sizes_render.render(result, min, max, answers, color=painted, width=columns),
+           painted)
     raise typer.Exit(0 if result.exact else 1)
 
 
