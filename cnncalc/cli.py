@@ -132,13 +132,15 @@ def _quoted(text: str) -> str:
         f"'{clean(text[:30])}...' ({len(text):,} characters)")
 
 
-def _int64(value: int | None) -> int | None:
-    """A count from the command line, at most 2^63 - 1 (PyTorch's sizes are int64); shown in
-    --help as N, not as a 19-digit range."""
-    if value is not None and value > MAX_INT:
-        raise typer.BadParameter(f"{value if len(str(value)) <= 40 else 'the value'} is more "
-                                 "than 2^63 - 1")
-    return value
+def _count(text: str | int) -> int:
+    """A count from the command line: a whole number from 1 to 2^63 - 1 (PyTorch's sizes are
+    int64), shown in --help as N; a bad one is named, cut when long (click's own message would
+    repeat all of a 5,000-digit value)."""
+    if isinstance(text, int):  # the default
+        return text
+    if len(text) > 40 or not _SIZE.match(text) or not 1 <= int(text) <= MAX_INT:
+        raise typer.BadParameter(f"{_quoted(text)} is not a whole number from 1 to 2^63 - 1")
+    return int(text)
 
 
 def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
@@ -304,7 +306,7 @@ def show(
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="collapse blocks and repeats below this many path levels")
     ] = None,
     columns: Annotated[str, typer.Option(
@@ -315,7 +317,7 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="batch size for MACs and memory (default: the file's, else 1)")
     ] = None,
     dtype: Annotated[DType | None, typer.Option(
@@ -327,7 +329,7 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -374,7 +376,7 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
@@ -383,7 +385,7 @@ def check(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -579,15 +581,16 @@ def sizes(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="architecture YAML file, or - for stdin")],
     min: Annotated[int, typer.Option(
-        "--min", min=1, metavar="N", callback=_int64, help="smallest input size to try")] = 32,
+        "--min", metavar="N", parser=_count, help="smallest input size to try")] = 32,
     max: Annotated[int, typer.Option(
-        "--max", min=1, metavar="N", callback=_int64, help="largest input size to try")] = 1024,
+        "--max", metavar="N", parser=_count, help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
     ] = None,
     why: Annotated[list[int] | None, typer.Option(
-        "--why", metavar="N", help="explain why this size does or doesn't fit (repeatable)")
+        "--why", metavar="N", parser=_count,
+        help="explain why this size does or doesn't fit (repeatable)")
     ] = None,
     color: ColorOption = Color.auto,
 ) -> None:
