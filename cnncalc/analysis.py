@@ -9,7 +9,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, FatalError, Severity
+from .diagnostics import Diagnostic, FatalError, Severity, exit_code
 from .expand import expand
 from .format import DTYPES
 from .frozen import frozen
@@ -98,11 +98,7 @@ class Analysis:
 
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
-        if any(d.fatal for d in self.diagnostics):
-            return 2
-        if self.tally(Severity.ERROR) or (strict and self.tally(Severity.WARNING)):
-            return 1
-        return 0
+        return exit_code(self.diagnostics, strict)
 
 
 def read_bytes(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

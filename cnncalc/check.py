@@ -27,7 +27,8 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
-from .diagnostics import Diagnostic, FatalError, Severity
+from .diagnostics import Diagnostic, FatalError, exit_code
+from .explain import explain
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
 from .source import Source
@@ -63,13 +64,12 @@ class FileResult:
     analysis: Analysis
     problems: list[Diagnostic] = field(default_factory=list)  # diagnostics plus budgets
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
+    # the arithmetic of each layer an expectation got wrong, by path (explain.py): the report
+    # shows it under the wrong answer
+    explained: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def exit_code(self, strict: bool) -> int:
-        if any(d.fatal for d in self.problems):
-            return 2
-        errors = any(d.severity is Severity.ERROR for d in self.problems)
-        warnings = any(d.severity is Severity.WARNING for d in self.problems)
-        return 1 if errors or (strict and warnings) else 0
+        return exit_code(self.problems, strict)
 
 
 @frozen
@@ -321,7 +321,11 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers)
-    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)])
+    wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
+    # explain() of no paths explains every layer; only wrong answers need it
+    explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
+    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
+                      explained=explained)
 
 
 def _unread(name: str, problem: Diagnostic) -> Analysis:

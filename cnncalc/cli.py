@@ -19,14 +19,16 @@ import sys
 from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
+from typer.core import TyperArgument, TyperGroup
 
 from . import __version__
-from .coercion import QuickGroup
+from .format import DTYPES
 from .limits import DEFAULT_MAX_LAYERS, MAX_INT
-from .render.console import use_color, width, writable
+from .render import registry
+from .render.console import COLORS, use_color, width, writable
 
 if TYPE_CHECKING:
     from .source import Source
@@ -34,46 +36,31 @@ if TYPE_CHECKING:
 EXIT_BUG = 3
 
 
-class Group(QuickGroup):
+class Group(TyperGroup):
     """The command group; its commands' help names each argument as a person reads it
-    (`FILE`, `PATH...`), without typer's decoration (`{file}`, `<list[str]>`)."""
+    (`FILE`, `[OP]`, `PATH...`), without typer's decoration (`{FILE}`, `FILE:TEXT`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        from typer.core import TyperArgument
-
         for command in self.commands.values():
             for param in command.params:
                 if type(param) is TyperArgument:
-                    param.__class__ = _Argument
-        return super().parse_args(ctx, args)
+                    param.__class__ = Argument
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
 
-def _argument_class() -> type:
-    from typer.core import TyperArgument
+class Argument(TyperArgument):
+    """What the usage line and the help list show: the metavar, plain (click's public
+    `make_metavar`, whose signature differs between typer releases: hence *args)."""
 
-    class Argument(TyperArgument):
-        """What the usage line and the help list show: the metavar, plain."""
+    def make_metavar(self, *args: Any, **kwargs: Any) -> str:
+        name = self.metavar or (self.name or "").upper()
+        name = name if self.nargs == 1 or name.endswith("...") else name + "..."
+        return name if self.required else f"[{name}]"
 
-        def _name(self) -> str:
-            name = self.metavar or (self.name or "").upper()
-            return name if self.nargs == 1 or name.endswith("...") else name + "..."
-
-        def _usage_display_name(self) -> str:
-            return self._name() if self.required else f"[{self._name()}]"
-
-        def _rich_display_name(self) -> str:
-            return self._name()
-
-        def display_type_rich(self, ctx: Any) -> str | None:
-            return None
-
-    return Argument
-
-
-_Argument = _argument_class()
 
 app = typer.Typer(
-    cls=Group,  # typer's group, without pydantic on every run (see coercion.py)
+    cls=Group,
     name="cnncalc", add_completion=True, no_args_is_help=True, rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Exact CNN shapes, parameters and MACs from a YAML description, as PyTorch builds "
@@ -82,47 +69,37 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
+def _choices(name: str, names: Iterable[str]) -> Any:
+    """An Enum of `names` for a choice option: typer lists them in --help, completes them, and
+    refuses any other value (exit 2). The names come from the registries, never typed twice."""
+    return Enum(name, [(n, n) for n in names], type=str)
 
 
-class Layout(str, Enum):
-    chw = "chw"
-    hwc = "hwc"
-
-
-class Count(str, Enum):
-    torchvision = "torchvision"
-    all = "all"
-
-
-class Optimizer(str, Enum):
-    sgd = "sgd"
-    momentum = "momentum"
-    adam = "adam"
-
-
-class Share(str, Enum):
-    params = "params"
-    macs = "macs"
-    memory = "memory"
-
-
-class DType(str, Enum):
-    float32 = "float32"
-    float16 = "float16"
-    bfloat16 = "bfloat16"
-    float64 = "float64"
-    int8 = "int8"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
+if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
+    Format: TypeAlias = Any
+    DiffFormat: TypeAlias = Any
+    CheckFormat: TypeAlias = Any
+    ExportFormat: TypeAlias = Any
+    Layout: TypeAlias = Any
+    Share: TypeAlias = Any
+    Color: TypeAlias = Any
+    DType: TypeAlias = Any
+    Count: TypeAlias = Any
+    Optimizer: TypeAlias = Any
+else:
+    Format = _choices("Format", registry.SHOW)
+    DiffFormat = _choices("DiffFormat", registry.DIFF)
+    CheckFormat = _choices("CheckFormat", (*registry.CHECK, "auto"))
+    ExportFormat = _choices("ExportFormat", registry.EXPORT)
+    Layout = _choices("Layout", registry.LAYOUTS)
+    Share = _choices("Share", registry.SHARES)
+    Color = _choices("Color", COLORS)
+    DType = _choices("DType", DTYPES)  # the format's own (format.py costs nothing to import)
+    # the passes' names (analysis.COUNTS, passes/memory.OPTIMIZER_STATE), written here because
+    # importing those modules costs a third of `cnncalc --help`; tests/test_cli_choices.py
+    # checks they agree
+    Count = _choices("Count", ("torchvision", "all"))
+    Optimizer = _choices("Optimizer", ("sgd", "momentum", "adam"))
 
 
 ColorOption = Annotated[Color, typer.Option(
@@ -132,8 +109,8 @@ ColorOption = Annotated[Color, typer.Option(
 
 def parse_columns(text: str) -> tuple[str, ...]:
     from .render.safe import clean
-    from .render.table import COLUMNS
 
+    COLUMNS = registry.COLUMNS
     names = tuple(c.strip() for c in text.split(",") if c.strip())
     unknown = [clean(c) for c in names if c not in COLUMNS]
     if unknown or not names:
@@ -156,13 +133,15 @@ def _quoted(text: str) -> str:
         f"'{clean(text[:30])}...' ({len(text):,} characters)")
 
 
-def _int64(value: int | None) -> int | None:
-    """A count from the command line, at most 2^63 - 1 (PyTorch's sizes are int64); shown in
-    --help as N, not as a 19-digit range."""
-    if value is not None and value > MAX_INT:
-        raise typer.BadParameter(f"{value if len(str(value)) <= 40 else 'the value'} is more "
-                                 "than 2^63 - 1")
-    return value
+def _count(text: str | int) -> int:
+    """A count from the command line: a whole number from 1 to 2^63 - 1 (PyTorch's sizes are
+    int64), shown in --help as N; a bad one is named, cut when long (click's own message would
+    repeat all of a 5,000-digit value)."""
+    if isinstance(text, int):  # the default
+        return text
+    if len(text) > 40 or not _SIZE.match(text) or not 1 <= int(text) <= MAX_INT:
+        raise typer.BadParameter(f"{_quoted(text)} is not a whole number from 1 to 2^63 - 1")
+    return int(text)
 
 
 def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
@@ -328,7 +307,7 @@ def show(
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="collapse blocks and repeats below this many path levels")
     ] = None,
     columns: Annotated[str, typer.Option(
@@ -339,7 +318,7 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="batch size for MACs and memory (default: the file's, else 1)")
     ] = None,
     dtype: Annotated[DType | None, typer.Option(
@@ -351,7 +330,7 @@ def show(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -373,34 +352,12 @@ def show(
     analysis = analyze(source, shape, batch=batch, dtype=dtype.value if dtype else None,
                        count=count.value, optimizer=optimizer.value, max_layers=max_layers,
                        max_bytes=limit)
-    if format is Format.json:
-        from .render import json
-
-        _write(json.chunks(analysis), guarded=False)
-    elif format is Format.csv:
-        from .render import tabular
-
-        _write(tabular.render_csv(analysis))
-    elif format is Format.markdown:
-        from .render import tabular
-
-        _write(tabular.render_markdown(analysis, layout=layout.value, depth=depth,
-                                       columns=shown))
-    else:
-        from .render import table
-
-        painted = use_color(color.value)
-        _write(table.render(analysis, layout=layout.value, depth=depth, color=painted,
-                            width=width(), columns=shown, share=share.value if share else None,
-                            notes=notes), painted)
+    renderer = registry.SHOW[format.value]
+    painted = format is Format.table and use_color(color.value)
+    view = registry.View(layout=layout.value, depth=depth, color=painted, width=width(),
+                         columns=shown, share=share.value if share else None, notes=notes)
+    _write(renderer(analysis, view), painted, guarded=renderer.guarded)
     raise typer.Exit(analysis.exit_code(strict))
-
-
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    auto = "auto"
 
 
 @app.command()
@@ -420,7 +377,7 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
@@ -429,7 +386,7 @@ def check(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
     max_layers: Annotated[int, typer.Option(
-        min=1, metavar="N", callback=_int64,
+        metavar="N", parser=_count,
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
@@ -497,7 +454,8 @@ def explain(
     """
     from .analysis import analyze
     from .explain import explain as run_explain
-    from .explain import render, select
+    from .explain import select
+    from .render.explain import render
 
     shape = parse_shape(input, layout.value) if input is not None else None
     analysis = analyze(_read(file), shape)
@@ -553,9 +511,9 @@ def calc(
     from .analysis import analyze_tree
     from .diagnostics import FatalError
     from .explain import explain as run_explain
-    from .explain import render
     from .loader import load
     from .mapping import plain, tree
+    from .render.explain import render
     from .source import Source
 
     shape = parse_shape(input, layout.value)
@@ -583,13 +541,6 @@ def calc(
     if analysis.graph is not None:
         _write(render(run_explain(analysis)), painted)
     raise typer.Exit(analysis.exit_code())
-
-
-class DiffFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 @app.command()
@@ -621,14 +572,10 @@ def diff(
         for d, source in unreadable:
             _say(text.diagnostic(d, source))
         raise typer.Exit(2)
-    result = differ.diff(*sides)
-    if format is DiffFormat.text:
-        painted = use_color(color.value)
-        _write(differ.render_text(result, all_layers, color=painted), painted)
-    else:
-        render = {DiffFormat.json: differ.render_json, DiffFormat.csv: differ.render_csv,
-                  DiffFormat.markdown: differ.render_markdown}
-        _write(render[format](result, all_layers), guarded=format is not DiffFormat.json)
+    renderer = registry.DIFF[format.value]
+    painted = format is DiffFormat.text and use_color(color.value)
+    view = registry.View(color=painted, all_layers=all_layers)
+    _write(renderer(differ.diff(*sides), view), painted, guarded=renderer.guarded)
     raise typer.Exit(max(side.exit_code() for side in sides))
 
 
@@ -637,15 +584,16 @@ def sizes(
     file: Annotated[str, typer.Argument(
         metavar="FILE", help="architecture YAML file, or - for stdin")],
     min: Annotated[int, typer.Option(
-        "--min", min=1, metavar="N", callback=_int64, help="smallest input size to try")] = 32,
+        "--min", metavar="N", parser=_count, help="smallest input size to try")] = 32,
     max: Annotated[int, typer.Option(
-        "--max", min=1, metavar="N", callback=_int64, help="largest input size to try")] = 1024,
+        "--max", metavar="N", parser=_count, help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
     ] = None,
     why: Annotated[list[int] | None, typer.Option(
-        "--why", metavar="N", help="explain why this size does or doesn't fit (repeatable)")
+        "--why", metavar="N", parser=_count,
+        help="explain why this size does or doesn't fit (repeatable)")
     ] = None,
     color: ColorOption = Color.auto,
 ) -> None:
@@ -653,9 +601,10 @@ def sizes(
 
     Example: cnncalc sizes architectures/unet.yaml --min 500 --max 700 --why 573
     """
+    from .render import sizes as sizes_render
     from .render import text
     from .render.safe import clean
-    from .sizes import Fit, fitting_sizes, render_ranges
+    from .sizes import fitting_sizes
 
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
@@ -670,34 +619,11 @@ def sizes(
         _write(text.diagnostics(result.diagnostics, result.source, color=painted,
                                 width=columns) + "\n", painted)
         raise typer.Exit(2 if any(d.fatal for d in result.diagnostics) else 1)
-    over = "x".join(result.axes)
-    lines = [f"{clean(result.name)}: input sizes {min}..{max} ({over}) where every layer divides "
-             "exactly:", f"  {render_ranges(result.exact)}"]
-    if result.rounded:
-        lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
-                  f"  {render_ranges(result.rounded)}"]
-    for n in why or []:
-        if not min <= n <= max:
-            lines.append(f"{n}: outside --min/--max")
-            continue
-        check = result.check(n)
-        if check.fit is Fit.EXACT:
-            lines.append(f"{n} fits exactly.")
-        else:
-            below, above = result.nearest(n)
-            near = " or ".join(str(x) for x in (below, above) if x is not None) or "none"
-            lines.append(f"{n} does not fit (nearest that do: {near}):")
-            if check.problem is not None:
-                lines.append(text.diagnostic(check.problem, result.source, color=painted,
-                                             width=columns))
-    _write("\n".join(lines) + "\n", painted)
+    answers = [(n, result.check(n), result.nearest(n)) if min <= n <= max
+               else (n, None, (None, None)) for n in why or []]
+    _write(sizes_render.render(result, min, max, answers, color=painted, width=columns),
+           painted)
     raise typer.Exit(0 if result.exact else 1)
-
-
-class ExportFormat(str, Enum):
-    pytorch = "pytorch"
-    mermaid = "mermaid"
-    dot = "dot"
 
 
 @app.command()

@@ -131,3 +131,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def exit_code(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
+    """The exit status a file's diagnostics call for (the one rule for `show`, `check` and
+    every command): 2 unreadable (a fatal one), 1 architecture errors (or warnings, when
+    strict), else 0."""
+    code = 0
+    for d in diagnostics:
+        if d.fatal:
+            return 2
+        if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING):
+            code = 1
+    return code

@@ -118,15 +118,3 @@ def _field(analysis: Analysis, index: int, ctx: Ctx) -> list[str]:
     return [f"receptive field: size {r} + ({k} − 1)·{j} = {after.size[0]}, stride {j}·{s} = "
             f"{after.stride[0]}, start {a} − {p}·{j} = {after.start[0]}"
             + ("" if len(set(after.size)) == 1 else f" (first axis; all: {after.size})")]
-
-
-def render(explanations: list[Explanation]) -> str:
-    """Each layer's head and lines; names, and the messages quoted from diagnostics, come from
-    the file: each line is cleaned (render/safe.py)."""
-    from .render.safe import clean
-
-    blocks = []
-    for e in explanations:
-        head = clean(f"{e.layer.path} ({e.layer.op}, line {e.layer.line})")
-        blocks.append("\n".join([head, *(f"  {clean(line)}" for line in e.lines)]))
-    return "\n\n".join(blocks) + "\n"

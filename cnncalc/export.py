@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 
 from .analysis import Analysis
 from .graph import Graph, Node, Shape, format_shape, path_str
+from .render.registry import EXPORT
 from .torchgen import PRELUDE, node_code
 
-FORMATS = ("pytorch", "mermaid", "dot")
+FORMATS = EXPORT  # by name, as the CLI offers them
 
 
 class ExportError(ValueError):

@@ -240,7 +240,7 @@ def _split(path: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-# ---------------------------------------------------------------- rendering ranges
+# ---------------------------------------------------------------- runs of sizes
 
 
 def progressions(sizes: Iterable[int]) -> list[tuple[int, int, int]]:
@@ -265,28 +265,3 @@ def progressions(sizes: Iterable[int]) -> list[tuple[int, int, int]]:
     elif run:
         runs.append((run[0], run[-1], run[1] - run[0] if len(run) > 1 else 0))
     return runs
-
-
-def render_ranges(sizes: Iterable[int], limit: int | None = None) -> str:
-    """Sizes compactly: `188, 204, 220, …, 1020 (every 16, 53 sizes)`; `32–1024` for a run of
-    consecutive sizes; `none` for no size. `limit` caps the number of runs shown
-    (`…, and 3 more runs`)."""
-    runs = progressions(sizes)
-    if not runs:
-        return "none"
-    parts = []
-    for first, last, step in runs[:limit]:
-        count = (last - first) // step + 1 if step else 1
-        if count == 1:
-            parts.append(str(first))
-        elif step == 1 and count >= 3:
-            parts.append(f"{first}–{last}")
-        elif count <= 3:
-            parts.append(", ".join(str(n) for n in range(first, last + 1, step)))
-        else:
-            parts.append(f"{first}, {first + step}, {first + 2 * step}, …, {last} "
-                         f"(every {step}, {count} sizes)")
-    if limit is not None and len(runs) > limit:
-        more = len(runs) - limit
-        parts.append(f"and {more} more run{'s' if more != 1 else ''}")
-    return "; ".join(parts) if any("(" in p for p in parts) else ", ".join(parts)

@@ -11,16 +11,8 @@ import pytest
 from conftest import ROOT, zoo_source
 
 from cnncalc.analysis import Analysis, analyze
-from cnncalc.diff import (
-    CSV_COLUMNS,
-    DiffResult,
-    Status,
-    diff,
-    render_csv,
-    render_json,
-    render_markdown,
-    render_text,
-)
+from cnncalc.diff import DiffResult, Status, diff
+from cnncalc.render.diff import CSV_COLUMNS, render_csv, render_json, render_markdown, render_text
 from cnncalc.source import Source
 
 

@@ -1,10 +1,9 @@
-"""`--format json` writes its text itself (for speed); it must stay exactly what
-`json.dumps(indent=2)` plus the one-line integer lists always gave."""
+"""`--format json` writes its text itself (for speed), one style for show, diff and check: it
+must stay exactly json.dumps(indent=2) with each list of integers on one line."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
@@ -16,13 +15,27 @@ from cnncalc.analysis import LayerResult, analyze
 from cnncalc.passes.receptive import Field
 from cnncalc.render import json as json_render
 
-_NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
-
 
 def reference(value: Any) -> str:
-    """How the text was first made: json.dumps, then integer lists rewritten on one line."""
-    return _NUMBERS.sub(lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(","))
-                        + "]", json.dumps(value, indent=2)) + "\n"
+    """json.dumps(indent=2) of `value`, with each list of integers (a value, never text inside
+    a string) on one line: each such list is swapped for a marker string before dumping, and
+    the marker's encoding for the list's one-line text after."""
+    lists: list[str] = []
+
+    def mark(v: Any) -> Any:
+        if isinstance(v, list) and v and all(type(i) is int for i in v):
+            lists.append("[" + ", ".join(map(str, v)) + "]")
+            return f"\x00{len(lists) - 1}\x00"
+        if isinstance(v, list):
+            return [mark(i) for i in v]
+        if isinstance(v, dict):
+            return {k: mark(i) for k, i in v.items()}
+        return v
+
+    text = json.dumps(mark(value), indent=2)
+    for n, one_line in enumerate(lists):
+        text = text.replace(f'"\\u0000{n}\\u0000"', one_line, 1)
+    return text + "\n"
 
 
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)

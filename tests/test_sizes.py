@@ -9,7 +9,8 @@ import pytest
 from conftest import ROOT, zoo_source
 
 from cnncalc.analysis import analyze
-from cnncalc.sizes import Fit, classify, fitting_sizes, progressions, render_ranges
+from cnncalc.render.sizes import render_ranges
+from cnncalc.sizes import Fit, classify, fitting_sizes, progressions
 from cnncalc.source import Source
 
 UNET = zoo_source(ROOT / "architectures" / "unet.yaml")

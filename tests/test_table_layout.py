@@ -11,13 +11,13 @@ import pytest
 from conftest import ZOO, run, zoo_source
 
 from cnncalc.analysis import Analysis, analyze
-from cnncalc.render import table
+from cnncalc.render import registry, table
 
 OPTIONS = [
     {},
     {"depth": 1},
     {"depth": 2, "layout": "hwc"},
-    {"columns": table.COLUMNS},
+    {"columns": registry.COLUMNS},
     {"columns": ("output", "rf"), "share": "macs"},
     {"columns": ("params",), "share": "memory", "depth": 1},
     {"share": "params"},
@@ -105,8 +105,20 @@ def test_unbuildable_files_match_rich(monkeypatch: pytest.MonkeyPatch) -> None:
         """)
     direct, through_rich = both(a, monkeypatch)
     assert direct == through_rich
-    a = run("layers: []\n")
-    assert both(a, monkeypatch)[0] == both(a, monkeypatch)[1]
+    assert " Layer " in direct and "error[E" in direct  # the rows up to the error, the error
+
+
+def test_a_network_of_no_layers_matches_rich(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The input row alone: the narrowest table the layout builds."""
+    direct, through_rich = both(run("input: [3, 8, 8]\nlayers: []\n"), monkeypatch)
+    assert " Layer " in direct and " input " in direct
+    assert direct == through_rich
+
+
+def test_a_file_without_input_has_no_table() -> None:
+    """Nothing to build: the error and the count, no header row."""
+    out = table.render(run("layers: []\n"))
+    assert "error[E102]" in out and out.endswith("\n1 error\n") and " Layer " not in out
 
 
 def test_plain_tables_do_not_import_rich() -> None:

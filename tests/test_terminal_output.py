@@ -13,7 +13,7 @@ from conftest import ROOT, run
 from cnncalc import cli
 from cnncalc.analysis import analyze
 from cnncalc.diagnostics import Diagnostic
-from cnncalc.render import markdown, table, text
+from cnncalc.render import markdown, registry, table, text
 from cnncalc.render.console import STAND_INS, use_color
 from cnncalc.render.safe import all_clean, clean, guard
 from cnncalc.render.units import count, size
@@ -203,7 +203,7 @@ def test_every_character_cnncalc_writes_has_a_stand_in() -> None:
     """What the commands write beyond ASCII (about the zoo) all have an ASCII stand-in."""
     arch = ROOT / "architectures"
     outputs = [cnncalc("show", RESNET18, "--share", "params", "--columns",
-                       ",".join(table.COLUMNS)).stdout,
+                       ",".join(registry.COLUMNS)).stdout,
                cnncalc("explain", str(arch / "googlenet.yaml")).stdout,
                cnncalc("check", str(ROOT / "docs" / "examples" / "homework.yaml")).stdout,
                cnncalc("diff", RESNET18, str(arch / "resnet34.yaml")).stdout,

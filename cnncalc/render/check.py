@@ -8,14 +8,11 @@ memory stays flat however many files there are (nothing keeps an analysis past i
 
 from __future__ import annotations
 
-import json as _json
-import textwrap
 from typing import Any
 
 from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
-from ..explain import explain
 from ..passes.expectations import show
 from . import json as json_render
 from . import text
@@ -60,8 +57,7 @@ class Report:
         if self.quiet and code == 0:
             return ""
         if self.format == "json":
-            entry = textwrap.indent(json_render.no_legacy_command(
-                _json.dumps(file_json(r, code), indent=2)), "    ")
+            entry = "    " + json_render.dumps(file_json(r, code), depth=2)
             self.listed += 1
             return ("\n" if self.listed == 1 else ",\n") + entry
         if self.format == "github":
@@ -92,7 +88,7 @@ class Report:
     def tail(self) -> str:
         if self.format == "json":
             close = "\n  ]" if self.listed else "]"
-            summary = json_render.no_legacy_command(_json.dumps(self.summary()))
+            summary = json_render.dumps(self.summary())
             return f'{close},\n  "summary": {summary}\n}}\n'
         return self.summary() + "\n"
 
@@ -113,9 +109,6 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
     if a.expectations:
         right = sum(v.ok for v in a.expectations)
         lines.append(f"  expectations: {right} of {len(a.expectations)} right")
-        wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
-        # explain() of no paths explains every layer; only wrong answers need it
-        explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
         for v in a.expectations:
             where = clean(v.path)  # a layer's path holds its ids: any text the file wrote
             if v.ok:
@@ -124,7 +117,7 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
                 continue
             lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
                          f"{show(v.expected)}, computed {show(v.computed)}")
-            lines += [f"      {clean(line)}" for line in explained.get(v.path, ())]
+            lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
     others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
               and (notes or d.severity is not Severity.NOTE)]
     if others:

@@ -56,6 +56,9 @@ def writable(stream: IO[str] | None) -> None:
             reconfigure(errors=ERRORS)
 
 
+COLORS = ("auto", "always", "never")  # --color
+
+
 def use_color(choice: str = "auto", stream: Any = None) -> bool:
     """Whether to colour `stream` (default stdout) for `--color choice`."""
     if choice != "auto":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ from .. import __version__
 from ..analysis import COUNTS, Analysis, LayerResult, Totals
 from ..diagnostics import Diagnostic
 from ..passes.receptive import Field
+from .registry import View
 
 
 def diagnostic(d: Diagnostic, file: str | None = None) -> dict[str, Any]:
@@ -128,21 +128,11 @@ def _ints(values: Sequence[int]) -> str:
 
 
 # The text is json.dumps(document, indent=2) with every list of integers on one line
-# ([64, 112, 112], as people write them). It was first made by rewriting json.dumps' output
-# with this pattern, which also touches such lists inside strings: strings still go through it.
-# Written here because json.dumps with an indent runs the pure-Python encoder: this is 3-4x
-# faster (profiled on 10^4 layers), and tests/test_json_text.py holds it to the same bytes.
-_NUMBERS = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
+# ([64, 112, 112], as people write them): one style for every command's JSON (show, diff,
+# check). Written here because json.dumps with an indent runs the pure-Python encoder: this is
+# 3-4x faster (profiled on 10^4 layers), and tests/test_json_text.py holds it to json.dumps'
+# bytes. Strings are the standard library's encoding, never rewritten (but `##[`, below).
 _encode = json.encoder.encode_basestring_ascii
-
-
-def _numbers(match: re.Match[str]) -> str:
-    return "[" + ", ".join(v.strip() for v in match.group(1).split(",")) + "]"
-
-
-# whatever the pattern would change: spaces inside the brackets or around a comma (encoded
-# strings hold no other whitespace); testing for it first spares paths such as `res3[0].conv1`
-_LOOSE = re.compile(r"\[ +-?\d|\d +[,\]]|,(?! -?\d)|, {2,}")
 
 
 def no_legacy_command(text: str) -> str:
@@ -154,10 +144,13 @@ def no_legacy_command(text: str) -> str:
 
 def _string(text: str) -> str:
     out: str = _encode(text)
-    if "[" in out:
-        out = no_legacy_command(out)
-        return _NUMBERS.sub(_numbers, out) if _LOOSE.search(out) else out
-    return out
+    return no_legacy_command(out) if "##[" in out else out
+
+
+def dumps(value: Any, depth: int = 0) -> str:
+    """`value` as JSON, indented by two spaces a level, lists of integers on one line; its
+    lines after the first start `depth` levels in (a part of a larger document)."""
+    return _text(value, "\n" + "  " * depth)
 
 
 _KEYS: dict[str, str] = {}  # a key's text ("params": ), made once: every layer repeats them
@@ -226,3 +219,8 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
             _write(item, inner, out)
             separator = "," + inner
         out.append(newline + "]")
+
+
+def view(a: Analysis, v: View) -> Iterator[str]:
+    """`show`'s json format (render/registry.py): one document, written layer by layer."""
+    return chunks(a)

@@ -20,12 +20,9 @@ from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
 from .console import paint
+from .registry import DEFAULT_COLUMNS, View
 from .safe import all_clean, clean
 from .units import count, size
-
-COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
-DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
-SHARES = ("params", "macs", "memory")
 
 
 @frozen
@@ -246,3 +243,9 @@ def totals(a: Analysis) -> str:
     if any(d.severity is Severity.ERROR and not d.code.startswith("E3") for d in a.diagnostics):
         lines.append(("Incomplete", "the errors below leave layers out of these totals"))
     return "\n".join(f"{label + ':':<18}{value}" for label, value in lines)
+
+
+def view(a: Analysis, v: View) -> str:
+    """`show`'s table format (render/registry.py)."""
+    return render(a, layout=v.layout, depth=v.depth, color=v.color, width=v.width,
+                  columns=v.columns, share=v.share, notes=v.notes)

@@ -9,8 +9,9 @@ import io
 from ..analysis import Analysis
 from ..graph import format_shape
 from .markdown import code, word
+from .registry import DEFAULT_COLUMNS, View
 from .safe import clean
-from .table import CELLS, DEFAULT_COLUMNS, rows
+from .table import CELLS, rows
 from .units import size
 
 
@@ -61,3 +62,13 @@ def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = Non
         lines += ["", *(f"- **{d.severity.value}** `{d.code}` line {d.span.line if d.span else '?'}"
                         f": {code(d.message)}" for d in problems)]
     return "\n".join(lines) + "\n"
+
+
+def csv_view(a: Analysis, v: View) -> str:
+    """`show`'s csv format (render/registry.py): every layer, every number."""
+    return render_csv(a)
+
+
+def markdown_view(a: Analysis, v: View) -> str:
+    """`show`'s markdown format (render/registry.py)."""
+    return render_markdown(a, layout=v.layout, depth=v.depth, columns=v.columns)
