@@ -390,6 +390,7 @@ def check(
         help="refuse networks that expand past this many layers")
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -407,7 +408,8 @@ def check(
     if format is CheckFormat.auto:  # the runner sets GITHUB_ACTIONS=true in every step
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     collected = collect([_path(p) for p in paths])
-    report = Report(chosen, strict, quiet=quiet, notes=notes,
+    painted = chosen == "text" and use_color(color.value)
+    report = Report(chosen, strict, quiet=quiet, notes=notes, color=painted,
                     answers=answers if answers is not None else len(collected.files) == 1)
     # text is guarded like every human-readable output; the github format's lines are
     # workflow commands on purpose (each field escaped as the runner expects), JSON is safe
@@ -425,7 +427,7 @@ def check(
                             max_layers=max_layers, max_bytes=limit)
         # each file's part as soon as it is done (a CI log shows progress), and nothing of
         # the file kept after it: memory stays flat over any number of files
-        _write(report.file(result), guarded=guarded)
+        _write(report.file(result), painted, guarded=guarded)
         sys.stdout.flush()
         del result
         # the collector runs rarely (`run`): free this file's reference cycles now, so memory

@@ -89,6 +89,21 @@ def test_diff_rows_and_warnings_in_colour() -> None:
     assert "\x1b[1;33mwarning[W101]\x1b[0m" in cnncalc("show", stride, "--color=always").stdout
 
 
+def test_check_verdicts_and_answers_in_colour() -> None:
+    """Issue 11, 7: check's verdicts, right and wrong answers and severities are coloured in
+    text; JSON and the github format never are; plain text is unchanged."""
+    homework, stride = "docs/examples/homework.yaml", "architectures/stride_mismatch.yaml"
+    painted = cnncalc("check", homework, stride, "--answers", "--color", "always").stdout
+    assert "\x1b[1;31mFAILED\x1b[0m" in painted and "\x1b[1;32m✓\x1b[0m q1 shape" in painted
+    assert "\x1b[1;31m✗\x1b[0m" in painted and "\x1b[1;32mok\x1b[0m" in painted
+    assert "\x1b[1;33mwarning[W101]\x1b[0m" in painted
+    assert SGR.sub("", painted) == cnncalc("check", homework, stride, "--answers").stdout
+    assert cnncalc("check", homework, env={"FORCE_COLOR": "1"}).stdout == \
+        cnncalc("check", homework, "--color", "always").stdout
+    for fmt in ("json", "github"):
+        assert "\x1b" not in cnncalc("check", homework, "-f", fmt, "--color", "always").stdout
+
+
 # ---------------------------------------------------------------- grouped notes
 
 

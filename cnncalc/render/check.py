@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..passes.expectations import show
 from . import json as json_render
 from . import text
+from .console import paint
 from .safe import clean
 
 
@@ -24,12 +25,14 @@ class Report:
     file checked and `missing()` for each path that matched nothing, then `tail()`.
 
     `quiet`: only the files that fail, and the summary. `notes`: list notes (they are always
-    counted). `answers`: list right expectations too (text).
+    counted). `answers`: list right expectations too (text). `color`: colour the verdicts, the
+    right and wrong answers and the severities (text).
     """
 
     def __init__(self, format: str, strict: bool, *, quiet: bool = False, notes: bool = False,
-                 answers: bool = False) -> None:
+                 answers: bool = False, color: bool = False) -> None:
         self.format = format
+        self.color = color
         self.strict = strict
         self.quiet = quiet
         self.notes = notes
@@ -62,7 +65,7 @@ class Report:
             return ("\n" if self.listed == 1 else ",\n") + entry
         if self.format == "github":
             return "".join(line + "\n" for line in github_lines(r, self.notes))
-        return file_text(r, code, self.notes, self.answers) + "\n\n"
+        return file_text(r, code, self.notes, self.answers, self.color) + "\n\n"
 
     def missing(self, path: str, why: str) -> tuple[str, bool]:
         """A path that matched no file: the line to write, and whether it goes to standard
@@ -93,16 +96,21 @@ class Report:
         return self.summary() + "\n"
 
 
-def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = False) -> str:
+_VERDICTS = {0: ("ok", "ok"), 1: ("FAILED", "failed"), 2: ("unreadable", "failed")}
+
+
+def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = False,
+              color: bool = False) -> str:
     """A file's verdict line, the answer sheet (every expectation with `answers`; only the
-    wrong ones otherwise), and the problems (notes only if asked)."""
+    wrong ones otherwise), and the problems (notes only if asked); with `color`, only SGR
+    sequences are added to the same text."""
     a = r.analysis
     t = a.totals
     if r.skipped:
         note = r.problems[0]
         return f"{clean(r.path)}: {note.severity.value}[{note.code}]: {note.message}"
-    verdict = {0: "ok", 1: "FAILED", 2: "unreadable"}[code]
-    head = f"{clean(r.path)}: {verdict}"
+    verdict, role = _VERDICTS[code]
+    head = f"{clean(r.path)}: {paint(verdict, role, color)}"
     if a.graph is not None:
         head += f" — {t.params:,} params, {t.macs:,} MACs"
     lines = [head]
@@ -113,15 +121,16 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
             where = clean(v.path)  # a layer's path holds its ids: any text the file wrote
             if v.ok:
                 if answers:
-                    lines.append(f"  ✓ {where} {v.key} = {show(v.computed)}")
+                    lines.append(f"  {paint('✓', 'ok', color)} {where} {v.key} = "
+                                 f"{show(v.computed)}")
                 continue
-            lines.append(f"  ✗ {clean(str(v.span))}: {where} {v.key}: expected "
-                         f"{show(v.expected)}, computed {show(v.computed)}")
+            lines.append(f"  {paint('✗', 'failed', color)} {clean(str(v.span))}: {where} "
+                         f"{v.key}: expected {show(v.expected)}, computed {show(v.computed)}")
             lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
     others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
               and (notes or d.severity is not Severity.NOTE)]
     if others:
-        lines.append(text.diagnostics(others, a.source))
+        lines.append(text.diagnostics(others, a.source, color=color))
     return "\n".join(lines)
 
 
