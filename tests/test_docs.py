@@ -199,3 +199,19 @@ def test_links_between_documents_resolve(doc: Doc) -> None:
         if anchor:
             assert target in by_name and anchor in _anchors(by_name[target]), (
                 f"{doc.name} links to {target}#{anchor}, which has no such heading")
+
+
+def test_architecture_page_names_every_module() -> None:
+    """docs/architecture.md's folder table stays true: every module of the package is named
+    there, and every module it names exists."""
+    page = (DOCS_DIR / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "cnncalc"
+    named = set(re.findall(r"`([a-z_]+\.py|[a-z]+/)`", page))
+    for path in package.glob("*.py"):
+        if path.name != "__main__.py":
+            assert f"`{path.name}`" in page, f"docs/architecture.md does not name {path.name}"
+    for folder in (p for p in package.iterdir() if (p / "__init__.py").exists()):
+        assert f"`{folder.name}/`" in page, f"docs/architecture.md does not name {folder.name}/"
+    for name in named:
+        assert (package / name).exists() or (ROOT / name).exists() or \
+            any(package.glob(f"*/{name}")), f"docs/architecture.md names a missing {name}"
