@@ -108,18 +108,23 @@ def test_d4_sizes_memory_stays_bounded(tmp_path: Path) -> None:
     assert r.code == 0 and "32–52" in r.out
 
 
-def test_d6_parameterised_repeats_under_pass_through_levels(tmp_path: Path) -> None:
-    """D6: 17 levels of `repeat: $n` under 170 pass-through levels (was 84 s, 2.4 GB): the
-    block-call depth bound refuses it (E119)."""
+def _pass_through_repeats(levels: int) -> str:
+    """`levels` blocks that each call the next, above 17 levels of `repeat: $n`."""
     lines = ["input: [3, 8, 8]", "blocks:"]
-    for i in range(170):
-        lines.append(f"  p{i}: {{params: [n], layers: [{{{f'p{i + 1}' if i < 169 else 'r0'}: "
-                     "{n: $n}}]}")
+    for i in range(levels):
+        callee = f"p{i + 1}" if i < levels - 1 else "r0"
+        lines.append(f"  p{i}: {{params: [n], layers: [{{{callee}: {{n: $n}}}}]}}")
     for i in range(17):
         inner = f"{{r{i + 1}: {{n: $n}}, repeat: $n}}" if i < 16 else "{relu: {}, repeat: $n}"
         lines.append(f"  r{i}: {{params: [n], layers: [{inner}]}}")
     lines.append("layers: [{p0: {n: 2}}]")
-    r = run(["show", write(tmp_path, "\n".join(lines) + "\n")], seconds=20, mib=200)
+    return "\n".join(lines) + "\n"
+
+
+def test_d6_parameterised_repeats_under_pass_through_levels(tmp_path: Path) -> None:
+    """D6: 17 levels of `repeat: $n` under 170 pass-through levels (was 84 s, 2.4 GB): the
+    block-call depth bound refuses it (E119)."""
+    r = run(["show", write(tmp_path, _pass_through_repeats(170))], seconds=20, mib=200)
     assert r.code == 1 and "E119" in r.out
 
 
@@ -127,15 +132,7 @@ def test_d6_long_paths_within_the_depth_bound(tmp_path: Path) -> None:
     """D6, variant within the depth bound: 60 pass-through levels above 16 levels of
     `repeat: $n` (65,536 layers with ~150-part paths, 3.6 s and 500 MB before showing them):
     the work budget counts path parts and stops it (E116)."""
-    lines = ["input: [3, 8, 8]", "blocks:"]
-    for i in range(60):
-        lines.append(f"  p{i}: {{params: [n], layers: [{{{f'p{i + 1}' if i < 59 else 'r0'}: "
-                     "{n: $n}}]}")
-    for i in range(17):
-        inner = f"{{r{i + 1}: {{n: $n}}, repeat: $n}}" if i < 16 else "{relu: {}, repeat: $n}"
-        lines.append(f"  r{i}: {{params: [n], layers: [{inner}]}}")
-    lines.append("layers: [{p0: {n: 2}}]")
-    r = run(["show", write(tmp_path, "\n".join(lines) + "\n")], seconds=30, mib=400)
+    r = run(["show", write(tmp_path, _pass_through_repeats(60))], seconds=30, mib=400)
     assert r.code == 1 and "E116" in r.out and "units of work" in r.out
 
 
