@@ -79,6 +79,10 @@ class Reader:
         self.work, self.work_limit = work, WORK_PER_LAYER * max_layers  # see spend
         self.suggested: dict[tuple[str, Any], str | None] = {}  # see suggest
         self.suggest_budget = _SUGGEST_BUDGET
+        # values found to hold more than MAX_VALUE_ITEMS items: how many items a value holds
+        # does not depend on the scope it is read in, so a block body's alias tree is walked
+        # to its limit once, not again at every call
+        self.oversized: set[int] = set()
 
     # ------------------------------------------------------------ reporting
 
@@ -133,10 +137,13 @@ class Reader:
         if isinstance(node, YScalar):  # most values: no walk, no budget
             return self.scalar_value(node, scope)
         budget = [MAX_VALUE_ITEMS]
+        if id(node) in self.oversized:
+            budget[0] = 0
 
         def walk(n: YNode, depth: int) -> Any:
             budget[0] -= 1
             if budget[0] < 0:
+                self.oversized.add(id(node))
                 raise self.fail("E116", f"this value has more than {MAX_VALUE_ITEMS} items",
                                 node.span, "arguments are numbers or short lists")
             if isinstance(n, YScalar):

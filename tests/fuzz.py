@@ -458,11 +458,14 @@ def run(argv: list[str], stdin: bytes = b"") -> Outcome:
     previous = [signal.signal(signum, alarm) for _, signum, _ in timers]
     for which, _, seconds in timers:
         signal.setitimer(which, seconds)
-    # Measured as the console entry point runs (cli.run freezes what imports made): in a long
+    # Measured as the console entry point runs (cli.run freezes what imports made and collects
+    # rarely): in a long
     # pytest run, the collector would otherwise rescan torch and every earlier test's objects.
     # And the CPU time is this thread's: other threads of a test process (torch's workers)
     # are no part of cnncalc's work, yet a CI run once charged a 1 s mutant 10.7 s.
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, 30, 30)
     start = time.thread_time()
     code: int | None
     try:
@@ -471,6 +474,7 @@ def run(argv: list[str], stdin: bytes = b"") -> Outcome:
     except Hang:
         code = None
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
         for (which, signum, _), handler in zip(timers, previous):
             signal.setitimer(which, 0)
