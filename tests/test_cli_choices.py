@@ -4,6 +4,7 @@ has is offered by its --format and renders, and the names the CLI cannot import 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pytest
@@ -44,4 +45,7 @@ def test_every_diff_format_renders(name: str) -> None:
     ("export", registry.EXPORT)])
 def test_help_offers_exactly_the_registry(command: str, registry_names: Iterable[str]) -> None:
     out = runner.invoke(cli.app, [command, "--help"], env={"COLUMNS": "200"}).output
-    assert f"<{'|'.join(registry_names)}>" in out
+    # the choices, all and only these, between the brackets click writes them in (`<a|b>`
+    # today, `[a|b]` in the oldest click that the dependency floors allow)
+    choices = re.escape("|".join(registry_names))
+    assert re.search(f"[<\\[]{choices}[>\\]]", out), out
