@@ -37,8 +37,21 @@ def zoo_source(path: Path) -> Source:
 def torchvision_totals() -> dict[str, dict[str, Any]]:
     """torchvision's models as PyTorch builds them: input, params, buffers, macs, output
     (tests/data/README.md says where they come from); read on first use."""
-    data = json.loads((DATA / "torchvision.json").read_text(encoding="utf-8"))
-    return data["models"]  # type: ignore[no-any-return]
+    return _torchvision_data()["models"]  # type: ignore[no-any-return]
+
+
+@cache
+def torchvision_1_1() -> dict[str, dict[str, Any]]:
+    """The format 1.1 zoo's networks and family members as torchvision builds them, same keys
+    (`models_1_1` and `families` of tests/data/torchvision.json)."""
+    data = _torchvision_data()
+    return {**data["models_1_1"], **data["families"]}
+
+
+@cache
+def _torchvision_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / "torchvision.json").read_text(encoding="utf-8"))
+    return data
 
 
 def run(text: str, **kwargs: object) -> Analysis:

@@ -137,15 +137,17 @@ class BasicBlock(nn.Module):
 
 
 class Bottleneck(nn.Module):
-    """torchvision.models.resnet.Bottleneck (ResNet v1.5: stride on the 3x3 conv)."""
+    """torchvision.models.resnet.Bottleneck (ResNet v1.5: stride, or dilation, on the 3x3 conv)."""
 
     expansion = 4
 
-    def __init__(self, cin: int, planes: int, stride: int = 1, downsample: nn.Module | None = None):
+    def __init__(self, cin: int, planes: int, stride: int = 1, downsample: nn.Module | None = None,
+                 dilation: int = 1):
         super().__init__()
         self.conv1 = _conv_nobias(cin, planes, 1)
         self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = _conv_nobias(planes, planes, 3, stride)
+        # torchvision's conv3x3: padding = dilation keeps the size at stride 1
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, dilation, dilation=dilation, bias=False)
         self.bn2 = nn.BatchNorm2d(planes)
         self.conv3 = _conv_nobias(planes, planes * self.expansion, 1)
         self.bn3 = nn.BatchNorm2d(planes * self.expansion)
@@ -161,34 +163,50 @@ class Bottleneck(nn.Module):
 
 
 class ResNet(nn.Module):
-    """torchvision.models.resnet18/34/50/101/152."""
+    """torchvision.models.resnet18/34/50/101/152; `replace_stride_with_dilation` as the
+    segmentation models use it (stages 3 and 4 keep their size and dilate instead)."""
 
-    def __init__(self, block: type[BasicBlock | Bottleneck], layers: Sequence[int]) -> None:
+    def __init__(
+        self,
+        block: type[BasicBlock | Bottleneck],
+        layers: Sequence[int],
+        replace_stride_with_dilation: Sequence[bool] = (False, False, False),
+    ) -> None:
         super().__init__()
         self.inplanes = 64
+        self.dilation = 1
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(3, 2, 1)
+        dilate = replace_stride_with_dilation
         self.layer1 = self._make_layer(block, 64, layers[0])
-        self.layer2 = self._make_layer(block, 128, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, 256, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, 512, layers[3], stride=2)
+        self.layer2 = self._make_layer(block, 128, layers[1], stride=2, dilate=dilate[0])
+        self.layer3 = self._make_layer(block, 256, layers[2], stride=2, dilate=dilate[1])
+        self.layer4 = self._make_layer(block, 512, layers[3], stride=2, dilate=dilate[2])
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
         self.fc = nn.Linear(512 * block.expansion, 1000)
 
     def _make_layer(
-        self, block: type[BasicBlock | Bottleneck], planes: int, blocks: int, stride: int = 1
+        self, block: type[BasicBlock | Bottleneck], planes: int, blocks: int, stride: int = 1,
+        dilate: bool = False,
     ) -> nn.Sequential:
         cout = planes * block.expansion
+        previous_dilation = self.dilation
+        if dilate:  # the stage's first block keeps the previous dilation, the rest take the new
+            self.dilation *= stride
+            stride = 1
+        # only Bottleneck dilates (torchvision's BasicBlock refuses dilation > 1)
+        first = {"dilation": previous_dilation} if block is Bottleneck else {}
+        rest = {"dilation": self.dilation} if block is Bottleneck else {}
         downsample = None
         if stride != 1 or self.inplanes != cout:
             downsample = nn.Sequential(
                 _conv_nobias(self.inplanes, cout, 1, stride), nn.BatchNorm2d(cout)
             )
-        layers = [block(self.inplanes, planes, stride, downsample)]
+        layers = [block(self.inplanes, planes, stride, downsample, **first)]
         self.inplanes = cout
-        layers += [block(cout, planes) for _ in range(1, blocks)]
+        layers += [block(cout, planes, **rest) for _ in range(1, blocks)]
         return nn.Sequential(*layers)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -266,16 +284,107 @@ class GoogLeNet(nn.Module):
         return fc(dropout(torch.flatten(x, 1)))
 
 
-# --------------------------------------------------------------------------- MobileNetV2
+# --------------------------------------------------------------------------- torchvision.ops
+
+
+def _make_divisible(v: float, divisor: int, min_value: int | None = None) -> int:
+    """torchvision.models._utils._make_divisible: round to the nearest multiple of divisor,
+    never below min_value (default divisor) and never more than 10% below v."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
 
 
 class Conv2dNormActivation(nn.Sequential):
-    """torchvision.ops.Conv2dNormActivation as MobileNetV2 uses it: conv, BN, ReLU6."""
+    """torchvision.ops.Conv2dNormActivation: conv ("same" padding by default, bias only without
+    a norm), norm, activation (in place); a None norm or activation is left out."""
 
-    def __init__(self, cin: int, cout: int, kernel: int = 3, stride: int = 1, groups: int = 1):
-        super().__init__(
-            _conv_nobias(cin, cout, kernel, stride, groups), nn.BatchNorm2d(cout), nn.ReLU6(True)
-        )
+    def __init__(
+        self,
+        cin: int,
+        cout: int,
+        kernel: int = 3,
+        stride: int = 1,
+        groups: int = 1,
+        *,
+        padding: int | None = None,
+        dilation: int = 1,
+        norm: Callable[[int], nn.Module] | None = nn.BatchNorm2d,
+        activation: Callable[..., nn.Module] | None = nn.ReLU,
+        bias: bool | None = None,
+    ) -> None:
+        if padding is None:
+            padding = (kernel - 1) // 2 * dilation
+        if bias is None:
+            bias = norm is None
+        layers: list[nn.Module] = [nn.Conv2d(cin, cout, kernel, stride, padding, dilation=dilation,
+                                             groups=groups, bias=bias)]
+        if norm is not None:
+            layers.append(norm(cout))
+        if activation is not None:
+            layers.append(activation(inplace=True))
+        super().__init__(*layers)
+
+
+class SqueezeExcitation(nn.Module):
+    """torchvision.ops.SqueezeExcitation: avgpool, 1x1 conv, activation, 1x1 conv, scale
+    activation, times the input."""
+
+    def __init__(
+        self,
+        cin: int,
+        squeeze: int,
+        activation: Callable[[], nn.Module] = nn.ReLU,
+        scale_activation: Callable[[], nn.Module] = nn.Sigmoid,
+    ) -> None:
+        super().__init__()
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(cin, squeeze, 1)
+        self.fc2 = nn.Conv2d(squeeze, cin, 1)
+        self.activation = activation()
+        self.scale_activation = scale_activation()
+
+    def forward(self, x: Tensor) -> Tensor:
+        scale = self.fc2(self.activation(self.fc1(self.avgpool(x))))
+        return self.scale_activation(scale) * x
+
+
+class StochasticDepth(nn.Module):
+    """torchvision.ops.StochasticDepth: drops whole rows (samples) of the residual branch with
+    probability p in training; the identity at inference."""
+
+    def __init__(self, p: float, mode: str) -> None:
+        super().__init__()
+        self.p, self.mode = p, mode
+
+    def forward(self, x: Tensor) -> Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        keep = 1.0 - self.p
+        shape = [x.shape[0]] + [1] * (x.ndim - 1) if self.mode == "row" else [1] * x.ndim
+        noise = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(keep)
+        return x * noise.div_(keep) if keep > 0.0 else x * noise
+
+
+class Permute(nn.Module):
+    """torchvision.ops.Permute."""
+
+    def __init__(self, dims: Sequence[int]) -> None:
+        super().__init__()
+        self.dims = list(dims)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.permute(x, self.dims)
+
+
+# --------------------------------------------------------------------------- MobileNetV2
+
+
+def _cbr6(cin: int, cout: int, kernel: int = 3, stride: int = 1, groups: int = 1) -> nn.Sequential:
+    return Conv2dNormActivation(cin, cout, kernel, stride, groups, activation=nn.ReLU6)
 
 
 class InvertedResidual(nn.Module):
@@ -285,10 +394,10 @@ class InvertedResidual(nn.Module):
         super().__init__()
         hidden = round(cin * expand_ratio)
         self.use_res_connect = stride == 1 and cin == cout
-        expand = [Conv2dNormActivation(cin, hidden, 1)] if expand_ratio != 1 else []
+        expand = [_cbr6(cin, hidden, 1)] if expand_ratio != 1 else []
         self.conv = nn.Sequential(
             *expand,
-            Conv2dNormActivation(hidden, hidden, stride=stride, groups=hidden),
+            _cbr6(hidden, hidden, stride=stride, groups=hidden),
             nn.Conv2d(hidden, cout, 1, bias=False),
             nn.BatchNorm2d(cout),
         )
@@ -298,23 +407,26 @@ class InvertedResidual(nn.Module):
 
 
 class MobileNetV2(nn.Module):
-    """torchvision.models.mobilenet_v2 (width 1.0)."""
+    """torchvision.models.mobilenet_v2(width_mult=w): every width through _make_divisible(.., 8);
+    the last conv never narrower than 1280."""
 
     # (expand ratio t, channels c, repeats n, first stride s)
     SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),
                 (6, 160, 3, 2), (6, 320, 1, 1))  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, width_mult: float = 1.0, round_nearest: int = 8) -> None:
         super().__init__()
-        layers: list[nn.Module] = [Conv2dNormActivation(3, 32, stride=2)]
-        cin = 32
+        cin = _make_divisible(32 * width_mult, round_nearest)
+        last = _make_divisible(1280 * max(1.0, width_mult), round_nearest)
+        layers: list[nn.Module] = [_cbr6(3, cin, stride=2)]
         for t, c, n, s in self.SETTINGS:
+            cout = _make_divisible(c * width_mult, round_nearest)
             for i in range(n):
-                layers.append(InvertedResidual(cin, c, s if i == 0 else 1, t))
-                cin = c
-        layers.append(Conv2dNormActivation(cin, 1280, 1))
+                layers.append(InvertedResidual(cin, cout, s if i == 0 else 1, t))
+                cin = cout
+        layers.append(_cbr6(cin, last, 1))
         self.features = nn.Sequential(*layers)
-        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, 1000))
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(last, 1000))
 
     def forward(self, x: Tensor) -> Tensor:
         x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
@@ -464,6 +576,534 @@ class DenseNet(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
+# --------------------------------------------------------------------------- ConvNeXt
+
+
+class LayerNorm2d(nn.LayerNorm):
+    """torchvision.models.convnext.LayerNorm2d: LayerNorm over the channels of a [N, C, H, W]
+    tensor (channels last for the norm, then back)."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = F.layer_norm(x.permute(0, 2, 3, 1), self.normalized_shape, self.weight, self.bias,
+                         self.eps)
+        return x.permute(0, 3, 1, 2)
+
+
+class CNBlock(nn.Module):
+    """torchvision.models.convnext.CNBlock: 7x7 depthwise conv, channels last, LayerNorm,
+    Linear(4C), GELU, Linear(C), channels first; times the layer scale (a parameter of the
+    block itself, not of a leaf), stochastic depth, plus the input."""
+
+    def __init__(self, dim: int, layer_scale: float, stochastic_depth_prob: float) -> None:
+        super().__init__()
+        self.block = nn.Sequential(
+            nn.Conv2d(dim, dim, kernel_size=7, padding=3, groups=dim, bias=True),
+            Permute([0, 2, 3, 1]),
+            nn.LayerNorm(dim, eps=1e-6),
+            nn.Linear(dim, 4 * dim),
+            nn.GELU(),
+            nn.Linear(4 * dim, dim),
+            Permute([0, 3, 1, 2]),
+        )
+        self.layer_scale = nn.Parameter(torch.ones(dim, 1, 1) * layer_scale)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.stochastic_depth(self.layer_scale * self.block(x)) + x
+
+
+class ConvNeXt(nn.Module):
+    """torchvision.models.convnext_tiny: stages of (channels, next stage's channels, blocks)."""
+
+    def __init__(
+        self,
+        block_setting: Sequence[tuple[int, int | None, int]] = (
+            (96, 192, 3), (192, 384, 3), (384, 768, 9), (768, None, 3)),
+        stochastic_depth_prob: float = 0.1,
+        layer_scale: float = 1e-6,
+    ) -> None:
+        super().__init__()
+        norm = partial(LayerNorm2d, eps=1e-6)
+        layers: list[nn.Module] = [Conv2dNormActivation(
+            3, block_setting[0][0], 4, 4, padding=0, norm=norm, activation=None, bias=True)]
+        total = sum(n for _, _, n in block_setting)
+        block_id = 0
+        for cin, cout, n in block_setting:
+            stage = []
+            for _ in range(n):
+                # the drop probability grows linearly with the block's depth
+                sd_prob = stochastic_depth_prob * block_id / (total - 1.0)
+                stage.append(CNBlock(cin, layer_scale, sd_prob))
+                block_id += 1
+            layers.append(nn.Sequential(*stage))
+            if cout is not None:  # downsampling between stages
+                layers.append(nn.Sequential(norm(cin), nn.Conv2d(cin, cout, 2, stride=2)))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        last = block_setting[-1][1] or block_setting[-1][0]
+        self.classifier = nn.Sequential(norm(last), nn.Flatten(1), nn.Linear(last, 1000))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.classifier(self.avgpool(self.features(x)))
+
+
+# --------------------------------------------------------------------------- ShuffleNetV2
+
+
+def channel_shuffle(x: Tensor, groups: int) -> Tensor:
+    """torchvision.models.shufflenetv2.channel_shuffle: [g, C/g] channels transposed."""
+    n, c, h, w = x.size()
+    x = torch.transpose(x.view(n, groups, c // groups, h, w), 1, 2).contiguous()
+    return x.view(n, -1, h, w)
+
+
+class ShuffleUnit(nn.Module):
+    """torchvision.models.shufflenetv2.InvertedResidual: at stride 1 the input is chunked in
+    two halves and only the second goes through branch2 (branch1 stays an empty Sequential);
+    at stride 2 both branches see the whole input. Then concat and channel shuffle."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.stride = stride
+        half = cout // 2
+
+        def depthwise(c: int) -> nn.Conv2d:
+            return nn.Conv2d(c, c, 3, stride, 1, bias=False, groups=c)
+
+        if stride > 1:
+            self.branch1 = nn.Sequential(
+                depthwise(cin), nn.BatchNorm2d(cin),
+                nn.Conv2d(cin, half, 1, bias=False), nn.BatchNorm2d(half), nn.ReLU(inplace=True),
+            )  # fmt: skip
+        else:
+            self.branch1 = nn.Sequential()
+        self.branch2 = nn.Sequential(
+            nn.Conv2d(cin if stride > 1 else half, half, 1, bias=False), nn.BatchNorm2d(half),
+            nn.ReLU(inplace=True),
+            depthwise(half), nn.BatchNorm2d(half),
+            nn.Conv2d(half, half, 1, bias=False), nn.BatchNorm2d(half), nn.ReLU(inplace=True),
+        )  # fmt: skip
+
+    def forward(self, x: Tensor) -> Tensor:
+        if self.stride == 1:
+            x1, x2 = x.chunk(2, dim=1)
+            out = torch.cat((x1, self.branch2(x2)), dim=1)
+        else:
+            out = torch.cat((self.branch1(x), self.branch2(x)), dim=1)
+        return channel_shuffle(out, 2)
+
+
+class ShuffleNetV2(nn.Module):
+    """torchvision.models.shufflenet_v2_x1_0 (stages of 4, 8, 4 units)."""
+
+    def __init__(
+        self, repeats: Sequence[int] = (4, 8, 4), widths: Sequence[int] = (24, 116, 232, 464, 1024)
+    ) -> None:
+        super().__init__()
+        self.conv1 = nn.Sequential(nn.Conv2d(3, widths[0], 3, 2, 1, bias=False),
+                                   nn.BatchNorm2d(widths[0]), nn.ReLU(inplace=True))
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        cin = widths[0]
+        for i, (n, cout) in enumerate(zip(repeats, widths[1:-1], strict=True), 2):
+            units = [ShuffleUnit(cin, cout, 2)] + [ShuffleUnit(cout, cout, 1) for _ in range(n - 1)]
+            setattr(self, f"stage{i}", nn.Sequential(*units))
+            cin = cout
+        self.conv5 = nn.Sequential(nn.Conv2d(cin, widths[-1], 1, bias=False),
+                                   nn.BatchNorm2d(widths[-1]), nn.ReLU(inplace=True))
+        self.fc = nn.Linear(widths[-1], 1000)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.maxpool(self.conv1(x))
+        x = self.stage4(self.stage3(self.stage2(x)))
+        return self.fc(self.conv5(x).mean([2, 3]))  # global pooling by mean
+
+
+# --------------------------------------------------------------------------- RegNet
+
+
+def regnet_block_params(
+    depth: int, w_0: int, w_a: float, w_m: float, group_width: int,
+    bottleneck_multiplier: float = 1.0,
+) -> list[tuple[int, int, int, int]]:
+    """torchvision.models.regnet.BlockParams.from_init_params, in torch's float32 arithmetic as
+    torchvision computes it: per stage (width, depth, group width, stride)."""
+    quant, stride = 8, 2
+    widths_cont = torch.arange(depth) * w_a + w_0
+    block_capacity = torch.round(torch.log(widths_cont / w_0) / math.log(w_m))
+    block_widths = (torch.round(torch.divide(w_0 * torch.pow(w_m, block_capacity), quant))
+                    * quant).int().tolist()
+    # a new stage starts wherever the width changes
+    splits = [w != wp for w, wp in zip([*block_widths, 0], [0, *block_widths])]
+    stage_widths = [w for w, t in zip(block_widths, splits[:-1]) if t]
+    stage_depths = torch.diff(torch.tensor([d for d, t in enumerate(splits) if t])).int().tolist()
+    # _adjust_widths_groups_compatibilty: bottleneck widths divisible by the group width
+    bottlenecks = [int(w * bottleneck_multiplier) for w in stage_widths]
+    groups = [min(group_width, b) for b in bottlenecks]
+    bottlenecks = [_make_divisible(b, g) for b, g in zip(bottlenecks, groups)]
+    stage_widths = [int(b / bottleneck_multiplier) for b in bottlenecks]
+    return [(w, d, g, stride) for w, d, g in zip(stage_widths, stage_depths, groups)]
+
+
+class BottleneckTransform(nn.Sequential):
+    """torchvision.models.regnet.BottleneckTransform (no SE: the X family): 1x1, grouped 3x3
+    carrying the stride, 1x1 without activation."""
+
+    def __init__(self, cin: int, cout: int, stride: int, group_width: int,
+                 bottleneck_multiplier: float) -> None:
+        w_b = round(cout * bottleneck_multiplier)
+        super().__init__(OrderedDict(
+            a=Conv2dNormActivation(cin, w_b, 1),
+            b=Conv2dNormActivation(w_b, w_b, 3, stride, groups=w_b // group_width),
+            c=Conv2dNormActivation(w_b, cout, 1, activation=None),
+        ))
+
+
+class ResBottleneckBlock(nn.Module):
+    """torchvision.models.regnet.ResBottleneckBlock: ReLU(proj(x) + f(x)); the projection
+    (registered and run first) only when the width or the size changes."""
+
+    def __init__(self, cin: int, cout: int, stride: int, group_width: int,
+                 bottleneck_multiplier: float = 1.0) -> None:
+        super().__init__()
+        self.proj = None
+        if cin != cout or stride != 1:
+            self.proj = Conv2dNormActivation(cin, cout, 1, stride, activation=None)
+        self.f = BottleneckTransform(cin, cout, stride, group_width, bottleneck_multiplier)
+        self.activation = nn.ReLU(inplace=True)
+
+    def forward(self, x: Tensor) -> Tensor:
+        shortcut = x if self.proj is None else self.proj(x)
+        return self.activation(shortcut + self.f(x))
+
+
+class RegNet(nn.Module):
+    """torchvision.models.regnet_x_400mf: BlockParams.from_init_params(depth=22, w_0=24,
+    w_a=24.48, w_m=2.54, group_width=16), stem of 32."""
+
+    def __init__(self, depth: int = 22, w_0: int = 24, w_a: float = 24.48, w_m: float = 2.54,
+                 group_width: int = 16, stem_width: int = 32) -> None:
+        super().__init__()
+        self.stem = Conv2dNormActivation(3, stem_width, 3, 2)  # SimpleStemIN
+        blocks: OrderedDict[str, nn.Module] = OrderedDict()
+        cin = stem_width
+        for i, (cout, n, g, stride) in enumerate(
+                regnet_block_params(depth, w_0, w_a, w_m, group_width), 1):
+            stage = nn.Sequential()  # AnyStage
+            for j in range(n):
+                stage.add_module(f"block{i}-{j}", ResBottleneckBlock(
+                    cin if j == 0 else cout, cout, stride if j == 0 else 1, g))
+            blocks[f"block{i}"] = stage
+            cin = cout
+        self.trunk_output = nn.Sequential(blocks)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(cin, 1000)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.avgpool(self.trunk_output(self.stem(x)))
+        return self.fc(x.flatten(start_dim=1))
+
+
+# --------------------------------------------------------------------------- MobileNetV3
+
+
+# torchvision's mobilenet_v3_large table: (input, kernel, expanded, out, SE, activation,
+# stride, dilated); "dilated" blocks get dilation 2 (and stride 1) in dilated=True backbones
+_MOBILENET_V3_LARGE = (
+    (16, 3, 16, 16, False, "RE", 1, False),
+    (16, 3, 64, 24, False, "RE", 2, False),  # C1
+    (24, 3, 72, 24, False, "RE", 1, False),
+    (24, 5, 72, 40, True, "RE", 2, False),  # C2
+    (40, 5, 120, 40, True, "RE", 1, False),
+    (40, 5, 120, 40, True, "RE", 1, False),
+    (40, 3, 240, 80, False, "HS", 2, False),  # C3
+    (80, 3, 200, 80, False, "HS", 1, False),
+    (80, 3, 184, 80, False, "HS", 1, False),
+    (80, 3, 184, 80, False, "HS", 1, False),
+    (80, 3, 480, 112, True, "HS", 1, False),
+    (112, 3, 672, 112, True, "HS", 1, False),
+    (112, 5, 672, 160, True, "HS", 2, True),  # C4
+    (160, 5, 960, 160, True, "HS", 1, True),
+    (160, 5, 960, 160, True, "HS", 1, True),
+)
+
+
+class MobileNetV3Block(nn.Module):
+    """torchvision.models.mobilenetv3.InvertedResidual: expand (when the width changes),
+    depthwise (dilation replaces the stride), SE with hard sigmoid, linear project."""
+
+    def __init__(self, cin: int, kernel: int, expanded: int, cout: int, use_se: bool,
+                 act: str, stride: int, dilation: int) -> None:
+        super().__init__()
+        self.use_res_connect = stride == 1 and cin == cout
+        norm = partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
+        activation = nn.Hardswish if act == "HS" else nn.ReLU
+        layers: list[nn.Module] = []
+        if expanded != cin:
+            layers.append(Conv2dNormActivation(cin, expanded, 1, norm=norm, activation=activation))
+        layers.append(Conv2dNormActivation(
+            expanded, expanded, kernel, 1 if dilation > 1 else stride, expanded,
+            dilation=dilation, norm=norm, activation=activation))
+        if use_se:
+            layers.append(SqueezeExcitation(expanded, _make_divisible(expanded // 4, 8),
+                                            scale_activation=nn.Hardsigmoid))
+        layers.append(Conv2dNormActivation(expanded, cout, 1, norm=norm, activation=None))
+        self.block = nn.Sequential(*layers)
+        self.out_channels = cout
+        self._is_cn = stride > 1  # a stage boundary, even where dilation replaced the stride
+
+    def forward(self, x: Tensor) -> Tensor:
+        result = self.block(x)
+        return result + x if self.use_res_connect else result
+
+
+class MobileNetV3Large(nn.Module):
+    """torchvision.models.mobilenet_v3_large(dilated=...), width 1.0, full tail."""
+
+    def __init__(self, dilated: bool = False) -> None:
+        super().__init__()
+        norm = partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
+        layers: list[nn.Module] = [
+            Conv2dNormActivation(3, 16, 3, 2, norm=norm, activation=nn.Hardswish)]
+        for cin, k, exp, cout, se, act, s, dil in _MOBILENET_V3_LARGE:
+            layers.append(MobileNetV3Block(cin, k, exp, cout, se, act, s, 2 if dilated and dil
+                                           else 1))
+        layers.append(Conv2dNormActivation(160, 960, 1, norm=norm, activation=nn.Hardswish))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Linear(960, 1280), nn.Hardswish(inplace=True),
+                                        nn.Dropout(p=0.2, inplace=True), nn.Linear(1280, 1000))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+class IntermediateLayerGetter(nn.ModuleDict):
+    """torchvision.models._utils.IntermediateLayerGetter: a model's children up to the last
+    one asked for; forward returns their outputs by the names asked for."""
+
+    def __init__(self, model: nn.Module, return_layers: dict[str, str]) -> None:
+        wanted = dict(return_layers)
+        layers: OrderedDict[str, nn.Module] = OrderedDict()
+        for name, module in model.named_children():
+            layers[name] = module
+            wanted.pop(name, None)
+            if not wanted:
+                break
+        super().__init__(layers)
+        self.return_layers = dict(return_layers)
+
+    def forward(self, x: Tensor) -> dict[str, Tensor]:  # type: ignore[override]
+        out = {}
+        for name, module in self.items():
+            x = module(x)
+            if name in self.return_layers:
+                out[self.return_layers[name]] = x
+        return out
+
+
+class FCNHead(nn.Sequential):
+    """torchvision.models.segmentation.fcn.FCNHead."""
+
+    def __init__(self, cin: int, channels: int) -> None:
+        inter = cin // 4
+        super().__init__(nn.Conv2d(cin, inter, 3, padding=1, bias=False), nn.BatchNorm2d(inter),
+                         nn.ReLU(), nn.Dropout(0.1), nn.Conv2d(inter, channels, 1))
+
+
+class ASPPPooling(nn.Sequential):
+    """torchvision's ASPPPooling: image pooling branch, resized back to the input's size."""
+
+    def __init__(self, cin: int, cout: int) -> None:
+        super().__init__(nn.AdaptiveAvgPool2d(1), nn.Conv2d(cin, cout, 1, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU())
+
+    def forward(self, x: Tensor) -> Tensor:
+        size = x.shape[-2:]
+        for module in self:
+            x = module(x)
+        return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
+
+
+class ASPP(nn.Module):
+    """torchvision's ASPP: a 1x1 branch, one 3x3 branch per atrous rate, the pooling branch;
+    concatenated and projected to 256 (with dropout 0.5)."""
+
+    def __init__(self, cin: int, rates: Sequence[int], cout: int = 256) -> None:
+        super().__init__()
+        modules: list[nn.Module] = [nn.Sequential(
+            nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())]
+        for rate in rates:  # ASPPConv
+            modules.append(nn.Sequential(
+                nn.Conv2d(cin, cout, 3, padding=rate, dilation=rate, bias=False),
+                nn.BatchNorm2d(cout), nn.ReLU()))
+        modules.append(ASPPPooling(cin, cout))
+        self.convs = nn.ModuleList(modules)
+        self.project = nn.Sequential(
+            nn.Conv2d(len(self.convs) * cout, cout, 1, bias=False), nn.BatchNorm2d(cout),
+            nn.ReLU(), nn.Dropout(0.5))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.project(torch.cat([conv(x) for conv in self.convs], dim=1))
+
+
+class DeepLabHead(nn.Sequential):
+    """torchvision.models.segmentation.deeplabv3.DeepLabHead (rates 12, 24, 36)."""
+
+    def __init__(self, cin: int, classes: int) -> None:
+        super().__init__(ASPP(cin, [12, 24, 36]), nn.Conv2d(256, 256, 3, padding=1, bias=False),
+                         nn.BatchNorm2d(256), nn.ReLU(), nn.Conv2d(256, classes, 1))
+
+
+class SimpleSegmentationModel(nn.Module):
+    """torchvision's _SimpleSegmentationModel (FCN, DeepLabV3) with aux_loss=False: backbone
+    features "out", the classifier, a bilinear resize to the input size. torchvision returns
+    {"out": x}; this returns x, the tensor its reference totals count."""
+
+    def __init__(self, backbone: nn.Module, classifier: nn.Module) -> None:
+        super().__init__()
+        self.backbone = backbone
+        self.classifier = classifier
+        self.aux_classifier = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        out = self.classifier(self.backbone(x)["out"])
+        return F.interpolate(out, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
+def _dilated_resnet50_features() -> IntermediateLayerGetter:
+    """resnet50(replace_stride_with_dilation=[False, True, True]) up to layer4 (output stride 8)."""
+    resnet = ResNet(Bottleneck, (3, 4, 6, 3), replace_stride_with_dilation=(False, True, True))
+    return IntermediateLayerGetter(resnet, {"layer4": "out"})
+
+
+def fcn_resnet50(classes: int = 21) -> SimpleSegmentationModel:
+    """torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None)."""
+    return SimpleSegmentationModel(_dilated_resnet50_features(), FCNHead(2048, classes))
+
+
+def deeplabv3_resnet50(classes: int = 21) -> SimpleSegmentationModel:
+    """torchvision.models.segmentation.deeplabv3_resnet50(weights=None, weights_backbone=None)."""
+    return SimpleSegmentationModel(_dilated_resnet50_features(), DeepLabHead(2048, classes))
+
+
+class LRASPPHead(nn.Module):
+    """torchvision.models.segmentation.lraspp.LRASPPHead: the high features gated by their own
+    pooled sigmoid, resized to the low features' size; both classified and added."""
+
+    def __init__(self, low: int, high: int, classes: int, inter: int) -> None:
+        super().__init__()
+        self.cbr = nn.Sequential(nn.Conv2d(high, inter, 1, bias=False), nn.BatchNorm2d(inter),
+                                 nn.ReLU(inplace=True))
+        self.scale = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(high, inter, 1, bias=False),
+                                   nn.Sigmoid())
+        self.low_classifier = nn.Conv2d(low, classes, 1)
+        self.high_classifier = nn.Conv2d(inter, classes, 1)
+
+    def forward(self, features: dict[str, Tensor]) -> Tensor:
+        low, high = features["low"], features["high"]
+        x = self.cbr(high) * self.scale(high)
+        x = F.interpolate(x, size=low.shape[-2:], mode="bilinear", align_corners=False)
+        return self.low_classifier(low) + self.high_classifier(x)
+
+
+class LRASPP(nn.Module):
+    """torchvision.models.segmentation.lraspp_mobilenet_v3_large(weights=None,
+    weights_backbone=None): the dilated MobileNetV3-Large features, "low" at C2 (output stride
+    8), "high" at the last conv (output stride 16); returns the "out" tensor."""
+
+    def __init__(self, classes: int = 21, inter: int = 128) -> None:
+        super().__init__()
+        features = MobileNetV3Large(dilated=True).features
+        # torchvision's choice: the strided blocks are stage boundaries C1..C4
+        stages = [0] + [i for i, b in enumerate(features) if getattr(b, "_is_cn", False)]
+        stages.append(len(features) - 1)
+        low, high = stages[-4], stages[-1]
+        self.backbone = IntermediateLayerGetter(
+            features, {str(low): "low", str(high): "high"})
+        low_c = features[low].out_channels
+        high_c = features[high][0].out_channels  # the last Conv2dNormActivation's conv
+        self.classifier = LRASPPHead(low_c, high_c, classes, inter)
+
+    def forward(self, x: Tensor) -> Tensor:
+        out = self.classifier(self.backbone(x))
+        return F.interpolate(out, size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
+# --------------------------------------------------------------------------- EfficientNet
+
+
+# torchvision's EfficientNet-B0 table (MBConvConfig): expand ratio, kernel, stride, input
+# channels, output channels, layers
+_EFFICIENTNET_B0 = ((1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2), (6, 5, 2, 24, 40, 2),
+                    (6, 3, 2, 40, 80, 3), (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4),
+                    (6, 3, 1, 192, 320, 1))  # fmt: skip
+
+
+class MBConv(nn.Module):
+    """torchvision.models.efficientnet.MBConv: expand (unless the ratio keeps the width),
+    depthwise, SE (squeeze to a quarter of the block's *input*, SiLU), linear project;
+    stochastic depth and the residual only at stride 1 with equal widths (the StochasticDepth
+    module is registered in every block, called only there)."""
+
+    def __init__(self, expand_ratio: float, kernel: int, stride: int, cin: int, cout: int,
+                 sd_prob: float) -> None:
+        super().__init__()
+        self.use_res_connect = stride == 1 and cin == cout
+        expanded = _make_divisible(cin * expand_ratio, 8)
+        layers: list[nn.Module] = []
+        if expanded != cin:
+            layers.append(Conv2dNormActivation(cin, expanded, 1, activation=nn.SiLU))
+        layers.append(Conv2dNormActivation(expanded, expanded, kernel, stride, expanded,
+                                           activation=nn.SiLU))
+        layers.append(SqueezeExcitation(expanded, max(1, cin // 4),
+                                        activation=partial(nn.SiLU, inplace=True)))
+        layers.append(Conv2dNormActivation(expanded, cout, 1, activation=None))
+        self.block = nn.Sequential(*layers)
+        self.stochastic_depth = StochasticDepth(sd_prob, "row")
+        self.out_channels = cout
+
+    def forward(self, x: Tensor) -> Tensor:
+        result = self.block(x)
+        if self.use_res_connect:
+            result = self.stochastic_depth(result) + x
+        return result
+
+
+class EfficientNet(nn.Module):
+    """torchvision.models.efficientnet_b0..b3: B0's table with widths through
+    _make_divisible(c * width_mult, 8) and layer counts ceil(n * depth_mult)."""
+
+    def __init__(self, width_mult: float = 1.0, depth_mult: float = 1.0, dropout: float = 0.2,
+                 stochastic_depth_prob: float = 0.2) -> None:
+        super().__init__()
+        setting = [(t, k, s, _make_divisible(cin * width_mult, 8),
+                    _make_divisible(cout * width_mult, 8), math.ceil(n * depth_mult))
+                   for t, k, s, cin, cout, n in _EFFICIENTNET_B0]
+        layers: list[nn.Module] = [Conv2dNormActivation(3, setting[0][3], 3, 2, activation=nn.SiLU)]
+        total = sum(n for *_, n in setting)
+        block_id = 0
+        for t, k, s, cin, cout, n in setting:
+            stage: list[nn.Module] = []
+            for i in range(n):
+                sd_prob = stochastic_depth_prob * float(block_id) / total
+                stage.append(MBConv(t, k, s if i == 0 else 1, cin if i == 0 else cout, cout,
+                                    sd_prob))
+                block_id += 1
+            layers.append(nn.Sequential(*stage))
+        last_in = setting[-1][4]
+        layers.append(Conv2dNormActivation(last_in, 4 * last_in, 1, activation=nn.SiLU))
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout, inplace=True),
+                                        nn.Linear(4 * last_in, 1000))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
 # --------------------------------------------------------------------------- classics
 
 
@@ -537,6 +1177,7 @@ class UNet(nn.Module):
 # --------------------------------------------------------------------------- registry, trace
 
 _RGB224 = (3, 224, 224)
+_RGB520 = (3, 520, 520)  # torchvision's segmentation resize
 
 MODELS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
     "alexnet": (AlexNet, _RGB224),
@@ -554,6 +1195,21 @@ MODELS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
     "squeezenet1_0": (partial(SqueezeNet, "1_0"), _RGB224),
     "squeezenet1_1": (partial(SqueezeNet, "1_1"), _RGB224),
     "densenet121": (DenseNet, _RGB224),
+    # the networks of the format 1.1 zoo (issue 14)
+    "convnext_tiny": (ConvNeXt, _RGB224),
+    "shufflenet_v2_x1_0": (ShuffleNetV2, _RGB224),
+    "regnet_x_400mf": (RegNet, _RGB224),
+    "fcn_resnet50": (fcn_resnet50, _RGB520),
+    "deeplabv3_resnet50": (deeplabv3_resnet50, _RGB520),
+    "lraspp_mobilenet_v3_large": (LRASPP, _RGB520),
+    # family members: one builder, several multipliers
+    **{f"mobilenet_v2(width_mult={w})": (partial(MobileNetV2, w), _RGB224)
+       for w in (0.5, 0.75, 1.4)},
+    # (width, depth, dropout) and the resolution torchvision trains each at
+    "efficientnet_b0": (partial(EfficientNet, 1.0, 1.0, 0.2), _RGB224),
+    "efficientnet_b1": (partial(EfficientNet, 1.0, 1.1, 0.2), (3, 240, 240)),
+    "efficientnet_b2": (partial(EfficientNet, 1.1, 1.2, 0.3), (3, 260, 260)),
+    "efficientnet_b3": (partial(EfficientNet, 1.2, 1.4, 0.3), (3, 300, 300)),
     "lenet5": (lenet5, (1, 32, 32)),
     "mnist_net": (MnistNet, (1, 28, 28)),
     "alexnet_cs231n": (alexnet_cs231n, (3, 227, 227)),
@@ -577,13 +1233,32 @@ def _macs(module: nn.Module, x: Tensor, out: Tensor) -> int:
     return 0
 
 
+_CONTAINERS = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+
+
+def traced_modules(model: nn.Module) -> dict[nn.Module, str]:
+    """The modules leaf_trace records, with their names: every leaf (an empty container is none:
+    ShuffleNetV2's stride-1 units keep an empty `branch1`), and every module that holds
+    parameters or buffers of its own beside its children (ConvNeXt's layer scale is a Parameter
+    of the block, recorded when the block returns)."""
+    traced = {}
+    for name, m in model.named_modules():
+        leaf = next(m.children(), None) is None and not isinstance(m, _CONTAINERS)
+        owner = any(True for _ in m.parameters(recurse=False)) or any(
+            True for _ in m.buffers(recurse=False))
+        if leaf or owner:
+            traced[m] = name
+    return traced
+
+
 def leaf_trace(model: nn.Module, shape: Sequence[int]) -> list[dict[str, Any]]:
-    """One record per leaf-module call, in execution order, for a zero batch-1 input in eval mode.
+    """One record per call of a traced module (traced_modules: the leaves, and the modules
+    owning tensors beside children), in execution order, for a zero batch-1 input in eval mode.
 
     Keys: name, cls, out (shape without batch), params and buffers (the module's own element
     counts), macs (Conv/ConvTranspose/Linear multiplies, else 0).
     """
-    leaves = {m: name for name, m in model.named_modules() if next(m.children(), None) is None}
+    leaves = traced_modules(model)
     records: list[dict[str, Any]] = []
 
     def hook(module: nn.Module, args: tuple[Any, ...], out: Tensor) -> None:

@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the reference models need PyTorch")
 
-from conftest import torchvision_totals  # noqa: E402
-from reference_models import MODELS, leaf_trace  # noqa: E402
+from conftest import torchvision_1_1, torchvision_totals  # noqa: E402
+from reference_models import MODELS, leaf_trace, traced_modules  # noqa: E402
 
 # Models torchvision does not ship: params as their sources give them (the LeNet-5 variant,
 # PyTorch's MNIST example, CS231n's AlexNet, the U-Net paper), MACs derived by hand
@@ -47,8 +47,18 @@ CLASSICS: dict[str, dict[str, Any]] = {
 }
 
 
+# EfficientNet-B0 is not among the measured reference totals (tests/data/README.md): its
+# figures are the ones torchvision publishes with its weights (EfficientNet_B0_Weights meta:
+# num_params 5,288,548 and _ops 0.386 GFLOPS, which are GMACs rounded to 3 decimals); it
+# publishes no buffer count.
+PUBLISHED: dict[str, dict[str, Any]] = {
+    "efficientnet_b0": {"input": [3, 224, 224], "params": 5_288_548, "macs": 0.386,
+                        "output": [1000]},
+}
+
+
 def expectations() -> dict[str, dict[str, Any]]:
-    return {**torchvision_totals(), **CLASSICS}
+    return {**torchvision_totals(), **torchvision_1_1(), **CLASSICS, **PUBLISHED}
 
 
 @dataclass
@@ -91,6 +101,8 @@ def test_params(run: Run, expected: dict[str, Any]) -> None:
 
 
 def test_buffers(run: Run, expected: dict[str, Any]) -> None:
+    if "buffers" not in expected:
+        pytest.skip(f"no published buffer count for {run.name}")
     assert sum(b.numel() for b in run.model.buffers()) == expected["buffers"]
 
 
@@ -107,10 +119,16 @@ def test_output_shape(run: Run, expected: dict[str, Any]) -> None:
 
 
 def test_trace_covers_every_leaf_once_per_instance(run: Run) -> None:
-    """Every leaf runs, and leaf-owned params/buffers add up to the model totals."""
-    leaves = {n: m for n, m in run.model.named_modules() if next(m.children(), None) is None}
+    """Every traced module that holds tensors runs, the records name traced modules only, and
+    their params/buffers add up to the model totals. A module without tensors may stay idle:
+    torchvision registers some it calls only on some paths (EfficientNet's StochasticDepth
+    outside residual blocks)."""
+    leaves = {n: m for m, n in traced_modules(run.model).items()}
     first = {r["name"]: r for r in reversed(run.trace)}
-    assert set(first) == set(leaves)
+    assert set(first) <= set(leaves)
+    holding = {n for n, m in leaves.items() if any(True for _ in m.parameters(recurse=False))
+               or any(True for _ in m.buffers(recurse=False))}
+    assert holding <= set(first)
     assert sum(r["params"] for r in first.values()) == sum(
         p.numel() for p in run.model.parameters()
     )
