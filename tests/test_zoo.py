@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ZOO, torchvision_totals, zoo_source
+from conftest import ZOO, torchvision_1_1, torchvision_totals, zoo_source
 
 from cnncalc.analysis import analyze
 from cnncalc.render import json as json_render
@@ -40,6 +40,8 @@ TOTALS = {
     "cs231n_quiz": (10, 0),
     "stride_mismatch": (10, 0),
     "unet": (31_030_658, 0),
+    "fcn_resnet50": (32_957_013, 54_198),
+    "deeplabv3_resnet50": (39_638_869, 56_764),
 }
 
 
@@ -94,6 +96,24 @@ def test_matches_published_torchvision_totals(name: str) -> None:
     assert a.totals.params == ref["params"]
     assert a.totals.buffers == ref["buffers"]
     assert a.totals.macs == ref["macs"]
+
+
+# the format 1.1 zoo's networks that format 1 already writes exactly
+PUBLISHED_1_1 = ["fcn_resnet50", "deeplabv3_resnet50"]
+
+
+@pytest.mark.parametrize("name", PUBLISHED_1_1)
+def test_matches_torchvision_1_1_totals(name: str) -> None:
+    ref = torchvision_1_1()[name]
+    a = analyze(zoo_source(next(p for p in ZOO if p.stem == name)))
+    assert list(a.input or ()) == ref["input"]
+    assert (a.totals.params, a.totals.buffers, a.totals.macs) == (
+        ref["params"], ref["buffers"], ref["macs"])
+    assert list(a.output_shape or ()) == ref["output"]
+
+
+def test_every_1_1_network_in_the_zoo_is_checked() -> None:
+    assert {p.stem for p in ZOO} & set(torchvision_1_1()) == set(PUBLISHED_1_1)
 
 
 def _golden(path: Path, text: str, regen: bool) -> None:
