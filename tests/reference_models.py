@@ -1,10 +1,13 @@
 """Plain-torch reference models for checking cnncalc against what PyTorch really builds.
 
-The torchvision entries mirror ``torchvision.models`` (0.29) module for module: same attribute
-names, registration order, hyper-parameters and functional ops, so parameter/buffer counts and
-leaf-call sequences match. torchvision itself is not imported; weights keep PyTorch's default
-initialisation. ``MODELS`` maps a name to (constructor, input shape without batch) and
-``leaf_trace`` records every leaf-module call of one forward pass.
+The torchvision entries mirror ``torchvision.models`` (0.28/0.29) module for module: same
+attribute names, registration order, hyper-parameters and functional ops, so parameter/buffer
+counts and leaf-call sequences match. torchvision itself is not imported; weights keep PyTorch's
+default initialisation (torchvision's own initialisers change no count). One deliberate
+difference: the segmentation models return the "out" tensor where torchvision returns
+``{"out": tensor}`` (aux_loss=False leaves no other key). ``MODELS`` maps a name to
+(constructor, input shape without batch) and ``leaf_trace`` records every leaf-module call of
+one forward pass.
 """
 
 from __future__ import annotations
