@@ -400,7 +400,6 @@ def check(
     Example: cnncalc check architectures/ --max-params 30M --format github
     """
     from .check import Budgets, check_file, collect
-    from .render.check import Report
 
     budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
     limit = _max_bytes(max_bytes)
@@ -409,12 +408,10 @@ def check(
         chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     collected = collect([_path(p) for p in paths])
     painted = chosen == "text" and use_color(color.value)
-    report = Report(chosen, strict, quiet=quiet, notes=notes, color=painted,
-                    answers=answers if answers is not None else len(collected.files) == 1)
-    # text is guarded like every human-readable output; the github format's lines are
-    # workflow commands on purpose (each field escaped as the runner expects), JSON is safe
-    # by construction
-    guarded = chosen == "text"
+    reporter = registry.CHECK[chosen]
+    report = reporter(strict, quiet=quiet, notes=notes, color=painted,
+                      answers=answers if answers is not None else len(collected.files) == 1)
+    guarded = reporter.guarded
     for path, why in collected.missing:
         line, to_stdout = report.missing(path, why)
         if to_stdout:

@@ -61,8 +61,25 @@ DIFF = {
     "markdown": Renderer("diff:markdown_view"),
 }
 
-# `check` writes each file's part as soon as it is checked (render/check.py's Report, by
-# format name); `auto` is the CLI's: github inside GitHub Actions, text elsewhere
-CHECK = ("text", "json", "github")
+@dataclass(frozen=True)
+class Reporter:
+    """A streaming report: the class (render/check.py's Report) made once per run, which
+    writes each file's part as soon as the file is checked."""
+
+    target: str  # "module:class" in cnncalc.render
+    guarded: bool = True  # as Renderer's
+
+    def __call__(self, *args: Any, **options: Any) -> Any:
+        module, _, name = self.target.partition(":")
+        return getattr(import_module(f"cnncalc.render.{module}"), name)(*args, **options)
+
+
+# `auto` is the CLI's: github inside GitHub Actions, text elsewhere. The github format's lines
+# are workflow commands on purpose (each field escaped as the runner expects): not guarded
+CHECK = {
+    "text": Reporter("check:TextReport"),
+    "json": Reporter("check:JsonReport", guarded=False),
+    "github": Reporter("check:GithubReport", guarded=False),
+}
 
 EXPORT = ("pytorch", "mermaid", "dot")  # cnncalc/export.py's writers, by the same names

@@ -13,7 +13,6 @@ import functools
 from collections.abc import Callable
 
 from ..analysis import COUNTS, Analysis, LayerResult
-from ..diagnostics import Severity
 from ..format import DTYPES
 from ..frozen import frozen
 from ..graph import Shape, format_shape, path_str
@@ -206,9 +205,9 @@ def totals(a: Analysis) -> str:
         ("Training est.", f"{size(t.training_bytes)} (params, grads, {states}, buffers, "
                           "every activation kept)"),
     ]
-    # a layer that failed, or one the expansion could not make, counts nothing: say so rather
-    # than let the totals pass for the network's (failed expectations change no number)
-    if any(d.severity is Severity.ERROR and not d.code.startswith("E3") for d in a.diagnostics):
+    # a layer that failed counts nothing: say so rather than let the totals pass for the
+    # network's
+    if a.incomplete:
         lines.append(("Incomplete", "the errors below leave layers out of these totals"))
     return "\n".join(f"{label + ':':<18}{value}" for label, value in lines)
 
