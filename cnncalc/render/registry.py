@@ -82,4 +82,10 @@ CHECK = {
     "github": Reporter("check:GithubReport", guarded=False),
 }
 
-EXPORT = ("pytorch", "mermaid", "dot")  # cnncalc/export.py's writers, by the same names
+# `export`: the file written (cnncalc/export.py checks that the network can be exported and
+# plans the PyTorch module)
+EXPORT = {
+    "pytorch": Renderer("pytorch:view"),
+    "mermaid": Renderer("diagram:mermaid_view"),
+    "dot": Renderer("diagram:dot_view"),
+}

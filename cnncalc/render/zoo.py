@@ -1,9 +1,11 @@
-"""The `cnncalc zoo` listing: a row of totals per model, what it mirrors below it."""
+"""The `cnncalc zoo` listing: a row of totals per model, what it mirrors below it (the entries
+are cnncalc/zoo.py's, computed)."""
 
 from __future__ import annotations
 
 import textwrap
 
+from ..graph import Shape, format_shape
 from ..zoo import Entry
 from .columns import Column, Grid
 
@@ -11,8 +13,13 @@ COLUMNS = (Column("Model"), Column("Input"), Column("Params", right=True),
            Column("MACs", right=True), Column("Output"))
 
 
+def _shape(shape: Shape | None) -> str:
+    return format_shape(shape) if shape else "?"
+
+
 def render(listed: list[Entry]) -> str:
-    rows = [(e.name, e.input, f"{e.params:,}", f"{e.macs:,}", e.output) for e in listed]
+    rows = [(e.name, _shape(e.input), f"{e.params:,}", f"{e.macs:,}", _shape(e.output))
+            for e in listed]
     grid = Grid(COLUMNS, rows, gap="  ")
     out = [grid.head()]
     for entry, row in zip(listed, rows):
