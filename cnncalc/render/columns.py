@@ -11,11 +11,10 @@ Asian character takes two, a combining one none), so a layer named in any script
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):  # a NamedTuple: a third of a dataclass's import cost (`show` loads it)
     header: str
     right: bool = False  # right-justified (numbers), else left
     # when the column gives way to a narrow terminal: lowest rank first; None: never

@@ -36,8 +36,8 @@ class View:
 @dataclass(frozen=True)
 class Renderer:
     target: str  # "module:function" in cnncalc.render, called as function(result, view)
-    # written through the CLI's guard (cli._write); JSON is safe by construction (every control
-    # and non-ASCII character escaped, `##[` written `##\u005b`) and skips it
+    # written through the CLI's guard (commands/common.write); JSON is safe by construction
+    # (every control and non-ASCII character escaped, `##[` written `##\u005b`) and skips it
     guarded: bool = True
 
     def __call__(self, result: Any, view: View) -> Iterable[str] | str:
