@@ -45,6 +45,7 @@ from .commands.options import (
 )
 from .limits import DEFAULT_MAX_LAYERS
 from .render.console import reader_gone, writable
+from .render.safe import clean
 
 EXIT_BUG = 3
 
@@ -360,8 +361,6 @@ def _cannot_write(reason: str | None) -> int:
 
 
 def _bug(exc: Exception, args: list[str]) -> int:
-    from .render.safe import clean  # only for a bug report
-
     if "--traceback" in args:
         raise exc
     inputs = [clean(a) for a in args if a == "-" or not a.startswith("-")]

@@ -9,13 +9,12 @@ from ..ops import lookup, names
 from ..render import ops as ops_render
 from ..render import zoo as listing
 from ..render.safe import clean
+from ..schema import render as render_schema
 from .common import say, write
 
 
 def schema() -> int:
-    from ..schema import render  # the schema reads every op's arguments: only here
-
-    write(render())
+    write(render_schema())
     return 0
 
 
