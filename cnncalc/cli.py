@@ -45,7 +45,6 @@ from .commands.options import (
 )
 from .limits import DEFAULT_MAX_LAYERS
 from .render.console import reader_gone, writable
-from .render.safe import clean
 
 EXIT_BUG = 3
 
@@ -361,6 +360,8 @@ def _cannot_write(reason: str | None) -> int:
 
 
 def _bug(exc: Exception, args: list[str]) -> int:
+    from .render.safe import clean  # compiles its patterns on import: only a bug pays for it
+
     if "--traceback" in args:
         raise exc
     inputs = [clean(a) for a in args if a == "-" or not a.startswith("-")]

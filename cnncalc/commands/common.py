@@ -16,7 +16,6 @@ from pathlib import Path
 
 import typer
 
-from .. import zoo
 from ..analysis import Analysis, decode
 from ..diagnostics import FatalError, Severity
 from ..limits import DEFAULT_MAX_BYTES, MAX_INT
@@ -147,6 +146,8 @@ def path(file: str) -> str:
     `file` (to be reported missing): a path always wins over a zoo name."""
     if file == "-" or os.path.lexists(file):
         return file
+    from .. import zoo  # a file that exists, as most are, needs no zoo
+
     found = zoo.find(file)
     return str(found) if found else file
 

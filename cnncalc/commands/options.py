@@ -18,7 +18,6 @@ from ..format import DTYPES
 from ..limits import MAX_INT
 from ..render import registry
 from ..render.console import COLORS
-from ..render.safe import clean
 
 
 def _choices(name: str, names: Any) -> Any:
@@ -59,6 +58,9 @@ SIZE = re.compile(r"[0-9]+\Z")  # ASCII digits only: isdigit() also takes '²'
 
 def quoted(text: str) -> str:
     """A command-line value in a message: escaped, and cut when long."""
+    # render.safe compiles its patterns on import: only a refused value pays for it here
+    from ..render.safe import clean
+
     return f"'{clean(text)}'" if len(text) <= 40 else (
         f"'{clean(text[:30])}...' ({len(text):,} characters)")
 
