@@ -96,6 +96,13 @@ class Analysis:
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
 
+    @property
+    def incomplete(self) -> bool:
+        """Whether the totals leave layers out: a layer failed, or the expansion could not make
+        one (a failed `expect:` figure, E3xx, changes no number)."""
+        return any(d.severity is Severity.ERROR and not d.code.startswith("E3")
+                   for d in self.diagnostics)
+
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
         return exit_code(self.diagnostics, strict)

@@ -71,6 +71,13 @@ class FileResult:
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
 
+    @property
+    def unanswered(self) -> list[Diagnostic]:
+        """The problems besides the wrong `expect:` answers (E301) when the answer sheet lists
+        them (it does whenever the file has expectations)."""
+        listed = bool(self.analysis.expectations)
+        return [d for d in self.problems if d.code != "E301" or not listed]
+
 
 @frozen
 class Found:

@@ -1,4 +1,7 @@
-"""The command line: a thin layer over `cnncalc.analyze` and the renderers.
+"""The command line: each command's options, declared for typer, and the process around them
+(standard streams, exit codes, bugs). What a command does is in cnncalc/commands/, one module
+each, loaded only when it runs; the options several commands share are declared once, in
+commands/options.py.
 
 Exit codes: 0 fine (warnings allowed), 1 the architecture has errors or failed expectations
 (or warnings with --strict), 2 the input could not be read or parsed, the command line is
@@ -14,24 +17,34 @@ import errno
 import gc
 import io
 import os
-import re
 import sys
-from collections.abc import Iterable
-from enum import Enum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperArgument, TyperGroup
 
 from . import __version__
-from .format import DTYPES
-from .limits import DEFAULT_MAX_LAYERS, MAX_INT
-from .render import registry
-from .render.console import COLORS, use_color, width, writable
-
-if TYPE_CHECKING:
-    from .source import Source
+from .commands import run as run_command
+from .commands.options import (
+    CheckFormat,
+    Color,
+    ColorOption,
+    Count,
+    DiffFormat,
+    DType,
+    ExportFormat,
+    FileArgument,
+    Format,
+    InputOption,
+    Layout,
+    MaxBytesOption,
+    MaxLayersOption,
+    Optimizer,
+    Share,
+    parse_count,
+)
+from .limits import DEFAULT_MAX_LAYERS
+from .render.console import reader_gone, writable
 
 EXIT_BUG = 3
 
@@ -69,245 +82,15 @@ app = typer.Typer(
 )
 
 
-def _choices(name: str, names: Iterable[str]) -> Any:
-    """An Enum of `names` for a choice option: typer lists them in --help, completes them, and
-    refuses any other value (exit 2). The names come from the registries, never typed twice."""
-    return Enum(name, [(n, n) for n in names], type=str)
-
-
-if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
-    Format: TypeAlias = Any
-    DiffFormat: TypeAlias = Any
-    CheckFormat: TypeAlias = Any
-    ExportFormat: TypeAlias = Any
-    Layout: TypeAlias = Any
-    Share: TypeAlias = Any
-    Color: TypeAlias = Any
-    DType: TypeAlias = Any
-    Count: TypeAlias = Any
-    Optimizer: TypeAlias = Any
-else:
-    Format = _choices("Format", registry.SHOW)
-    DiffFormat = _choices("DiffFormat", registry.DIFF)
-    CheckFormat = _choices("CheckFormat", (*registry.CHECK, "auto"))
-    ExportFormat = _choices("ExportFormat", registry.EXPORT)
-    Layout = _choices("Layout", registry.LAYOUTS)
-    Share = _choices("Share", registry.SHARES)
-    Color = _choices("Color", COLORS)
-    DType = _choices("DType", DTYPES)  # the format's own (format.py costs nothing to import)
-    # the passes' names (analysis.COUNTS, passes/memory.OPTIMIZER_STATE), written here because
-    # importing those modules costs a third of `cnncalc --help`; tests/test_cli_choices.py
-    # checks they agree
-    Count = _choices("Count", ("torchvision", "all"))
-    Optimizer = _choices("Optimizer", ("sgd", "momentum", "adam"))
-
-
-ColorOption = Annotated[Color, typer.Option(
-    "--color", help="colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
-                    "always or never")]
-
-
-def parse_columns(text: str) -> tuple[str, ...]:
-    from .render.safe import clean
-
-    COLUMNS = registry.COLUMNS
-    names = tuple(c.strip() for c in text.split(",") if c.strip())
-    unknown = [clean(c) for c in names if c not in COLUMNS]
-    if unknown or not names:
-        raise typer.BadParameter(f"unknown column {', '.join(unknown) or '(none)'}; choose "
-                                 f"from {', '.join(COLUMNS)}")
-    twice = sorted({c for c in names if names.count(c) > 1}, key=names.index)
-    if twice:
-        raise typer.BadParameter(f"column {', '.join(twice)} given more than once")
-    return names
-
-
-_SIZE = re.compile(r"[0-9]+\Z")  # ASCII digits only: isdigit() also takes '²'
-
-
-def _quoted(text: str) -> str:
-    """A command-line value in a message: escaped, and cut when long."""
-    from .render.safe import clean
-
-    return f"'{clean(text)}'" if len(text) <= 40 else (
-        f"'{clean(text[:30])}...' ({len(text):,} characters)")
-
-
-def _count(text: str | int) -> int:
-    """A count from the command line: a whole number from 1 to 2^63 - 1 (PyTorch's sizes are
-    int64), shown in --help as N; a bad one is named, cut when long (click's own message would
-    repeat all of a 5,000-digit value)."""
-    if isinstance(text, int):  # the default
-        return text
-    if len(text) > 40 or not _SIZE.match(text) or not 1 <= int(text) <= MAX_INT:
-        raise typer.BadParameter(f"{_quoted(text)} is not a whole number from 1 to 2^63 - 1")
-    return int(text)
-
-
-def parse_shape(text: str, layout: str = "chw") -> tuple[int, ...]:
-    """`3x224x224` (or `224x224x3` with layout hwc) -> (3, 224, 224)."""
-
-    parts = re.split(r"[x,×* ]+", text.strip().lower())
-    if not 1 <= len(parts) <= 4 or not all(_SIZE.match(p) for p in parts):
-        raise typer.BadParameter(f"{_quoted(text)} is not a shape; write e.g. 3x224x224 "
-                                 "(channels first, no batch)")
-    # int() refuses over 4,300 digits, and no size has more than 19
-    if any(len(p.lstrip("0")) > 19 or int(p) > MAX_INT for p in parts):
-        raise typer.BadParameter(f"{_quoted(text)} is not a shape: a size is larger than "
-                                 "PyTorch's sizes allow (2^63 - 1)")
-    dims = tuple(int(p) for p in parts)
-    if min(dims) < 1:
-        raise typer.BadParameter(f"{_quoted(text)} is not a shape: every size must be at "
-                                 "least 1")
-    if layout == "hwc" and len(dims) > 1:
-        dims = dims[-1:] + dims[:-1]
-    return dims
-
-
-def parse_axes(text: str) -> list[str]:
-    """`hw` or `h,w` -> ["h", "w"]: spatial axis letters, each once."""
-    letters = [c for c in text.lower() if c not in ", "]
-    if not letters or any(c not in "dhwl" for c in letters):
-        raise typer.BadParameter(f"{_quoted(text)} names no axes; write letters among d, h, w "
-                                 "(or l for a 1-D input), e.g. --axes h")
-    if len(set(letters)) != len(letters):
-        raise typer.BadParameter(f"{_quoted(text)} names an axis twice")
-    return letters
-
-
-def _write(chunks: Iterable[str] | str, color: bool = False, guarded: bool = True) -> None:
-    """Write a long output as it is made, in pieces of about 64 KiB: never whole in memory (10^5
-    layers of JSON), and few system calls even to an unbuffered stdout (PYTHONUNBUFFERED).
-
-    Every piece passes `guard()`, whole lines at a time: whatever a renderer let through, no
-    control character (but cnncalc's own colours) and no workflow command reaches the reader.
-    JSON is written `guarded=False`: it is safe by construction (json.dumps escapes every
-    control and non-ASCII character, render/json.py writes `##[` as `##\\u005b`, and every
-    line starts with indentation or a bracket), and guarding 40 MB of it (10^5 layers) would
-    cost a fifth of the run. A reader that went away (`| head`) ends the command quietly,
-    exit status 0."""
-    from .render.safe import guard
-
-    def ready(text: str) -> str:
-        return guard(text, color) if guarded else text
-
-    if isinstance(chunks, str):
-        chunks = (chunks,)
-    piece: list[str] = []
-    size = 0
-    try:
-        for chunk in chunks:
-            piece.append(chunk)
-            size += len(chunk)
-            if size >= 65536:
-                text = "".join(piece)
-                cut = text.rfind("\n") + 1  # a line is guarded whole: `::` starts one
-                if cut:
-                    sys.stdout.write(ready(text[:cut]))
-                    piece, size = [text[cut:]], len(text) - cut
-        sys.stdout.write(ready("".join(piece)))
-    except BrokenPipeError:
-        _reader_gone()
-        raise typer.Exit(0) from None
-
-
-def _path(file: str) -> str:
-    """`file` itself when it exists, else the zoo's file of that name (`resnet50`), else
-    `file` (to be reported missing): a path always wins over a zoo name."""
-    if file == "-" or os.path.lexists(file):
-        return file
-    from . import zoo
-
-    found = zoo.find(file)
-    return str(found) if found else file
-
-
-def _reader_gone() -> None:
-    """stdout's reader closed the pipe: what it read is what it wanted. Later writes and the
-    flush at exit go nowhere."""
-    with contextlib.suppress(OSError, ValueError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-
-
-def _say(message: str) -> None:
-    """A message for standard error: one line per line of `message`, guarded like the output
-    (file names and layer paths in it come from the user)."""
-    from .render.safe import guard
-
-    sys.stderr.write(guard(message) + "\n")
-
-
-def _read(file: str, max_bytes: int | None = None) -> "Path | Source":
-    """A path or a zoo name, or `-` for standard input (at most `max_bytes` + 1 bytes read,
-    decoded like a file; input that is too large or not UTF-8 text is reported here, exit
-    status 2)."""
-    from .analysis import decode
-    from .diagnostics import FatalError
-    from .limits import DEFAULT_MAX_BYTES
-
-    if file == "-":
-        limit = max_bytes or DEFAULT_MAX_BYTES
-        try:
-            return decode("<stdin>", sys.stdin.buffer.read(limit + 1), limit)
-        except FatalError as exc:
-            from .render import text
-
-            _say(text.diagnostic(exc.diagnostic, None))
-            raise typer.Exit(2) from None
-    return Path(_path(file))
-
-
-def _amount(text: str | None) -> int | None:
-    from .check import parse_amount
-
-    if text is None:
-        return None
-    if len(text) > 40:  # an amount is a few digits and a unit
-        raise typer.BadParameter(f"{_quoted(text)} is not an amount; write e.g. 30M, 5G, "
-                                 "2GiB or 200")
-    try:
-        amount = parse_amount(text)
-    except ValueError as exc:
-        from .render.safe import clean
-
-        raise typer.BadParameter(clean(str(exc))) from None
-    except OverflowError:  # float('1e400') is inf
-        amount = MAX_INT + 1
-    if amount > MAX_INT:
-        raise typer.BadParameter(f"{_quoted(text)} is more than 2^63 - 1")
-    return amount
-
-
-def _max_bytes(text: str | None) -> int:
-    """`--max-bytes` (an amount: 64MiB, 100k), the default when not given."""
-    from .limits import DEFAULT_MAX_BYTES
-
-    if text is None:
-        return DEFAULT_MAX_BYTES
-    limit = _amount(text)
-    if limit is None or limit < 1:
-        raise typer.BadParameter(f"'{text}' is not a size a file can have; give 1 or more",
-                                 param_hint="--max-bytes")
-    return limit
-
-
-_MAX_BYTES_HELP = ("refuse input files larger than this, e.g. 64MiB (default: 16MiB; an "
-                   "architecture is kilobytes)")
-
-
 @app.command()
 def show(
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="architecture YAML file, or - for stdin")],
-    input: Annotated[str | None, typer.Option(
-        "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")
-    ] = None,
+    file: FileArgument,
+    input: InputOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
     layout: Annotated[Layout, typer.Option(
         help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
     depth: Annotated[int | None, typer.Option(
-        metavar="N", parser=_count,
+        metavar="N", parser=parse_count,
         help="collapse blocks and repeats below this many path levels")
     ] = None,
     columns: Annotated[str, typer.Option(
@@ -318,7 +101,7 @@ def show(
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
     batch: Annotated[int | None, typer.Option(
-        metavar="N", parser=_count,
+        metavar="N", parser=parse_count,
         help="batch size for MACs and memory (default: the file's, else 1)")
     ] = None,
     dtype: Annotated[DType | None, typer.Option(
@@ -329,11 +112,8 @@ def show(
     optimizer: Annotated[Optimizer, typer.Option(
         help="optimizer state in the training-memory estimate")] = Optimizer.adam,
     strict: Annotated[bool, typer.Option(help="treat warnings as errors (exit 1)")] = False,
-    max_layers: Annotated[int, typer.Option(
-        metavar="N", parser=_count,
-        help="refuse networks that expand past this many layers")
-    ] = DEFAULT_MAX_LAYERS,
-    max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
+    max_layers: MaxLayersOption = DEFAULT_MAX_LAYERS,
+    max_bytes: MaxBytesOption = None,
     notes: Annotated[bool, typer.Option(
         "--notes", help="every note on its own line (by default a note that several layers "
                         "share is one line, naming them)")] = False,
@@ -343,21 +123,7 @@ def show(
 
     Example: cnncalc show architectures/alexnet.yaml --layout hwc --columns output,params,rf
     """
-    from .analysis import analyze
-
-    shape = parse_shape(input, layout.value) if input is not None else None
-    shown = parse_columns(columns)
-    limit = _max_bytes(max_bytes)
-    source = _read(file, limit)
-    analysis = analyze(source, shape, batch=batch, dtype=dtype.value if dtype else None,
-                       count=count.value, optimizer=optimizer.value, max_layers=max_layers,
-                       max_bytes=limit)
-    renderer = registry.SHOW[format.value]
-    painted = format is Format.table and use_color(color.value)
-    view = registry.View(layout=layout.value, depth=depth, color=painted, width=width(),
-                         columns=shown, share=share.value if share else None, notes=notes)
-    _write(renderer(analysis, view), painted, guarded=renderer.guarded)
-    raise typer.Exit(analysis.exit_code(strict))
+    run_command("show", locals())
 
 
 @app.command()
@@ -377,7 +143,7 @@ def check(
     max_memory: Annotated[str | None, typer.Option(
         metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
     min_rf: Annotated[int | None, typer.Option(
-        metavar="N", parser=_count,
+        metavar="N", parser=parse_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
     answers: Annotated[bool | None, typer.Option(
@@ -385,11 +151,8 @@ def check(
     ] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
-    max_layers: Annotated[int, typer.Option(
-        metavar="N", parser=_count,
-        help="refuse networks that expand past this many layers")
-    ] = DEFAULT_MAX_LAYERS,
-    max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
+    max_layers: MaxLayersOption = DEFAULT_MAX_LAYERS,
+    max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
@@ -399,48 +162,12 @@ def check(
 
     Example: cnncalc check architectures/ --max-params 30M --format github
     """
-    from .check import Budgets, check_file, collect
-    from .render.check import Report
-
-    budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
-    limit = _max_bytes(max_bytes)
-    chosen = format.value
-    if format is CheckFormat.auto:  # the runner sets GITHUB_ACTIONS=true in every step
-        chosen = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    collected = collect([_path(p) for p in paths])
-    painted = chosen == "text" and use_color(color.value)
-    report = Report(chosen, strict, quiet=quiet, notes=notes, color=painted,
-                    answers=answers if answers is not None else len(collected.files) == 1)
-    # text is guarded like every human-readable output; the github format's lines are
-    # workflow commands on purpose (each field escaped as the runner expects), JSON is safe
-    # by construction
-    guarded = chosen == "text"
-    for path, why in collected.missing:
-        line, to_stdout = report.missing(path, why)
-        if to_stdout:
-            _write(line, guarded=guarded)
-        else:
-            _say(line.rstrip("\n"))
-    _write(report.head(), guarded=guarded)
-    for found in collected.files:
-        result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
-                            max_layers=max_layers, max_bytes=limit)
-        # each file's part as soon as it is done (a CI log shows progress), and nothing of
-        # the file kept after it: memory stays flat over any number of files
-        _write(report.file(result), painted, guarded=guarded)
-        sys.stdout.flush()
-        del result
-        # the collector runs rarely (`run`): free this file's reference cycles now, so memory
-        # stays flat. Only objects made since the last file are young: this stays linear.
-        gc.collect(0)
-    _write(report.tail(), guarded=guarded)
-    raise typer.Exit(report.exit_code if collected.files or collected.missing else 2)
+    run_command("check", locals())
 
 
 @app.command()
 def explain(
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="architecture YAML file, or - for stdin")],
+    file: FileArgument,
     layers: Annotated[list[str] | None, typer.Argument(
         metavar="LAYER...",
         help="layer paths (or a block/repeat prefix such as res3[0]); default: all")] = None,
@@ -454,43 +181,7 @@ def explain(
 
     Example: cnncalc explain architectures/alexnet_cs231n.yaml conv1 pool1
     """
-    from .analysis import analyze
-    from .explain import explain as run_explain
-    from .explain import select
-    from .render.explain import render
-
-    shape = parse_shape(input, layout.value) if input is not None else None
-    analysis = analyze(_read(file), shape)
-    wanted = layers or []
-    unknown = [w for w in wanted if not select(analysis, [w])]
-    if unknown and analysis.graph is not None:
-        from .diagnostics import did_you_mean
-        from .render.safe import clean
-
-        paths = [layer.path for layer in analysis.layers]
-        for w in unknown:
-            hint = did_you_mean(w, paths)
-            _say(f"cnncalc: no layer '{clean(w)}' in {clean(file)}"
-                 + (f"; {clean(hint)}" if hint else ""))
-        raise typer.Exit(2)
-    painted = use_color(color.value)
-    _print_problems(analysis, painted)
-    _write(render(run_explain(analysis, wanted)), painted)
-    raise typer.Exit(analysis.exit_code())
-
-
-def _print_problems(analysis: object, color: bool = False) -> None:
-    """Errors and warnings first (they explain missing numbers); notes appear per layer."""
-    from .analysis import Analysis
-    from .diagnostics import Severity
-    from .render import text
-
-    assert isinstance(analysis, Analysis)
-    problems = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE
-                and d.code not in ("W101",)]
-    if problems:
-        _write(text.diagnostics(problems, analysis.source, color=color, width=width())
-               + "\n\n", color)
+    run_command("explain", locals())
 
 
 @app.command()
@@ -510,39 +201,7 @@ def calc(
 
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
     """
-    from .analysis import analyze_tree
-    from .diagnostics import FatalError
-    from .explain import explain as run_explain
-    from .loader import load
-    from .mapping import plain, tree
-    from .render.explain import render
-    from .source import Source
-
-    shape = parse_shape(input, layout.value)
-    # The one-layer network is built as a mapping, each value read as YAML on its own: no
-    # name or value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
-    # `layers` comes first so that the layer is on line 3 of the listing diagnostics quote.
-    arguments = {}
-    for arg in args or []:
-        name, eq, value = arg.partition("=")
-        if not eq or not name.strip():
-            raise typer.BadParameter(f"{_quoted(arg)} is not NAME=VALUE (e.g. kernel_size=3)")
-        try:
-            node, _ = load(Source("<calc>", value.strip() or "null"))
-            arguments[name.strip()] = plain(node)
-        except FatalError as exc:
-            raise typer.BadParameter(f"{_quoted(arg)}: the value is not YAML "
-                                     f"({exc.diagnostic.message})") from None
-        except ValueError as exc:
-            raise typer.BadParameter(f"{_quoted(arg)}: {exc}") from None
-    layer = {op: arguments} if arguments else op
-    root, listing, problems = tree({"layers": [layer], "input": list(shape)}, "<calc>")
-    analysis = analyze_tree(root, problems, listing)
-    painted = use_color(color.value)
-    _print_problems(analysis, painted)
-    if analysis.graph is not None:
-        _write(render(run_explain(analysis)), painted)
-    raise typer.Exit(analysis.exit_code())
+    run_command("calc", locals())
 
 
 @app.command()
@@ -560,41 +219,22 @@ def diff(
 
     Example: cnncalc diff architectures/resnet18.yaml architectures/resnet34.yaml
     """
-    from . import diff as differ
-    from .analysis import analyze
-    from .render import text
-
-    if a == b == "-":  # standard input can be read once
-        raise typer.BadParameter("only one of the two architectures can come from standard "
-                                 "input (-)")
-    shape = parse_shape(input) if input is not None else None
-    sides = [analyze(_read(path), shape) for path in (a, b)]
-    unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
-    if unreadable:
-        for d, source in unreadable:
-            _say(text.diagnostic(d, source))
-        raise typer.Exit(2)
-    renderer = registry.DIFF[format.value]
-    painted = format is DiffFormat.text and use_color(color.value)
-    view = registry.View(color=painted, all_layers=all_layers)
-    _write(renderer(differ.diff(*sides), view), painted, guarded=renderer.guarded)
-    raise typer.Exit(max(side.exit_code() for side in sides))
+    run_command("diff", locals())
 
 
 @app.command()
 def sizes(
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="architecture YAML file, or - for stdin")],
+    file: FileArgument,
     min: Annotated[int, typer.Option(
-        "--min", metavar="N", parser=_count, help="smallest input size to try")] = 32,
+        "--min", metavar="N", parser=parse_count, help="smallest input size to try")] = 32,
     max: Annotated[int, typer.Option(
-        "--max", metavar="N", parser=_count, help="largest input size to try")] = 1024,
+        "--max", metavar="N", parser=parse_count, help="largest input size to try")] = 1024,
     axes: Annotated[str | None, typer.Option(
         metavar="AXES",
         help="which spatial axes take the size, e.g. h or w (default: all, a square input)")
     ] = None,
     why: Annotated[list[int] | None, typer.Option(
-        "--why", metavar="N", parser=_count,
+        "--why", metavar="N", parser=parse_count,
         help="explain why this size does or doesn't fit (repeatable)")
     ] = None,
     color: ColorOption = Color.auto,
@@ -603,41 +243,16 @@ def sizes(
 
     Example: cnncalc sizes architectures/unet.yaml --min 500 --max 700 --why 573
     """
-    from .render import sizes as sizes_render
-    from .render import text
-    from .render.safe import clean
-    from .sizes import fitting_sizes
-
-    if min > max or max - min > 100_000:
-        raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
-    swept = parse_axes(axes) if axes is not None else None
-    source = _read(file)
-    try:
-        result = fitting_sizes(source, min, max, axes=swept)
-    except ValueError as exc:
-        raise typer.BadParameter(clean(str(exc))) from None
-    painted, columns = use_color(color.value), width()
-    if result.diagnostics:
-        _write(text.diagnostics(result.diagnostics, result.source, color=painted,
-                                width=columns) + "\n", painted)
-        raise typer.Exit(2 if any(d.fatal for d in result.diagnostics) else 1)
-    answers = [(n, result.check(n), result.nearest(n)) if min <= n <= max
-               else (n, None, (None, None)) for n in why or []]
-    _write(sizes_render.render(result, min, max, answers, color=painted, width=columns),
-           painted)
-    raise typer.Exit(0 if result.exact else 1)
+    run_command("sizes", locals())
 
 
 @app.command()
 def export(
-    file: Annotated[str, typer.Argument(
-        metavar="FILE", help="architecture YAML file, or - for stdin")],
+    file: FileArgument,
     to: Annotated[ExportFormat, typer.Option(
         "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub) or dot")
     ] = ExportFormat.pytorch,
-    input: Annotated[str | None, typer.Option(
-        "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")
-    ] = None,
+    input: InputOption = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
@@ -646,36 +261,7 @@ def export(
 
     Example: cnncalc export architectures/resnet18.yaml --to pytorch -o resnet18.py
     """
-    from .analysis import analyze
-    from .diagnostics import Severity
-    from .export import ExportError
-    from .export import export as run_export
-    from .render import text
-    from .render.safe import clean
-
-    shape = parse_shape(input) if input is not None else None
-    analysis = analyze(_read(file), shape)
-    problems = [d for d in analysis.diagnostics if d.fatal]
-    if problems:
-        _say(text.diagnostics(problems, analysis.source))
-        raise typer.Exit(2)
-    try:
-        code = run_export(analysis, to.value)
-    except ExportError as exc:
-        errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
-        if errors:
-            _say(text.diagnostics(errors, analysis.source))
-        _say(f"cnncalc: {clean(str(exc))}")
-        raise typer.Exit(1) from None
-    if output is None:
-        _write(code)
-    else:
-        try:
-            Path(output).write_text(code, encoding="utf-8")
-        except OSError as exc:
-            _say(f"cnncalc: cannot write {clean(output)}: {exc.strerror}")
-            raise typer.Exit(2) from None
-    raise typer.Exit(analysis.exit_code())
+    run_command("export", locals())
 
 
 @app.command()
@@ -684,9 +270,7 @@ def schema() -> None:
 
     Example: cnncalc schema > cnncalc-v1.schema.json
     """
-    from .schema import render
-
-    _write(render())
+    run_command("schema", locals())
 
 
 @app.command()
@@ -695,17 +279,7 @@ def ops(
         metavar="OP", help="one op (or alias) to describe in full")] = None,
 ) -> None:
     """List the ops: positional argument order, defaults and aliases."""
-    from .diagnostics import did_you_mean
-    from .ops import lookup, names
-    from .render import ops as ops_render
-
-    if name is not None and lookup(name) is None:
-        from .render.safe import clean
-
-        hint = did_you_mean(name, names())
-        _say(f"cnncalc: unknown op '{clean(name)}'" + (f"; {hint}" if hint else ""))
-        raise typer.Exit(2)
-    _write(ops_render.render(name))
+    run_command("ops", locals())
 
 
 @app.command()
@@ -714,10 +288,7 @@ def zoo() -> None:
 
     A name stands for its file in every command: cnncalc show resnet50
     """
-    from . import zoo as shipped
-    from .render import zoo as listing
-
-    _write(listing.render(shipped.entries()))
+    run_command("zoo", locals())
 
 
 def _version(value: bool) -> None:
@@ -761,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="cnncalc", standalone_mode=True)
     except SystemExit as exc:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's answer to a closed pipe
-            _reader_gone()
+            reader_gone()
             return 0
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     except KeyboardInterrupt:
@@ -789,7 +360,7 @@ def _cannot_write(reason: str | None) -> int:
 
 
 def _bug(exc: Exception, args: list[str]) -> int:
-    from .render.safe import clean
+    from .render.safe import clean  # compiles its patterns on import: only a bug pays for it
 
     if "--traceback" in args:
         raise exc

@@ -1,5 +1,8 @@
-"""Export an analysed network: a standalone PyTorch module, a Mermaid flowchart or a Graphviz
-digraph. Everything here returns text; nothing prints and nothing imports torch.
+"""What exporting an analysed network needs besides writing it: the checks that it can be
+exported, the structure of its block calls, and for a PyTorch module the plan of it (each
+layer's code, its attribute, the variable each output lives in). The writers are renderers
+(render/pytorch.py, render/diagram.py, by name in render/registry.py's EXPORT); nothing here
+writes a file's text and nothing imports torch.
 
 The PyTorch code comes from each op's `torch` rule (torchgen.node_code), the same code the
 parity tests build every layer with, so the exported model has the shapes, parameters and
@@ -11,14 +14,15 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .analysis import Analysis
-from .graph import Graph, Node, Shape, format_shape, path_str
-from .render.registry import EXPORT
+from .graph import Graph, Shape
+from .render.registry import EXPORT, View
 from .torchgen import PRELUDE, node_code
 
-FORMATS = EXPORT  # by name, as the CLI offers them
+FORMATS = tuple(EXPORT)  # by name, as the CLI offers them
 
 
 class ExportError(ValueError):
@@ -26,12 +30,11 @@ class ExportError(ValueError):
 
 
 def export(analysis: Analysis, to: str) -> str:
-    """The network in format `to` (one of FORMATS), as the text of a file."""
-    exporters: dict[str, Callable[[Analysis], str]] = {
-        "pytorch": to_pytorch, "mermaid": to_mermaid, "dot": to_dot}
-    if to not in exporters:
+    """The network in format `to` (one of FORMATS), as the text of a file (its renderer in
+    render/registry.py's EXPORT); ExportError when it cannot be exported."""
+    if to not in EXPORT:
         raise ExportError(f"unknown export format {to!r}; choose one of {', '.join(FORMATS)}")
-    return exporters[to](analysis)
+    return "".join(EXPORT[to](analysis, View()))
 
 
 # ---------------------------------------------------------------- names
@@ -55,9 +58,9 @@ _MODULE_ATTRIBUTES = frozenset((
 
 # Names the generated file defines or uses besides the layers.
 _PRELUDE_CHUNKS = [c.strip() for c in re.split(r"\n(?=(?:class|def) )", PRELUDE) if c.strip()]
-_PRELUDE_NAMES = {m.group(1): chunk for chunk in _PRELUDE_CHUNKS
+PRELUDE_NAMES = {m.group(1): chunk for chunk in _PRELUDE_CHUNKS
                   if (m := re.match(r"(?:class|def) (\w+)", chunk))}
-_GLOBALS = frozenset({"torch", "nn", "INPUT_SHAPE", "model", "out", *_PRELUDE_NAMES})
+_GLOBALS = frozenset({"torch", "nn", "INPUT_SHAPE", "model", "out", *PRELUDE_NAMES})
 _LOCALS = frozenset({"self", "x", "inp", *_GLOBALS, *dir(builtins)})
 INPUT_VAR = "inp"  # the network input, when a later layer reads it again
 
@@ -111,7 +114,8 @@ def _module_names(graph: Graph, codes: dict[int, tuple[str | None, str]]) -> dic
 # ---------------------------------------------------------------- checks
 
 
-def _graph(analysis: Analysis) -> Graph:
+def graph_of(analysis: Analysis) -> Graph:
+    """The network's graph, or ExportError when the file gave none."""
     if analysis.graph is None:
         raise ExportError("nothing to export: the file did not give a network "
                           "(run `cnncalc check` for the errors)")
@@ -120,7 +124,7 @@ def _graph(analysis: Analysis) -> Graph:
 
 def _complete(analysis: Analysis) -> tuple[Graph, tuple[Shape, ...]]:
     """The graph and every node's shape, or ExportError naming the first layer that failed."""
-    graph = _graph(analysis)
+    graph = graph_of(analysis)
     shapes = analysis.shapes
     for node in graph.nodes:
         if node.index >= len(shapes) or shapes[node.index] is None:
@@ -154,7 +158,7 @@ def _consumers(graph: Graph) -> dict[int, list[int]]:
     return out
 
 
-def _groups_of(graph: Graph, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+def groups_of(graph: Graph, path: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The block calls and repeats a path lies in, outermost first."""
     return [path[:n] for n in range(1, len(path)) if path[:n] in graph.groups]
 
@@ -165,7 +169,7 @@ def _group_outputs(graph: Graph, consumers: dict[int, list[int]]) -> dict[int, t
     `layer1_1_relu1`."""
     inside: dict[tuple[str, ...], list[int]] = {}
     for node in graph.nodes:
-        for group in _groups_of(graph, node.path):
+        for group in groups_of(graph, node.path):
             inside.setdefault(group, []).append(node.index)
     outputs: dict[int, tuple[str, ...]] = {}
     for group, members in sorted(inside.items(), key=lambda item: -len(item[0])):
@@ -176,59 +180,27 @@ def _group_outputs(graph: Graph, consumers: dict[int, list[int]]) -> dict[int, t
     return outputs
 
 
-# ---------------------------------------------------------------- pytorch
+# ---------------------------------------------------------------- the PyTorch module
 
 
-def _doc_text(text: str) -> str:
-    """Text safe inside a generated docstring or comment: one line, no quotes to end it."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+@dataclass(frozen=True)
+class TorchPlan:
+    """The PyTorch module of a network, decided: render/pytorch.py writes it out."""
+
+    graph: Graph
+    shapes: tuple[Shape, ...]
+    codes: dict[int, tuple[str | None, str]]  # node -> (module constructor, forward template)
+    attrs: dict[int, str]  # node -> the module attribute it builds
+    var: dict[int, str]  # node -> the variable its output lives in (dead ends: none)
+    inplace: dict[int, str]  # node -> the variable its in-place op changes under a later reader
+    class_name: str
 
 
-def _prelude(code: str) -> list[str]:
-    """The prelude definitions the code uses (and the ones those use), in prelude order."""
-    used: set[str] = set()
-    pending = [code]
-    while pending:
-        text = pending.pop()
-        for name, chunk in _PRELUDE_NAMES.items():
-            if name not in used and re.search(rf"\b{name}\b", text):
-                used.add(name)
-                pending.append(chunk)
-    return [chunk for name, chunk in _PRELUDE_NAMES.items() if name in used]
-
-
-class _Sections:
-    """Comment headers for the block calls and repeats code enters (two levels deep), with a
-    blank line between top-level parts of the network."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.seen: set[tuple[str, ...]] = set()
-        self.top: tuple[str, ...] | None = None
-        self.started = False
-
-    def before(self, node: Node) -> list[str]:
-        lines = []
-        groups = _groups_of(self.graph, node.path)
-        top = groups[0] if groups else None
-        if self.started and top != self.top:
-            lines.append("")
-        self.top, self.started = top, True
-        for group in groups[:2]:
-            if group not in self.seen:
-                self.seen.add(group)
-                lines.append(f"# {_doc_text(path_str(group))}: "
-                             f"{_doc_text(self.graph.groups[group])}")
-        return lines
-
-
-def to_pytorch(analysis: Analysis) -> str:
-    """A self-contained Python file defining the network as an nn.Module."""
+def torch_plan(analysis: Analysis) -> TorchPlan:
+    """The module's plan, or ExportError naming what cannot be exported."""
     graph, shapes = _complete(analysis)
     nodes = graph.nodes
     codes = _codes(graph, shapes)
-    attrs = _module_names(graph, codes)
     consumers = _consumers(graph)
     last = len(nodes) - 1
 
@@ -246,204 +218,11 @@ def to_pytorch(analysis: Analysis) -> str:
             var[i] = INPUT_VAR
         elif consumers[i] or i == graph.output:
             var[i] = _unique(_identifier(group_outputs.get(i, node.path)), taken, _LOCALS)
-
-    init: list[str] = []
-    sections = _Sections(graph)
+    inplace = {}
     for node in nodes[1:]:
-        if node.index in attrs:
-            init += sections.before(node)
-            init.append(f"self.{attrs[node.index]} = {codes[node.index][0]}")
-
-    forward: list[str] = [f"{INPUT_VAR} = x"] if var.get(0) == INPUT_VAR else []
-    sections = _Sections(graph)
-    for node in nodes[1:]:
-        i = node.index
-        module = f"self.{attrs[i]}" if i in attrs else ""
-        expr = codes[i][1].format(*(var[j] for j in node.inputs), m=module)
-        line = f"{var[i]} = {expr}" if i in var else f"{expr}  # not used by the output"
         if node.args.get("inplace") is True and node.inputs:
             j = node.inputs[0]
-            if any(c > i for c in consumers[j]):
-                line += f"  # in place: {var[j]} changes too"
-        forward += sections.before(node)
-        forward.append(line)
-    forward.append(f"return {var[graph.output]}")
-
-    name = class_name(analysis.name)
-    source = analysis.source.name
-    output = shapes[graph.output]
-    doc = [f'"""{_doc_text(analysis.name)}: a PyTorch model generated by cnncalc from '
-           f"{_doc_text(source)}.",
-           "",
-           f"Input shape:   {shapes[0]!r}, batch excluded",
-           f"Output shape:  {output!r}",
-           f"Parameters:    {analysis.totals.params:,}",
-           f"Buffers:       {analysis.totals.buffers:,}"]
-    if not source.startswith("<"):
-        doc += ["", f"Regenerate with `cnncalc export {_doc_text(_shell_word(source))} "
-                "--to pytorch`."]
-    doc.append('"""')
-
-    def block(lines: list[str], indent: int) -> list[str]:
-        return [" " * indent + line if line else "" for line in lines]
-
-    model = [
-        f"class {name}(nn.Module):",
-        "    def __init__(self):",
-        "        super().__init__()",
-        *block(init, 8),
-        "",
-        "    def forward(self, x):",
-        *block(forward, 8),
-    ]
-    prelude = _prelude("\n".join(model))
-    lines = [
-        *doc,
-        "",
-        "import torch",
-        "from torch import nn",
-        "",
-        f"INPUT_SHAPE = {shapes[0]!r}  # batch excluded",
-        "",
-    ]
-    for chunk in prelude:
-        lines += ["", chunk, ""]
-    lines += [
-        "",
-        *model,
-        "",
-        "",
-        'if __name__ == "__main__":',
-        f"    model = {name}().eval()",
-        "    with torch.no_grad():",
-        "        out = model(torch.zeros(1, *INPUT_SHAPE))",
-        '    print("output shape:", tuple(out.shape[1:]))',
-        '    print(f"parameters: {sum(p.numel() for p in model.parameters()):,}")',
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _shell_word(text: str) -> str:
-    return text if re.fullmatch(r"[\w./+-]+", text) else "'" + text.replace("'", "'\\''") + "'"
-
-
-# ---------------------------------------------------------------- diagrams
-
-
-def _shape_text(analysis: Analysis, index: int) -> str:
-    shape = analysis.shapes[index] if index < len(analysis.shapes) else None
-    return format_shape(shape) if shape is not None else "?"
-
-
-def _label_lines(analysis: Analysis, node: Node) -> list[str]:
-    """path, op, output shape (the input node: its name and shape)."""
-    shape = _shape_text(analysis, node.index)
-    return [node.name, shape] if node.index == 0 else [node.name, node.op, shape]
-
-
-def _nested(graph: Graph, emit_node: Callable[[Node, int], list[str]],
-            open_group: Callable[[tuple[str, ...], int, int], list[str]],
-            close_group: Callable[[int], list[str]]) -> list[str]:
-    """Nodes in order, inside nested groups (block calls and repeats) opened and closed as the
-    paths enter and leave them."""
-    lines: list[str] = []
-    stack: list[tuple[str, ...]] = []
-    count = 0
-    for node in graph.nodes:
-        groups = _groups_of(graph, node.path)
-        while stack and stack[-1] not in groups:
-            stack.pop()
-            lines += close_group(len(stack))
-        for group in groups:
-            if group not in stack:
-                lines += open_group(group, count, len(stack))
-                stack.append(group)
-                count += 1
-        lines += emit_node(node, len(stack))
-    while stack:
-        stack.pop()
-        lines += close_group(len(stack))
-    return lines
-
-
-# Mermaid's defaults (maxEdges, maxTextSize), which GitHub keeps: past them it draws nothing.
-MERMAID_MAX_EDGES = 500
-MERMAID_MAX_TEXT = 50_000
-
-_MERMAID_ESCAPES = {c: f"#{ord(c)};" for c in '#"<>&`|%'}  # % would start a %%{directive}%%
-
-
-def _mermaid_text(text: str) -> str:
-    """Text for a quoted Mermaid label: entity codes for the characters Mermaid reads."""
-    return "".join(_MERMAID_ESCAPES.get(c, c if c.isprintable() else " ") for c in text)
-
-
-def to_mermaid(analysis: Analysis) -> str:
-    """A Mermaid flowchart (renders on GitHub): a node per layer, edges labelled with shapes."""
-    graph = _graph(analysis)
-    pad = "    "
-
-    def node_line(node: Node, depth: int) -> list[str]:
-        label = "<br/>".join(_mermaid_text(t) for t in _label_lines(analysis, node))
-        left, right = ('(["', '"])') if node.index == 0 else ('["', '"]')
-        return [f"{pad * (depth + 1)}n{node.index}{left}{label}{right}"]
-
-    def open_group(group: tuple[str, ...], n: int, depth: int) -> list[str]:
-        title = _mermaid_text(f"{path_str(group)}: {graph.groups[group]}")
-        return [f'{pad * (depth + 1)}subgraph g{n}["{title}"]']
-
-    def close_group(depth: int) -> list[str]:
-        return [f"{pad * (depth + 1)}end"]
-
-    lines = ["flowchart TD",
-             f"{pad}%% {_mermaid_text(analysis.name)}, generated by cnncalc from "
-             f"{_mermaid_text(analysis.source.name)}"]
-    lines += _nested(graph, node_line, open_group, close_group)
-    edges = [f'{pad}n{j} -->|"{_mermaid_text(_shape_text(analysis, j))}"| n{node.index}'
-             for node in graph.nodes for j in node.inputs]
-    size = sum(len(line) + 1 for line in lines + edges)
-    if len(edges) > MERMAID_MAX_EDGES or size > MERMAID_MAX_TEXT:
-        lines.insert(2, f"{pad}%% too large for Mermaid's default limits ({len(edges)} edges, "
-                     f"{size:,} characters; at most {MERMAID_MAX_EDGES} and "
-                     f"{MERMAID_MAX_TEXT:,}): GitHub will not render it; try --to dot")
-    return "\n".join(lines + edges) + "\n"
-
-
-def _dot_text(text: str) -> str:
-    """A double-quoted DOT string (label escapes: \\n is a line break)."""
-    text = "".join(c if c.isprintable() or c == "\n" else " " for c in text)
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def to_dot(analysis: Analysis) -> str:
-    """A Graphviz digraph: a node per layer, edges labelled with shapes, a cluster per block
-    call or repeat."""
-    graph = _graph(analysis)
-    pad = "    "
-
-    def node_line(node: Node, depth: int) -> list[str]:
-        label = _dot_text("\n".join(_label_lines(analysis, node)))
-        shape = ', shape="oval"' if node.index == 0 else ""
-        return [f'{pad * (depth + 1)}"n{node.index}" [label={label}{shape}];']
-
-    def open_group(group: tuple[str, ...], n: int, depth: int) -> list[str]:
-        title = _dot_text(f"{path_str(group)}: {graph.groups[group]}")
-        return [f'{pad * (depth + 1)}subgraph "cluster_{n}" {{',
-                f'{pad * (depth + 2)}graph [label={title}, style="dashed"];']
-
-    def close_group(depth: int) -> list[str]:
-        return [f"{pad * (depth + 1)}}}"]
-
-    comment = "".join(c if c.isprintable() else " " for c in analysis.source.name)
-    lines = [f"// {comment}: generated by cnncalc",
-             f"digraph {_dot_text(analysis.name)} {{",
-             f'{pad}graph [rankdir="TB", fontname="Helvetica"];',
-             f'{pad}node [shape="box", style="rounded", fontname="Helvetica"];',
-             f'{pad}edge [fontname="Helvetica", fontsize="10"];']
-    lines += _nested(graph, node_line, open_group, close_group)
-    for node in graph.nodes:
-        for j in node.inputs:
-            lines.append(f'{pad}"n{j}" -> "n{node.index}" '
-                         f"[label={_dot_text(_shape_text(analysis, j))}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+            if any(c > node.index for c in consumers[j]):
+                inplace[node.index] = var[j]
+    return TorchPlan(graph, shapes, codes, _module_names(graph, codes), var, inplace,
+                     class_name(analysis.name))

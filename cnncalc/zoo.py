@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .graph import Shape
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -69,8 +73,8 @@ def mirrors(text: str) -> str:
 class Entry:
     name: str
     mirrors: str
-    input: str
-    output: str
+    input: Shape | None  # None: the file gives no network
+    output: Shape | None
     params: int
     macs: int
 
@@ -78,7 +82,6 @@ class Entry:
 def entries() -> list[Entry]:
     """Every zoo model with its totals, as cnncalc computes them (not read from `expect:`)."""
     from .analysis import analyze
-    from .graph import format_shape
 
     result = []
     folder = directory()
@@ -86,8 +89,6 @@ def entries() -> list[Entry]:
         assert folder is not None
         path = folder / f"{name}.yaml"
         a = analyze(path)
-        result.append(Entry(name, mirrors(a.source.text),
-                            format_shape(a.input) if a.input else "?",
-                            format_shape(a.output_shape) if a.output_shape else "?",
+        result.append(Entry(name, mirrors(a.source.text), a.input, a.output_shape,
                             a.totals.params, a.totals.macs))
     return result

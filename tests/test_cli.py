@@ -150,7 +150,7 @@ def test_internal_errors_are_reported_as_bugs(capsys: pytest.CaptureFixture[str]
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr("cnncalc.analysis.analyze", broken)
+    monkeypatch.setattr("cnncalc.commands.show.analyze", broken)  # what `show` calls
     code, _, err = run(capsys, "show", ALEXNET)
     assert code == cli.EXIT_BUG == 3
     assert "This is a bug in cnncalc" in err and "Traceback" not in err

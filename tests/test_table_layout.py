@@ -12,6 +12,7 @@ from conftest import ZOO, run, zoo_source
 
 from cnncalc.analysis import Analysis, analyze
 from cnncalc.render import registry, table
+from cnncalc.render.columns import Column
 
 OPTIONS = [
     {},
@@ -33,15 +34,15 @@ def through_rich(a: Analysis, **options: object) -> str:
 
     captured: dict[str, object] = {}
 
-    def layout(title: str, headers: list[str], right: list[bool], names: list[str],
-               body: list[tuple[list[str], bool]], width: int | None, color: bool) -> str:
+    def layout(title: str, heads: list[Column], body: list[tuple[list[str], bool]],
+               width: int | None, color: bool) -> str:
         buffer = io.StringIO()
         console = Console(file=buffer, width=1000, color_system=None, highlight=False,
                           emoji=False, soft_wrap=False)
         t = Table(box=box.SIMPLE_HEAD, title=Text(title), title_justify="left",
                   pad_edge=False, header_style="")
-        for header, justify in zip(headers, right):
-            t.add_column(header, justify="right" if justify else "left", no_wrap=True)
+        for head in heads:
+            t.add_column(head.header, justify="right" if head.right else "left", no_wrap=True)
         for cells, _ in body:
             t.add_row(*(Text(c) for c in cells))
         console.print(t)

@@ -234,7 +234,7 @@ def test_the_bug_message_says_where_traceback_goes(capsys: pytest.CaptureFixture
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("boom\x1b[2J")
 
-    monkeypatch.setattr("cnncalc.analysis.analyze", broken)
+    monkeypatch.setattr("cnncalc.commands.show.analyze", broken)  # what `show` calls
     assert cli.main(["show", ALEXNET]) == cli.EXIT_BUG
     err = capsys.readouterr().err
     assert "run it again with --traceback" in err and "boom\\x1b[2J" in err

@@ -21,17 +21,17 @@ from .safe import clean
 
 
 class Report:
-    """One run's report in `format` (text, json or github): `head()`, then `file()` for each
-    file checked and `missing()` for each path that matched nothing, then `tail()`.
+    """One run's report: `head()`, then `file()` for each file checked and `missing()` for
+    each path that matched nothing, then `tail()`. A format is a subclass (TextReport,
+    JsonReport, GithubReport; render/registry.py names them) that writes `part()`s.
 
     `quiet`: only the files that fail, and the summary. `notes`: list notes (they are always
     counted). `answers`: list right expectations too (text). `color`: colour the verdicts, the
     right and wrong answers and the severities (text).
     """
 
-    def __init__(self, format: str, strict: bool, *, quiet: bool = False, notes: bool = False,
+    def __init__(self, strict: bool, *, quiet: bool = False, notes: bool = False,
                  answers: bool = False, color: bool = False) -> None:
-        self.format = format
         self.color = color
         self.strict = strict
         self.quiet = quiet
@@ -42,10 +42,9 @@ class Report:
         self.unreadable = 0  # paths that matched no file
         self.counts = dict.fromkeys(Severity, 0)
         self.exit_code = 0
-        self.listed = 0  # files written into the JSON document so far
 
     def head(self) -> str:
-        return '{\n  "files": [' if self.format == "json" else ""
+        return ""
 
     def file(self, r: FileResult) -> str:
         """Count `r` into the summary and render its part of the report."""
@@ -59,23 +58,17 @@ class Report:
                 self.counts[d.severity] += 1
         if self.quiet and code == 0:
             return ""
-        if self.format == "json":
-            entry = "    " + json_render.dumps(file_json(r, code), depth=2)
-            self.listed += 1
-            return ("\n" if self.listed == 1 else ",\n") + entry
-        if self.format == "github":
-            return "".join(line + "\n" for line in github_lines(r, self.notes))
-        return file_text(r, code, self.notes, self.answers, self.color) + "\n\n"
+        return self.part(r, code)
+
+    def part(self, r: FileResult, code: int) -> str:
+        raise NotImplementedError
 
     def missing(self, path: str, why: str) -> tuple[str, bool]:
         """A path that matched no file: the line to write, and whether it goes to standard
-        output (the github format makes it an annotation) rather than standard error."""
+        output rather than standard error."""
         self.unreadable += 1
         self.exit_code = 2
-        path = display_name(path)
-        if self.format == "github":
-            return f"::error title=cnncalc::{_escape(f'{path}: {why}')}\n", True
-        return f"cnncalc: {clean(path)}: {why}\n", False
+        return f"cnncalc: {clean(display_name(path))}: {why}\n", False
 
     def summary(self) -> str:
         """"3 files: 1 error, 1 not found"; skipped files are counted apart, not as notes."""
@@ -89,11 +82,44 @@ class Report:
         return f"{n} file{'s' if n != 1 else ''}: {', '.join(parts) or 'no problems'}"
 
     def tail(self) -> str:
-        if self.format == "json":
-            close = "\n  ]" if self.listed else "]"
-            summary = json_render.dumps(self.summary())
-            return f'{close},\n  "summary": {summary}\n}}\n'
         return self.summary() + "\n"
+
+
+class TextReport(Report):
+    """Each file's verdict, its answer sheet and its problems, then the summary."""
+
+    def part(self, r: FileResult, code: int) -> str:
+        return file_text(r, code, self.notes, self.answers, self.color) + "\n\n"
+
+
+class JsonReport(Report):
+    """One JSON document, `{"files": [...], "summary": ...}`, written a file at a time."""
+
+    listed = 0  # files written into the document so far
+
+    def head(self) -> str:
+        return '{\n  "files": ['
+
+    def part(self, r: FileResult, code: int) -> str:
+        entry = "    " + json_render.dumps(file_json(r, code), depth=2)
+        self.listed += 1
+        return ("\n" if self.listed == 1 else ",\n") + entry
+
+    def tail(self) -> str:
+        close = "\n  ]" if self.listed else "]"
+        summary = json_render.dumps(self.summary())
+        return f'{close},\n  "summary": {summary}\n}}\n'
+
+
+class GithubReport(Report):
+    """GitHub Actions workflow commands: an annotation per problem, on its line."""
+
+    def part(self, r: FileResult, code: int) -> str:
+        return "".join(line + "\n" for line in github_lines(r, self.notes))
+
+    def missing(self, path: str, why: str) -> tuple[str, bool]:
+        super().missing(path, why)
+        return f"::error title=cnncalc::{_escape(f'{display_name(path)}: {why}')}\n", True
 
 
 _VERDICTS = {0: ("ok", "ok"), 1: ("FAILED", "failed"), 2: ("unreadable", "failed")}
@@ -127,8 +153,7 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
             lines.append(f"  {paint('✗', 'failed', color)} {clean(str(v.span))}: {where} "
                          f"{v.key}: expected {show(v.expected)}, computed {show(v.computed)}")
             lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
-    others = [d for d in r.problems if (d.code != "E301" or not a.expectations)
-              and (notes or d.severity is not Severity.NOTE)]
+    others = [d for d in r.unanswered if notes or d.severity is not Severity.NOTE]
     if others:
         lines.append(text.diagnostics(others, a.source, color=color))
     return "\n".join(lines)

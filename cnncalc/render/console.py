@@ -98,3 +98,11 @@ def paint(text: str, role: str, color: bool) -> str:
     if not color or not text:
         return text
     return f"\x1b[{STYLES[role]}m{text}\x1b[0m"
+
+
+def reader_gone() -> None:
+    """stdout's reader closed the pipe: what it read is what it wanted. Later writes and the
+    flush at exit go nowhere."""
+    with contextlib.suppress(OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())

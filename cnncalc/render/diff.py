@@ -12,6 +12,7 @@ from typing import Any
 from ..analysis import LayerResult
 from ..diff import TOTALS, DiffResult, LayerDiff, Status, TotalDiff, TotalValue
 from ..graph import Shape, format_shape
+from .columns import Column, Grid, markdown_head
 from .console import paint
 from .json import dumps
 from .markdown import code, word
@@ -107,6 +108,12 @@ def _rows(result: DiffResult, all_layers: bool) -> tuple[LayerDiff, ...]:
 # ---------------------------------------------------------------- renderers
 
 
+# the layer table's columns, in text and markdown ("Changed" is left out when only layers were
+# added or removed, in text)
+TEXT_COLUMNS = (Column(""), Column("Layer"), Column("Op"), Column("Shape"),
+                Column("Δ Params", right=True), Column("Δ MACs", right=True),
+                Column("Δ Memory", right=True), Column("Changed"))
+
 _ROLE = {Status.ADDED: "added", Status.REMOVED: "removed", Status.CHANGED: "changed"}
 
 
@@ -118,25 +125,18 @@ def render_text(result: DiffResult, all_layers: bool = False, color: bool = Fals
              f"{clean(result.b_file)})", ""]
     rows = _rows(result, all_layers)
     if rows:
-        header: tuple[str, ...] = ("", "Layer", "Op", "Shape", "Δ Params", "Δ MACs",
-                                   "Δ Memory", "Changed")
+        heads: tuple[Column, ...] = TEXT_COLUMNS
         body: list[tuple[str, ...]] = [
             (_MARK[d.status], clean(d.path), _op_cell(d), _shape_cell(d),
              signed(d.delta("params")),
              signed(d.delta("macs")), signed_size(d.delta("activation_bytes")), _what(d))
             for d in rows]
         if not any(d.fields for d in rows):  # only added and removed layers
-            header, body = header[:-1], [r[:-1] for r in body]
-        right = {4, 5, 6}
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-
-        def line(cells: tuple[str, ...]) -> str:
-            return " ".join(c.rjust(w) if i in right else c.ljust(w)
-                            for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-        lines += [line(header), *(paint(line(r), _ROLE[d.status], color)
-                                  if d.status in _ROLE else line(r)
-                                  for d, r in zip(rows, body)), ""]
+            heads, body = heads[:-1], [r[:-1] for r in body]
+        grid = Grid(heads, body)
+        lines += [grid.head(), *(paint(grid.line(r), _ROLE[d.status], color)
+                                 if d.status in _ROLE else grid.line(r)
+                                 for d, r in zip(rows, body)), ""]
     else:
         lines += ["no layer differences", ""]
     lines += [summary(result), ""]
@@ -165,8 +165,7 @@ def render_markdown(result: DiffResult, all_layers: bool = False) -> str:
            summary(result) + ".", ""]
     rows = _rows(result, all_layers)
     if rows:
-        out += ["| | Layer | Op | Shape | Δ Params | Δ MACs | Δ Memory | Changed |",
-                "|---|---|---|---|--:|--:|--:|---|"]
+        out += markdown_head(TEXT_COLUMNS, right="--:")
         out += [f"| {d.status.value} | {code(d.path)} | {_op_cell(d, name=word)} | "
                 f"{_md(_shape_cell(d))} | {signed(d.delta('params'))} | "
                 f"{signed(d.delta('macs'))} | {signed_size(d.delta('activation_bytes'))} | "
@@ -174,8 +173,9 @@ def render_markdown(result: DiffResult, all_layers: bool = False) -> str:
         out.append("")
     else:
         out += ["No layer differences.", ""]
-    out += [f"| Total | {word(result.a_name)} | {word(result.b_name)} | Δ |",
-            "|---|--:|--:|--:|"]
+    out += markdown_head((Column("Total"), Column(word(result.a_name), right=True),
+                          Column(word(result.b_name), right=True), Column("Δ", right=True)),
+                         right="--:")
     out += [f"| {TOTALS[t.name]} | {_md(_value(t, t.a))} | {_md(_value(t, t.b))} | "
             f"{_md(_change(t)) if t.changed else _unchanged(t)} |" for t in result.totals]
     notes = _notes(result, word)

@@ -36,8 +36,8 @@ class View:
 @dataclass(frozen=True)
 class Renderer:
     target: str  # "module:function" in cnncalc.render, called as function(result, view)
-    # written through the CLI's guard (cli._write); JSON is safe by construction (every control
-    # and non-ASCII character escaped, `##[` written `##\u005b`) and skips it
+    # written through the CLI's guard (commands/common.write); JSON is safe by construction
+    # (every control and non-ASCII character escaped, `##[` written `##\u005b`) and skips it
     guarded: bool = True
 
     def __call__(self, result: Any, view: View) -> Iterable[str] | str:
@@ -61,8 +61,31 @@ DIFF = {
     "markdown": Renderer("diff:markdown_view"),
 }
 
-# `check` writes each file's part as soon as it is checked (render/check.py's Report, by
-# format name); `auto` is the CLI's: github inside GitHub Actions, text elsewhere
-CHECK = ("text", "json", "github")
+@dataclass(frozen=True)
+class Reporter:
+    """A streaming report: the class (render/check.py's Report) made once per run, which
+    writes each file's part as soon as the file is checked."""
 
-EXPORT = ("pytorch", "mermaid", "dot")  # cnncalc/export.py's writers, by the same names
+    target: str  # "module:class" in cnncalc.render
+    guarded: bool = True  # as Renderer's
+
+    def __call__(self, *args: Any, **options: Any) -> Any:
+        module, _, name = self.target.partition(":")
+        return getattr(import_module(f"cnncalc.render.{module}"), name)(*args, **options)
+
+
+# `auto` is the CLI's: github inside GitHub Actions, text elsewhere. The github format's lines
+# are workflow commands on purpose (each field escaped as the runner expects): not guarded
+CHECK = {
+    "text": Reporter("check:TextReport"),
+    "json": Reporter("check:JsonReport", guarded=False),
+    "github": Reporter("check:GithubReport", guarded=False),
+}
+
+# `export`: the file written (cnncalc/export.py checks that the network can be exported and
+# plans the PyTorch module)
+EXPORT = {
+    "pytorch": Renderer("pytorch:view"),
+    "mermaid": Renderer("diagram:mermaid_view"),
+    "dot": Renderer("diagram:dot_view"),
+}

@@ -13,12 +13,12 @@ import functools
 from collections.abc import Callable
 
 from ..analysis import COUNTS, Analysis, LayerResult
-from ..diagnostics import Severity
 from ..format import DTYPES
 from ..frozen import frozen
 from ..graph import Shape, format_shape, path_str
 from ..passes.receptive import Field
 from . import text
+from .columns import Column, Grid
 from .console import paint
 from .registry import DEFAULT_COLUMNS, View
 from .safe import all_clean, clean
@@ -116,20 +116,17 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
     drops columns by priority rather than cut a number, and wraps the totals and diagnostics
     at spaces; `color` only adds SGR sequences around the same text. Repeated notes are one
     line each (text.grouped) unless `notes`."""
-    headers = ["Layer", "Op"]
-    right = [False, False]  # right-justified columns
-    names = ["layer", "op"]
+    def ranked(name: str, header: str, right: bool) -> Column:
+        return Column(header, right, DROP_ORDER.index(name) if name in DROP_ORDER else None)
+
+    heads = [Column("Layer"), ranked("op", "Op", False)]
     for name in columns:
         title = CELLS[name][0]
         if name == "output" and layout == "hwc":
             title += " (HxWxC)"
-        headers.append(title)
-        right.append(name != "rf")
-        names.append(name)
+        heads.append(ranked(name, title, name != "rf"))
     if share:
-        headers.append(f"Share of {share}")
-        right.append(False)
-        names.append("share")
+        heads.append(ranked("share", f"Share of {share}", False))
     table_rows = rows(a, depth)
     whole = max(1, sum(getattr(r, share) for r in table_rows)) if share else 1
     body: list[tuple[list[str], bool]] = []  # (cells, collapsed)
@@ -153,7 +150,7 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
         body.append((cells, row.collapsed))
     out = ""
     if a.graph is not None:
-        out = _layout(clean(a.name), headers, right, names, body, width, color)
+        out = _layout(clean(a.name), heads, body, width, color)
         out += "\n".join(line for label_value in totals(a).splitlines()
                                  for line in text.wrap(label_value, width, " " * 18)) + "\n"
     if a.diagnostics:
@@ -170,52 +167,22 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
 DROP_ORDER = ("share", "rf", "values", "memory", "macs", "op", "output")
 
 
-def _cells(value: str) -> int:
-    """The terminal columns `value` takes: two for a wide (East Asian) character, none for a
-    combining one."""
-    if value.isascii():
-        return len(value)
-    import unicodedata
-
-    return sum(0 if unicodedata.combining(c) else
-               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
-
-
-def _layout(title: str, headers: list[str], right: list[bool], names: list[str],
-            body: list[tuple[list[str], bool]], width: int | None, color: bool) -> str:
+def _layout(title: str, heads: list[Column], body: list[tuple[list[str], bool]],
+            width: int | None, color: bool) -> str:
     """The title, a blank line, the header, a rule, the rows and a blank line, as rich's
     SIMPLE_HEAD box draws them (tests/test_table_layout.py holds the two to the same bytes).
     Every cell is written whole: when the table is wider than `width`, columns are left out in
     DROP_ORDER, and a line under the table names them."""
-    cells = [row for row, _ in body]
-    widths = [max(map(_cells, column)) for column in zip(headers, *cells)]
-    keep = list(range(len(headers)))
-    dropped: list[str] = []
-    if width is not None:
-        for name in DROP_ORDER:
-            # an edge column each side; between columns a padding, the (blank) rule, a padding
-            if sum(widths[i] for i in keep) + 3 * (len(keep) - 1) + 2 <= width:
-                break
-            if name in names and len(keep) > 2:
-                i = names.index(name)
-                keep.remove(i)
-                dropped.append(headers[i])
-    inner = sum(widths[i] for i in keep) + 3 * (len(keep) - 1)
-
-    def line(row: list[str]) -> str:
-        parts = []
-        for i in keep:
-            pad = " " * (widths[i] - _cells(row[i]))
-            parts.append(pad + row[i] if right[i] else row[i] + pad)
-        return (" " + "   ".join(parts)).rstrip()
-
-    lines = [paint(title, "header", color), "", paint(line(headers), "header", color),
-             " " + "─" * inner]
-    lines += [paint(line(row), "dim", color and collapsed) for row, collapsed in body]
+    # an edge column each side; between columns a padding, the (blank) rule, a padding
+    grid = Grid(heads, [row for row, _ in body], gap="   ", indent=" ", width=width)
+    lines = [paint(title, "header", color), "", paint(grid.head(), "header", color),
+             " " + "─" * grid.span()]
+    lines += [paint(grid.line(row), "dim", color and collapsed) for row, collapsed in body]
     lines.append("")
-    if dropped:
-        lines += text.wrap(f"(not shown, to fit {width} columns: {', '.join(dropped)}; a wider "
-                           "terminal, --columns or a pipe shows them)", width, " ")
+    if grid.dropped:
+        lines += text.wrap(f"(not shown, to fit {width} columns: "
+                           f"{', '.join(c.header for c in grid.dropped)}; a wider terminal, "
+                           "--columns or a pipe shows them)", width, " ")
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -238,9 +205,9 @@ def totals(a: Analysis) -> str:
         ("Training est.", f"{size(t.training_bytes)} (params, grads, {states}, buffers, "
                           "every activation kept)"),
     ]
-    # a layer that failed, or one the expansion could not make, counts nothing: say so rather
-    # than let the totals pass for the network's (failed expectations change no number)
-    if any(d.severity is Severity.ERROR and not d.code.startswith("E3") for d in a.diagnostics):
+    # a layer that failed counts nothing: say so rather than let the totals pass for the
+    # network's
+    if a.incomplete:
         lines.append(("Incomplete", "the errors below leave layers out of these totals"))
     return "\n".join(f"{label + ':':<18}{value}" for label, value in lines)
 

@@ -8,6 +8,7 @@ import io
 
 from ..analysis import Analysis
 from ..graph import format_shape
+from .columns import Column, markdown_head
 from .markdown import code, word
 from .registry import DEFAULT_COLUMNS, View
 from .safe import clean
@@ -40,12 +41,9 @@ def _cell(text: str) -> str:
 
 def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = None,
                     columns: tuple[str, ...] = DEFAULT_COLUMNS) -> str:
-    titles = ["Layer", "Op", *(CELLS[c][0] for c in columns)]
-    right = {"output", "params", "macs", "memory", "values"}
-    lines = [f"**{word(a.name)}**", "",
-             "| " + " | ".join(titles) + " |",
-             "|" + "|".join(["---", "---", *("---:" if c in right else "---" for c in columns)])
-             + "|"]
+    heads = [Column("Layer"), Column("Op"), *(Column(CELLS[c][0], right=c != "rf")
+                                              for c in columns)]
+    lines = [f"**{word(a.name)}**", "", *markdown_head(heads)]
     if a.input is not None:
         first = [format_shape(a.input, layout) if c == "output" else "" for c in columns]
         lines.append("| " + " | ".join(["input", "", *first]) + " |")

@@ -1,0 +1,30 @@
+"""`cnncalc diff`: two architectures side by side, per layer and in total."""
+
+from __future__ import annotations
+
+import typer
+
+from .. import diff as differ
+from ..analysis import analyze
+from ..render import registry, text
+from ..render.console import use_color
+from .common import parse_shape, read, say, write
+
+
+def run(*, a: str, b: str, format: str, all_layers: bool, input: str | None,
+        color: str) -> int:
+    if a == b == "-":  # standard input can be read once
+        raise typer.BadParameter("only one of the two architectures can come from standard "
+                                 "input (-)")
+    shape = parse_shape(input) if input is not None else None
+    sides = [analyze(read(path), shape) for path in (a, b)]
+    unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
+    if unreadable:
+        for d, source in unreadable:
+            say(text.diagnostic(d, source))
+        return 2
+    renderer = registry.DIFF[format]
+    painted = format == "text" and use_color(color)
+    view = registry.View(color=painted, all_layers=all_layers)
+    write(renderer(differ.diff(*sides), view), painted, guarded=renderer.guarded)
+    return max(side.exit_code() for side in sides)
