@@ -142,7 +142,13 @@ class Arguments(Reader):
                     tuple(value.value) if isinstance(value.value, list) else value.value)
             except ArgError as exc:
                 code = exc.code or ("E103" if exc.message.startswith("expected") else "E108")
-                self.error(code, f"{arg.name}: {exc.message}", value.span, exc.hint, path)
+                hint = exc.hint
+                if isinstance(value.value, float) and exc.message.startswith("expected an int"):
+                    # a float from `/` or a multiplier: say how to make it an integer
+                    hint = ("wrap the $(...) in int(), round(), floor() or ceil(), or divide "
+                            "with //" + (f" (a number written as such: {hint})" if hint
+                                         else ""))
+                self.error(code, f"{arg.name}: {exc.message}", value.span, hint, path)
                 ok = False
         if not ok:
             raise Invalid()

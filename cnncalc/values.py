@@ -204,14 +204,39 @@ class Reader:
             if shape is None:
                 raise Skip()
             env.update(input_names(shape))
+        size = None
+        if scope is not None and "size" in body:
+            size = self._size_of(node.span, scope)
         try:
-            return evaluate(body, env)
+            return evaluate(body, env, size)
         except ExprError as exc:
             hint = exc.hint
             if hint is None and "name" in exc.message:
                 hint = f"names here: {listing(env) or 'none'}"
             raise self.fail("E112", f"in $({body}): {exc.message}", node.span, hint,
                             scope.prefix if scope else None) from None
+
+    def _size_of(self, span: Span, scope: Scope) -> Callable[[str, int], int]:
+        """`size(x, d)` in scope: x resolved as `from:` resolves it (`ref`), d counted over
+        the batch-less shape, negative from the end."""
+        from .expr import ExprError
+
+        def size(name: str, dim: int) -> int:
+            shape = self.shape(self.ref(name, span, scope))
+            if shape is None:
+                raise Skip()
+            if not -len(shape) <= dim < len(shape):
+                raise ExprError(f"size({name}, {dim}): the output {list(shape)} has "
+                                f"{len(shape)} dims", f"dims go from {-len(shape)} to "
+                                f"{len(shape) - 1} (0 = channels; the batch is not counted)")
+            return shape[dim]
+        return size
+
+    def ref(self, name: str, span: Span, scope: Scope) -> int:
+        """The node an id, `prev`, `in` or `input` names in `scope` (scopes.py resolves them;
+        the declarations step has no layers)."""
+        raise self.fail("E109", f"size({name}, ...) needs a layer, and none is in scope here",
+                        span)
 
     def shape(self, ref: int) -> Shape | None:
         return None if ref < 0 else self.shapes[ref]

@@ -248,17 +248,27 @@ CASES = [
          layers: [a]
          """, "E111", 9, 9, "block 'a' calls itself (a -> b -> a)", "never itself"),
     Case("expr-syntax", BLOCK_N.format(value="$(n +* 2)"), "E112", 6, 30, "cannot parse",
-         "numbers and names with + - * // % **"),
+         "numbers and names with + - * / // % **"),
     Case("expr-unknown-name", BLOCK_N.format(value="$(m * 2)"), "E112", 6, 30,
          "unknown name 'm' (known: n)", "names here: n"),
     Case("expr-unknown-name-close", BLOCK_N.format(value="$(nn * 2)"), "E112", 6, 30,
          "unknown name 'nn'", "did you mean 'n'?"),
     Case("expr-division-by-zero", BLOCK_N.format(value="$(n // 0)"), "E112", 6, 30,
          "division by zero", None),
-    Case("expr-true-division", BLOCK_N.format(value="$(n / 2)"), "E112", 6, 30,
-         "operator / is not allowed", "use // for integer division"),
+    Case("expr-true-division-to-int", BLOCK_N.format(value="$(n / 3)"), "E103", 6, 30,
+         "out_channels: expected an integer, got 1.33", "wrap the $(...) in int(), round()"),
+    Case("expr-bit-operator", BLOCK_N.format(value="$(n << 2)"), "E112", 6, 30,
+         "operator << is not allowed", "the functions"),
     Case("expr-attribute", BLOCK_N.format(value="$(n.real)"), "E112", 6, 30,
-         "`n.real` is not allowed", "min() and max()"),
+         "`n.real` is not allowed", "make_divisible"),
+    Case("expr-unknown-function", BLOCK_N.format(value="$(sqrt(n))"), "E112", 6, 30,
+         "`sqrt(...)` is not allowed", "the functions are min(), max(), int()"),
+    Case("expr-size-bad-dim", BLOCK_N.format(value='"$(size(in, 3))"'), "E112", 6, 30,
+         "size(in, 3): the output [3, 32, 32] has 3 dims", "dims go from -3 to 2"),
+    Case("expr-size-unknown-id", BLOCK_N.format(value='"$(size(x, 0))"'), "E109", 6, 30,
+         "no layer with id 'x' in this block", None),
+    Case("expr-infinite", BLOCK_N.format(value="$(n * 1e308 * 10)"), "E112", 6, 30,
+         "the result is inf, not a finite number", None),
     Case("expr-too-large", BLOCK_N.format(value="$(9 ** 9 ** 9)"), "E112", 6, 30,
          "too large to compute", None),
     Case("expr-at-top-level", net("conv: {out_channels: $(1 // 0), kernel_size: 1}"), "E112",
@@ -575,12 +585,13 @@ PAGE = [
             "which calls `a`), so its expansion would never end. The message names the cycle.",
             case="block-calls-itself", fix=("      - relu\n      - loop\n", "      - relu\n")),
     Example("E112", "A `$(...)` expression cannot be parsed or computed: a syntax error, a "
-            "name that is neither a block parameter nor `in_c`, `in_h`, ..., a division by "
-            "zero, `/` (only `//` is allowed), an attribute or a call other than `min()` and "
-            "`max()`, a result too large to compute. Also text that starts with `$` but is "
+            "name that is neither a parameter, a `let` name nor `in_c`, `in_h`, ..., a division "
+            "by zero, an operator other than the arithmetic ones, an attribute or a call of "
+            "another function, a result too large to compute or not finite, a `size(x, d)` "
+            "with a dim the shape does not have. Also text that starts with `$` but is "
             "neither `$name` nor `$(...)`, and an unquoted `$(max(a, b))` inside `[...]` or "
-            "`{...}`, which YAML splits at the comma.", case="expr-true-division",
-            fix=("$(n / 2)", "$(n // 2)")),
+            "`{...}`, which YAML splits at the comma.", case="expr-bit-operator",
+            fix=("$(n << 2)", "$(n * 4)")),
     Example("E113", "A block call, or the `first:` of a repeated block call, passes a "
             "parameter the block does not declare in its `params:`.",
             case="unknown-block-parameter", fix=("kk: 3", "k: 3")),
