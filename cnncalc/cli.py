@@ -107,6 +107,30 @@ ColorOption = Annotated[Color, typer.Option(
                     "always or never")]
 
 
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="NAME=VALUE",
+    help="set a file parameter (the file's `params:`), e.g. --set width=0.5; repeatable")]
+
+
+def parse_sets(texts: list[str] | None) -> dict[str, Any] | None:
+    """`--set name=value ...` -> {name: value}, each value read as a YAML scalar."""
+    if not texts:
+        return None
+    from .declare import parse_set
+    from .render.safe import clean
+
+    sets: dict[str, Any] = {}
+    for text in texts:
+        try:
+            name, value = parse_set(text)
+        except ValueError as exc:
+            raise typer.BadParameter(clean(str(exc)), param_hint="--set") from None
+        if name in sets:
+            raise typer.BadParameter(f"{clean(name)} is set twice", param_hint="--set")
+        sets[name] = value
+    return sets
+
+
 def parse_columns(text: str) -> tuple[str, ...]:
     from .render.safe import clean
 
@@ -338,6 +362,7 @@ def show(
         "--notes", help="every note on its own line (by default a note that several layers "
                         "share is one line, naming them)")] = False,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -351,7 +376,7 @@ def show(
     source = _read(file, limit)
     analysis = analyze(source, shape, batch=batch, dtype=dtype.value if dtype else None,
                        count=count.value, optimizer=optimizer.value, max_layers=max_layers,
-                       max_bytes=limit)
+                       max_bytes=limit, params=parse_sets(set_))
     renderer = registry.SHOW[format.value]
     painted = format is Format.table and use_color(color.value)
     view = registry.View(layout=layout.value, depth=depth, color=painted, width=width(),
@@ -391,6 +416,7 @@ def check(
     ] = DEFAULT_MAX_LAYERS,
     max_bytes: Annotated[str | None, typer.Option(metavar="SIZE", help=_MAX_BYTES_HELP)] = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -403,6 +429,7 @@ def check(
     from .render.check import Report
 
     budgets = Budgets(_amount(max_params), _amount(max_macs), _amount(max_memory), min_rf)
+    sets = parse_sets(set_)
     limit = _max_bytes(max_bytes)
     chosen = format.value
     if format is CheckFormat.auto:  # the runner sets GITHUB_ACTIONS=true in every step
@@ -424,7 +451,7 @@ def check(
     _write(report.head(), guarded=guarded)
     for found in collected.files:
         result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
-                            max_layers=max_layers, max_bytes=limit)
+                            max_layers=max_layers, max_bytes=limit, params=sets)
         # each file's part as soon as it is done (a CI log shows progress), and nothing of
         # the file kept after it: memory stays flat over any number of files
         _write(report.file(result), painted, guarded=guarded)
@@ -449,6 +476,7 @@ def explain(
     ] = None,
     layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
 
@@ -460,7 +488,7 @@ def explain(
     from .render.explain import render
 
     shape = parse_shape(input, layout.value) if input is not None else None
-    analysis = analyze(_read(file), shape)
+    analysis = analyze(_read(file), shape, params=parse_sets(set_))
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
@@ -555,6 +583,7 @@ def diff(
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 
@@ -568,7 +597,8 @@ def diff(
         raise typer.BadParameter("only one of the two architectures can come from standard "
                                  "input (-)")
     shape = parse_shape(input) if input is not None else None
-    sides = [analyze(_read(path), shape) for path in (a, b)]
+    sets = parse_sets(set_)
+    sides = [analyze(_read(path), shape, params=sets) for path in (a, b)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:
@@ -598,6 +628,7 @@ def sizes(
         help="explain why this size does or doesn't fit (repeatable)")
     ] = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Input sizes for which every layer divides exactly and every merge aligns.
 
@@ -613,7 +644,7 @@ def sizes(
     swept = parse_axes(axes) if axes is not None else None
     source = _read(file)
     try:
-        result = fitting_sizes(source, min, max, axes=swept)
+        result = fitting_sizes(source, min, max, axes=swept, params=parse_sets(set_))
     except ValueError as exc:
         raise typer.BadParameter(clean(str(exc))) from None
     painted, columns = use_color(color.value), width()
@@ -641,6 +672,7 @@ def export(
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
+    set_: SetOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 
@@ -654,7 +686,7 @@ def export(
     from .render.safe import clean
 
     shape = parse_shape(input) if input is not None else None
-    analysis = analyze(_read(file), shape)
+    analysis = analyze(_read(file), shape, params=parse_sets(set_))
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         _say(text.diagnostics(problems, analysis.source))

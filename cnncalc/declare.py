@@ -9,21 +9,84 @@ itself) and finds `layers:`, reporting each problem where it was written. The re
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import dataclasses
+import math
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
-from .format import BLOCK_KEYS, DEFAULT_DTYPE, DTYPES, INPUT_AXES, META, REFS, TOP_KEYS, VERSION
+from .format import (
+    BLOCK_KEYS,
+    DEFAULT_DTYPE,
+    DTYPES,
+    INPUT_AXES,
+    META,
+    REFS,
+    TOP_KEYS,
+    VERSION,
+    VERSIONS,
+)
 from .frozen import frozen
 from .graph import Shape
 from .limits import MAX_INT
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import lookup, names
-from .ops.base import REQUIRED, TOO_LARGE_HINT, short_int
+from .ops.base import REQUIRED, TOO_LARGE_HINT, quote, short_int
 from .source import Span
-from .values import IDENT, Invalid, Reader, TooLarge, Value, arg_hint, describe
+from .values import (
+    IDENT,
+    POISON,
+    Invalid,
+    Reader,
+    Scope,
+    Skip,
+    TooLarge,
+    Value,
+    arg_hint,
+    describe,
+    listing,
+)
 
 Param = tuple[str, Any, Span]  # (name, default or REQUIRED, where it is declared)
+Let = tuple[tuple[YScalar, YNode], ...]  # `let:` entries in order: (name, value)
+MAX_SET_TEXT = 256  # characters of one file parameter's value: a number, a flag, a short name
+
+
+def parse_set(text: str) -> tuple[str, Any]:
+    """`--set name=value`: the name and the value read as a YAML scalar (`0.5`, `true`,
+    `relu`, `'text'`); ValueError saying what is wrong (the caller escapes it)."""
+    from .diagnostics import FatalError
+    from .loader import load
+    from .source import Source
+
+    name, eq, value = text.partition("=")
+    name = name.strip()
+    if not eq or not IDENT.match(name):
+        raise ValueError(f"'{text[:40]}' is not NAME=VALUE (e.g. width=0.5)")
+    if len(value) > MAX_SET_TEXT:
+        raise ValueError(f"the value of {name} has {len(value):,} characters; a parameter is a "
+                         f"number, a boolean or a short text (at most {MAX_SET_TEXT})")
+    try:
+        node, _ = load(Source("--set", value.strip() or "null"))
+    except FatalError as exc:
+        raise ValueError(f"the value of {name} is not YAML: {exc.diagnostic.message}") from None
+    if not isinstance(node, YScalar):
+        raise ValueError(f"the value of {name} must be a number, a boolean or a text, "
+                         f"got {describe(node)}")
+    return name, node.value
+
+
+def _bad_value(value: Any) -> tuple[str, str] | None:
+    """(code, why) when `value` cannot be a file parameter's value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "E123", f"{value} is not a finite number"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        return "E118", f"{short_int(value)} is larger than PyTorch's sizes allow (2^63 - 1)"
+    if isinstance(value, str) and len(value) > MAX_SET_TEXT:
+        return "E123", f"a text of {len(value):,} characters (at most {MAX_SET_TEXT})"
+    if not isinstance(value, (bool, int, float, str)) and value is not None:
+        return "E123", f"{type(value).__name__} is not a number, a boolean or a text"
+    return None
 
 
 @frozen
@@ -35,6 +98,8 @@ class Block:
     layers: tuple[YNode, ...]
     span: Span
     broken: bool = False  # calls itself: reported once at the definition
+    let: Let = ()  # local names, evaluated at each call after the parameters
+    local: bool = True  # defined in the file itself (not included): sees its file parameters
 
 
 @frozen
@@ -55,16 +120,31 @@ class Declarations:
     expect: YNode | None  # the network's `expect:`
     diagnostics: tuple[Diagnostic, ...]
     work: int  # units of the expansion's work budget spent reading `defaults:`
+    params: dict[str, Value] = dataclasses.field(default_factory=dict)  # file parameters
+    changed: tuple[str, ...] = ()  # the file parameters whose value is not the default
+    let: Let = ()  # the top level's local names
+    version: str | None = None  # `cnncalc:` as written (1, 1.1), None when absent
+    library: tuple[str, ...] | None = None  # a block library (no `layers:`): its blocks
 
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
-            max_layers: int = 1) -> Declarations:
-    """Check `root`, the file's node tree; `stem` names a network without `name:`."""
-    return _Declarer(max_layers).run(root, stem, input_override)
+            max_layers: int = 1, params: Mapping[str, Any] | None = None) -> Declarations:
+    """Check `root`, the file's node tree; `stem` names a network without `name:`; `params`
+    sets file parameters (`--set`)."""
+    return _Declarer(max_layers).run(root, stem, input_override, params or {})
 
 
 class _Declarer(Reader):
-    def run(self, root: YNode, stem: str, input_override: Shape | None) -> Declarations:
+    scope: Scope  # the file parameters, for `input`, `batch` and `defaults`
+    file_params: dict[str, Value]
+    changed: tuple[str, ...] = ()
+    let: Let = ()
+    version: str | None = None
+
+    def run(self, root: YNode, stem: str, input_override: Shape | None,
+            given: Mapping[str, Any]) -> Declarations:
+        self.file_params = {}
+        self.scope = Scope(prefix=(), inp=POISON)
         if not isinstance(root, YMap):
             self.error("E004", f"an architecture is a mapping of keys, got {describe(root)}",
                        root.span, "start from `input:` and `layers:`")
@@ -75,6 +155,10 @@ class _Declarer(Reader):
                            did_you_mean(key.text, TOP_KEYS)
                            or f"the keys are: {', '.join(TOP_KEYS)}")
         self._version(root)
+        if not self._file_parameters(root, given):  # reported: nothing can be computed
+            return self._result(stem, 1, DEFAULT_DTYPE, None, None, root.span)
+        self.scope = Scope(prefix=(), inp=POISON, params=dict(self.file_params))
+        self.let = self._let(root.get("let"), self.file_params, "the file's `params`")
         name = self._scalar(root, "name", str, stem)
         batch = self._scalar(root, "batch", int, 1)
         if batch < 1:
@@ -89,9 +173,14 @@ class _Declarer(Reader):
             self.error("E108", f"unknown dtype '{dtype}'", self._span(root, "dtype"),
                        did_you_mean(dtype, DTYPES) or f"use one of {', '.join(DTYPES)}")
             dtype = DEFAULT_DTYPE
-        shape = self._input(root) if input_override is None else self._override(
-            input_override, root)
-        declared = shape if input_override is None else self._declared_input(root)
+        # a block library (`blocks:` without `layers:`) needs no input
+        library = root.get("layers") is None and root.get("blocks") is not None
+        if library:
+            shape = declared = None
+        else:
+            shape = self._input(root) if input_override is None else self._override(
+                input_override, root)
+            declared = shape if input_override is None else self._declared_input(root)
         span = self._span(root, "input")
         try:
             defaults = self._defaults(root.get("defaults"))
@@ -99,6 +188,14 @@ class _Declarer(Reader):
             return self._result(name, batch, dtype, shape, declared, span)
         blocks, broken = self._blocks(root.get("blocks"))
         layers = root.get("layers")
+        blocks_node = root.get("blocks")
+        if library and blocks_node is not None:
+            # a block library: its blocks are called by the files that include it
+            self.error("N111", f"a block library (no `layers:`): {len(blocks)} block"
+                       f"{'s' if len(blocks) != 1 else ''} ({listing(list(blocks)) or 'none'})",
+                       blocks_node.span, "other files use it with `include:`")
+            return self._result(name, batch, dtype, None, None, span, defaults, blocks,
+                                broken, library=tuple(blocks))
         if layers is None:
             self.error("E102", "missing required key 'layers'", root.span,
                        "add `layers:` with the network's layers in order")
@@ -113,11 +210,96 @@ class _Declarer(Reader):
                 declared: Shape | None, span: Span,
                 defaults: dict[str, dict[str, Value]] | None = None,
                 blocks: dict[str, Block] | None = None, broken: frozenset[str] = frozenset(),
-                layers: tuple[YNode, ...] | None = None, expect: YNode | None = None
-                ) -> Declarations:
+                layers: tuple[YNode, ...] | None = None, expect: YNode | None = None,
+                library: tuple[str, ...] | None = None) -> Declarations:
         return Declarations(name, batch, dtype, shape, declared, span, defaults or {},
                             blocks or {}, broken, layers if shape is not None else None,
-                            expect, tuple(self.diagnostics), self.work)
+                            expect, tuple(self.diagnostics), self.work, self.file_params,
+                            self.changed, self.let, self.version, library)
+
+    # ------------------------------------------------------------ file parameters and let
+
+    def _file_parameters(self, root: YMap, given: Mapping[str, Any]) -> bool:
+        """Read `params:` and apply `given` (--set); False when a parameter has no value."""
+        node = root.get("params")
+        declared: list[Param] = []
+        if node is not None and not isinstance(node, YSeq):
+            self.error("E103", f"'params' must be a list such as [width=1.0, depth=1.0], got "
+                       f"{describe(node)}", node.span)
+        elif node is not None:
+            for item in node.items:
+                param = self._param(item, declared, ordered=False)
+                if param is not None:
+                    declared.append(param)
+        where = node.span if node is not None else root.span
+        names = [p[0] for p in declared]
+        ok = True
+        for pname in given:
+            if pname not in names:
+                self.error("E121", f"the file has no parameter {quote(pname)} to set",
+                           where, did_you_mean(pname, names) or (
+                               f"its parameters are: {listing(names)}" if names else
+                               "the file declares no `params:`"))
+                ok = False
+        changed = []
+        for pname, default, pspan in declared:
+            value = given.get(pname, default)
+            if value is REQUIRED:
+                self.error("E122", f"file parameter '{pname}' has no default and is not set",
+                           pspan, f"set it: --set {pname}=VALUE (or params={{'{pname}': ...}})")
+                ok = False
+                continue
+            bad = _bad_value(value)
+            if bad is not None:
+                set_here = pname in given
+                self.error(bad[0], f"file parameter '{pname}': {bad[1]}"
+                           + (" (set on the command line)" if set_here else ""), pspan)
+                ok = False
+                continue
+            if pname in given and default is not REQUIRED and (
+                    (type(value), value) != (type(default), default)):
+                changed.append(pname)
+            self.file_params[pname] = Value(value, pspan)
+        self.changed = tuple(changed)
+        return ok
+
+    def _let(self, node: YNode | None, params: Collection[str], whose: str) -> Let:
+        """`let:` entries, checked for their names (their values are read by the expander,
+        in order, where the input is known)."""
+        if node is None:
+            return ()
+        if not isinstance(node, YMap):
+            self.error("E103", f"'let' maps local names to values, e.g. {{c: $(out // 2)}}, "
+                       f"got {describe(node)}", node.span)
+            return ()
+        entries = []
+        for key, value in node.items:
+            name = str(key.value)
+            if not IDENT.match(name) or name in REFS:
+                self.error("E108", f"'{key.text}' is not a name for `let`", key.span,
+                           "use letters, digits and _")
+                continue
+            if name in params:
+                self.error("E120", f"`let` name '{name}' shadows a parameter of the same name",
+                           key.span, f"rename it: '{name}' is one of {whose}")
+                continue
+            entries.append((key, value))
+        return tuple(entries)
+
+    def _resolved(self, node: YNode | None) -> YNode | None:
+        """`node` with a `$name` or `$(expr)` over the file parameters replaced by its value
+        (None when that is wrong: reported)."""
+        if not (isinstance(node, YScalar) and isinstance(node.value, str)
+                and node.value.startswith("$")):
+            return node
+        try:
+            return YScalar(self.plain(node, self.scope), node.span)
+        except Invalid:
+            return None
+        except Skip:  # in_c and the like: there is no input yet
+            self.error("E112", f"'{node.value}' needs an input shape, and this value decides "
+                       "it", node.span, "use only file parameters here")
+            return None
 
     # ------------------------------------------------------------ the top level
 
@@ -126,7 +308,7 @@ class _Declarer(Reader):
         return node.span if node is not None else root.span
 
     def _scalar(self, root: YMap, key: str, kind: type, default: Any) -> Any:
-        node = root.get(key)
+        node = self._resolved(root.get(key))
         if node is None:
             return default
         if (not isinstance(node, YScalar) or not isinstance(node.value, kind)
@@ -138,11 +320,16 @@ class _Declarer(Reader):
 
     def _version(self, root: YMap) -> None:
         node = root.get("cnncalc")
-        if node is not None and not (isinstance(node, YScalar) and node.value == VERSION
-                                     and not isinstance(node.value, bool)):
-            self.error("E115", f"the format version must be the number {VERSION}, got "
+        if node is None:
+            return
+        if not (isinstance(node, YScalar) and node.value in VERSIONS
+                and not isinstance(node.value, bool)):
+            versions = " or ".join(str(v) for v in VERSIONS)
+            self.error("E115", f"the format version must be the number {versions}, got "
                        f"{describe(node)}", node.span,
-                       f"this cnncalc reads version {VERSION}: write `cnncalc: {VERSION}`")
+                       f"this cnncalc reads versions {versions}: write `cnncalc: {VERSION}`")
+            return
+        self.version = str(node.value)
 
     def _input(self, root: YMap) -> Shape | None:
         node = root.get("input")
@@ -157,9 +344,9 @@ class _Declarer(Reader):
                 self.error("E103", f"input keys {{{', '.join(keys)}}} do not name a shape",
                            node.span, "write {c, h, w}, {c, l} or {c, d, h, w}, or a list")
                 return None
-            items = [node.get(k) for k in order]
+            items = [self._resolved(node.get(k)) for k in order]
         elif isinstance(node, YSeq):
-            items = list(node.items)
+            items = [self._resolved(item) for item in node.items]
         else:
             self.error("E103", f"input must be a shape such as [3, 224, 224], got "
                        f"{describe(node)}", node.span)
@@ -170,7 +357,8 @@ class _Declarer(Reader):
             return None
         dims = []
         for item in items:
-            assert item is not None
+            if item is None:  # reported
+                return None
             if (not isinstance(item, YScalar) or isinstance(item.value, bool)
                     or not isinstance(item.value, int) or item.value < 1):
                 self.error("E108", f"an input size must be a positive integer, got "
@@ -226,7 +414,8 @@ class _Declarer(Reader):
                                arg_key.span, arg_hint(spec, arg_key.text))
                     continue
                 with contextlib.suppress(Invalid):  # reported; the default stays unset
-                    args[str(arg_key.value)] = Value(self.plain(arg_value), arg_value.span)
+                    args[str(arg_key.value)] = Value(self.plain(arg_value, self.scope),
+                                                     arg_value.span)
         return defaults
 
     def _blocks(self, node: YNode | None) -> tuple[dict[str, Block], frozenset[str]]:
@@ -254,8 +443,7 @@ class _Declarer(Reader):
             else:  # reported; calls to it are skipped quietly
                 broken.add(name)
         for name in self._recursive(blocks):
-            block = blocks[name]
-            blocks[name] = Block(block.name, block.params, block.layers, block.span, True)
+            blocks[name] = dataclasses.replace(blocks[name], broken=True)
         return blocks, frozenset(broken)
 
     def _block(self, name: str, key: YScalar, body: YNode) -> Block | None:
@@ -267,7 +455,7 @@ class _Declarer(Reader):
             if k.value not in BLOCK_KEYS:
                 self.error("E101", f"unknown key '{k.text}' in block '{name}'", k.span,
                            did_you_mean(k.text, BLOCK_KEYS)
-                           or "a block has `params` and `layers`")
+                           or "a block has `params`, `let` and `layers`")
         params: list[Param] = []
         declared = body.get("params")
         if declared is not None:
@@ -284,9 +472,12 @@ class _Declarer(Reader):
             self.error("E102" if layers is None else "E103",
                        f"block '{name}' needs `layers:`, a list of layers", (layers or key).span)
             return None
-        return Block(name, tuple(params), tuple(layers.items), key.span)
+        let = self._let(body.get("let"), {p[0] for p in params}, f"the parameters of '{name}'")
+        return Block(name, tuple(params), tuple(layers.items), key.span, let=let)
 
-    def _param(self, item: YNode, params: list[Param]) -> Param | None:
+    def _param(self, item: YNode, params: list[Param], ordered: bool = True) -> Param | None:
+        """`name` or `name=default`; a block's positional parameters without a default come
+        first (`ordered`), a file's are set by name."""
         if not isinstance(item, YScalar) or not isinstance(item.value, str):
             self.error("E103", f"a block parameter is a name or name=default, got "
                        f"{describe(item)}", item.span)
@@ -301,7 +492,7 @@ class _Declarer(Reader):
         if any(p[0] == pname for p in params):
             self.error("E110", f"parameter '{pname}' is declared twice", item.span)
             return None
-        if default is REQUIRED and any(p[1] is not REQUIRED for p in params):
+        if ordered and default is REQUIRED and any(p[1] is not REQUIRED for p in params):
             self.error("E108", f"parameter '{pname}' has no default but follows one that "
                        "does", item.span, "put parameters with defaults last")
             return None

@@ -64,6 +64,7 @@ class Scope:
     counters: dict[str, int] = field(default_factory=dict)
     calls: tuple[str, ...] = ()  # blocks being expanded, outermost first
     prev: int = 0
+    broken: set[str] = field(default_factory=set)  # `let` names whose value failed (reported)
 
     def __post_init__(self) -> None:
         self.prev = self.inp
@@ -176,15 +177,20 @@ class Reader:
                             "write $name for a parameter or $(...) for an expression",
                             scope.prefix if scope else None)
         name = match.group(1)
+        if scope is not None and name in scope.broken:
+            raise Skip()
         if scope is None or name not in scope.params:
             raise self.fail("E117", f"unknown parameter ${name}", node.span,
                             self._param_hint(name, scope), scope.prefix if scope else None)
         return scope.params[name].value
 
     def _param_hint(self, name: str, scope: Scope | None) -> str:
+        known = [] if scope is None else list(scope.params)
         if scope is None or not scope.calls:
-            return "$name refers to a block parameter; there are none outside blocks"
-        known = list(scope.params)
+            return (self.suggest(name, known) if known else None) or (
+                f"names here: {listing(known)}" if known else
+                "$name refers to a block parameter, a file parameter (`params:`) or a "
+                "`let` name; there are none here")
         return (self.suggest(name, known)
                 or f"the parameters of '{scope.calls[-1]}' are: {listing(known) or 'none'}")
 
@@ -199,6 +205,9 @@ class Reader:
         body = text[2:-1]
         env: dict[str, Any] = {} if scope is None else {
             k: v.value for k, v in scope.params.items()}
+        if scope is not None and scope.broken and any(
+                re.search(rf"\b{name}\b", body) for name in scope.broken):
+            raise Skip()  # a `let` name it uses failed: reported there
         if scope is not None and IN_NAMES.search(body):
             shape = self.shape(scope.inp)
             if shape is None:

@@ -318,9 +318,34 @@ CASES = [
     Case("from-on-a-merge", net("{add: [prev, input], from: input}"), "E114", 3, 32,
          "'from' does not apply to add", None),
     Case("format-version-2", "cnncalc: 2\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1, 10,
-         "must be the number 1", "write `cnncalc: 1`"),
+         "must be the number 1 or 1.1", "write `cnncalc: 1.1`"),
     Case("format-version-text", "cnncalc: '1'\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1,
-         10, "must be the number 1", "write `cnncalc: 1`"),
+         10, "must be the number 1 or 1.1", "write `cnncalc: 1.1`"),
+    Case("let-shadows-a-parameter", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [c]
+             let: {c: $(c * 2)}
+             layers:
+               - conv: [$c, 1]
+         layers:
+           - b: 4
+         """, "E120", 5, 11, "`let` name 'c' shadows a parameter", "the parameters of 'b'"),
+    Case("let-shadows-a-file-parameter",
+         "params: [width=1.0]\nlet: {width: 2}\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E120", 2, 7, "`let` name 'width' shadows a parameter", "the file's `params`"),
+    Case("file-parameter-not-set",
+         "params: [n]\ninput: [3, 32, 32]\nlayers:\n  - {relu: {}, repeat: $n}\n",
+         "E122", 1, 10, "file parameter 'n' has no default and is not set", "--set n=VALUE"),
+    Case("file-parameter-infinite",
+         "params: [width=.inf]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E123", 1, 10, "file parameter 'width': inf is not a finite number", None),
+    Case("file-parameter-past-int64",
+         "params: [n=9223372036854775808]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E118", 1, 10, "file parameter 'n': 9223372036854775808 is larger", None),
+    Case("block-library", "blocks:\n  cbr:\n    params: [c]\n    layers:\n      - conv: [$c, 3]\n",
+         "N111", 2, 3, "a block library (no `layers:`): 1 block (cbr)", "include"),
     Case("repeat-a-billion", net("{relu: {}, repeat: 1000000000}"), "E116", 3, 24,
          "repeat 1000000000 would expand past the limit of 200,000 layers", "--max-layers"),
     Case("nested-repeats-past-limit", """\
@@ -335,7 +360,7 @@ CASES = [
     Case("unknown-parameter-reference", BLOCK_N.format(value="$nn"), "E117", 6, 30,
          "unknown parameter $nn", "did you mean 'n'?"),
     Case("parameter-reference-at-top-level", net("conv: {out_channels: $n, kernel_size: 1}"),
-         "E117", 3, 26, "unknown parameter $n", "there are none outside blocks"),
+         "E117", 3, 26, "unknown parameter $n", "there are none here"),
     Case("integer-past-int64", net("linear: 10000000000000000000", input="[8]"), "E118", 3, 13,
          "out_features: 10000000000000000000 is larger than PyTorch's sizes allow (2^63 - 1)",
          "at most 9,223,372,036,854,775,807"),
@@ -602,7 +627,9 @@ PAGE = [
             fix=("{relu: {}, conv: {out_channels: 8, kernel_size: 3}}",
                  "conv: {out_channels: 8, kernel_size: 3}\n  - relu")),
     Example("E115", "The format version `cnncalc:` is anything but the number 1 (the text "
-            "`'1'` too).", case="format-version-2", fix=("cnncalc: 2", "cnncalc: 1")),
+            "or 1.1 (the text `'1'` too). Format 1.1 is a superset of 1: every 1.0 file "
+            "means the same, and 1.1 features are read without the key too.",
+            case="format-version-2", fix=("cnncalc: 2", "cnncalc: 1.1")),
     Example("E116", f"The network would expand past the limit of {DEFAULT_MAX_LAYERS:,} "
             "layers (`cnncalc show --max-layers N` sets another): a huge `repeat`, or repeats "
             "nested in repeated blocks. Also a value with more than "
@@ -621,6 +648,24 @@ PAGE = [
             "architectures need a few levels of each; the bounds keep the work of reading a "
             "file proportional to its size.",
             case="value-nested-too-deeply", fix=("[" * 40 + "3" + "]" * 40, "3")),
+    Example("E120", "A `let` name is also a parameter of the same scope: of the block (its "
+            "`params`), or, at the top level, of the file. Either would be meant where the "
+            "name is used, so neither is taken.", case="let-shadows-a-parameter",
+            fix=("let: {c: $(c * 2)}\n    layers:\n      - conv: [$c, 1]",
+                 "let: {c2: $(c * 2)}\n    layers:\n      - conv: [$c2, 1]")),
+    Example("E121", "`--set NAME=VALUE` (or `params=` in the API) names a parameter the file "
+            "does not declare in its top-level `params:`. The hint names the closest one.",
+            yaml="params: [width=1.0]\ninput: [3, 32, 32]\nlayers:\n"
+            "  - conv: [\"$(int(16 * width))\", 3]\n  - {relu: {}, repeat: $depth}\n",
+            commands=(("show", "bad.yaml", "--set", "depth=2"),),
+            fix=("params: [width=1.0]", "params: [width=1.0, depth=1]")),
+    Example("E122", "A file parameter declared without a default (`params: [n]`) has no "
+            "value: the run does not set it. Nothing can be computed without it.",
+            case="file-parameter-not-set", fix=("params: [n]", "params: [n=1]")),
+    Example("E123", "A file parameter's value (its default, or what `--set` gives) cannot be "
+            "one: infinite or not a number (`.inf`, `.nan`), a text longer than 256 "
+            "characters, or in the API a value that is not a number, a boolean or a text.",
+            case="file-parameter-infinite", fix=(".inf", "1.0")),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
@@ -717,4 +762,16 @@ PAGE = [
             "when it is a link or a FIFO). Standard input is always taken as an "
             "architecture. Skipped files are counted apart in the summary.",
             yaml="services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"),
+    Example("N110", "`--set` changed a file parameter, and the file has `expect:` figures "
+            "written as plain numbers: they describe the file's defaults, so they are not "
+            "checked in this run. Figures written as `$(...)` of the parameters are checked "
+            "for every value.",
+            yaml="params: [width=1.0]\ninput: [3, 32, 32]\nlayers:\n"
+            "  - conv: [\"$(int(16 * width))\", 3]\n"
+            "expect: {params: 448, output: [\"$(int(16 * width))\", 30, 30]}\n",
+            commands=(("show", "bad.yaml", "--set", "width=0.5"),)),
+    Example("N111", "The file has `blocks:` and no `layers:`: a block library, which other "
+            "files bring in with `include:`. `cnncalc check` checks its block definitions "
+            "(their keys, parameters and names) and reports it as a library, not an error; "
+            "`cnncalc show` lists its blocks.", case="block-library", commands=(NOTES, SHOW)),
 ]
