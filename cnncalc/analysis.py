@@ -14,6 +14,7 @@ from .expand import expand
 from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
+from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
@@ -244,8 +245,14 @@ def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
                    dtype: str | None = None, count: str = "torchvision",
                    optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
-                   params: Mapping[str, Any] | None = None) -> Analysis:
-    return _analyze(read_and_load(src), input, batch=batch, dtype=dtype, count=count,
+                   params: Mapping[str, Any] | None = None, path: str | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+    """`src` read from the file at `path` (its `include:` paths are relative to it; None:
+    to the working directory)."""
+    loaded = read_and_load(src, max_bytes)
+    loaded = Loaded(loaded.stem, loaded.source, loaded.root, loaded.diagnostics,
+                    Origin(path, src.name, max_bytes))
+    return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
                     optimizer=optimizer, max_layers=max_layers, file_params=params)
 
 
@@ -258,6 +265,7 @@ class Loaded:
     source: Source
     root: YNode | None
     diagnostics: tuple[Diagnostic, ...]
+    origin: Origin | None = None  # where the file is, for its `include:` (None: here)
 
 
 def read_and_load(path: str | os.PathLike[str] | Source,
@@ -279,11 +287,13 @@ def read_and_load(path: str | os.PathLike[str] | Source,
                                      "cnncalc.analyze_text(text)")
             shown = display_name(name)
             return Loaded(Path(shown).stem, Source(shown, ""), None, (problem,))
+    origin = Origin(os.fspath(path), src.name, max_bytes) if not isinstance(path, Source) \
+        else Origin(None, src.name, max_bytes)
     try:
         root, diagnostics = load(src)
     except FatalError as exc:
         return Loaded(_stem(src), src, None, (exc.diagnostic,))
-    return Loaded(_stem(src), src, root, tuple(diagnostics))
+    return Loaded(_stem(src), src, root, tuple(diagnostics), origin)
 
 
 def _from_mapping(what: Mapping[Any, Any]) -> Loaded:
@@ -321,11 +331,13 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
     diagnostics = list(loaded.diagnostics)
-    expansion = expand(root, stem, input, max_layers, file_params)
+    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
     d = expansion.declarations
     version = d.version if d else None
+    if d is not None and d.sources:  # diagnostics may quote the included files
+        src = Source(src.name, src.text, d.sources)
     if graph is None:
         return Analysis(d.name if d and d.library is not None else stem, src,
                         diagnostics=_ordered(diagnostics), format_version=version,

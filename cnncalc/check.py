@@ -321,7 +321,8 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
         source = decode(name, data, max_bytes)
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
-    a = analyze_source(source, max_layers=max_layers, params=params)
+    a = analyze_source(source, max_layers=max_layers, params=params,
+                       path=None if path == "-" else path, max_bytes=max_bytes)
     wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
     # explain() of no paths explains every layer; only wrong answers need it
     explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}

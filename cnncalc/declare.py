@@ -28,13 +28,16 @@ from .format import (
 )
 from .frozen import frozen
 from .graph import Shape
-from .limits import MAX_INT
+from .include import Origin, beside, identity
+from .include import read as read_included
+from .limits import MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, MAX_INT
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import lookup, names
-from .ops.base import REQUIRED, TOO_LARGE_HINT, quote, short_int
-from .source import Span
+from .ops.base import REQUIRED, TOO_LARGE_HINT, ArgError, quote, short_int
+from .source import Source, Span
 from .values import (
     IDENT,
+    PARAM_REF,
     POISON,
     Invalid,
     Reader,
@@ -100,6 +103,7 @@ class Block:
     broken: bool = False  # calls itself: reported once at the definition
     let: Let = ()  # local names, evaluated at each call after the parameters
     local: bool = True  # defined in the file itself (not included): sees its file parameters
+    entry: Span | None = None  # included: the `include:` entry that brought it in
 
 
 @frozen
@@ -125,16 +129,27 @@ class Declarations:
     let: Let = ()  # the top level's local names
     version: str | None = None  # `cnncalc:` as written (1, 1.1), None when absent
     library: tuple[str, ...] | None = None  # a block library (no `layers:`): its blocks
+    sources: tuple[Source, ...] = ()  # the included files' text, for diagnostics to quote
+    # an `include` failed (reported): a call of a block it may have defined is skipped quietly
+    unresolved: bool = False
 
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
-            max_layers: int = 1, params: Mapping[str, Any] | None = None) -> Declarations:
+            max_layers: int = 1, params: Mapping[str, Any] | None = None,
+            origin: Origin | None = None) -> Declarations:
     """Check `root`, the file's node tree; `stem` names a network without `name:`; `params`
-    sets file parameters (`--set`)."""
-    return _Declarer(max_layers).run(root, stem, input_override, params or {})
+    sets file parameters (`--set`); `origin` is where the file is, for its `include:`."""
+    return _Declarer(max_layers, origin or Origin()).run(root, stem, input_override,
+                                                         params or {})
 
 
 class _Declarer(Reader):
+    def __init__(self, max_layers: int, origin: Origin) -> None:
+        super().__init__(max_layers)
+        self.origin = origin
+        self.sources: list[Source] = []  # included files, in the order first read
+        self.unresolved = False
+
     scope: Scope  # the file parameters, for `input`, `batch` and `defaults`
     file_params: dict[str, Value]
     changed: tuple[str, ...] = ()
@@ -186,7 +201,7 @@ class _Declarer(Reader):
             defaults = self._defaults(root.get("defaults"))
         except TooLarge:  # reported
             return self._result(name, batch, dtype, shape, declared, span)
-        blocks, broken = self._blocks(root.get("blocks"))
+        blocks, broken = self._blocks(root.get("blocks"), root.get("include"))
         layers = root.get("layers")
         blocks_node = root.get("blocks")
         if library and blocks_node is not None:
@@ -194,6 +209,9 @@ class _Declarer(Reader):
             self.error("N111", f"a block library (no `layers:`): {len(blocks)} block"
                        f"{'s' if len(blocks) != 1 else ''} ({listing(list(blocks)) or 'none'})",
                        blocks_node.span, "other files use it with `include:`")
+            for block in blocks.values():
+                if block.local:
+                    self._library_block(block, blocks)
             return self._result(name, batch, dtype, None, None, span, defaults, blocks,
                                 broken, library=tuple(blocks))
         if layers is None:
@@ -215,7 +233,8 @@ class _Declarer(Reader):
         return Declarations(name, batch, dtype, shape, declared, span, defaults or {},
                             blocks or {}, broken, layers if shape is not None else None,
                             expect, tuple(self.diagnostics), self.work, self.file_params,
-                            self.changed, self.let, self.version, library)
+                            self.changed, self.let, self.version, library,
+                            tuple(self.sources), self.unresolved)
 
     # ------------------------------------------------------------ file parameters and let
 
@@ -418,15 +437,103 @@ class _Declarer(Reader):
                                                      arg_value.span)
         return defaults
 
-    def _blocks(self, node: YNode | None) -> tuple[dict[str, Block], frozenset[str]]:
+    def _blocks(self, node: YNode | None, include: YNode | None = None
+                ) -> tuple[dict[str, Block], frozenset[str]]:
+        """The file's blocks and those of the files it includes (the file's own first)."""
+        blocks, broken = self._definitions(node, True)
+        if include is not None:
+            for name, block in self._included(include, self.origin, (
+                    identity(self.origin.path),) if self.origin.path else (), 1).items():
+                if name in blocks:
+                    self._twice(block, blocks[name])
+                elif name not in broken:
+                    blocks[name] = block
+        for name in self._recursive(blocks):
+            blocks[name] = dataclasses.replace(blocks[name], broken=True)
+        return blocks, frozenset(broken)
+
+    def _twice(self, block: Block, first: Block) -> None:
+        """A block defined twice: reported where the second is defined (its own file), and
+        where the include that brought it is written. One file included twice (directly and
+        through another) defines its blocks once."""
+        if block.span == first.span:
+            return
+        if block.entry is not None:
+            self.error("E126", f"this include defines block '{block.name}' again (first at "
+                       f"{first.span})", block.entry, "rename one of the two blocks, or "
+                       "include only one of the files")
+        self.error("E126", f"block '{block.name}' is already defined at {first.span}",
+                   block.span, "rename one of the two blocks")
+
+    def _included(self, node: YNode, origin: Origin, chain: tuple[str, ...], depth: int
+                  ) -> dict[str, Block]:
+        """The blocks of the files `node` (an `include:` list) names, recursively; each
+        problem at the entry that names the file."""
+        found: dict[str, Block] = {}
+        if not isinstance(node, YSeq):
+            self.error("E103", f"'include' is a list of file paths, got {describe(node)}",
+                       node.span, "e.g. include: [blocks/common.yaml]")
+            return found
+        for entry in node.items:
+            if not isinstance(entry, YScalar) or not isinstance(entry.value, str) or \
+                    not entry.value.strip():
+                self.error("E103", f"an include is a file path, got {describe(entry)}",
+                           entry.span)
+                continue
+            path, shown = beside(origin, entry.value)
+            key = identity(path)
+            if key in chain:
+                self.error("E125", f"{quote(shown)} includes itself" if key == chain[-1] else
+                           f"{quote(shown)} is included again by a file it includes (a cycle "
+                           f"of {len(chain) - chain.index(key)} files)",
+                           entry.span, "files may include each other only one way")
+                self.unresolved = True
+                continue
+            if depth > MAX_INCLUDE_DEPTH or len(self.sources) >= MAX_INCLUDED_FILES:
+                self.error("E119", f"includes nest more than {MAX_INCLUDE_DEPTH} files deep, "
+                           f"or bring in more than {MAX_INCLUDED_FILES} files",
+                           entry.span, "include block libraries directly")
+                self.unresolved = True
+                continue
+            included = read_included(path, shown, origin.max_bytes)
+            if included.root is None or not isinstance(included.root, YMap):
+                problem = included.problem
+                why = "it is not a mapping with `blocks:`" if problem is None else (
+                    problem.message + (f" (at {problem.span})" if problem.span else ""))
+                self.error("E124", f"cannot include {quote(shown)}: {why}", entry.span,
+                           problem.hint if problem is not None and problem.hint else
+                           "the path is relative to the including file")
+                self.unresolved = True
+                continue
+            if all(s.name != included.source.name for s in self.sources):
+                self.sources.append(included.source)
+            inner = Origin(path, shown, origin.max_bytes)
+            own, broken = self._definitions(included.root.get("blocks"), False, entry.span)
+            more = included.root.get("include")
+            if more is not None:
+                for name, block in self._included(more, inner, (*chain, key), depth + 1).items():
+                    if name in own:
+                        self._twice(block, own[name])
+                    elif name not in broken:
+                        own[name] = block
+            for name, block in own.items():
+                if name in found:
+                    self._twice(dataclasses.replace(block, entry=entry.span), found[name])
+                else:
+                    found[name] = dataclasses.replace(block, entry=entry.span)
+        return found
+
+    def _definitions(self, node: YNode | None, local: bool, entry: Span | None = None
+                     ) -> tuple[dict[str, Block], set[str]]:
+        """One file's `blocks:` (`local`: the file itself, not an included one)."""
         blocks: dict[str, Block] = {}
         broken: set[str] = set()
         if node is None:
-            return blocks, frozenset()
+            return blocks, broken
         if not isinstance(node, YMap):
             self.error("E103", f"'blocks' maps block names to definitions, got "
                        f"{describe(node)}", node.span)
-            return blocks, frozenset()
+            return blocks, broken
         for key, body in node.items:
             name = str(key.value)
             if not IDENT.match(name):
@@ -439,12 +546,11 @@ class _Declarer(Reader):
                 continue
             block = self._block(name, key, body)
             if block is not None:
-                blocks[name] = block
+                blocks[name] = block if local else dataclasses.replace(
+                    block, local=False, entry=entry)
             else:  # reported; calls to it are skipped quietly
                 broken.add(name)
-        for name in self._recursive(blocks):
-            blocks[name] = dataclasses.replace(blocks[name], broken=True)
-        return blocks, frozenset(broken)
+        return blocks, broken
 
     def _block(self, name: str, key: YScalar, body: YNode) -> Block | None:
         if not isinstance(body, YMap):
@@ -497,6 +603,74 @@ class _Declarer(Reader):
                        "does", item.span, "put parameters with defaults last")
             return None
         return pname, default, item.span
+
+    def _library_block(self, block: Block, blocks: dict[str, Block]) -> None:
+        """The checks of a library block's body that need no input (nothing calls it here):
+        each entry's op or block exists, once; the names its mapping gives are arguments or
+        parameters; literal arguments have the right type; `$name` names a parameter."""
+        known = {p[0] for p in block.params} | {str(k.value) for k, _ in block.let}
+        for entry in block.layers:
+            if isinstance(entry, YScalar) and isinstance(entry.value, str):
+                op_key, value = entry, None
+            elif isinstance(entry, YMap):
+                op_keys = [(k, v) for k, v in entry.items if k.value not in META]
+                if len(op_keys) != 1:
+                    self.error("E114", "a layer has exactly one op, found "
+                               f"{len(op_keys)}", entry.span,
+                               "split them into separate list entries (`- ...`)")
+                    continue
+                op_key, value = op_keys[0]
+                self._library_refs(entry, known)
+            else:
+                self.error("E114", f"a layer is an op name or a mapping, got {describe(entry)}",
+                           entry.span)
+                continue
+            name = str(op_key.value)
+            found = lookup(name)
+            callee = blocks.get(name)
+            if found is None and callee is None:
+                self.error("E104", f"unknown op or block '{op_key.text}'", op_key.span,
+                           did_you_mean(name, [*names(), *blocks]) or "`cnncalc ops` lists "
+                           "the ops")
+                continue
+            if not isinstance(value, YMap):
+                continue
+            for key, item in value.items:
+                arg_name = str(key.value)
+                if callee is not None:
+                    if arg_name not in {p[0] for p in callee.params}:
+                        self.error("E113", f"block '{name}' has no parameter '{key.text}'",
+                                   key.span, did_you_mean(arg_name, [p[0] for p in
+                                                                    callee.params]))
+                    continue
+                assert found is not None
+                arg = found[0].arg(arg_name)
+                if arg is None:
+                    self.error("E105", f"{found[0].name} has no argument '{key.text}'",
+                               key.span, arg_hint(found[0], arg_name))
+                elif isinstance(item, YScalar) and not (isinstance(item.value, str)
+                                                        and item.value.startswith("$")):
+                    try:
+                        arg.type.check(item.value)
+                    except ArgError as exc:
+                        code = exc.code or ("E103" if exc.message.startswith("expected")
+                                            else "E108")
+                        self.error(code, f"{arg_name}: {exc.message}", item.span, exc.hint)
+
+    def _library_refs(self, entry: YNode, known: set[str]) -> None:
+        """`$name` in a library block's entry that names no parameter or `let` name."""
+        stack = [entry]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, YScalar):
+                match = isinstance(node.value, str) and PARAM_REF.match(node.value)
+                if match and match.group(1) not in known:
+                    self.error("E117", f"unknown parameter ${match.group(1)}", node.span,
+                               did_you_mean(match.group(1), known)
+                               or f"names here: {listing(sorted(known)) or 'none'}")
+            else:
+                stack.extend(node.items if isinstance(node, YSeq)
+                             else [v for _, v in node.items])
 
     def _recursive(self, blocks: dict[str, Block]) -> set[str]:
         """The blocks that call themselves, directly or through others (they can never

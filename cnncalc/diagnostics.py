@@ -73,6 +73,10 @@ CODES: dict[str, Code] = {
              "give the parameter a default in `params:`, or set it with --set name=value"),
         Code("E123", _E, "bad file parameter value",
              "set a number, a boolean or a short text"),
+        Code("E124", _E, "included file cannot be read",
+             "check the path: it is relative to the including file"),
+        Code("E125", _E, "files include each other", "remove one `include` of the cycle"),
+        Code("E126", _E, "block defined twice", "rename one of the two blocks"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),

@@ -19,6 +19,7 @@ from .declare import Block, Declarations, Let, declare
 from .diagnostics import Diagnostic, did_you_mean
 from .format import META
 from .graph import Graph, Node, Shape, format_shape
+from .include import Origin
 from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
 from .loader import YMap, YNode, YScalar
 from .ops import REGISTRY, OpSpec, lookup, names
@@ -52,9 +53,9 @@ class Expansion:
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
-           max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None
-           ) -> Expansion:
-    declarations = declare(root, stem, input_override, max_layers, params)
+           max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None,
+           origin: Origin | None = None) -> Expansion:
+    declarations = declare(root, stem, input_override, max_layers, params, origin)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
     return _Expander(declarations, max_layers).run()
@@ -177,8 +178,8 @@ class _Expander(Scopes):
         block = self.blocks.get(name)
         found = lookup(name) if block is None else None
         if block is None and found is None:
-            if name in self.declarations.broken_blocks:
-                raise Skip()
+            if name in self.declarations.broken_blocks or self.declarations.unresolved:
+                raise Skip()  # reported: its definition, or the include that would have it
             raise self.fail("E104", f"unknown op or block '{op_key.text}'", op_key.span,
                             self.suggest(name, lambda: [*names(), *self.blocks], "op",
                                          len(self.blocks))

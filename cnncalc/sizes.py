@@ -133,7 +133,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         return SizesResult(stem, src, base, (), lo, hi, diagnostics=loaded.diagnostics)
     name = stem
     if base is None:
-        own = expand(root, stem, None, max_layers, params)
+        own = expand(root, stem, None, max_layers, params, loaded.origin)
         if own.graph is None or not own.shapes or own.shapes[0] is None:
             errors = tuple(d for d in [*loaded.diagnostics, *own.diagnostics]
                            if d.severity is Severity.ERROR)
@@ -146,7 +146,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         if progress is not None:
             progress(n)
         shape = tuple(n if i - 1 in swept else d for i, d in enumerate(base))
-        expansion = expand(root, stem, shape, max_layers, params)
+        expansion = expand(root, stem, shape, max_layers, params, loaded.origin)
         diagnostics = [*loaded.diagnostics, *expansion.diagnostics]
         graph = expansion.graph
         if graph is not None:

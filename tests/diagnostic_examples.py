@@ -344,6 +344,8 @@ CASES = [
     Case("file-parameter-past-int64",
          "params: [n=9223372036854775808]\ninput: [3, 32, 32]\nlayers: [relu]\n",
          "E118", 1, 10, "file parameter 'n': 9223372036854775808 is larger", None),
+    Case("include-missing", "include: [nope.yaml]\ninput: [3, 8, 8]\nlayers: [relu]\n",
+         "E124", 1, 11, "cannot include 'nope.yaml': no such file", None),
     Case("block-library", "blocks:\n  cbr:\n    params: [c]\n    layers:\n      - conv: [$c, 3]\n",
          "N111", 2, 3, "a block library (no `layers:`): 1 block (cbr)", "include"),
     Case("repeat-a-billion", net("{relu: {}, repeat: 1000000000}"), "E116", 3, 24,
@@ -507,6 +509,17 @@ NOTES = ("check", "--notes", "bad.yaml")  # `check` counts notes; --notes lists 
 SHOW = ("show", "bad.yaml")
 
 
+LIBRARY = """\
+blocks:
+  cbr:
+    params: [out]
+    layers:
+      - conv: [$out, 3, 1, 1]
+      - bn
+      - relu
+"""  # a block library the include examples bring in
+
+
 class Example(NamedTuple):
     """The page's example for one code: the file (a CASES entry, a file of its own, or bytes
     that are not text), the commands whose real output the page shows, when the code is
@@ -521,6 +534,7 @@ class Example(NamedTuple):
     commands: tuple[tuple[str, ...], ...] = (CHECK,)
     fix: tuple[str, str] | None = None
     fix_note: str = ""
+    files: tuple[tuple[str, str], ...] = ()  # other files beside it (what it includes)
 
 
 PAGE = [
@@ -666,6 +680,25 @@ PAGE = [
             "one: infinite or not a number (`.inf`, `.nan`), a text longer than 256 "
             "characters, or in the API a value that is not a number, a boolean or a text.",
             case="file-parameter-infinite", fix=(".inf", "1.0")),
+    Example("E124", "A file named in `include:` cannot be read or parsed: it does not exist "
+            "(the path is relative to the including file), it is not UTF-8 YAML, or it is "
+            "larger than the size limit. The message says what is wrong with it, and where.",
+            yaml="include: [comon.yaml]\ninput: [3, 32, 32]\nlayers:\n  - cbr: 16\n",
+            files=(("common.yaml", LIBRARY),), fix=("comon.yaml", "common.yaml")),
+    Example("E125", "Files include each other in a cycle: a file includes itself, or a file "
+            "it includes (directly or further down) includes it. Reported at the `include` "
+            "entry that closes the cycle.",
+            yaml="include: [bad.yaml]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+            fix=("include: [bad.yaml]\n", "")),
+    Example("E126", "Two blocks have the same name: the file's own and an included one, or "
+            "two included ones. Reported at the `include` entry that brings in the second, and "
+            "at the second definition itself; the first one is used. One file included twice "
+            "(directly and through another) is not a duplicate.",
+            yaml="include: [common.yaml]\ninput: [3, 32, 32]\nblocks:\n  cbr:\n"
+            "    layers: [relu]\nlayers:\n  - cbr\n",
+            files=(("common.yaml", LIBRARY),),
+            fix=("  cbr:\n    layers: [relu]\nlayers:\n  - cbr\n",
+                 "  act:\n    layers: [relu]\nlayers:\n  - act\n")),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
