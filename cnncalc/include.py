@@ -10,6 +10,7 @@ file again for every size, reads it once too. The cache holds at most MAX_CACHED
 from __future__ import annotations
 
 import os
+import stat
 
 from .diagnostics import Diagnostic, FatalError
 from .frozen import frozen
@@ -67,6 +68,12 @@ def read(path: str, shown: str, max_bytes: int) -> Included:
         key = (identity(path), st.st_mtime_ns, st.st_size, max_bytes)
     except (OSError, ValueError):
         key = None
+    else:
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            # a FIFO or a device could block the run or never end: a library is a file
+            return Included(Source(shown, ""), None, Diagnostic(
+                "E001", "not a regular file (a FIFO, a device or a socket)", None,
+                "include block libraries saved as files"))
     if key is not None and key in _cache:
         found = _cache[key]
         return found if found.source.name == shown else Included(
