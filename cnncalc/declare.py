@@ -8,7 +8,6 @@ itself) and finds `layers:`, reporting each problem where it was written. The re
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 from collections.abc import Collection, Iterator, Mapping
@@ -432,9 +431,15 @@ class _Declarer(Reader):
                     self.error("E105", f"{spec.name} has no argument '{arg_key.text}'",
                                arg_key.span, arg_hint(spec, arg_key.text))
                     continue
-                with contextlib.suppress(Invalid):  # reported; the default stays unset
+                try:
                     args[str(arg_key.value)] = Value(self.plain(arg_value, self.scope),
                                                      arg_value.span)
+                except Invalid:  # reported; the default stays unset
+                    pass
+                except Skip:  # in_c and the like: a default has no one input
+                    self.error("E112", "a default cannot use the input's shape (in_c, ...): "
+                               "it applies to every layer", arg_value.span,
+                               "use file parameters here, or write the value in the layers")
         return defaults
 
     def _blocks(self, node: YNode | None, include: YNode | None = None
