@@ -148,6 +148,9 @@ class _Declarer(Reader):
         self.origin = origin
         self.sources: list[Source] = []  # included files, in the order first read
         self.unresolved = False
+        # each included file's blocks, by the file's identity: a file included again (a
+        # library that many libraries include) is read and walked once per declaration
+        self.done: dict[str, dict[str, Block]] = {}
 
     scope: Scope  # the file parameters, for `input`, `batch` and `defaults`
     file_params: dict[str, Value]
@@ -500,33 +503,45 @@ class _Declarer(Reader):
                            entry.span, "include block libraries directly")
                 self.unresolved = True
                 continue
-            included = read_included(path, shown, origin.max_bytes)
-            if included.root is None or not isinstance(included.root, YMap):
-                problem = included.problem
-                why = "it is not a mapping with `blocks:`" if problem is None else (
-                    problem.message + (f" (at {problem.span})" if problem.span else ""))
-                self.error("E124", f"cannot include {quote(shown)}: {why}", entry.span,
-                           problem.hint if problem is not None and problem.hint else
-                           "the path is relative to the including file")
-                self.unresolved = True
-                continue
-            if all(s.name != included.source.name for s in self.sources):
-                self.sources.append(included.source)
-            inner = Origin(path, shown, origin.max_bytes)
-            own, broken = self._definitions(included.root.get("blocks"), False, entry.span)
-            more = included.root.get("include")
-            if more is not None:
-                for name, block in self._included(more, inner, (*chain, key), depth + 1).items():
-                    if name in own:
-                        self._twice(block, own[name])
-                    elif name not in broken:
-                        own[name] = block
+            own = self.done.get(key)
+            if own is None:
+                own = self._library_blocks(entry, path, shown, key, origin, chain, depth)
+                if own is None:  # reported
+                    continue
+                self.done[key] = own
             for name, block in own.items():
                 if name in found:
                     self._twice(dataclasses.replace(block, entry=entry.span), found[name])
                 else:
                     found[name] = dataclasses.replace(block, entry=entry.span)
         return found
+
+    def _library_blocks(self, entry: YScalar, path: str, shown: str, key: str,
+                        origin: Origin, chain: tuple[str, ...], depth: int
+                        ) -> dict[str, Block] | None:
+        """The blocks an included file defines and includes (None: it cannot be read)."""
+        included = read_included(path, shown, origin.max_bytes)
+        if included.root is None or not isinstance(included.root, YMap):
+            problem = included.problem
+            why = "it is not a mapping with `blocks:`" if problem is None else (
+                problem.message + (f" (at {problem.span})" if problem.span else ""))
+            self.error("E124", f"cannot include {quote(shown)}: {why}", entry.span,
+                       problem.hint if problem is not None and problem.hint else
+                       "the path is relative to the including file")
+            self.unresolved = True
+            return None
+        if all(s.name != included.source.name for s in self.sources):
+            self.sources.append(included.source)
+        inner = Origin(path, shown, origin.max_bytes)
+        own, broken = self._definitions(included.root.get("blocks"), False, entry.span)
+        more = included.root.get("include")
+        if more is not None:
+            for name, block in self._included(more, inner, (*chain, key), depth + 1).items():
+                if name in own:
+                    self._twice(block, own[name])
+                elif name not in broken:
+                    own[name] = block
+        return own
 
     def _definitions(self, node: YNode | None, local: bool, entry: Span | None = None
                      ) -> tuple[dict[str, Block], set[str]]:

@@ -185,3 +185,19 @@ def test_I7_control_characters_in_an_include_path(tmp_path: Path) -> None:
               "layers: [relu]\n")
     r = run(["show", f], seconds=10, mib=300)
     assert r.code == 1 and "E124" in r.out, r.text
+
+
+def test_I8_a_lattice_of_libraries(tmp_path: Path) -> None:
+    """I8: ten levels of ten libraries, each including all ten of the level below (10^10
+    paths through them): each file is read and walked once."""
+    levels, width = 10, 10
+    for level in range(levels):
+        for i in range(width):
+            below = ", ".join(f"l{level + 1}_{j}.yaml" for j in range(width))
+            includes = f"include: [{below}]\n" if level + 1 < levels else ""
+            write(tmp_path / f"l{level}_{i}.yaml",
+                  f"{includes}blocks: {{b{level}_{i}: {{layers: [relu]}}}}\n")
+    f = write(tmp_path / "net.yaml", "include: [" + ", ".join(f"l0_{i}.yaml" for i in range(width))
+              + "]\ninput: [3, 8, 8]\nlayers: [b9_9, b0_0]\n")
+    r = run(["show", f], seconds=20, mib=400)
+    assert r.code == 0, r.text[-2000:]
