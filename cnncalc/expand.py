@@ -126,7 +126,9 @@ class _Expander(Scopes):
                 scope.broken.add(str(key.value))
 
     def _let(self, let: Let, scope: Scope) -> None:
-        """A block's `let:`, in order, at each call (its input is known)."""
+        """A block's `let:`, in order, at each call (its input is known); each name costs a
+        unit of the work budget, as a value read at each call does."""
+        self.spend(len(let), let[0][0].span)
         for key, node in let:
             scope.params[str(key.value)] = Value(self.plain(node, scope), node.span)
 
