@@ -14,6 +14,7 @@ from .expand import expand
 from .format import DTYPES
 from .frozen import frozen
 from .graph import Graph, Shape
+from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
@@ -92,6 +93,9 @@ class Analysis:
     expectations: tuple[Verdict, ...] = ()  # every `expect:` figure, right or wrong
     graph: Graph | None = None
     shapes: tuple[Shape | None, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()  # the file parameters as used (after --set)
+    format_version: str | None = None  # the file's `cnncalc:` (1, 1.1), None when absent
+    library: tuple[str, ...] | None = None  # a block library (no `layers:`): its blocks
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -187,8 +191,8 @@ def _position(name: str, data: bytes, offset: int) -> Span:
 def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
             input: Sequence[int] | None = None, *, batch: int | None = None,
             dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
-            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES
-            ) -> Analysis:
+            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES,
+            params: Mapping[str, Any] | None = None) -> Analysis:
     """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
     with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
@@ -196,25 +200,31 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
     can be named like YAML): for text use analyze_text, or pass a Source.
 
     `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
-    override the file's. `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
+    override the file's; `params` sets file parameters (`--set`: {"width": 0.5}).
+    `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
     momentum, adam) the state the training-memory estimate includes; a file over `max_bytes`
     is refused (E007). Never raises for a bad architecture: every problem is in
     `Analysis.diagnostics`. Raises ValueError for an option out of its range and TypeError for
     a mapping holding something YAML cannot (a set, an object): those are the caller's.
     """
     shape = _options(input, batch, dtype, count, optimizer)
+    if params is not None and not (isinstance(params, Mapping)
+                                   and all(isinstance(k, str) for k in params)):
+        raise TypeError(f"params must be a mapping of parameter names to values, got "
+                        f"{params!r}"[:200])
     loaded = _from_mapping(what) if isinstance(what, Mapping) else read_and_load(what, max_bytes)
     return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
-                    max_layers=max_layers)
+                    max_layers=max_layers, file_params=params)
 
 
 def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
                  batch: int | None = None, dtype: str | None = None,
                  count: str = "torchvision", optimizer: str = "adam",
-                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+                 max_layers: int = DEFAULT_MAX_LAYERS,
+                 params: Mapping[str, Any] | None = None) -> Analysis:
     """Analyze YAML text; `name` is the file name diagnostics give. Otherwise as analyze()."""
     return analyze(Source(name, text), input, batch=batch, dtype=dtype, count=count,
-                   optimizer=optimizer, max_layers=max_layers)
+                   optimizer=optimizer, max_layers=max_layers, params=params)
 
 
 def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, count: str,
@@ -241,10 +251,16 @@ def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, 
 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
                    dtype: str | None = None, count: str = "torchvision",
-                   optimizer: str = "adam",
-                   max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
-    return _analyze(read_and_load(src), input, batch=batch, dtype=dtype, count=count,
-                    optimizer=optimizer, max_layers=max_layers)
+                   optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
+                   params: Mapping[str, Any] | None = None, path: str | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+    """`src` read from the file at `path` (its `include:` paths are relative to it; None:
+    to the working directory)."""
+    loaded = read_and_load(src, max_bytes)
+    loaded = Loaded(loaded.stem, loaded.source, loaded.root, loaded.diagnostics,
+                    Origin(path, src.name, max_bytes))
+    return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
+                    optimizer=optimizer, max_layers=max_layers, file_params=params)
 
 
 @frozen
@@ -256,6 +272,7 @@ class Loaded:
     source: Source
     root: YNode | None
     diagnostics: tuple[Diagnostic, ...]
+    origin: Origin | None = None  # where the file is, for its `include:` (None: here)
 
 
 def read_and_load(path: str | os.PathLike[str] | Source,
@@ -277,11 +294,13 @@ def read_and_load(path: str | os.PathLike[str] | Source,
                                      "cnncalc.analyze_text(text)")
             shown = display_name(name)
             return Loaded(Path(shown).stem, Source(shown, ""), None, (problem,))
+    origin = Origin(os.fspath(path), src.name, max_bytes) if not isinstance(path, Source) \
+        else Origin(None, src.name, max_bytes)
     try:
         root, diagnostics = load(src)
     except FatalError as exc:
         return Loaded(_stem(src), src, None, (exc.diagnostic,))
-    return Loaded(_stem(src), src, root, tuple(diagnostics))
+    return Loaded(_stem(src), src, root, tuple(diagnostics), origin)
 
 
 def _from_mapping(what: Mapping[Any, Any]) -> Loaded:
@@ -313,16 +332,23 @@ def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
 
 
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
-             count: str, optimizer: str, max_layers: int) -> Analysis:
+             count: str, optimizer: str, max_layers: int,
+             file_params: Mapping[str, Any] | None = None) -> Analysis:
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
     diagnostics = list(loaded.diagnostics)
-    expansion = expand(root, stem, input, max_layers)
+    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
+    d = expansion.declarations
+    version = d.version if d else None
+    if d is not None and d.sources:  # diagnostics may quote the included files
+        src = Source(src.name, src.text, d.sources)
     if graph is None:
-        return Analysis(stem, src, diagnostics=_ordered(diagnostics))
+        return Analysis(d.name if d and d.library is not None else stem, src,
+                        diagnostics=_ordered(diagnostics), format_version=version,
+                        library=d.library if d else None)
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
@@ -365,7 +391,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes))
+                    tuple(shapes), tuple(expansion.params.items()), version)
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

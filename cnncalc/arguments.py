@@ -27,6 +27,10 @@ class Arguments(Reader):
         self.nodes: list[Node] = []
         self.expects: list[ShapeExpect] = []
         self.memo = Memo()
+        # `--set` changed a file parameter: figures written as plain numbers describe the
+        # defaults and are not checked (their spans are kept for the note); `$(...)` ones are
+        self.skip_literal = False
+        self.unchecked: list[Span] = []
 
     # ------------------------------------------------------------ binding
 
@@ -142,7 +146,13 @@ class Arguments(Reader):
                     tuple(value.value) if isinstance(value.value, list) else value.value)
             except ArgError as exc:
                 code = exc.code or ("E103" if exc.message.startswith("expected") else "E108")
-                self.error(code, f"{arg.name}: {exc.message}", value.span, exc.hint, path)
+                hint = exc.hint
+                if isinstance(value.value, float) and exc.message.startswith("expected an int"):
+                    # a float from `/` or a multiplier: say how to make it an integer
+                    hint = ("wrap the $(...) in int(), round(), floor() or ceil(), or divide "
+                            "with //" + (f" (a number written as such: {hint})" if hint
+                                         else ""))
+                self.error(code, f"{arg.name}: {exc.message}", value.span, hint, path)
                 ok = False
         if not ok:
             raise Invalid()
@@ -150,14 +160,15 @@ class Arguments(Reader):
 
     # ------------------------------------------------------------ expectations
 
-    def network_expect(self, node: YNode | None, output: int) -> None:
+    def network_expect(self, node: YNode | None, output: int, scope: Scope | None = None
+                       ) -> None:
         if node is None:
             return
         if not isinstance(node, YMap):
             self.error("E103", f"'expect' must be a mapping such as {{params: 61100840}}, got "
                        f"{describe(node)}", node.span)
             return
-        figures = self._figures(node, NET_EXPECT, "output", Scope(prefix=(), inp=0))
+        figures = self._figures(node, NET_EXPECT, "output", scope or Scope(prefix=(), inp=0))
         everything = tuple(range(len(self.nodes)))
         self.expects.append(ShapeExpect(everything, output, figures, "network", node.span))
 
@@ -180,6 +191,9 @@ class Arguments(Reader):
             if key.value not in keys:
                 self.error("E105", f"cannot expect '{key.text}'", key.span,
                            did_you_mean(key.text, keys) or f"expect one of: {', '.join(keys)}")
+                continue
+            if self.skip_literal and self._literal(value):
+                self.unchecked.append(value.span)
                 continue
             try:
                 resolved = self.plain(value, scope)

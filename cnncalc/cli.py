@@ -40,6 +40,7 @@ from .commands.options import (
     MaxBytesOption,
     MaxLayersOption,
     Optimizer,
+    SetOption,
     Share,
     parse_count,
 )
@@ -118,6 +119,7 @@ def show(
         "--notes", help="every note on its own line (by default a note that several layers "
                         "share is one line, naming them)")] = False,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -154,6 +156,7 @@ def check(
     max_layers: MaxLayersOption = DEFAULT_MAX_LAYERS,
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -176,6 +179,7 @@ def explain(
     ] = None,
     layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
 
@@ -214,6 +218,7 @@ def diff(
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 
@@ -238,6 +243,7 @@ def sizes(
         help="explain why this size does or doesn't fit (repeatable)")
     ] = None,
     color: ColorOption = Color.auto,
+    set_: SetOption = None,
 ) -> None:
     """Input sizes for which every layer divides exactly and every merge aligns.
 
@@ -256,6 +262,7 @@ def export(
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
+    set_: SetOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 

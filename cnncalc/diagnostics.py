@@ -58,12 +58,25 @@ CODES: dict[str, Code] = {
         Code("E112", _E, "bad expression", "fix the `$(...)` expression"),
         Code("E113", _E, "unknown block parameter", "use one of the block's `params`"),
         Code("E114", _E, "malformed layer", "write one op key per layer, plus meta keys"),
-        Code("E115", _E, "unsupported format version", "write `cnncalc: 1`"),
+        Code("E115", _E, "unsupported format version", "write `cnncalc: 1.1`"),
         Code("E116", _E, "network too large", "lower `repeat`, or raise --max-layers"),
         Code("E117", _E, "unknown parameter reference", "use one of the block's `params`"),
         Code("E118", _E, "number too large", "sizes and integers are int64 in PyTorch: keep them "
              "below 2^63"),
         Code("E119", _E, "nested too deeply", "flatten the value or the chain of block calls"),
+        # format 1.1: local names, file parameters, included files
+        Code("E120", _E, "a `let` name shadows a parameter",
+             "rename the `let` name: a parameter of the same scope already has it"),
+        Code("E121", _E, "unknown file parameter set",
+             "set one of the file's `params` (--set name=value)"),
+        Code("E122", _E, "file parameter not set",
+             "give the parameter a default in `params:`, or set it with --set name=value"),
+        Code("E123", _E, "bad file parameter value",
+             "set a number, a boolean or a short text"),
+        Code("E124", _E, "included file cannot be read",
+             "check the path: it is relative to the including file"),
+        Code("E125", _E, "files include each other", "remove one `include` of the cycle"),
+        Code("E126", _E, "block defined twice", "rename one of the two blocks"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),
@@ -94,6 +107,10 @@ CODES: dict[str, Code] = {
              "analyse the file with its own input to check them"),
         Code("N105", _N, "file skipped by `check`",
              "nothing, if it is not an architecture; otherwise see the note"),
+        Code("N110", _N, "expectations not checked for other file parameters",
+             "write the figures as $(...) of the parameters to check them for every member"),
+        Code("N111", _N, "a block library",
+             "nothing: its blocks are checked where a file includes and calls them"),
     ]
 }
 

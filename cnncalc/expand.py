@@ -11,13 +11,15 @@ depends on it is skipped quietly instead of reported as a cascade. Calls alike a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from .declare import Block, Declarations, declare
+from .declare import Block, Declarations, Let, declare
 from .diagnostics import Diagnostic, did_you_mean
 from .format import META
 from .graph import Graph, Node, Shape, format_shape
+from .include import Origin
 from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
 from .loader import YMap, YNode, YScalar
 from .ops import REGISTRY, OpSpec, lookup, names
@@ -46,13 +48,16 @@ class Expansion:
     graph: Graph | None
     shapes: list[Shape | None]
     diagnostics: list[Diagnostic]
+    declarations: Declarations | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # the file parameters as used
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
-           max_layers: int = DEFAULT_MAX_LAYERS) -> Expansion:
-    declarations = declare(root, stem, input_override, max_layers)
+           max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None,
+           origin: Origin | None = None) -> Expansion:
+    declarations = declare(root, stem, input_override, max_layers, params, origin)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
-        return Expansion(None, [], list(declarations.diagnostics))
+        return Expansion(None, [], list(declarations.diagnostics), declarations)
     return _Expander(declarations, max_layers).run()
 
 
@@ -68,6 +73,9 @@ class _Expander(Scopes):
         self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
         self.visited = 0
+        self.file_names: dict[str, Value] = {}  # file parameters and the top level's `let`
+        self.file_broken: set[str] = set()  # top-level `let` names that failed
+        self.skip_literal = bool(declarations.changed)
 
     def run(self) -> Expansion:
         d = self.declarations
@@ -75,11 +83,23 @@ class _Expander(Scopes):
         try:
             self._emit(REGISTRY["input"], None, {"shape": d.shape}, {}, (), ("input",),
                        d.input_span)
-            scope = Scope(prefix=(), inp=0)
+            scope = Scope(prefix=(), inp=0, params=dict(d.params))
+            if d.let:
+                self._top_let(d.let, scope)
+            self.file_names, self.file_broken = scope.params, scope.broken
             self._body(d.layers, scope)
-            self.network_expect(d.expect, scope.prev)
+            self.network_expect(d.expect, scope.prev, scope)
         except TooLarge:  # reported
-            return Expansion(None, self.shapes, self.diagnostics)
+            return Expansion(None, self.shapes, self.diagnostics, d)
+        if self.unchecked:
+            changed = ", ".join(f"{p}={self.file_names[p].value!r}"[:60] for p in d.changed)
+            self.diagnostics.append(Diagnostic(
+                "N110", f"{len(self.unchecked)} `expect:` figure"
+                f"{'s' if len(self.unchecked) != 1 else ''} written as plain numbers not "
+                f"checked: {'they describe' if len(self.unchecked) != 1 else 'it describes'} "
+                f"the file's defaults, not {changed}",
+                self.unchecked[0], "write a figure as $(...) of the parameters to check it "
+                "for every member of the family"))
         expects = tuple(self.expects)
         if expects and d.declared != d.shape:
             # every figure may depend on the input: shapes and MACs, and parameters too (a
@@ -93,7 +113,24 @@ class _Expander(Scopes):
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
                       self.groups)
-        return Expansion(graph, self.shapes, self.diagnostics)
+        return Expansion(graph, self.shapes, self.diagnostics, d,
+                         {p: v.value for p, v in d.params.items()})
+
+    def _top_let(self, let: Let, scope: Scope) -> None:
+        """The top level's `let:`, in order; a name whose value fails is reported once and
+        what uses it is skipped."""
+        for key, node in let:
+            try:
+                scope.params[str(key.value)] = Value(self.plain(node, scope), node.span)
+            except (Invalid, Skip):
+                scope.broken.add(str(key.value))
+
+    def _let(self, let: Let, scope: Scope) -> None:
+        """A block's `let:`, in order, at each call (its input is known); each name costs a
+        unit of the work budget, as a value read at each call does."""
+        self.spend(len(let), let[0][0].span)
+        for key, node in let:
+            scope.params[str(key.value)] = Value(self.plain(node, scope), node.span)
 
     # ------------------------------------------------------------ layers
 
@@ -143,8 +180,8 @@ class _Expander(Scopes):
         block = self.blocks.get(name)
         found = lookup(name) if block is None else None
         if block is None and found is None:
-            if name in self.declarations.broken_blocks:
-                raise Skip()
+            if name in self.declarations.broken_blocks or self.declarations.unresolved:
+                raise Skip()  # reported: its definition, or the include that would have it
             raise self.fail("E104", f"unknown op or block '{op_key.text}'", op_key.span,
                             self.suggest(name, lambda: [*names(), *self.blocks], "op",
                                          len(self.blocks))
@@ -342,7 +379,12 @@ class _Expander(Scopes):
         start, visited = len(self.nodes), self.visited
         reported, expects = len(self.diagnostics), len(self.expects)
         groups = len(self.group_paths)
-        inner = Scope(prefix=prefix, inp=inp, params=bound, calls=calls)
+        names = {**self.file_names, **bound} if block.local and self.file_names else (
+            dict(bound) if block.let else bound)  # `let` adds to it: never to `bound`
+        inner = Scope(prefix=prefix, inp=inp, params=names, calls=calls,
+                      broken=self.file_broken if block.local else set())
+        if block.let:
+            self._let(block.let, inner)
         self._body(block.layers, inner)
         if (inp > 0 and len(self.diagnostics) == reported and len(self.expects) == expects
                 and (inner.prev == inp or inner.prev >= start)

@@ -8,9 +8,11 @@ expander costs the op registry).
 
 from __future__ import annotations
 
-VERSION = 1  # `cnncalc: 1`, the only version this cnncalc reads
-TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
-BLOCK_KEYS = ("params", "layers")
+VERSION = 1.1  # `cnncalc: 1.1`, the newest version this cnncalc reads
+VERSIONS = (1, 1.1)  # every version it reads (1.1 is a superset of 1)
+TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "params", "let", "include", "defaults",
+            "blocks", "layers", "expect")
+BLOCK_KEYS = ("params", "let", "layers")
 META = ("id", "from", "repeat", "first", "when", "expect")
 REFS = ("prev", "in", "input")
 REF_MEANING = {"prev": "the previous layer", "in": "a block's input",

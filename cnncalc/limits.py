@@ -27,6 +27,11 @@ MAX_VALUE_ITEMS = 10_000
 # proportional to --max-layers (a zoo network spends about 10 per layer).
 WORK_PER_LAYER = 16
 
+# Files an `include:` chain may nest (a library including a library...), and files one
+# analysis may include in all: sharing blocks needs a few; each file is read at most once.
+MAX_INCLUDE_DEPTH = 16
+MAX_INCLUDED_FILES = 256
+
 # bytes of one input file; `--max-bytes` raises it. The largest zoo file is 4 KB, and a file
 # writing out all 200,000 layers (the default layer limit) one per entry about 6.4 MB: a file
 # past this is a mistake (a log, a data dump, /dev/zero), and parsing it would take memory

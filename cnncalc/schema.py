@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS
+from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS, VERSIONS
 from .ops import SPECS, OpSpec
 from .ops.base import (
     REQUIRED,
@@ -292,7 +292,8 @@ def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
 
 
 def _input() -> dict[str, Any]:
-    size = {"type": "integer", "minimum": 1}
+    # a size, or `$name` / `$(expr)` of the file parameters
+    size = {"anyOf": [{"type": "integer", "minimum": 1}, _ref("param")]}
     forms: list[dict[str, Any]] = [{
         "type": "array", "minItems": 1, "maxItems": 4, "items": size,
         "description": "[F], [C, L], [C, H, W] or [C, D, H, W], batch excluded",
@@ -368,12 +369,23 @@ def schema() -> dict[str, Any]:
     ]}
     b.defs["layers"] = {"type": "array", "items": _ref("layer")}
 
+    params = {"type": "array", "description": "ordered: name or name=default",
+              "items": {"type": "string", "pattern": BLOCK_PARAM}}
+    let = {"type": "object", "propertyNames": {"allOf": [
+        _ref("identifier"), {"not": {"enum": list(REFS)}}]},
+        "description": "local names, in order: each may use parameters and earlier names"}
     # -- the top level, in the order format.TOP_KEYS lists it
     top: dict[str, dict[str, Any]] = {
-        "cnncalc": {"const": 1, "description": "format version: 1"},
+        "cnncalc": {"enum": list(VERSIONS),
+                    "description": "format version: " + " or ".join(map(str, VERSIONS))},
         "name": {"type": "string", "description": "the network's name; default: the file name"},
+        "include": {"type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "files whose blocks this file uses, relative to it"},
+        "params": {**params, "description": "file parameters (name or name=default), set "
+                   "with --set name=value"},
+        "let": {**let, "description": "local names of the top level, in order"},
         "input": _input(),
-        "batch": {"type": "integer", "minimum": 1,
+        "batch": {"anyOf": [{"type": "integer", "minimum": 1}, _ref("param")],
                   "description": "batch size for MACs and memory; default 1"},
         "dtype": {"enum": list(DTYPES),
                   "description": "element type of parameters and activations; default float32"},
@@ -392,8 +404,8 @@ def schema() -> dict[str, Any]:
             "additionalProperties": {
                 "type": "object",
                 "properties": {
-                    "params": {"type": "array", "description": "ordered: name or name=default",
-                               "items": {"type": "string", "pattern": BLOCK_PARAM}},
+                    "params": params,
+                    "let": {**let, "description": "local names, evaluated at each call"},
                     "layers": {**_ref("layers"), "description": "the block body"},
                 },
                 "required": ["layers"],
@@ -411,7 +423,9 @@ def schema() -> dict[str, Any]:
                        "PyTorch semantics. Generated from cnncalc's op registry.",
         "type": "object",
         "properties": {key: top[key] for key in TOP_KEYS},
-        "required": ["input", "layers"],
+        # a network, or a block library (blocks without layers, for `include:`)
+        "anyOf": [{"required": ["input", "layers"]},
+                  {"required": ["blocks"], "not": {"required": ["layers"]}}],
         "additionalProperties": False,
         "$defs": b.defs,
     }

@@ -80,6 +80,10 @@ class Scopes(Arguments):
                             f"{describe_value(value)}", node.span)
         return self._ref(value, node.span, scope)
 
+    def ref(self, name: str, span: Span, scope: Scope) -> int:
+        """For `size(x, d)` (values.py): x as `from:` and merge inputs name it."""
+        return self._ref(name, span, scope)
+
     def _ref(self, name: str, span: Span, scope: Scope) -> int:
         if name == "prev":
             ref = scope.prev

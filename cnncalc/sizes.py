@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from enum import Enum
+from typing import Any
 
 from .analysis import Analysis, read_and_load
 from .diagnostics import Diagnostic, Severity
@@ -110,7 +111,8 @@ class SizesResult:
 def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
                   axes: Sequence[str] | None = None, base: Shape | None = None,
                   max_layers: int = DEFAULT_MAX_LAYERS,
-                  progress: Callable[[int], None] | None = None) -> SizesResult:
+                  progress: Callable[[int], None] | None = None,
+                  params: Mapping[str, Any] | None = None) -> SizesResult:
     """Try every size from `lo` to `hi` (inclusive) on `axes` of the input.
 
     `source`: a Source, or a path. `axes`: spatial axis names ("h", "w"; "d" in 3-D, "l" in 1-D;
@@ -131,7 +133,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         return SizesResult(stem, src, base, (), lo, hi, diagnostics=loaded.diagnostics)
     name = stem
     if base is None:
-        own = expand(root, stem, None, max_layers)
+        own = expand(root, stem, None, max_layers, params, loaded.origin)
         if own.graph is None or not own.shapes or own.shapes[0] is None:
             errors = tuple(d for d in [*loaded.diagnostics, *own.diagnostics]
                            if d.severity is Severity.ERROR)
@@ -144,7 +146,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         if progress is not None:
             progress(n)
         shape = tuple(n if i - 1 in swept else d for i, d in enumerate(base))
-        expansion = expand(root, stem, shape, max_layers)
+        expansion = expand(root, stem, shape, max_layers, params, loaded.origin)
         diagnostics = [*loaded.diagnostics, *expansion.diagnostics]
         graph = expansion.graph
         if graph is not None:

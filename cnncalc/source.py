@@ -58,6 +58,7 @@ class Source:
 
     name: str
     text: str
+    included: tuple[Source, ...] = ()  # files `include:` brought in: their spans name them
 
     def line(self, number: int) -> str:
         """Return line `number` (1-based) without its line break, or '' when out of range.
@@ -77,6 +78,9 @@ class Source:
         character escaped, the caret moved to match."""
         from .render.safe import clean
 
+        if self.included and span.file != self.name:  # a block from an included file
+            other = next((s for s in self.included if s.name == span.file), None)
+            return other.excerpt(span, window) if other is not None else ""
         text = self.line(span.line).expandtabs(1)
         if not text.strip():
             return ""

@@ -64,6 +64,7 @@ class Scope:
     counters: dict[str, int] = field(default_factory=dict)
     calls: tuple[str, ...] = ()  # blocks being expanded, outermost first
     prev: int = 0
+    broken: set[str] = field(default_factory=set)  # `let` names whose value failed (reported)
 
     def __post_init__(self) -> None:
         self.prev = self.inp
@@ -176,15 +177,20 @@ class Reader:
                             "write $name for a parameter or $(...) for an expression",
                             scope.prefix if scope else None)
         name = match.group(1)
+        if scope is not None and name in scope.broken:
+            raise Skip()
         if scope is None or name not in scope.params:
             raise self.fail("E117", f"unknown parameter ${name}", node.span,
                             self._param_hint(name, scope), scope.prefix if scope else None)
         return scope.params[name].value
 
     def _param_hint(self, name: str, scope: Scope | None) -> str:
+        known = [] if scope is None else list(scope.params)
         if scope is None or not scope.calls:
-            return "$name refers to a block parameter; there are none outside blocks"
-        known = list(scope.params)
+            return (self.suggest(name, known) if known else None) or (
+                f"names here: {listing(known)}" if known else
+                "$name refers to a block parameter, a file parameter (`params:`) or a "
+                "`let` name; there are none here")
         return (self.suggest(name, known)
                 or f"the parameters of '{scope.calls[-1]}' are: {listing(known) or 'none'}")
 
@@ -199,19 +205,47 @@ class Reader:
         body = text[2:-1]
         env: dict[str, Any] = {} if scope is None else {
             k: v.value for k, v in scope.params.items()}
+        if scope is not None and scope.broken and any(
+                re.search(rf"\b{name}\b", body) for name in scope.broken):
+            raise Skip()  # a `let` name it uses failed: reported there
         if scope is not None and IN_NAMES.search(body):
             shape = self.shape(scope.inp)
             if shape is None:
                 raise Skip()
             env.update(input_names(shape))
+        size = None
+        if scope is not None and "size" in body:
+            size = self._size_of(node.span, scope)
         try:
-            return evaluate(body, env)
+            return evaluate(body, env, size)
         except ExprError as exc:
             hint = exc.hint
             if hint is None and "name" in exc.message:
                 hint = f"names here: {listing(env) or 'none'}"
             raise self.fail("E112", f"in $({body}): {exc.message}", node.span, hint,
                             scope.prefix if scope else None) from None
+
+    def _size_of(self, span: Span, scope: Scope) -> Callable[[str, int], int]:
+        """`size(x, d)` in scope: x resolved as `from:` resolves it (`ref`), d counted over
+        the batch-less shape, negative from the end."""
+        from .expr import ExprError
+
+        def size(name: str, dim: int) -> int:
+            shape = self.shape(self.ref(name, span, scope))
+            if shape is None:
+                raise Skip()
+            if not -len(shape) <= dim < len(shape):
+                raise ExprError(f"size({name}, {dim}): the output {list(shape)} has "
+                                f"{len(shape)} dims", f"dims go from {-len(shape)} to "
+                                f"{len(shape) - 1} (0 = channels; the batch is not counted)")
+            return shape[dim]
+        return size
+
+    def ref(self, name: str, span: Span, scope: Scope) -> int:
+        """The node an id, `prev`, `in` or `input` names in `scope` (scopes.py resolves them;
+        the declarations step has no layers)."""
+        raise self.fail("E109", f"size({name}, ...) needs a layer, and none is in scope here",
+                        span)
 
     def shape(self, ref: int) -> Shape | None:
         return None if ref < 0 else self.shapes[ref]

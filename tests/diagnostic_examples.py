@@ -248,17 +248,27 @@ CASES = [
          layers: [a]
          """, "E111", 9, 9, "block 'a' calls itself (a -> b -> a)", "never itself"),
     Case("expr-syntax", BLOCK_N.format(value="$(n +* 2)"), "E112", 6, 30, "cannot parse",
-         "numbers and names with + - * // % **"),
+         "numbers and names with + - * / // % **"),
     Case("expr-unknown-name", BLOCK_N.format(value="$(m * 2)"), "E112", 6, 30,
          "unknown name 'm' (known: n)", "names here: n"),
     Case("expr-unknown-name-close", BLOCK_N.format(value="$(nn * 2)"), "E112", 6, 30,
          "unknown name 'nn'", "did you mean 'n'?"),
     Case("expr-division-by-zero", BLOCK_N.format(value="$(n // 0)"), "E112", 6, 30,
          "division by zero", None),
-    Case("expr-true-division", BLOCK_N.format(value="$(n / 2)"), "E112", 6, 30,
-         "operator / is not allowed", "use // for integer division"),
+    Case("expr-true-division-to-int", BLOCK_N.format(value="$(n / 3)"), "E103", 6, 30,
+         "out_channels: expected an integer, got 1.33", "wrap the $(...) in int(), round()"),
+    Case("expr-bit-operator", BLOCK_N.format(value="$(n << 2)"), "E112", 6, 30,
+         "operator << is not allowed", "the functions"),
     Case("expr-attribute", BLOCK_N.format(value="$(n.real)"), "E112", 6, 30,
-         "`n.real` is not allowed", "min() and max()"),
+         "`n.real` is not allowed", "make_divisible"),
+    Case("expr-unknown-function", BLOCK_N.format(value="$(sqrt(n))"), "E112", 6, 30,
+         "`sqrt(...)` is not allowed", "the functions are min(), max(), int()"),
+    Case("expr-size-bad-dim", BLOCK_N.format(value='"$(size(in, 3))"'), "E112", 6, 30,
+         "size(in, 3): the output [3, 32, 32] has 3 dims", "dims go from -3 to 2"),
+    Case("expr-size-unknown-id", BLOCK_N.format(value='"$(size(x, 0))"'), "E109", 6, 30,
+         "no layer with id 'x' in this block", None),
+    Case("expr-infinite", BLOCK_N.format(value="$(n * 1e308 * 10)"), "E112", 6, 30,
+         "the result is inf, not a finite number", None),
     Case("expr-too-large", BLOCK_N.format(value="$(9 ** 9 ** 9)"), "E112", 6, 30,
          "too large to compute", None),
     Case("expr-at-top-level", net("conv: {out_channels: $(1 // 0), kernel_size: 1}"), "E112",
@@ -308,9 +318,36 @@ CASES = [
     Case("from-on-a-merge", net("{add: [prev, input], from: input}"), "E114", 3, 32,
          "'from' does not apply to add", None),
     Case("format-version-2", "cnncalc: 2\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1, 10,
-         "must be the number 1", "write `cnncalc: 1`"),
+         "must be the number 1 or 1.1", "write `cnncalc: 1.1`"),
     Case("format-version-text", "cnncalc: '1'\ninput: [3, 32, 32]\nlayers: [relu]\n", "E115", 1,
-         10, "must be the number 1", "write `cnncalc: 1`"),
+         10, "must be the number 1 or 1.1", "write `cnncalc: 1.1`"),
+    Case("let-shadows-a-parameter", """\
+         input: [3, 32, 32]
+         blocks:
+           b:
+             params: [c]
+             let: {c: $(c * 2)}
+             layers:
+               - conv: [$c, 1]
+         layers:
+           - b: 4
+         """, "E120", 5, 11, "`let` name 'c' shadows a parameter", "the parameters of 'b'"),
+    Case("let-shadows-a-file-parameter",
+         "params: [width=1.0]\nlet: {width: 2}\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E120", 2, 7, "`let` name 'width' shadows a parameter", "the file's `params`"),
+    Case("file-parameter-not-set",
+         "params: [n]\ninput: [3, 32, 32]\nlayers:\n  - {relu: {}, repeat: $n}\n",
+         "E122", 1, 10, "file parameter 'n' has no default and is not set", "--set n=VALUE"),
+    Case("file-parameter-infinite",
+         "params: [width=.inf]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E123", 1, 10, "file parameter 'width': inf is not a finite number", None),
+    Case("file-parameter-past-int64",
+         "params: [n=9223372036854775808]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+         "E118", 1, 10, "file parameter 'n': 9223372036854775808 is larger", None),
+    Case("include-missing", "include: [nope.yaml]\ninput: [3, 8, 8]\nlayers: [relu]\n",
+         "E124", 1, 11, "cannot include 'nope.yaml': no such file", None),
+    Case("block-library", "blocks:\n  cbr:\n    params: [c]\n    layers:\n      - conv: [$c, 3]\n",
+         "N111", 2, 3, "a block library (no `layers:`): 1 block (cbr)", "include"),
     Case("repeat-a-billion", net("{relu: {}, repeat: 1000000000}"), "E116", 3, 24,
          "repeat 1000000000 would expand past the limit of 200,000 layers", "--max-layers"),
     Case("nested-repeats-past-limit", """\
@@ -325,7 +362,7 @@ CASES = [
     Case("unknown-parameter-reference", BLOCK_N.format(value="$nn"), "E117", 6, 30,
          "unknown parameter $nn", "did you mean 'n'?"),
     Case("parameter-reference-at-top-level", net("conv: {out_channels: $n, kernel_size: 1}"),
-         "E117", 3, 26, "unknown parameter $n", "there are none outside blocks"),
+         "E117", 3, 26, "unknown parameter $n", "there are none here"),
     Case("integer-past-int64", net("linear: 10000000000000000000", input="[8]"), "E118", 3, 13,
          "out_features: 10000000000000000000 is larger than PyTorch's sizes allow (2^63 - 1)",
          "at most 9,223,372,036,854,775,807"),
@@ -472,6 +509,17 @@ NOTES = ("check", "--notes", "bad.yaml")  # `check` counts notes; --notes lists 
 SHOW = ("show", "bad.yaml")
 
 
+LIBRARY = """\
+blocks:
+  cbr:
+    params: [out]
+    layers:
+      - conv: [$out, 3, 1, 1]
+      - bn
+      - relu
+"""  # a block library the include examples bring in
+
+
 class Example(NamedTuple):
     """The page's example for one code: the file (a CASES entry, a file of its own, or bytes
     that are not text), the commands whose real output the page shows, when the code is
@@ -486,6 +534,7 @@ class Example(NamedTuple):
     commands: tuple[tuple[str, ...], ...] = (CHECK,)
     fix: tuple[str, str] | None = None
     fix_note: str = ""
+    files: tuple[tuple[str, str], ...] = ()  # other files beside it (what it includes)
 
 
 PAGE = [
@@ -575,12 +624,13 @@ PAGE = [
             "which calls `a`), so its expansion would never end. The message names the cycle.",
             case="block-calls-itself", fix=("      - relu\n      - loop\n", "      - relu\n")),
     Example("E112", "A `$(...)` expression cannot be parsed or computed: a syntax error, a "
-            "name that is neither a block parameter nor `in_c`, `in_h`, ..., a division by "
-            "zero, `/` (only `//` is allowed), an attribute or a call other than `min()` and "
-            "`max()`, a result too large to compute. Also text that starts with `$` but is "
+            "name that is neither a parameter, a `let` name nor `in_c`, `in_h`, ..., a division "
+            "by zero, an operator other than the arithmetic ones, an attribute or a call of "
+            "another function, a result too large to compute or not finite, a `size(x, d)` "
+            "with a dim the shape does not have. Also text that starts with `$` but is "
             "neither `$name` nor `$(...)`, and an unquoted `$(max(a, b))` inside `[...]` or "
-            "`{...}`, which YAML splits at the comma.", case="expr-true-division",
-            fix=("$(n / 2)", "$(n // 2)")),
+            "`{...}`, which YAML splits at the comma.", case="expr-bit-operator",
+            fix=("$(n << 2)", "$(n * 4)")),
     Example("E113", "A block call, or the `first:` of a repeated block call, passes a "
             "parameter the block does not declare in its `params:`.",
             case="unknown-block-parameter", fix=("kk: 3", "k: 3")),
@@ -591,7 +641,9 @@ PAGE = [
             fix=("{relu: {}, conv: {out_channels: 8, kernel_size: 3}}",
                  "conv: {out_channels: 8, kernel_size: 3}\n  - relu")),
     Example("E115", "The format version `cnncalc:` is anything but the number 1 (the text "
-            "`'1'` too).", case="format-version-2", fix=("cnncalc: 2", "cnncalc: 1")),
+            "or 1.1 (the text `'1'` too). Format 1.1 is a superset of 1: every 1.0 file "
+            "means the same, and 1.1 features are read without the key too.",
+            case="format-version-2", fix=("cnncalc: 2", "cnncalc: 1.1")),
     Example("E116", f"The network would expand past the limit of {DEFAULT_MAX_LAYERS:,} "
             "layers (`cnncalc show --max-layers N` sets another): a huge `repeat`, or repeats "
             "nested in repeated blocks. Also a value with more than "
@@ -610,6 +662,43 @@ PAGE = [
             "architectures need a few levels of each; the bounds keep the work of reading a "
             "file proportional to its size.",
             case="value-nested-too-deeply", fix=("[" * 40 + "3" + "]" * 40, "3")),
+    Example("E120", "A `let` name is also a parameter of the same scope: of the block (its "
+            "`params`), or, at the top level, of the file. Either would be meant where the "
+            "name is used, so neither is taken.", case="let-shadows-a-parameter",
+            fix=("let: {c: $(c * 2)}\n    layers:\n      - conv: [$c, 1]",
+                 "let: {c2: $(c * 2)}\n    layers:\n      - conv: [$c2, 1]")),
+    Example("E121", "`--set NAME=VALUE` (or `params=` in the API) names a parameter the file "
+            "does not declare in its top-level `params:`. The hint names the closest one.",
+            yaml="params: [width=1.0]\ninput: [3, 32, 32]\nlayers:\n"
+            "  - conv: [\"$(int(16 * width))\", 3]\n  - {relu: {}, repeat: $depth}\n",
+            commands=(("show", "bad.yaml", "--set", "depth=2"),),
+            fix=("params: [width=1.0]", "params: [width=1.0, depth=1]")),
+    Example("E122", "A file parameter declared without a default (`params: [n]`) has no "
+            "value: the run does not set it. Nothing can be computed without it.",
+            case="file-parameter-not-set", fix=("params: [n]", "params: [n=1]")),
+    Example("E123", "A file parameter's value (its default, or what `--set` gives) cannot be "
+            "one: infinite or not a number (`.inf`, `.nan`), a text longer than 256 "
+            "characters, or in the API a value that is not a number, a boolean or a text.",
+            case="file-parameter-infinite", fix=(".inf", "1.0")),
+    Example("E124", "A file named in `include:` cannot be read or parsed: it does not exist "
+            "(the path is relative to the including file), it is not UTF-8 YAML, or it is "
+            "larger than the size limit. The message says what is wrong with it, and where.",
+            yaml="include: [comon.yaml]\ninput: [3, 32, 32]\nlayers:\n  - cbr: 16\n",
+            files=(("common.yaml", LIBRARY),), fix=("comon.yaml", "common.yaml")),
+    Example("E125", "Files include each other in a cycle: a file includes itself, or a file "
+            "it includes (directly or further down) includes it. Reported at the `include` "
+            "entry that closes the cycle.",
+            yaml="include: [bad.yaml]\ninput: [3, 32, 32]\nlayers: [relu]\n",
+            fix=("include: [bad.yaml]\n", "")),
+    Example("E126", "Two blocks have the same name: the file's own and an included one, or "
+            "two included ones. Reported at the `include` entry that brings in the second, and "
+            "at the second definition itself; the first one is used. One file included twice "
+            "(directly and through another) is not a duplicate.",
+            yaml="include: [common.yaml]\ninput: [3, 32, 32]\nblocks:\n  cbr:\n"
+            "    layers: [relu]\nlayers:\n  - cbr\n",
+            files=(("common.yaml", LIBRARY),),
+            fix=("  cbr:\n    layers: [relu]\nlayers:\n  - cbr\n",
+                 "  act:\n    layers: [relu]\nlayers:\n  - act\n")),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
@@ -706,4 +795,16 @@ PAGE = [
             "when it is a link or a FIFO). Standard input is always taken as an "
             "architecture. Skipped files are counted apart in the summary.",
             yaml="services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n"),
+    Example("N110", "`--set` changed a file parameter, and the file has `expect:` figures "
+            "written as plain numbers: they describe the file's defaults, so they are not "
+            "checked in this run. Figures written as `$(...)` of the parameters are checked "
+            "for every value.",
+            yaml="params: [width=1.0]\ninput: [3, 32, 32]\nlayers:\n"
+            "  - conv: [\"$(int(16 * width))\", 3]\n"
+            "expect: {params: 448, output: [\"$(int(16 * width))\", 30, 30]}\n",
+            commands=(("show", "bad.yaml", "--set", "width=0.5"),)),
+    Example("N111", "The file has `blocks:` and no `layers:`: a block library, which other "
+            "files bring in with `include:`. `cnncalc check` checks its block definitions "
+            "(their keys, parameters and names) and reports it as a library, not an error; "
+            "`cnncalc show` lists its blocks.", case="block-library", commands=(NOTES, SHOW)),
 ]

@@ -82,11 +82,15 @@ def _plain_terminal(directory: str) -> Iterator[io.StringIO]:
 
 
 @cache
-def run(args: tuple[str, ...], data: bytes | None) -> Run:
-    """`cnncalc ARGS` in an empty directory holding `bad.yaml` (when `data` is given)."""
+def run(args: tuple[str, ...], data: bytes | None,
+        files: tuple[tuple[str, str], ...] = ()) -> Run:
+    """`cnncalc ARGS` in an empty directory holding `bad.yaml` (when `data` is given) and the
+    example's other `files` (what it includes)."""
     with tempfile.TemporaryDirectory() as directory:
         if data is not None:
             Path(directory, FILE).write_bytes(data)
+        for name, content in files:
+            Path(directory, name).write_text(content, encoding="utf-8")
         with _plain_terminal(directory) as buffer:
             status = main(list(args))
     return Run(" ".join(["cnncalc", *args]), buffer.getvalue(), status)
@@ -126,7 +130,7 @@ def fixed(example: Example) -> bytes | None:
 
 
 def runs(example: Example) -> list[Run]:
-    return [run(args, data(example)) for args in example.commands]
+    return [run(args, data(example), example.files) for args in example.commands]
 
 
 def printf(raw: bytes) -> str:
@@ -201,6 +205,8 @@ def section(code: Code) -> str:
     source = text(example)
     if source is not None:
         parts += [f"`{FILE}`:", fence("yaml", source)]
+    for name, content in example.files:
+        parts += [f"`{name}`:", fence("yaml", content)]
     parts.append(transcript(example, shown))
     fix = f"**Fix:** {code.fix}."
     if example.fix_note:
@@ -486,7 +492,8 @@ def test_example_gives_its_code(example: Example) -> None:
     source = text(example)
     # budgets, input overrides and the size limit come from the command line; what `check`
     # skips, from `check`
-    if source is not None and code.code not in ("E302", "N104", "E007", "N105"):
+    if source is not None and code.code not in ("E302", "N104", "E007", "N105", "E121",
+                                                "N110", "E125") and not example.files:
         assert [d.code for d in analyze(Source(FILE, source)).diagnostics] == [code.code]
 
 
@@ -494,7 +501,7 @@ def test_example_gives_its_code(example: Example) -> None:
                          ids=[e.code for e in PAGE if fixed(e) is not None])
 def test_fix_fixes(example: Example) -> None:
     for args in example.commands:
-        r = run(args, fixed(example))
+        r = run(args, fixed(example), example.files)
         assert r.status == 0, r.output
         assert f"[{example.code}]" not in r.output, r.output
 

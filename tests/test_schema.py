@@ -86,7 +86,7 @@ def test_every_ref_resolves() -> None:
 def test_top_level_and_meta_keys_follow_the_reader() -> None:
     assert list(SCHEMA["properties"]) == list(TOP_KEYS)
     assert SCHEMA["additionalProperties"] is False
-    assert set(SCHEMA["required"]) == {"input", "layers"}
+    assert [set(form["required"]) for form in SCHEMA["anyOf"]] == [{"input", "layers"}, {"blocks"}]
     layer_map = SCHEMA["$defs"]["layer_map"]["properties"]
     assert [k for k in layer_map if k in META] == list(META)
 

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -150,6 +151,24 @@ def path(file: str) -> str:
 
     found = zoo.find(file)
     return str(found) if found else file
+
+
+def parse_sets(texts: list[str] | None) -> dict[str, Any] | None:
+    """`--set name=value ...` -> {name: value}, each value read as a YAML scalar."""
+    from ..declare import parse_set  # only a command line with --set reads one
+
+    if not texts:
+        return None
+    sets: dict[str, Any] = {}
+    for given in texts:
+        try:
+            name, value = parse_set(given)
+        except ValueError as exc:
+            raise typer.BadParameter(clean(str(exc)), param_hint="--set") from None
+        if name in sets:
+            raise typer.BadParameter(f"{clean(name)} is set twice", param_hint="--set")
+        sets[name] = value
+    return sets
 
 
 def read(file: str, limit: int | None = None) -> Path | Source:

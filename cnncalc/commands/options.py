@@ -94,3 +94,7 @@ MaxLayersOption = Annotated[int, typer.Option(
 MaxBytesOption = Annotated[str | None, typer.Option(
     metavar="SIZE", help="refuse input files larger than this, e.g. 64MiB (default: 16MiB; an "
                          "architecture is kilobytes)")]
+
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="NAME=VALUE",
+    help="set a file parameter (the file's `params:`), e.g. --set width=0.5; repeatable")]

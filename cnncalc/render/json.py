@@ -65,6 +65,8 @@ def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
         "count": a.count,
         "count_convention": COUNTS[a.count] + "; FLOPs = 2 x MACs",
         "optimizer": a.optimizer,
+        "format_version": a.format_version,
+        "params": dict(a.params),
         "layers": layers,
         "totals": totals(a.totals),
         "diagnostics": [diagnostic(d, a.source.name) for d in a.diagnostics],
