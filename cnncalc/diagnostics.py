@@ -78,6 +78,9 @@ CODES: dict[str, Code] = {
         Code("E210", _E, "output too large", "a tensor's sizes must stay below 2^63 elements"),
         Code("E211", _E, "one value per normalisation statistic",
              "analyse with a larger batch, or normalise before the size drops to 1"),
+        Code("E220", _E, "sizes do not hold the elements",
+             "make the sizes multiply to the element count (one may be -1)"),
+        Code("E221", _E, "more than one -1 in a shape", "give every size but one"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),

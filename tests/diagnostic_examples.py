@@ -157,8 +157,8 @@ CASES = [
          """, "E105", 3, 10, "conv has no argument 'bais'", "did you mean 'bias'?"),
     Case("unknown-expect-key", "input: [3, 32, 32]\nlayers: [relu]\nexpect: {parms: 0}\n", "E105",
          3, 10, "cannot expect 'parms'", "did you mean 'params'?"),
-    Case("too-many-positional", net("linear: [10, true, 3]"), "E106", 3, 24,
-         "linear takes 2 positional arguments (out_features, bias); got 3",
+    Case("too-many-positional", net("linear: [10, true, 3, 4]"), "E106", 3, 27,
+         "linear takes 3 positional arguments (out_features, bias, in_features); got 4",
          "pass arguments by name"),
     Case("list-argument-written-positionally", net("adaptive_avgpool: [1, 1]", input="[512, 7, 7]"),
          "E106", 3, 27, "adaptive_avgpool takes 1 positional argument (output_size); got 2",
@@ -412,6 +412,20 @@ CASES = [
          net("upsample: {scale_factor: 1000000}", input="[3, 100000000, 100000000]"), "E210", 3,
          5, "the output (3x100000000000000x100000000000000) has more than 2^63 - 1 elements",
          "shrink the scale"),
+    Case("reshape-count", net("reshape: {shape: [5, -1]}", input="[3, 8, 8]"), "E220", 3, 22,
+         "shape [5, -1] cannot hold the input [3, 8, 8]: 192 elements are not a multiple of 5",
+         "the known sizes must divide the element count"),
+    Case("reshape-exact-count", net("reshape: {shape: [3, 60]}", input="[3, 8, 8]"), "E220", 3,
+         22, "shape [3, 60] holds 180 elements, the input [3, 8, 8] has 192", "one may be -1"),
+    Case("unflatten-count", net("unflatten: {dim: 1, sizes: [3, 3]}", input="[3, 8, 8]"),
+         "E220", 3, 32, "sizes [3, 3] holds 9 elements, dim 1 has 8", "multiply"),
+    Case("reshape-two-inferred", net("reshape: {shape: [-1, -1]}", input="[3, 8, 8]"), "E221",
+         3, 22, "shape [-1, -1] has more than one -1", "give every size but one"),
+    Case("permute-repeated-dim", net("permute: {dims: [0, 1, 1]}"), "E209", 3, 21,
+         "dims [0, 1, 1] repeats a dim", "list each of the 3 dims once"),
+    Case("linear-last-dim-mismatch", net("linear: {out_features: 4, in_features: 8}"), "E209", 3,
+         44, "in_features 8 does not match the input's last dim (32 of [3, 32, 32])",
+         "in_features: 32"),
     Case("groupnorm-one-value-per-group", net("gap", "groupnorm: 32", input="[32, 7, 7]"), "E211",
          4, 5, "groupnorm would compute each mean and variance from a single value at batch 1",
          "`--batch 2`"),
@@ -656,6 +670,14 @@ PAGE = [
             "cnncalc's figures are inference's (`model.eval()`): batch norm with running "
             "statistics (the default) uses those and is fine. A batch of 2 or more works.",
             case="groupnorm-one-value-per-group", fix=("  - groupnorm: 32\n", "")),
+    Example("E220", "The sizes given to `reshape`/`view` cannot hold the input's elements "
+            "(their product differs, or with a `-1` the known sizes do not divide the element "
+            "count), or `unflatten`'s sizes do not multiply to the dim they split: PyTorch's "
+            "\"shape '[5, -1]' is invalid for input of size 192\".",
+            case="reshape-count", fix=("[5, -1]", "[3, -1]")),
+    Example("E221", "A `reshape`, `view` or `unflatten` size list with more than one `-1`: only "
+            "one size can be inferred (PyTorch: \"only one dimension can be inferred\").",
+            case="reshape-two-inferred", fix=("[-1, -1]", "[3, -1]")),
     # ---------------------------------------------------------------- E3xx
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "

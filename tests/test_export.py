@@ -243,6 +243,29 @@ THREE_D = """\
 """
 
 
+RESHAPING = """\
+    name: reshaping
+    input: [8, 6, 6]
+    layers:
+      - {id: stem, conv: {out_channels: 8, kernel_size: 3, padding: 1}}
+      - permute: {dims: [1, 2, 0]}
+      - layernorm: {normalized_shape: [8]}
+      - linear: {out_features: 32, in_features: 8}
+      - gelu
+      - linear: {out_features: 8, in_features: 32}
+      - permute: {dims: [2, 0, 1]}
+      - add: [stem, prev]
+      - transpose: [1, 2]
+      - reshape: {shape: [8, -1]}
+      - unflatten: {dim: 1, sizes: [3, 12]}
+      - flatten: {start_dim: 1}
+      - unsqueeze: 0
+      - squeeze
+      - view: {shape: [-1, 4]}
+      - flatten
+"""
+
+
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
@@ -303,8 +326,9 @@ def test_zoo_model_builds_what_cnncalc_reports(path: Path, torch: ModuleType) ->
     _assert_builds_what_cnncalc_reports(_zoo(path), torch)
 
 
-@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D],
-                         ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d"])
+@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D, RESHAPING],
+                         ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d",
+                              "reshaping"])
 def test_model_builds_what_cnncalc_reports(text: str, torch: ModuleType) -> None:
     a = run(text)
     assert a.exit_code() == 0, a.diagnostics

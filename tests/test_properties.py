@@ -50,7 +50,7 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch agreement needs to
 
 # Examples per run, quoted by the docs. Each test's share is in the budgets below.
 NETWORK_EXAMPLES = 500
-SINGLE_OP_EXAMPLES = 2000
+SINGLE_OP_EXAMPLES = 2300
 
 NETWORK_BUDGET = {
     "clean": 150, "json": 70, "deterministic": 50, "batch": 80, "cli": 50, "export": 100,
@@ -58,7 +58,7 @@ NETWORK_BUDGET = {
 SINGLE_OP_BUDGET = {
     "conv": 350, "conv_transpose": 200, "maxpool": 200, "avgpool": 200, "adaptive": 120,
     "norm": 250, "activation": 180, "misc": 100, "upsample": 150, "pad": 80,
-    "channel_shuffle": 50, "merge": 120,
+    "channel_shuffle": 50, "merge": 120, "reshape": 200, "linear_last": 100,
 }
 
 Shape = tuple[int, ...]
@@ -1375,6 +1375,141 @@ def merge_cases(draw: st.DrawFn) -> OpCase:
                 xs = [_center_crop(t, spatial, target) for t in xs]
             return torch.cat(xs, dim=tdim)
     return OpCase(one_op(x, layer, before), lambda: None, tuple(shapes), forward=forward)
+
+
+def _batch_dims(dims: Sequence[int], n: int) -> tuple[int, ...]:
+    """Batch-less dims of an n-dim shape as torch's dims of the batched tensor (the batch is
+    dim 0). A negative dim past the batch-less ones would name the batch in torch: out of
+    range over the batch-less shape, as cnncalc counts."""
+    if any(d < -n for d in dims):
+        raise IndexError("a negative dim reaches the batch")
+    return tuple(d + 1 if d >= 0 else d for d in dims)
+
+
+def _factorisation(draw: st.DrawFn, n: int) -> list[int]:
+    """Sizes whose product is n, in a random order (split off divisors one at a time)."""
+    sizes = []
+    while n > 1 and len(sizes) < 3:
+        d = draw(st.sampled_from(_divisors(n)))
+        sizes.append(d)
+        n //= d
+    return [*sizes, n] if n > 1 or not sizes else sizes
+
+
+@st.composite
+def reshape_cases(draw: st.DrawFn) -> OpCase:
+    """The reshaping ops, PyTorch's tensor methods on a batched tensor: valid sizes and dims
+    mostly, now and then a wrong count, a second -1, a dim out of range or repeated."""
+    x = draw(inputs((0, 1, 2, 3)))
+    n = len(x)
+    kind = draw(st.sampled_from(["reshape", "view", "permute", "transpose", "flatten",
+                                 "unflatten", "squeeze", "unsqueeze"]))
+    dim = _ints(-n - 1, n)  # one out of range on each side
+    forward: Callable[[Any, list[Any]], Any]
+    if kind in ("reshape", "view"):
+        sizes = _factorisation(draw, math.prod(x))
+        if draw(st.booleans()):
+            sizes[draw(_ints(0, len(sizes) - 1))] = -1
+        if draw(st.integers(0, 9)) == 0:
+            sizes.append(draw(st.sampled_from([-1, 2, 3])))  # a second -1, or a wrong count
+        layer = entry(kind, yv({"shape": sizes}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].reshape(xs[0].shape[0], *sizes)
+    elif kind == "permute":
+        dims = draw(st.permutations(range(n)))
+        dims = [d - n if draw(st.booleans()) else d for d in dims]
+        if draw(st.integers(0, 9)) == 0:
+            dims = [*dims[:-1], dims[0]] if n > 1 else [*dims, 0]  # repeated, or one too many
+        layer = entry(kind, yv({"dims": dims}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].permute(0, *_batch_dims(dims, n))
+    elif kind == "transpose":
+        a, b = draw(dim), draw(dim)
+        layer = entry(kind, draw(st.sampled_from([yv([a, b]), yv({"dim0": a, "dim1": b})])), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].transpose(*_batch_dims([a, b], n))
+    elif kind == "flatten":
+        args = draw(optional(start_dim=dim, end_dim=dim))
+        order, defaults = registry_order(kind)
+        layer = entry(kind, draw(call_text(kind, args, order, defaults)), {})
+        start, end = args.get("start_dim", 0), args.get("end_dim", -1)
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].flatten(*_batch_dims([start, end], n))
+    elif kind == "unflatten":
+        d = draw(dim)
+        size = x[d] if -n <= d < n else 6
+        sizes = _factorisation(draw, size)
+        if draw(st.booleans()):
+            sizes[draw(_ints(0, len(sizes) - 1))] = -1
+        if draw(st.integers(0, 9)) == 0:
+            sizes.append(draw(st.sampled_from([-1, 2])))
+        layer = entry(kind, yv({"dim": d, "sizes": sizes}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].unflatten(_batch_dims([d], n)[0], sizes)
+    elif kind == "squeeze":
+        # ones to squeeze; a shape of ones only would leave the batch alone (cnncalc refuses)
+        x = tuple(draw(st.sampled_from([1, 1, m])) for m in x)
+        if all(m == 1 for m in x):
+            x = (*x[:-1], 2)
+        squeeze: Any = draw(st.one_of(st.none(), dim, st.lists(_ints(-n, n - 1), min_size=1,
+                                                                 max_size=n, unique=True)))
+        if isinstance(squeeze, list) and len({d % n for d in squeeze}) < len(squeeze):
+            squeeze = squeeze[:1]  # -1 and n-1 together: torch's message differs, not its verdict
+        layer = entry(kind, None if squeeze is None else yv({"dim": squeeze}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            if squeeze is None:
+                return xs[0].squeeze(tuple(range(1, n + 1)))  # keep the batch dim
+            return xs[0].squeeze(_batch_dims(squeeze if isinstance(squeeze, list) else
+                                             [squeeze], n))
+    else:
+        d = draw(_ints(-n - 2, n + 1))
+        layer = entry(kind, yv(d), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            # over the batch-less output shape, one dim longer than the input's
+            return xs[0].unsqueeze(_batch_dims([d], n + 1)[0])
+    return OpCase(one_op(x, layer), lambda: None, (x,), forward=forward)
+
+
+@st.composite
+def linear_last_cases(draw: st.DrawFn) -> OpCase:
+    """nn.Linear over the last dim of inputs of any rank, in_features given (right or wrong)
+    or left out."""
+    x = draw(inputs((0, 1, 2)))
+    out_features = draw(_ints(1, 9))
+    args: dict[str, Any] = {"out_features": out_features} | draw(optional(bias=st.booleans()))
+    if draw(st.integers(0, 4)):
+        args["in_features"] = x[-1] if draw(st.integers(0, 5)) else x[-1] + 1
+    text = one_op(x, entry("linear", yv(args), {}))
+    return OpCase(text, lambda: _nn().Linear(args.get("in_features", x[-1]), out_features,
+                                             bias=args.get("bias", True)), (x,),
+                  macs=lambda m, x, out: int(out.numel() * m.weight.shape[1]))
+
+
+@needs_torch
+@given(reshape_cases())
+@budget(SINGLE_OP_BUDGET["reshape"])
+def test_reshaping_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+
+
+@needs_torch
+@given(linear_last_cases())
+@budget(SINGLE_OP_BUDGET["linear_last"])
+def test_linear_over_the_last_dim_agrees_with_torch(case: OpCase) -> None:
+    a = analyse(case.text)
+    if "in_features" not in case.text and len(case.inputs[0]) > 1:
+        # torch would apply it to the last dim; cnncalc wants that said, to catch a
+        # forgotten flatten (v1's error)
+        assert [d.code for d in a.diagnostics] == ["E205"]
+        return
+    assert_agrees_with_torch(case)
 
 
 @needs_torch

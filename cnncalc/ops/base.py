@@ -369,6 +369,11 @@ class OpSpec:
     # further operations `--count all` adds: bias adds, normalisation, activations, pooling
     extra_ops: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
     view: Callable[[Ctx], bool] = lambda ctx: False  # the output shares the input's storage
+    # what the output's storage is, for views of permuted tensors (passes/memory.py):
+    # "fresh" contiguous (the default), "keep" the input's layout (elementwise ops, views that
+    # keep the order), "strided" non-contiguous (permute), "reshape" a view of a contiguous
+    # input but a contiguous copy of a non-contiguous one (reshape, flatten)
+    layout: Callable[[Ctx], str] = lambda ctx: "fresh"
     # the arithmetic behind the counts, numbers put in: `(11·11·3)·96 + 96 = 34,944` (explain)
     formulas: Callable[[Ctx, Shape], Sequence[str]] = lambda ctx, out: ()
     # receptive-field step per spatial axis; None = not defined (upsampling). Unset: derived

@@ -35,6 +35,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
         args=(Arg("inputs", Ids(), doc="ids of the outputs to merge"),),
         shape=_broadcast,
         extra_ops=lambda ctx, out: prod(out) * (len(ctx.inputs) - 1),
+        layout=lambda ctx: "keep",  # PyTorch's elementwise ops follow their input's strides
         torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
         list_arg="inputs",
         multi_input=True,

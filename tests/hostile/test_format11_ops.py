@@ -1,0 +1,69 @@
+"""Hostile inputs for the ops of format 1.1 (reshaping, layer scale, matmul, trainable),
+through the real console script with time and memory bounds (harness.run).
+
+Each case names its attack: R = reshaping sizes, O = the other new ops.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import run
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def net(*layers: str, input: str = "[3, 8, 8]") -> str:
+    return f"input: {input}\nlayers:\n" + "".join(f"  - {layer}\n" for layer in layers)
+
+
+def test_r1_reshape_to_huge_sizes(tmp_path: Path) -> None:
+    """R1: reshape sizes near and past int64, with and without -1: refused with a count
+    message, never a huge product built or printed digit by digit."""
+    big = "9" * 4000
+    for shape in (f"[{big}, -1]", f"[-1, {big}]", "[9223372036854775807, 9223372036854775807]",
+                  f"[{', '.join(['4294967296'] * 200)}]"):
+        r = run(["show", write(tmp_path, net(f"reshape: {{shape: {shape}}}"))], seconds=30,
+                mib=300)
+        assert r.code == 1, r.out
+        assert "E118" in r.out or "E220" in r.out, r.out
+
+
+def test_r2_two_inferred_sizes_and_zero(tmp_path: Path) -> None:
+    """R2: `-1` twice (E221) and a size 0 (an empty tensor, E202)."""
+    r = run(["show", write(tmp_path, net("reshape: {shape: [-1, -1]}"))], seconds=30, mib=300)
+    assert r.code == 1 and "E221" in r.out
+    r = run(["show", write(tmp_path, net("reshape: {shape: [0, -1]}"))], seconds=30, mib=300)
+    assert r.code == 1 and "E202" in r.out
+
+
+def test_r3_permute_of_a_huge_dims_list(tmp_path: Path) -> None:
+    """R3: a permute listing 100,000 dims (refused as a value too long, before any shape
+    work), and one with a dim past int64: one error each."""
+    dims = ", ".join(str(i) for i in range(100_000))
+    r = run(["show", write(tmp_path, net(f"permute: {{dims: [{dims}]}}"))], seconds=60,
+            mib=400)
+    assert r.code == 1 and r.out.endswith("1 error\n")
+    r = run(["show", write(tmp_path, net(f"transpose: [0, {'9' * 5000}]"))], seconds=30,
+            mib=300)
+    assert r.code == 1
+
+
+def test_r4_a_long_chain_of_views(tmp_path: Path) -> None:
+    """R4: 20,000 alternating permutes and reshapes (each reshape copies a permuted tensor):
+    linear in the chain's length."""
+    text = net("{permute: {dims: [0, 2, 1]}, repeat: 1}",
+               *["{permute: {dims: [0, 2, 1]}}", "{reshape: {shape: [3, 8, 8]}}"] * 10_000)
+    r = run(["show", write(tmp_path, text), "--format", "json"], seconds=120, mib=600)
+    assert r.code == 0, r.out[-2000:]
+
+
+def test_r5_unsqueeze_past_any_rank(tmp_path: Path) -> None:
+    """R5: unsqueeze repeated to a rank of thousands (each adds a dim), then squeeze."""
+    r = run(["show", write(tmp_path, net("{unsqueeze: 0, repeat: 3000}", "squeeze"))],
+            seconds=120, mib=600)
+    assert r.code in (0, 1), r.out[-2000:]
