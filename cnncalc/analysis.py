@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +321,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     itemsize = DTYPES[dtype]
     rules = Memo(graph.nodes, shapes)
     node_counts = rules.each(counts.count)
+    if any(not node.trainable for node in graph.nodes):  # `trainable: false`
+        node_counts = [c if node.trainable else replace(c, trainable=0)
+                       for node, c in zip(graph.nodes, node_counts)]
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
@@ -349,9 +352,11 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     buffer_bytes = sum((c.buffers - c.int64_buffers) * itemsize + c.int64_buffers * 8
                        for c in node_counts)
     activations = sum(sizes)
-    training = (param_bytes * (2 + memory.OPTIMIZER_STATE[optimizer]) + buffer_bytes
-                + activations)
-    totals = Totals(params, sum(c.trainable for c in node_counts),
+    trainable = sum(c.trainable for c in node_counts)
+    # gradients and optimizer state only for the parameters that are trained
+    training = (param_bytes + trainable * itemsize * (1 + memory.OPTIMIZER_STATE[optimizer])
+                + buffer_bytes + activations)
+    totals = Totals(params, trainable,
                     sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
                     param_bytes, buffer_bytes, activations, peak.bytes,
                     graph.nodes[peak.node].name, training)

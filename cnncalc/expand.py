@@ -68,6 +68,8 @@ class _Expander(Scopes):
         self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
         self.visited = 0
+        # false inside a layer or block call marked `trainable: false` (and all it contains)
+        self.trainable = True
 
     def run(self) -> Expansion:
         d = self.declarations
@@ -158,6 +160,7 @@ class _Expander(Scopes):
 
         # -- meta keys (all validated, whatever happens after)
         when = self._when(meta.get("when"), scope)
+        trainable = self._trainable(meta.get("trainable"), scope)
         repeat = self._repeat(meta.get("repeat"), scope)
         spec = found[0] if found else None
         if spec is not None and spec.multi_input:
@@ -172,13 +175,18 @@ class _Expander(Scopes):
         source = self._ref_meta(meta.get("from"), scope)
         start = len(self.nodes)
 
-        if block is not None:
-            out = self._call_block(block, op_key, value, first, source, repeat, when, path,
-                                   scope)
-        else:
-            assert found is not None
-            out = self._call_op(found[0], found[1], op_key, value, first, source, repeat, when,
-                                path, scope)
+        outer = self.trainable
+        self.trainable = outer and trainable  # a frozen call freezes everything inside
+        try:
+            if block is not None:
+                out = self._call_block(block, op_key, value, first, source, repeat, when, path,
+                                       scope)
+            else:
+                assert found is not None
+                out = self._call_op(found[0], found[1], op_key, value, first, source, repeat,
+                                    when, path, scope)
+        finally:
+            self.trainable = outer
         if layer_id is not None:
             scope.ids[layer_id] = out
         expect = meta.get("expect")
@@ -252,7 +260,8 @@ class _Expander(Scopes):
         if POISON in inputs:
             raise Skip()
         self.spend(len(path), span)  # a node's path and name are as long as its nesting
-        node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
+        node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank,
+                    self.trainable)
         self.nodes.append(node)
         # layers of one kind (passes.kind) have one shape: infer it once
         key = kind(node, self.shapes)
@@ -326,7 +335,8 @@ class _Expander(Scopes):
         """One call of `block` on node `inp`, under path `prefix`; returns its output node.
         A call alike an earlier one is replayed (replay.py)."""
         calls = (*scope.calls, block.name)
-        key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp])
+        key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp],
+               self.trainable)
         recorded = self.memo.recorded(key) if inp > 0 else None
         if recorded is not None and (
                 len(self.nodes) + len(recorded.nodes) <= self.max_layers

@@ -252,7 +252,10 @@ def to_pytorch(analysis: Analysis) -> str:
     for node in nodes[1:]:
         if node.index in attrs:
             init += sections.before(node)
-            init.append(f"self.{attrs[node.index]} = {codes[node.index][0]}")
+            # `trainable: false`, said of the modules it freezes (those with parameters)
+            frozen = ("" if node.trainable or not analysis.layers[node.index - 1].params
+                      else ".requires_grad_(False)")
+            init.append(f"self.{attrs[node.index]} = {codes[node.index][0]}{frozen}")
 
     forward: list[str] = [f"{INPUT_VAR} = x"] if var.get(0) == INPUT_VAR else []
     sections = _Sections(graph)

@@ -11,7 +11,7 @@ from __future__ import annotations
 VERSION = 1  # `cnncalc: 1`, the only version this cnncalc reads
 TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
 BLOCK_KEYS = ("params", "layers")
-META = ("id", "from", "repeat", "first", "when", "expect")
+META = ("id", "from", "repeat", "first", "when", "expect", "trainable")
 REFS = ("prev", "in", "input")
 REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}

@@ -29,6 +29,7 @@ class Node:
     span: Span  # the layer entry that produced this node
     arg_spans: dict[str, Span] = field(default_factory=dict)
     rank: int | None = None  # spatial rank demanded by an alias such as conv2d
+    trainable: bool = True  # false under `trainable: false`: requires_grad=False
     # `path_str(path)`, made once: every pass and renderer names nodes, many times over
     name: str = field(init=False, repr=False, compare=False)
 

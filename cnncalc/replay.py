@@ -22,7 +22,7 @@ from .loader import YNode, YScalar
 from .source import Span
 from .values import Value
 
-CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None]
+CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None, bool]
 Form = tuple[YScalar, YNode | None, dict[str, YNode]]
 Groups = list[tuple[tuple[str, ...], str]]
 
@@ -30,8 +30,8 @@ Groups = list[tuple[tuple[str, ...], str]]
 @frozen
 class Call:
     """A block call's nodes, recorded to be replayed: per node (op, path below the call, args,
-    inputs, span, arg spans, rank, shape), inputs and `out` as offsets into the call, -1 for
-    the call's input and -2 for the network's."""
+    inputs, span, arg spans, rank, shape, trainable), inputs and `out` as offsets into the
+    call, -1 for the call's input and -2 for the network's."""
 
     nodes: list[tuple[Any, ...]]
     out: int
@@ -72,9 +72,9 @@ class Memo:
         def at(offset: int) -> int:
             return start + offset if offset >= 0 else places[-1 - offset]
 
-        for op, path, args, inputs, span, spans, rank, shape in call.nodes:
+        for op, path, args, inputs, span, spans, rank, shape, trainable in call.nodes:
             nodes.append(Node(len(nodes), op, prefix + path, args, tuple(map(at, inputs)),
-                              span, spans, rank))
+                              span, spans, rank, trainable))
             shapes.append(shape)
         return at(call.out)
 
@@ -87,7 +87,8 @@ def record(nodes: list[Node], shapes: list[Shape | None], start: int, inp: int,
 
     n = len(prefix)
     made = [(node.op, node.path[n:], node.args, tuple(map(where, node.inputs)), node.span,
-             node.arg_spans, node.rank, shapes[node.index]) for node in nodes[start:]]
+             node.arg_spans, node.rank, shapes[node.index], node.trainable)
+            for node in nodes[start:]]
     return Call(made, where(out), visited, [(path[n:], label) for path, label in groups],
                 sum(len(node[1]) for node in made))
 

@@ -56,6 +56,8 @@ _META_DOC = {
     "when": "when false the layer is skipped and passes its input through",
     "expect": "checked figures: a shape [C, H, W] or {shape, params, trainable_params, "
               "buffers, macs}",
+    "trainable": "false: the parameters of this layer or block call (everything inside) are "
+                 "frozen (requires_grad=False): counted in params, not trainable_params",
 }
 _EXPECT_DOC = {
     "params": "total parameters",
@@ -331,6 +333,7 @@ def schema() -> dict[str, Any]:
         "repeat": b.type_ref(Int(1)),
         "first": {"type": "object", "propertyNames": _ref("identifier")},
         "when": b.type_ref(Bool()),
+        "trainable": b.type_ref(Bool()),
         "expect": {"anyOf": [_shape(_EXPECT_DOC["shape"]),
                              _figures(LAYER_EXPECT, "figures for this layer")]},
     }

@@ -57,6 +57,16 @@ class Scopes(Arguments):
                             node.span, hint)
         return value
 
+    def _trainable(self, node: YNode | None, scope: Scope) -> bool:
+        """`trainable:` (true when absent); false freezes the layer's or call's parameters."""
+        if node is None:
+            return True
+        value = self.plain(node, scope)
+        if not isinstance(value, bool):
+            raise self.fail("E103", f"trainable must be true or false, got "
+                            f"{describe_value(value)}", node.span)
+        return value
+
     def _repeat(self, node: YNode | None, scope: Scope) -> int | None:
         if node is None:
             return None

@@ -266,6 +266,31 @@ RESHAPING = """\
 """
 
 
+SCALES = """\
+    name: scales
+    input: [8, 6, 6]
+    blocks:
+      cbr:
+        params: [c]
+        layers:
+          - conv: {out_channels: $c, kernel_size: 3, padding: 1}
+          - bn
+          - relu
+    layers:
+      - {id: stem, cbr: 8, trainable: false}
+      - {conv: {out_channels: 8, kernel_size: 1}, trainable: false}
+      - layer_scale: {init: 0.1}
+      - drop_path: {p: 0.2, mode: row}
+      - add: [stem, prev]
+      - {id: q, reshape: {shape: [8, 36]}}
+      - {id: k, transpose: [0, 1]}
+      - {id: attn, matmul: [q, k]}
+      - softmax: -1
+      - matmul: [prev, q]
+      - layer_scale: {shape: [36]}
+"""
+
+
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
@@ -326,9 +351,10 @@ def test_zoo_model_builds_what_cnncalc_reports(path: Path, torch: ModuleType) ->
     _assert_builds_what_cnncalc_reports(_zoo(path), torch)
 
 
-@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D, RESHAPING],
+@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D, RESHAPING,
+                                  SCALES],
                          ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d",
-                              "reshaping"])
+                              "reshaping", "scales"])
 def test_model_builds_what_cnncalc_reports(text: str, torch: ModuleType) -> None:
     a = run(text)
     assert a.exit_code() == 0, a.diagnostics
@@ -671,3 +697,12 @@ def test_command_refuses_a_broken_network(capsys: pytest.CaptureFixture[str],
     assert code == 2 and "missing.yaml" in err
     code, _, err = _cli(capsys, "export", str(path), "--to", "onnx")
     assert code == 2 and "onnx" in err
+
+
+def test_frozen_layers_export_with_requires_grad_false() -> None:
+    """`trainable: false` on a block call freezes each layer with parameters inside it."""
+    code = export(run(SCALES), "pytorch")
+    frozen = [line.strip() for line in code.splitlines() if "requires_grad_(False)" in line]
+    assert frozen == ["self.stem_conv1 = nn.Conv2d(8, 8, 3, padding=1).requires_grad_(False)",
+                      "self.stem_bn1 = nn.BatchNorm2d(8).requires_grad_(False)",
+                      "self.conv1 = nn.Conv2d(8, 8, 1).requires_grad_(False)"]

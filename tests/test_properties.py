@@ -50,7 +50,7 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch agreement needs to
 
 # Examples per run, quoted by the docs. Each test's share is in the budgets below.
 NETWORK_EXAMPLES = 500
-SINGLE_OP_EXAMPLES = 2300
+SINGLE_OP_EXAMPLES = 2600
 
 NETWORK_BUDGET = {
     "clean": 150, "json": 70, "deterministic": 50, "batch": 80, "cli": 50, "export": 100,
@@ -59,6 +59,7 @@ SINGLE_OP_BUDGET = {
     "conv": 350, "conv_transpose": 200, "maxpool": 200, "avgpool": 200, "adaptive": 120,
     "norm": 250, "activation": 180, "misc": 100, "upsample": 150, "pad": 80,
     "channel_shuffle": 50, "merge": 120, "reshape": 200, "linear_last": 100,
+    "layer_scale": 120, "stochastic_depth": 60, "matmul": 120,
 }
 
 Shape = tuple[int, ...]
@@ -1490,6 +1491,126 @@ def linear_last_cases(draw: st.DrawFn) -> OpCase:
     return OpCase(text, lambda: _nn().Linear(args.get("in_features", x[-1]), out_features,
                                              bias=args.get("bias", True)), (x,),
                   macs=lambda m, x, out: int(out.numel() * m.weight.shape[1]))
+
+
+class _LayerScale:
+    """ConvNeXt's layer scale as torchvision writes it inline: a parameter of ones times init,
+    multiplied into each sample (so it may neither reach the batch dim nor grow the sample)."""
+
+    def __new__(cls, shape: Sequence[int], init: float, trainable: bool) -> Any:
+        import torch
+
+        class LayerScale(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.gamma = torch.nn.Parameter(torch.ones(tuple(shape)) * init)
+
+            def forward(self, x: Any) -> Any:
+                if self.gamma.dim() > x.dim() - 1:
+                    raise RuntimeError("the scale reaches the batch dim")
+                out = x * self.gamma
+                if out.shape != x.shape:
+                    raise RuntimeError("the scale grows the sample")
+                return out
+
+        return LayerScale().requires_grad_(trainable)
+
+
+@st.composite
+def layer_scale_cases(draw: st.DrawFn) -> OpCase:
+    """layer_scale with its default [C, 1, ..., 1] or a given shape (sizes of the input, 1, or
+    one that does not broadcast), now and then frozen with `trainable: false`."""
+    x = draw(inputs((0, 1, 2, 3)))
+    args = draw(optional(init=st.sampled_from([1e-6, 0.1, 1.0])))
+    shape = [x[0], *(1 for _ in x[1:])]
+    if draw(st.booleans()):
+        n = draw(_ints(1, len(x) + 1))
+        padded = (1, *x)[-n:] if n <= len(x) else (2, *x)
+        shape = [draw(st.sampled_from([m, m, 1, m + 1])) for m in padded]
+        args["shape"] = shape
+    trainable = draw(st.integers(0, 3)) > 0
+    meta = {} if trainable else {"trainable": False}
+    layer = entry("layer_scale", yv(args) if args or meta else None, meta)
+    return OpCase(one_op(x, layer),
+                  lambda: _LayerScale(shape, args.get("init", 1e-6), trainable), (x,),
+                  macs=lambda m, x, out: 0)
+
+
+def _stochastic_depth(p: float, mode: str) -> Any:
+    """torchvision.ops.StochasticDepth, or (torchvision absent) the checks its constructor
+    makes (torchvision/ops/stochastic_depth.py) around the identity it is at inference."""
+    if importlib.util.find_spec("torchvision") is not None:
+        from torchvision.ops import StochasticDepth
+
+        return StochasticDepth(p, mode)
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"drop probability has to be between 0 and 1, but got {p}")
+    if mode not in ["batch", "row"]:
+        raise ValueError(f"mode has to be either 'batch' or 'row', but got {mode}")
+    return _nn().Identity()
+
+
+@st.composite
+def stochastic_depth_cases(draw: st.DrawFn) -> OpCase:
+    x = draw(inputs((0, 1, 2, 3)))
+    p = draw(st.sampled_from([0.0, 0.1, 0.5, 1.0, 1.5]))
+    mode = draw(st.sampled_from(["row", "row", "batch"]))
+    op = draw(st.sampled_from(["stochastic_depth", "drop_path"]))
+    value = yv([p, mode]) if mode != "row" or draw(st.booleans()) else yv(p)
+    return OpCase(one_op(x, entry(op, value, {})), lambda: _stochastic_depth(p, mode), (x,))
+
+
+@st.composite
+def matmul_cases(draw: st.DrawFn) -> OpCase:
+    """Two inputs of chosen shapes, rank 2 to 4 (a 1x1 conv sets the first dim, adaptive
+    pooling the rest), multiplied: inner dims mostly equal, leading dims equal or 1."""
+    rank = draw(st.sampled_from([1, 2, 3]))  # spatial rank: matrices of rank + 1 dims
+    m, k, n = draw(_ints(1, 4)), draw(_ints(1, 4)), draw(_ints(1, 4))
+    lead = [draw(_ints(1, 3)) for _ in range(rank - 1)]
+    a = [*(draw(st.sampled_from([d, d, 1])) for d in lead), m, k]
+    b = [*(draw(st.sampled_from([d, d, 1, d + 1])) for d in lead), draw(
+        st.sampled_from([k, k, k, k + 1])), n]
+    before = []
+    for i, s in enumerate((a, b)):
+        before += [f"- {{id: c{i}, from: input, conv: [{s[0]}, 1]}}",
+                   f"- {{id: s{i}, adaptive_avgpool: {{output_size: {yv(s[1:])}}}}}"]
+    layer = entry("matmul", yv(["s0", "s1"]), {})
+    return OpCase(one_op((2, *(4 for _ in range(rank))), layer, before), lambda: None,
+                  (tuple(a), tuple(b)),
+                  forward=lambda m, xs: __import__("torch").matmul(xs[0], xs[1]))
+
+
+def _all_ops(case: OpCase) -> int:
+    """The last layer's MACs under `--count all`, per batch element."""
+    return analyse(case.text, batch=TORCH_BATCH, count="all").layers[-1].macs // TORCH_BATCH
+
+
+@needs_torch
+@given(layer_scale_cases())
+@budget(SINGLE_OP_BUDGET["layer_scale"])
+def test_layer_scale_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+    layer = analyse(case.text).layers[-1]
+    if layer.output_shape is not None:  # one multiply per element under `--count all`
+        assert _all_ops(case) == math.prod(layer.output_shape)
+
+
+@needs_torch
+@given(stochastic_depth_cases())
+@budget(SINGLE_OP_BUDGET["stochastic_depth"])
+def test_stochastic_depth_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+
+
+@needs_torch
+@given(matmul_cases())
+@budget(SINGLE_OP_BUDGET["matmul"])
+def test_matmul_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+    layer = analyse(case.text).layers[-1]
+    if layer.output_shape is not None:  # m·k·n per product under `--count all`
+        a = case.inputs[0]
+        assert _all_ops(case) == math.prod(layer.output_shape) * a[-1]
 
 
 @needs_torch

@@ -67,3 +67,34 @@ def test_r5_unsqueeze_past_any_rank(tmp_path: Path) -> None:
     r = run(["show", write(tmp_path, net("{unsqueeze: 0, repeat: 3000}", "squeeze"))],
             seconds=120, mib=600)
     assert r.code in (0, 1), r.out[-2000:]
+
+
+def test_o1_matmul_of_huge_matrices(tmp_path: Path) -> None:
+    """O1: a matmul whose product count passes int64 (2^31 x 2^31 matrices): exact integers
+    in every output, never a float or an overflow."""
+    text = net("{id: a, reshape: {shape: [1, 2147483648, 2147483648]}}",
+               "{id: b, transpose: [1, 2]}", "matmul: [a, b]",
+               input="[4611686018427387904]")
+    r = run(["show", write(tmp_path, text), "--count", "all", "--format", "json"],
+            seconds=30, mib=300)
+    assert r.code == 0, r.out
+    assert str(2**62 * 2**31) in r.out
+
+
+def test_o2_layer_scale_and_trainable_garbage(tmp_path: Path) -> None:
+    """O2: a layer scale shape past int64, `trainable` given a list, a mapping, a huge
+    string: one located error each."""
+    for layer in ("layer_scale: {shape: [99999999999999999999]}",
+                  "{relu: {}, trainable: [1, 2]}", "{relu: {}, trainable: {a: 1}}",
+                  f"{{relu: {{}}, trainable: {'x' * 100_000}}}"):
+        r = run(["show", write(tmp_path, net(layer))], seconds=30, mib=300)
+        assert r.code == 1 and r.out.endswith("1 error\n"), r.out[-500:]
+
+
+def test_o3_frozen_repeat_of_a_hundred_thousand_blocks(tmp_path: Path) -> None:
+    """O3: `trainable: false` on a 100,000-copy repeat: replayed like any repeat (the frozen
+    flag is part of what makes calls alike), well within the bounds of the unfrozen one."""
+    text = ("input: [4, 4, 4]\nblocks:\n  b:\n    layers:\n      - conv: [4, 1]\n"
+            "      - relu\nlayers:\n  - {b: {}, repeat: 50000, trainable: false}\n")
+    r = run(["show", write(tmp_path, text), "--format", "json"], seconds=60, mib=600)
+    assert r.code == 0 and '"trainable_params": 0' in r.out
