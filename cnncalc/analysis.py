@@ -39,6 +39,7 @@ class LayerResult:
     receptive_field: Field | None  # None: flat output, or not defined (upsampling)
     line: int
     column: int
+    output_shapes: tuple[Shape, ...] | None = None  # every output of a chunk or split
 
 
 @frozen
@@ -345,7 +346,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     layers = tuple([
         LayerResult(node.name, node.path, node.op, tuple([names[i] for i in node.inputs]),
                     shapes[node.index], c.params, c.trainable, c.buffers, macs(c),
-                    sizes[node.index], rfs[node.index], node.span.line, node.span.col)
+                    sizes[node.index], rfs[node.index], node.span.line, node.span.col,
+                    graph.outputs.get(node.index))
         for node, c in zip(graph.nodes[1:], node_counts[1:])])
     params = sum(c.params for c in node_counts)
     param_bytes = params * itemsize

@@ -64,6 +64,12 @@ CODES: dict[str, Code] = {
         Code("E118", _E, "number too large", "sizes and integers are int64 in PyTorch: keep them "
              "below 2^63"),
         Code("E119", _E, "nested too deeply", "flatten the value or the chain of block calls"),
+        Code("E140", _E, "a layer with several results named without an index",
+             "name one result: id[0], id[1], ... (or id[*] in a merge's input list)"),
+        Code("E141", _E, "result index out of range", "use an index below the count of results"),
+        Code("E142", _E, "id[*] outside a merge's input list",
+             "name one result, or list them all in add, mul or concat"),
+        Code("E143", _E, "a split op repeated", "split once; repeat the layers that read it"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),
@@ -81,6 +87,7 @@ CODES: dict[str, Code] = {
         Code("E220", _E, "sizes do not hold the elements",
              "make the sizes multiply to the element count (one may be -1)"),
         Code("E221", _E, "more than one -1 in a shape", "give every size but one"),
+        Code("E222", _E, "too many outputs", "split into fewer, larger pieces"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),

@@ -22,7 +22,7 @@ from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
 from .loader import YMap, YNode, YScalar
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED
-from .passes import kind
+from .passes import context, kind
 from .passes.shapes import infer
 from .replay import Form, first_span, record
 from .scopes import Scopes
@@ -70,6 +70,10 @@ class _Expander(Scopes):
         self.visited = 0
         # false inside a layer or block call marked `trainable: false` (and all it contains)
         self.trainable = True
+        self.outputs: dict[int, tuple[Shape, ...]] = {}  # see Scopes
+        self.items: dict[tuple[int, int], int] = {}
+        # the outputs of each copy of the repeat being expanded, when it has an id (`m[i]`)
+        self.copies: list[int] | None = None
 
     def run(self) -> Expansion:
         d = self.declarations
@@ -94,7 +98,7 @@ class _Expander(Scopes):
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
-                      self.groups)
+                      self.groups, self.outputs)
         return Expansion(graph, self.shapes, self.diagnostics)
 
     # ------------------------------------------------------------ layers
@@ -172,11 +176,18 @@ class _Expander(Scopes):
         if first is not None and "repeat" not in meta:
             raise self.fail("E114", "'first' overrides the first copy of a `repeat`; this "
                             "layer has no repeat", first.span, "add `repeat: N` or remove first")
-        source = self._ref_meta(meta.get("from"), scope)
+        if spec is not None and spec.outputs is not None and "repeat" in meta:
+            raise self.fail("E143", f"{spec.name} has several outputs: it cannot be repeated in "
+                            "a chain", meta["repeat"].span,
+                            "split once, and repeat the layers that read its outputs")
+        # a merge reads its list, never `prev`
+        source = (scope.prev if spec is not None and spec.multi_input
+                  else self._ref_meta(meta.get("from"), scope, op_key.span))
         start = len(self.nodes)
 
-        outer = self.trainable
+        outer, copies = self.trainable, self.copies
         self.trainable = outer and trainable  # a frozen call freezes everything inside
+        self.copies = [] if layer_id is not None and repeat is not None else None
         try:
             if block is not None:
                 out = self._call_block(block, op_key, value, first, source, repeat, when, path,
@@ -185,8 +196,10 @@ class _Expander(Scopes):
                 assert found is not None
                 out = self._call_op(found[0], found[1], op_key, value, first, source, repeat,
                                     when, path, scope)
+            if self.copies is not None and layer_id is not None:
+                scope.copies[layer_id] = self.copies
         finally:
-            self.trainable = outer
+            self.trainable, self.copies = outer, copies
         if layer_id is not None:
             scope.ids[layer_id] = out
         expect = meta.get("expect")
@@ -232,7 +245,8 @@ class _Expander(Scopes):
                                 path) if overrides else base
         if spec.multi_input:
             span = base[1].get("inputs", op_key.span)  # written here, or in defaults
-            inputs = tuple(self._ref(name, span, scope) for name in base[0]["inputs"])
+            inputs = tuple(ref for name in base[0]["inputs"]
+                           for ref in self._refs(name, span, scope))
             if not when:
                 return inputs[0]
             return self._emit(spec, rank, *base, inputs, path, op_key.span)
@@ -247,6 +261,8 @@ class _Expander(Scopes):
             if out < 0 or self.shapes[out] is None:
                 raise Skip()
             out = self._emit(spec, rank, args, spans, (out,), copy_path, op_key.span)
+            if self.copies is not None:
+                self.copies.append(out)
         return out
 
     def _emit(self, spec: OpSpec, rank: int | None, args: dict[str, Any],
@@ -273,7 +289,18 @@ class _Expander(Scopes):
             elif shape is not None:
                 self.memo.inferred[key] = shape
         self.shapes.append(shape)
+        if spec.outputs is not None and shape is not None:  # a split op: every output
+            pieces = self.memo.pieces.get(key)
+            if pieces is None:
+                ctx = context(node, self.shapes, self.nodes)
+                assert ctx is not None  # its shape is known
+                pieces = self.memo.pieces[key] = spec.outputs(ctx)
+            self.outputs[node.index] = pieces
         return node.index
+
+    def _make(self, spec: OpSpec, args: dict[str, Any], inputs: tuple[int, ...],
+              path: tuple[str, ...], span: Span) -> int:
+        return self._emit(spec, None, args, {}, inputs, path, span)
 
     # ------------------------------------------------------------ blocks
 
@@ -328,6 +355,8 @@ class _Expander(Scopes):
             if out < 0:
                 raise Skip()
             out = self._expand_call(block, bound, copy_path, out, scope)
+            if self.copies is not None:
+                self.copies.append(out)
         return out
 
     def _expand_call(self, block: Block, bound: dict[str, Value], prefix: tuple[str, ...],
@@ -344,7 +373,8 @@ class _Expander(Scopes):
             if recorded.nodes:
                 self.spend(recorded.parts + len(prefix) * len(recorded.nodes),
                            first_span(recorded))
-            out = self.memo.replay(recorded, prefix, inp, self.nodes, self.shapes)
+            out = self.memo.replay(recorded, prefix, inp, self.nodes, self.shapes,
+                                   self.outputs)
             for path, label in recorded.groups:
                 self._group(prefix + path, label)
             self.visited += recorded.visited
@@ -358,7 +388,8 @@ class _Expander(Scopes):
                 and (inner.prev == inp or inner.prev >= start)
                 and all(s is not None for s in self.shapes[start:])):
             self.memo.finished(key, lambda: record(
-                self.nodes, self.shapes, start, inp, prefix, inner.prev, self.visited - visited,
+                self.nodes, self.shapes, self.outputs, start, inp, prefix, inner.prev,
+                self.visited - visited,
                 [(path, self.groups[path]) for path in self.group_paths[groups:]]))
         return inner.prev
 

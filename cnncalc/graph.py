@@ -69,3 +69,6 @@ class Graph:
     expects: tuple[ShapeExpect, ...] = ()  # per-layer and whole-network (nodes == all)
     # what each block call or repeat is, by path prefix: ("res3",) -> "bottleneck x4"
     groups: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # every output of each node with several (chunk, split), by node index; its shape in the
+    # shapes list is the first
+    outputs: dict[int, tuple[Shape, ...]] = field(default_factory=dict)

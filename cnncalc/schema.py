@@ -160,8 +160,9 @@ class _Builder:
         if isinstance(t, Either):
             return {"anyOf": [self.type_ref(o) for o in t.options]}
         if isinstance(t, Ids):
-            return {"anyOf": [{"type": "array", "minItems": 2, "items": _ref("input_ref")},
-                              param]}
+            return {"anyOf": [{"type": "array", "minItems": 2, "items": _ref("merge_ref")},
+                              {"type": "array", "minItems": 1, "maxItems": 1,
+                               "items": _ref("all_results")}, param]}
         return self._probed(t)
 
     @staticmethod
@@ -319,9 +320,15 @@ def schema() -> dict[str, Any]:
                        "description": "$name (a block parameter) or $(expression)"}
     b.defs["identifier"] = {"type": "string", "pattern": IDENT}
     b.defs["input_ref"] = {
-        "description": "an earlier layer's id, prev, input, or in (a block's input)",
-        "anyOf": [_ref("identifier"), _ref("param")],
+        "description": "an earlier layer's id, prev, input, or in (a block's input); id[i]: "
+                       "result i of a split op or copy i of a repeat (negative from the end)",
+        "anyOf": [_ref("identifier"), _ref("param"),
+                  {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*\[-?[0-9]+\]$"}],
     }
+    b.defs["all_results"] = {
+        "description": "id[*]: every result of a split op or every copy of a repeat, in order",
+        "type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*\[\*\]$"}
+    b.defs["merge_ref"] = {"anyOf": [_ref("input_ref"), _ref("all_results")]}
     for spec in SPECS:
         if not spec.internal:
             b.op(spec)

@@ -291,6 +291,37 @@ SCALES = """\
 """
 
 
+SPLITS = """\
+    name: splits
+    input: [8, 6, 6]
+    blocks:
+      bottleneck:
+        params: [c]
+        layers:
+          - conv: {out_channels: $c, kernel_size: 3, padding: 1}
+          - {id: o, conv: {out_channels: $c, kernel_size: 3, padding: 1}}
+          - add: [in, o]
+      shuffle_unit:
+        params: [c]
+        layers:
+          - {id: halves, chunk: 2}
+          - {id: branch, from: "halves[1]", conv: [$c, 1]}
+          - concat: ["halves[0]", branch]
+          - channel_shuffle: 2
+    layers:
+      - conv: [10, 1]
+      - {id: y, chunk: 3}
+      - {id: m, from: "y[-1]", bottleneck: 2, repeat: 2}
+      - concat:
+          - y[0]
+          - y[1]
+          - m[*]
+      - {shuffle_unit: 6, repeat: 2}
+      - {id: parts, split: {split_size_or_sections: [3, 9], dim: 0}}
+      - add: ["parts[1]", "parts[1]"]
+"""
+
+
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
@@ -352,9 +383,9 @@ def test_zoo_model_builds_what_cnncalc_reports(path: Path, torch: ModuleType) ->
 
 
 @pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D, RESHAPING,
-                                  SCALES],
+                                  SCALES, SPLITS],
                          ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d",
-                              "reshaping", "scales"])
+                              "reshaping", "scales", "splits"])
 def test_model_builds_what_cnncalc_reports(text: str, torch: ModuleType) -> None:
     a = run(text)
     assert a.exit_code() == 0, a.diagnostics

@@ -50,7 +50,7 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch agreement needs to
 
 # Examples per run, quoted by the docs. Each test's share is in the budgets below.
 NETWORK_EXAMPLES = 500
-SINGLE_OP_EXAMPLES = 2600
+SINGLE_OP_EXAMPLES = 2800
 
 NETWORK_BUDGET = {
     "clean": 150, "json": 70, "deterministic": 50, "batch": 80, "cli": 50, "export": 100,
@@ -59,7 +59,7 @@ SINGLE_OP_BUDGET = {
     "conv": 350, "conv_transpose": 200, "maxpool": 200, "avgpool": 200, "adaptive": 120,
     "norm": 250, "activation": 180, "misc": 100, "upsample": 150, "pad": 80,
     "channel_shuffle": 50, "merge": 120, "reshape": 200, "linear_last": 100,
-    "layer_scale": 120, "stochastic_depth": 60, "matmul": 120,
+    "layer_scale": 120, "stochastic_depth": 60, "matmul": 120, "split": 200,
 }
 
 Shape = tuple[int, ...]
@@ -1611,6 +1611,58 @@ def test_matmul_agrees_with_torch(case: OpCase) -> None:
     if layer.output_shape is not None:  # m·k·n per product under `--count all`
         a = case.inputs[0]
         assert _all_ops(case) == math.prod(layer.output_shape) * a[-1]
+
+
+@st.composite
+def split_cases(draw: st.DrawFn) -> tuple[str, Shape, Callable[[Any], Any]]:
+    """chunk and split of any dim, by sizes that divide, that leave a remainder, larger than
+    the dim, or (split) sections that do or do not add up: (YAML, input, torch's split)."""
+    x = draw(inputs((0, 1, 2, 3)))
+    n = len(x)
+    dim = draw(st.one_of(_ints(-n, n - 1), _ints(-n - 1, n)))
+    length = x[dim] if -n <= dim < n else 5
+    given_dim = {} if dim == 0 and draw(st.booleans()) else {"dim": dim}
+    if draw(st.booleans()):
+        chunks = draw(_ints(1, length + 2))
+        text = entry("chunk", yv({"chunks": chunks} | given_dim) if given_dim or draw(
+            st.booleans()) else yv(chunks), {})
+
+        def split(t: Any) -> Any:
+            return t.chunk(chunks, _batch_dims([dim], n)[0])
+    else:
+        sections: Any = draw(_ints(1, length + 1))
+        if draw(st.booleans()):
+            sections = [draw(_ints(1, 4)) for _ in range(draw(_ints(1, 4)))]
+            if draw(st.integers(0, 3)):  # mostly sections that add up
+                sections[-1] = max(1, length - sum(sections[:-1]))
+        text = entry("split", yv({"split_size_or_sections": sections} | given_dim), {})
+
+        def split(t: Any) -> Any:
+            return t.split(sections, _batch_dims([dim], n)[0])
+    return one_op(x, text), x, split
+
+
+@needs_torch
+@given(split_cases())
+@budget(SINGLE_OP_BUDGET["split"])
+def test_split_ops_agree_with_torch(case: tuple[str, Shape, Callable[[Any], Any]]) -> None:
+    """Every output's shape, as torch's tuple; what torch refuses cnncalc refuses; views:
+    no parameters, MACs or memory."""
+    import torch
+
+    text, x, split = case
+    a = analyse(text, batch=TORCH_BATCH)
+    errors = [d.code for d in a.diagnostics if d.severity is Severity.ERROR]
+    try:
+        pieces = split(torch.zeros(TORCH_BATCH, *x))
+    except TORCH_REFUSALS:
+        assert errors, f"PyTorch refuses this but cnncalc accepts it:\n{text}"
+        return
+    assert not errors, (errors, text)
+    layer = a.layers[-1]
+    assert layer.output_shapes == tuple(tuple(p.shape[1:]) for p in pieces), text
+    assert layer.output_shape == tuple(pieces[0].shape[1:])
+    assert (layer.params, layer.macs, layer.activation_bytes) == (0, 0, 0)
 
 
 @needs_torch

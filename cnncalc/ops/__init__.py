@@ -14,6 +14,7 @@ from .norm import BATCHNORM, GROUPNORM, LAYERNORM, LRN
 from .pool import ADAPTIVE_AVGPOOL, ADAPTIVE_MAXPOOL, AVGPOOL, GLOBAL_AVGPOOL, MAXPOOL
 from .reshape import FLATTEN, RESHAPING
 from .scale import SCALES
+from .split import GETITEM, SPLITS
 
 # changed in place by register(): the schema and `cnncalc ops` read it at each call
 SPECS: list[OpSpec] = [
@@ -22,9 +23,9 @@ SPECS: list[OpSpec] = [
     BATCHNORM, GROUPNORM, LAYERNORM, LRN,
     *ACTIVATIONS,
     DROPOUT, FLATTEN, LINEAR, UPSAMPLE, IDENTITY, PAD, CHANNEL_SHUFFLE,
-    *RESHAPING, *SCALES,
+    *RESHAPING, *SCALES, *SPLITS,
     ADD, MUL, CONCAT, MATMUL,
-    INPUT,
+    INPUT, GETITEM,
 ]
 
 REGISTRY: dict[str, OpSpec] = {spec.name: spec for spec in SPECS}

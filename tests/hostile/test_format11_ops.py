@@ -98,3 +98,43 @@ def test_o3_frozen_repeat_of_a_hundred_thousand_blocks(tmp_path: Path) -> None:
             "      - relu\nlayers:\n  - {b: {}, repeat: 50000, trainable: false}\n")
     r = run(["show", write(tmp_path, text), "--format", "json"], seconds=60, mib=600)
     assert r.code == 0 and '"trainable_params": 0' in r.out
+
+
+def test_s1_chunk_of_a_zero_size_dim(tmp_path: Path) -> None:
+    """S1: a chunk of a 0-size dim (refused at the input: sizes are positive), and 3 chunks
+    of a dim of 1 (one piece, as torch.chunk gives)."""
+    r = run(["show", write(tmp_path, net("{id: y, chunk: 2}", input="[0, 8, 8]"))],
+            seconds=30, mib=300)
+    assert r.code == 1, r.out
+    r = run(["show", write(tmp_path, net("{id: y, chunk: {chunks: 3, dim: 2}}",
+                                         input="[1, 1, 1]"))],
+            seconds=30, mib=300)
+    assert r.code == 0, r.out
+
+
+def test_s2_chunks_and_indices_past_any_count(tmp_path: Path) -> None:
+    """S2: chunk into 10^18 pieces of a dim of 10^18, split into pieces of 1 of a huge dim,
+    and `y[999999999]`: a located error each, in bounded memory (no list of pieces built)."""
+    for layers, code in (
+            (("{id: y, chunk: {chunks: 1000000000000000000, dim: 1}}",), "E222"),
+            (("{id: y, split: {split_size_or_sections: 1, dim: 1}}",), "E222"),
+            (("{id: y, chunk: 2}", '{from: "y[999999999]", relu: {}}'), "E141"),
+            (("{id: y, chunk: 2}", '{from: "y[-999999999999999999999999999999999]", '
+              'relu: {}}'), "E141")):
+        text = net(*layers, input="[2, 1000000000000000000, 2]")
+        r = run(["show", write(tmp_path, text)], seconds=30, mib=300)
+        assert r.code == 1 and code in r.out, r.out[-1000:]
+
+
+def test_s3_every_copy_of_a_huge_repeat(tmp_path: Path) -> None:
+    """S3: `m[*]` of a 100,000-copy repeat into one concat: 100,000 inputs, within the work
+    budget and bounds; and 30,000 repeated block calls that split and read both outputs
+    (replayed: 120,000 nodes)."""
+    text = net("{id: m, relu: {}, repeat: 100000}", 'concat: ["m[*]", "m[-1]"]',
+               input="[1, 2, 2]")
+    r = run(["show", write(tmp_path, text), "--format", "json"], seconds=120, mib=800)
+    assert r.code in (0, 1), r.out[-1000:]
+    body = "input: [2, 2, 2]\nblocks:\n  b:\n    layers:\n      - {id: y, chunk: 2}\n" \
+           '      - concat: ["y[1]", "y[0]"]\nlayers:\n  - {b: {}, repeat: 30000}\n'
+    r = run(["show", write(tmp_path, body), "--format", "json"], seconds=120, mib=800)
+    assert r.code == 0, r.out[-1000:]
