@@ -93,6 +93,9 @@ class Analysis:
     expectations: tuple[Verdict, ...] = ()  # every `expect:` figure, right or wrong
     graph: Graph | None = None
     shapes: tuple[Shape | None, ...] = ()
+    # the file's `outputs:` as written (`id[*]` expanded), each with its shape; () when the
+    # file names none (its output is the last layer's)
+    outputs: tuple[tuple[str, Shape | None], ...] = ()
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -347,7 +350,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
         LayerResult(node.name, node.path, node.op, tuple([names[i] for i in node.inputs]),
                     shapes[node.index], c.params, c.trainable, c.buffers, macs(c),
                     sizes[node.index], rfs[node.index], node.span.line, node.span.col,
-                    graph.outputs.get(node.index))
+                    graph.pieces.get(node.index))
         for node, c in zip(graph.nodes[1:], node_counts[1:])])
     params = sum(c.params for c in node_counts)
     param_bytes = params * itemsize
@@ -365,7 +368,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes))
+                    tuple(shapes), tuple(zip(expansion.result_names,
+                                             [shapes[i] for i in graph.results])))
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, did_you_mean
 from .format import META
 from .graph import Graph, Node, Shape, format_shape
 from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
-from .loader import YMap, YNode, YScalar
+from .loader import YMap, YNode, YScalar, YSeq
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED
 from .passes import context, kind
@@ -46,6 +46,7 @@ class Expansion:
     graph: Graph | None
     shapes: list[Shape | None]
     diagnostics: list[Diagnostic]
+    result_names: tuple[str, ...] = ()  # the file's `outputs:` as written (graph.results)
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
@@ -53,7 +54,8 @@ def expand(root: YNode, stem: str, input_override: Shape | None = None,
     declarations = declare(root, stem, input_override, max_layers)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics))
-    return _Expander(declarations, max_layers).run()
+    results = root.get("outputs") if isinstance(root, YMap) else None
+    return _Expander(declarations, max_layers).run(results)
 
 
 class _Expander(Scopes):
@@ -70,12 +72,14 @@ class _Expander(Scopes):
         self.visited = 0
         # false inside a layer or block call marked `trainable: false` (and all it contains)
         self.trainable = True
-        self.outputs: dict[int, tuple[Shape, ...]] = {}  # see Scopes
+        self.pieces: dict[int, tuple[Shape, ...]] = {}  # see Scopes
         self.items: dict[tuple[int, int], int] = {}
+        self.result_names: list[str] = []  # the `outputs:` as written, `id[*]` expanded
         # the outputs of each copy of the repeat being expanded, when it has an id (`m[i]`)
         self.copies: list[int] | None = None
 
-    def run(self) -> Expansion:
+    def run(self, results: YNode | None = None) -> Expansion:
+        """Expand the network; `results` is the file's `outputs:` list, if any."""
         d = self.declarations
         assert d.layers is not None and d.shape is not None
         try:
@@ -83,7 +87,8 @@ class _Expander(Scopes):
                        d.input_span)
             scope = Scope(prefix=(), inp=0)
             self._body(d.layers, scope)
-            self.network_expect(d.expect, scope.prev)
+            named = self._outputs(results, scope)
+            self.network_expect(d.expect, scope.prev, named)
         except TooLarge:  # reported
             return Expansion(None, self.shapes, self.diagnostics)
         expects = tuple(self.expects)
@@ -98,8 +103,33 @@ class _Expander(Scopes):
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
-                      self.groups, self.outputs)
-        return Expansion(graph, self.shapes, self.diagnostics)
+                      self.groups, self.pieces, named)
+        return Expansion(graph, self.shapes, self.diagnostics, tuple(self.result_names))
+
+    def _outputs(self, node: YNode | None, scope: Scope) -> tuple[int, ...]:
+        """The nodes of the file's `outputs:` (ids, `id[i]`, `id[*]`), in order; () when it
+        names none, or when one of them failed (reported)."""
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq) or not node.items:
+            self.error("E103", f"outputs is a list of ids such as [p3, p4, p5], got "
+                       f"{describe(node)}", node.span)
+            return ()
+        named: list[int] = []
+        for item in node.items:
+            if not isinstance(item, YScalar) or not isinstance(item.value, str):
+                self.error("E103", f"an output is a layer's id, got {describe(item)}",
+                           item.span)
+                return ()
+            try:
+                refs = self._refs(item.value, item.span, scope)
+            except (Invalid, Skip):
+                return ()
+            named += refs
+            base = item.value[:-3]
+            self.result_names += ([f"{base}[{i}]" for i in range(len(refs))]
+                                  if item.value.endswith("[*]") else [item.value])
+        return tuple(named)
 
     # ------------------------------------------------------------ layers
 
@@ -295,7 +325,7 @@ class _Expander(Scopes):
                 ctx = context(node, self.shapes, self.nodes)
                 assert ctx is not None  # its shape is known
                 pieces = self.memo.pieces[key] = spec.outputs(ctx)
-            self.outputs[node.index] = pieces
+            self.pieces[node.index] = pieces
         return node.index
 
     def _make(self, spec: OpSpec, args: dict[str, Any], inputs: tuple[int, ...],
@@ -374,7 +404,7 @@ class _Expander(Scopes):
                 self.spend(recorded.parts + len(prefix) * len(recorded.nodes),
                            first_span(recorded))
             out = self.memo.replay(recorded, prefix, inp, self.nodes, self.shapes,
-                                   self.outputs)
+                                   self.pieces)
             for path, label in recorded.groups:
                 self._group(prefix + path, label)
             self.visited += recorded.visited
@@ -388,7 +418,7 @@ class _Expander(Scopes):
                 and (inner.prev == inp or inner.prev >= start)
                 and all(s is not None for s in self.shapes[start:])):
             self.memo.finished(key, lambda: record(
-                self.nodes, self.shapes, self.outputs, start, inp, prefix, inner.prev,
+                self.nodes, self.shapes, self.pieces, start, inp, prefix, inner.prev,
                 self.visited - visited,
                 [(path, self.groups[path]) for path in self.group_paths[groups:]]))
         return inner.prev

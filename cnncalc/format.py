@@ -9,7 +9,8 @@ expander costs the op registry).
 from __future__ import annotations
 
 VERSION = 1  # `cnncalc: 1`, the only version this cnncalc reads
-TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
+TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect",
+            "outputs")
 BLOCK_KEYS = ("params", "layers")
 META = ("id", "from", "repeat", "first", "when", "expect", "trainable")
 REFS = ("prev", "in", "input")
@@ -17,7 +18,7 @@ REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per item
 DEFAULT_DTYPE = "float32"
-NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs")
+NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "outputs")
 LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
 # an input written as a mapping: its keys, in order, by spatial rank
 INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}

@@ -55,6 +55,7 @@ class ShapeExpect:
     figures: tuple[tuple[str, Any, Span], ...]  # (key, expected value, span)
     path: str
     span: Span
+    results: tuple[int, ...] = ()  # the network's outputs (for an `outputs` figure)
 
 
 @frozen
@@ -71,4 +72,6 @@ class Graph:
     groups: dict[tuple[str, ...], str] = field(default_factory=dict)
     # every output of each node with several (chunk, split), by node index; its shape in the
     # shapes list is the first
-    outputs: dict[int, tuple[Shape, ...]] = field(default_factory=dict)
+    pieces: dict[int, tuple[Shape, ...]] = field(default_factory=dict)
+    # the network's `outputs:`, in order (empty: the file names none; its output is `output`)
+    results: tuple[int, ...] = ()

@@ -65,6 +65,7 @@ _EXPECT_DOC = {
     "buffers": "buffers (e.g. BatchNorm running statistics)",
     "macs": "multiply-accumulates (for the file's batch)",
     "output": "the network's output shape, batch excluded",
+    "outputs": "the shapes of the network's `outputs:`, in order",
     "shape": "the layer's output shape, batch excluded",
 }
 
@@ -288,7 +289,9 @@ def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
     return {
         "type": "object",
         "description": description,
-        "properties": {k: _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
+        "properties": {k: {"type": "array", "items": _shape("a shape"),
+                           "description": _EXPECT_DOC[k]} if k == "outputs"
+                       else _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
                        else {**count, "description": _EXPECT_DOC.get(k, k)} for k in keys},
         "additionalProperties": False,
     }
@@ -412,6 +415,9 @@ def schema() -> dict[str, Any]:
         },
         "layers": {**_ref("layers"), "description": "the network, in order"},
         "expect": _figures(NET_EXPECT, "figures for the whole network"),
+        "outputs": {"type": "array", "minItems": 1, "items": _ref("merge_ref"),
+                    "description": "the network's outputs, in order (default: the last "
+                                   "layer); id[*] lists every result"},
     }
     return {
         "$schema": DRAFT,

@@ -27,7 +27,7 @@ ALL = "*"
 
 class Scopes(Arguments):
     # every output of each node with several (a split op), by node index
-    outputs: dict[int, tuple[Shape, ...]]
+    pieces: dict[int, tuple[Shape, ...]]
     # the getitem node made for (split node, output index), so each is made once
     items: dict[tuple[int, int], int]
 
@@ -100,7 +100,7 @@ class Scopes(Arguments):
         """The layer's input: its `from:` (at `node`), or the previous layer (`span`: the
         layer's op key)."""
         if node is None:
-            if scope.prev in self.outputs:
+            if scope.prev in self.pieces:
                 raise self._several(scope.prev, "prev", span, scope)
             return scope.prev
         value = self.plain(node, scope)
@@ -121,7 +121,7 @@ class Scopes(Arguments):
             results = self._results(base, span, scope)
             return self._pick(base, results, index, span, scope)
         ref = self._named(name, span, scope)
-        if ref in self.outputs:
+        if ref in self.pieces:
             raise self._several(ref, name, span, scope)
         return ref
 
@@ -139,8 +139,8 @@ class Scopes(Arguments):
         """(node, how many results) of `base`: a split op's outputs, a repeat's copies
         (`scope.copies`), or one result."""
         ref = self._named(base, span, scope)
-        if ref in self.outputs:
-            return ref, len(self.outputs[ref])
+        if ref in self.pieces:
+            return ref, len(self.pieces[ref])
         copies = scope.copies.get(base)
         return ref, len(copies) if copies is not None else 1
 
@@ -149,7 +149,7 @@ class Scopes(Arguments):
         """Result `index` (negative from the end) of `base`, as `_results` found it."""
         ref, count = results
         copies = scope.copies.get(base)
-        what = ("output" if ref in self.outputs else "copy" if copies is not None
+        what = ("output" if ref in self.pieces else "copy" if copies is not None
                 else "result")
         many = f"{count:,} " + {"output": "outputs", "copy": "copies", "result": "results"}[
             what] if count != 1 else f"one {what}"
@@ -166,7 +166,7 @@ class Scopes(Arguments):
             raise self.fail("E141", f"index {i} is out of range: '{base}' has {many}", span,
                             self._range_hint(base, count))
         i %= count
-        if ref in self.outputs:
+        if ref in self.pieces:
             return self._item(ref, i, span)
         return copies[i] if copies is not None else ref
 
@@ -181,7 +181,7 @@ class Scopes(Arguments):
         if made is not None:
             return made
         node = self.nodes[ref]
-        shape = self.outputs[ref][index]
+        shape = self.pieces[ref][index]
         # pieces alike share one arguments dict: layers of one kind are inferred once
         args = self.memo.checked.setdefault(("getitem", index, shape),
                                             {"index": index, "shape": shape})
@@ -197,7 +197,7 @@ class Scopes(Arguments):
 
     def _several(self, ref: int, name: str, span: Span, scope: Scope) -> Exception:
         """E140: `name` (prev, or an id) means a layer with several outputs."""
-        count = len(self.outputs[ref])
+        count = len(self.pieces[ref])
         label = name
         if name in REFS:  # prev, or a block's input that is a split op (in)
             label = next((i for i, r in scope.ids.items() if r == ref), self.nodes[ref].name)

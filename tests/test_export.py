@@ -737,3 +737,26 @@ def test_frozen_layers_export_with_requires_grad_false() -> None:
     assert frozen == ["self.stem_conv1 = nn.Conv2d(8, 8, 3, padding=1).requires_grad_(False)",
                       "self.stem_bn1 = nn.BatchNorm2d(8).requires_grad_(False)",
                       "self.conv1 = nn.Conv2d(8, 8, 1).requires_grad_(False)"]
+
+
+def test_several_outputs_export_as_a_tuple(torch: ModuleType) -> None:
+    """`outputs:` naming several layers (a split op's output and every copy of a repeat
+    among them): the exported forward returns them as a tuple, in order, with cnncalc's
+    shapes."""
+    a = run("""\
+        input: [3, 16, 16]
+        layers:
+          - {id: p3, conv: [8, 3, 2, 1]}
+          - {id: p4, conv: [16, 3, 2, 1]}
+          - {id: y, chunk: 2}
+          - {id: m, from: "y[0]", relu: {}, repeat: 2}
+          - conv: [4, 1]
+        outputs: [p3, "y[1]", "m[*]", p4]
+        """)
+    assert a.exit_code() == 0, a.diagnostics
+    assert [name for name, _ in a.outputs] == ["p3", "y[1]", "m[0]", "m[1]", "p4"]
+    model = _load(export(a, "pytorch"), a.name)().eval()
+    with torch.no_grad():
+        out = model(torch.zeros(1, 3, 16, 16))
+    assert isinstance(out, tuple)
+    assert [tuple(o.shape[1:]) for o in out] == [shape for _, shape in a.outputs]

@@ -67,8 +67,9 @@ def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
     for node in graph.nodes:
         for i in node.inputs:
             last_use[storage[i]] = max(last_use[storage[i]], node.index)
-    if graph.output >= 0:
-        last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
+    for result in (graph.output, *graph.results):
+        if result >= 0:
+            last_use[storage[result]] = len(graph.nodes)  # the results are kept
     freed = [0] * (len(graph.nodes) + 1)  # bytes freed after each node
     for owner in set(storage):
         freed[last_use[owner]] += sizes[owner]

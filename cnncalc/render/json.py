@@ -68,6 +68,8 @@ def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
         "count": a.count,
         "count_convention": COUNTS[a.count] + "; FLOPs = 2 x MACs",
         "optimizer": a.optimizer,
+        **({"outputs": [{"id": name, "shape": list(shape) if shape else None}
+                        for name, shape in a.outputs]} if a.outputs else {}),  # `outputs:`
         "layers": layers,
         "totals": totals(a.totals),
         "diagnostics": [diagnostic(d, a.source.name) for d in a.diagnostics],
