@@ -144,9 +144,31 @@ class Scopes(Arguments):
         copies = scope.copies.get(base)
         return ref, len(copies) if copies is not None else 1
 
+    def ref_shape(self, name: str, span: Span, scope: Scope) -> Shape | None:
+        """The shape of what `name` means (`size(x, d)`): as `_ref`, but an output of a split
+        op is read without making a node for it (None: its layer failed, reported)."""
+        indexed = INDEXED.match(name)
+        if indexed is not None and indexed.group(2) != ALL:
+            base, index = indexed.groups()
+            ref, count = self._results(base, span, scope)
+            if ref in self.pieces:
+                return self.pieces[ref][self._index(base, (ref, count), index, span, scope)]
+        return self.shape(self._ref(name, span, scope))
+
     def _pick(self, base: str, results: tuple[int, int], index: str, span: Span,
               scope: Scope) -> int:
         """Result `index` (negative from the end) of `base`, as `_results` found it."""
+        i = self._index(base, results, index, span, scope)
+        ref = results[0]
+        if ref in self.pieces:
+            return self._item(ref, i, span)
+        copies = scope.copies.get(base)
+        return copies[i] if copies is not None else ref
+
+    def _index(self, base: str, results: tuple[int, int], index: str, span: Span,
+               scope: Scope) -> int:
+        """`index` as written after `base`, checked against the count of its results and
+        counted from the start; E141 when it is not an index or out of range."""
         ref, count = results
         copies = scope.copies.get(base)
         what = ("output" if ref in self.pieces else "copy" if copies is not None
@@ -165,10 +187,7 @@ class Scopes(Arguments):
         if not -count <= i < count:
             raise self.fail("E141", f"index {i} is out of range: '{base}' has {many}", span,
                             self._range_hint(base, count))
-        i %= count
-        if ref in self.pieces:
-            return self._item(ref, i, span)
-        return copies[i] if copies is not None else ref
+        return i % count
 
     @staticmethod
     def _range_hint(base: str, count: int) -> str:
