@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class LayerResult:
     receptive_field: Field | None  # None: flat output, or not defined (upsampling)
     line: int
     column: int
+    output_shapes: tuple[Shape, ...] | None = None  # every output of a chunk or split
 
 
 @frozen
@@ -96,6 +97,9 @@ class Analysis:
     params: tuple[tuple[str, Any], ...] = ()  # the file parameters as used (after --set)
     format_version: str | None = None  # the file's `cnncalc:` (1, 1.1), None when absent
     library: tuple[str, ...] | None = None  # a block library (no `layers:`): its blocks
+    # the file's `outputs:` as written (`id[*]` expanded), each with its shape; () when the
+    # file names none (its output is the last layer's)
+    outputs: tuple[tuple[str, Shape | None], ...] = ()
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -354,6 +358,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     itemsize = DTYPES[dtype]
     rules = Memo(graph.nodes, shapes)
     node_counts = rules.each(counts.count)
+    if any(not node.trainable for node in graph.nodes):  # `trainable: false`
+        node_counts = [c if node.trainable else replace(c, trainable=0)
+                       for node, c in zip(graph.nodes, node_counts)]
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
@@ -375,23 +382,28 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     layers = tuple([
         LayerResult(node.name, node.path, node.op, tuple([names[i] for i in node.inputs]),
                     shapes[node.index], c.params, c.trainable, c.buffers, macs(c),
-                    sizes[node.index], rfs[node.index], node.span.line, node.span.col)
+                    sizes[node.index], rfs[node.index], node.span.line, node.span.col,
+                    graph.pieces.get(node.index))
         for node, c in zip(graph.nodes[1:], node_counts[1:])])
     params = sum(c.params for c in node_counts)
     param_bytes = params * itemsize
     buffer_bytes = sum((c.buffers - c.int64_buffers) * itemsize + c.int64_buffers * 8
                        for c in node_counts)
     activations = sum(sizes)
-    training = (param_bytes * (2 + memory.OPTIMIZER_STATE[optimizer]) + buffer_bytes
-                + activations)
-    totals = Totals(params, sum(c.trainable for c in node_counts),
+    trainable = sum(c.trainable for c in node_counts)
+    # gradients and optimizer state only for the parameters that are trained
+    training = (param_bytes + trainable * itemsize * (1 + memory.OPTIMIZER_STATE[optimizer])
+                + buffer_bytes + activations)
+    totals = Totals(params, trainable,
                     sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
                     param_bytes, buffer_bytes, activations, peak.bytes,
                     graph.nodes[peak.node].name, training)
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes), tuple(expansion.params.items()), version)
+                    tuple(shapes), tuple(expansion.params.items()), version,
+                    outputs=tuple(zip(expansion.result_names,
+                                      [shapes[i] for i in graph.results])))
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

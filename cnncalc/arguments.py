@@ -160,8 +160,8 @@ class Arguments(Reader):
 
     # ------------------------------------------------------------ expectations
 
-    def network_expect(self, node: YNode | None, output: int, scope: Scope | None = None
-                       ) -> None:
+    def network_expect(self, node: YNode | None, output: int, scope: Scope | None = None,
+                       results: tuple[int, ...] = ()) -> None:
         if node is None:
             return
         if not isinstance(node, YMap):
@@ -170,7 +170,8 @@ class Arguments(Reader):
             return
         figures = self._figures(node, NET_EXPECT, "output", scope or Scope(prefix=(), inp=0))
         everything = tuple(range(len(self.nodes)))
-        self.expects.append(ShapeExpect(everything, output, figures, "network", node.span))
+        self.expects.append(ShapeExpect(everything, output, figures, "network", node.span,
+                                        results or (output,)))
 
     def layer_expect(self, node: YNode, covered: tuple[int, ...], out: int,
                      path: tuple[str, ...], scope: Scope) -> None:
@@ -199,7 +200,17 @@ class Arguments(Reader):
                 resolved = self.plain(value, scope)
             except (Invalid, Skip):
                 continue
-            if key.value == shape_key:
+            if key.value == "outputs":  # the network's outputs, in order: a list of shapes
+                ok = isinstance(resolved, list) and all(
+                    isinstance(s, list) and all(isinstance(v, int) and not isinstance(v, bool)
+                                                for v in s) for s in resolved)
+                if not ok:
+                    self.error("E103", f"expected outputs are a list of shapes such as "
+                               f"[[64, 80, 80], [128, 40, 40]], got {describe(value)}",
+                               value.span)
+                    continue
+                resolved = tuple(tuple(s) for s in resolved)
+            elif key.value == shape_key:
                 ok = isinstance(resolved, list) and all(
                     isinstance(v, int) and not isinstance(v, bool) for v in resolved)
                 if not ok:

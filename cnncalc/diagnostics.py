@@ -77,6 +77,12 @@ CODES: dict[str, Code] = {
              "check the path: it is relative to the including file"),
         Code("E125", _E, "files include each other", "remove one `include` of the cycle"),
         Code("E126", _E, "block defined twice", "rename one of the two blocks"),
+        Code("E140", _E, "a layer with several results named without an index",
+             "name one result: id[0], id[1], ... (or id[*] in a merge's input list)"),
+        Code("E141", _E, "result index out of range", "use an index below the count of results"),
+        Code("E142", _E, "id[*] outside a merge's input list",
+             "name one result, or list them all in add, mul or concat"),
+        Code("E143", _E, "a split op repeated", "split once; repeat the layers that read it"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),
@@ -91,6 +97,10 @@ CODES: dict[str, Code] = {
         Code("E210", _E, "output too large", "a tensor's sizes must stay below 2^63 elements"),
         Code("E211", _E, "one value per normalisation statistic",
              "analyse with a larger batch, or normalise before the size drops to 1"),
+        Code("E220", _E, "sizes do not hold the elements",
+             "make the sizes multiply to the element count (one may be -1)"),
+        Code("E221", _E, "more than one -1 in a shape", "give every size but one"),
+        Code("E222", _E, "too many outputs", "split into fewer, larger pieces"),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),

@@ -21,10 +21,10 @@ from .format import META
 from .graph import Graph, Node, Shape, format_shape
 from .include import Origin
 from .limits import DEFAULT_MAX_LAYERS, MAX_CALL_DEPTH
-from .loader import YMap, YNode, YScalar
+from .loader import YMap, YNode, YScalar, YSeq
 from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED
-from .passes import kind
+from .passes import context, kind
 from .passes.shapes import infer
 from .replay import Form, first_span, record
 from .scopes import Scopes
@@ -50,6 +50,7 @@ class Expansion:
     diagnostics: list[Diagnostic]
     declarations: Declarations | None = None
     params: dict[str, Any] = field(default_factory=dict)  # the file parameters as used
+    result_names: tuple[str, ...] = ()  # the file's `outputs:` as written (graph.results)
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
@@ -58,7 +59,8 @@ def expand(root: YNode, stem: str, input_override: Shape | None = None,
     declarations = declare(root, stem, input_override, max_layers, params, origin)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
-    return _Expander(declarations, max_layers).run()
+    results = root.get("outputs") if isinstance(root, YMap) else None
+    return _Expander(declarations, max_layers).run(results)
 
 
 class _Expander(Scopes):
@@ -76,8 +78,16 @@ class _Expander(Scopes):
         self.file_names: dict[str, Value] = {}  # file parameters and the top level's `let`
         self.file_broken: set[str] = set()  # top-level `let` names that failed
         self.skip_literal = bool(declarations.changed)
+        # false inside a layer or block call marked `trainable: false` (and all it contains)
+        self.trainable = True
+        self.pieces: dict[int, tuple[Shape, ...]] = {}  # see Scopes
+        self.items: dict[tuple[int, int], int] = {}
+        self.result_names: list[str] = []  # the `outputs:` as written, `id[*]` expanded
+        # the outputs of each copy of the repeat being expanded, when it has an id (`m[i]`)
+        self.copies: list[int] | None = None
 
-    def run(self) -> Expansion:
+    def run(self, results: YNode | None = None) -> Expansion:
+        """Expand the network; `results` is the file's `outputs:` list, if any."""
         d = self.declarations
         assert d.layers is not None and d.shape is not None
         try:
@@ -88,7 +98,8 @@ class _Expander(Scopes):
                 self._top_let(d.let, scope)
             self.file_names, self.file_broken = scope.params, scope.broken
             self._body(d.layers, scope)
-            self.network_expect(d.expect, scope.prev, scope)
+            named = self._outputs(results, scope)
+            self.network_expect(d.expect, scope.prev, scope, named)
         except TooLarge:  # reported
             return Expansion(None, self.shapes, self.diagnostics, d)
         if self.unchecked:
@@ -112,9 +123,9 @@ class _Expander(Scopes):
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
-                      self.groups)
+                      self.groups, self.pieces, named)
         return Expansion(graph, self.shapes, self.diagnostics, d,
-                         {p: v.value for p, v in d.params.items()})
+                         {p: v.value for p, v in d.params.items()}, tuple(self.result_names))
 
     def _top_let(self, let: Let, scope: Scope) -> None:
         """The top level's `let:`, in order; a name whose value fails is reported once and
@@ -131,6 +142,31 @@ class _Expander(Scopes):
         self.spend(len(let), let[0][0].span)
         for key, node in let:
             scope.params[str(key.value)] = Value(self.plain(node, scope), node.span)
+
+    def _outputs(self, node: YNode | None, scope: Scope) -> tuple[int, ...]:
+        """The nodes of the file's `outputs:` (ids, `id[i]`, `id[*]`), in order; () when it
+        names none, or when one of them failed (reported)."""
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq) or not node.items:
+            self.error("E103", f"outputs is a list of ids such as [p3, p4, p5], got "
+                       f"{describe(node)}", node.span)
+            return ()
+        named: list[int] = []
+        for item in node.items:
+            if not isinstance(item, YScalar) or not isinstance(item.value, str):
+                self.error("E103", f"an output is a layer's id, got {describe(item)}",
+                           item.span)
+                return ()
+            try:
+                refs = self._refs(item.value, item.span, scope)
+            except (Invalid, Skip):
+                return ()
+            named += refs
+            base = item.value[:-3]
+            self.result_names += ([f"{base}[{i}]" for i in range(len(refs))]
+                                  if item.value.endswith("[*]") else [item.value])
+        return tuple(named)
 
     # ------------------------------------------------------------ layers
 
@@ -195,6 +231,7 @@ class _Expander(Scopes):
 
         # -- meta keys (all validated, whatever happens after)
         when = self._when(meta.get("when"), scope)
+        trainable = self._trainable(meta.get("trainable"), scope)
         repeat = self._repeat(meta.get("repeat"), scope)
         spec = found[0] if found else None
         if spec is not None and spec.multi_input:
@@ -206,16 +243,30 @@ class _Expander(Scopes):
         if first is not None and "repeat" not in meta:
             raise self.fail("E114", "'first' overrides the first copy of a `repeat`; this "
                             "layer has no repeat", first.span, "add `repeat: N` or remove first")
-        source = self._ref_meta(meta.get("from"), scope)
+        if spec is not None and spec.outputs is not None and "repeat" in meta:
+            raise self.fail("E143", f"{spec.name} has several outputs: it cannot be repeated in "
+                            "a chain", meta["repeat"].span,
+                            "split once, and repeat the layers that read its outputs")
+        # a merge reads its list, never `prev`
+        source = (scope.prev if spec is not None and spec.multi_input
+                  else self._ref_meta(meta.get("from"), scope, op_key.span))
         start = len(self.nodes)
 
-        if block is not None:
-            out = self._call_block(block, op_key, value, first, source, repeat, when, path,
-                                   scope)
-        else:
-            assert found is not None
-            out = self._call_op(found[0], found[1], op_key, value, first, source, repeat, when,
-                                path, scope)
+        outer, copies = self.trainable, self.copies
+        self.trainable = outer and trainable  # a frozen call freezes everything inside
+        self.copies = [] if layer_id is not None and repeat is not None else None
+        try:
+            if block is not None:
+                out = self._call_block(block, op_key, value, first, source, repeat, when, path,
+                                       scope)
+            else:
+                assert found is not None
+                out = self._call_op(found[0], found[1], op_key, value, first, source, repeat,
+                                    when, path, scope)
+            if self.copies is not None and layer_id is not None:
+                scope.copies[layer_id] = self.copies
+        finally:
+            self.trainable, self.copies = outer, copies
         if layer_id is not None:
             scope.ids[layer_id] = out
         expect = meta.get("expect")
@@ -261,7 +312,8 @@ class _Expander(Scopes):
                                 path) if overrides else base
         if spec.multi_input:
             span = base[1].get("inputs", op_key.span)  # written here, or in defaults
-            inputs = tuple(self._ref(name, span, scope) for name in base[0]["inputs"])
+            inputs = tuple(ref for name in base[0]["inputs"]
+                           for ref in self._refs(name, span, scope))
             if not when:
                 return inputs[0]
             return self._emit(spec, rank, *base, inputs, path, op_key.span)
@@ -276,6 +328,8 @@ class _Expander(Scopes):
             if out < 0 or self.shapes[out] is None:
                 raise Skip()
             out = self._emit(spec, rank, args, spans, (out,), copy_path, op_key.span)
+            if self.copies is not None:
+                self.copies.append(out)
         return out
 
     def _emit(self, spec: OpSpec, rank: int | None, args: dict[str, Any],
@@ -289,7 +343,8 @@ class _Expander(Scopes):
         if POISON in inputs:
             raise Skip()
         self.spend(len(path), span)  # a node's path and name are as long as its nesting
-        node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank)
+        node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank,
+                    self.trainable)
         self.nodes.append(node)
         # layers of one kind (passes.kind) have one shape: infer it once
         key = kind(node, self.shapes)
@@ -301,7 +356,18 @@ class _Expander(Scopes):
             elif shape is not None:
                 self.memo.inferred[key] = shape
         self.shapes.append(shape)
+        if spec.outputs is not None and shape is not None:  # a split op: every output
+            pieces = self.memo.pieces.get(key)
+            if pieces is None:
+                ctx = context(node, self.shapes, self.nodes)
+                assert ctx is not None  # its shape is known
+                pieces = self.memo.pieces[key] = spec.outputs(ctx)
+            self.pieces[node.index] = pieces
         return node.index
+
+    def _make(self, spec: OpSpec, args: dict[str, Any], inputs: tuple[int, ...],
+              path: tuple[str, ...], span: Span) -> int:
+        return self._emit(spec, None, args, {}, inputs, path, span)
 
     # ------------------------------------------------------------ blocks
 
@@ -356,6 +422,8 @@ class _Expander(Scopes):
             if out < 0:
                 raise Skip()
             out = self._expand_call(block, bound, copy_path, out, scope)
+            if self.copies is not None:
+                self.copies.append(out)
         return out
 
     def _expand_call(self, block: Block, bound: dict[str, Value], prefix: tuple[str, ...],
@@ -363,7 +431,8 @@ class _Expander(Scopes):
         """One call of `block` on node `inp`, under path `prefix`; returns its output node.
         A call alike an earlier one is replayed (replay.py)."""
         calls = (*scope.calls, block.name)
-        key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp])
+        key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp],
+               self.trainable)
         recorded = self.memo.recorded(key) if inp > 0 else None
         if recorded is not None and (
                 len(self.nodes) + len(recorded.nodes) <= self.max_layers
@@ -371,7 +440,8 @@ class _Expander(Scopes):
             if recorded.nodes:
                 self.spend(recorded.parts + len(prefix) * len(recorded.nodes),
                            first_span(recorded))
-            out = self.memo.replay(recorded, prefix, inp, self.nodes, self.shapes)
+            out = self.memo.replay(recorded, prefix, inp, self.nodes, self.shapes,
+                                   self.pieces)
             for path, label in recorded.groups:
                 self._group(prefix + path, label)
             self.visited += recorded.visited
@@ -390,7 +460,8 @@ class _Expander(Scopes):
                 and (inner.prev == inp or inner.prev >= start)
                 and all(s is not None for s in self.shapes[start:])):
             self.memo.finished(key, lambda: record(
-                self.nodes, self.shapes, start, inp, prefix, inner.prev, self.visited - visited,
+                self.nodes, self.shapes, self.pieces, start, inp, prefix, inner.prev,
+                self.visited - visited,
                 [(path, self.groups[path]) for path in self.group_paths[groups:]]))
         return inner.prev
 

@@ -194,6 +194,8 @@ class TorchPlan:
     var: dict[int, str]  # node -> the variable its output lives in (dead ends: none)
     inplace: dict[int, str]  # node -> the variable its in-place op changes under a later reader
     class_name: str
+    results: tuple[int, ...]  # the nodes forward returns: one, or a tuple of `outputs:`
+    frozen: frozenset[int]  # nodes under `trainable: false` whose modules have parameters
 
 
 def torch_plan(analysis: Analysis) -> TorchPlan:
@@ -203,6 +205,7 @@ def torch_plan(analysis: Analysis) -> TorchPlan:
     codes = _codes(graph, shapes)
     consumers = _consumers(graph)
     last = len(nodes) - 1
+    results = graph.results if len(graph.results) > 1 else (graph.results or (graph.output,))
 
     # Where each output lives: `x` when only the next layer reads it, else a local named after
     # the layer (or the block it is the output of). Dead ends get no variable.
@@ -211,12 +214,12 @@ def torch_plan(analysis: Analysis) -> TorchPlan:
     var: dict[int, str] = {}
     for node in nodes:
         i = node.index
-        if (consumers[i] == [i + 1] and i != graph.output) or (
-                i == graph.output == last and not consumers[i]):
+        if (consumers[i] == [i + 1] and i not in results) or (
+                results == (i,) and i == last and not consumers[i]):
             var[i] = "x"
         elif i == 0:
             var[i] = INPUT_VAR
-        elif consumers[i] or i == graph.output:
+        elif consumers[i] or i in results:
             var[i] = _unique(_identifier(group_outputs.get(i, node.path)), taken, _LOCALS)
     inplace = {}
     for node in nodes[1:]:
@@ -224,5 +227,7 @@ def torch_plan(analysis: Analysis) -> TorchPlan:
             j = node.inputs[0]
             if any(c > node.index for c in consumers[j]):
                 inplace[node.index] = var[j]
+    frozen = frozenset(node.index for node in nodes[1:]
+                       if not node.trainable and analysis.layers[node.index - 1].params)
     return TorchPlan(graph, shapes, codes, _module_names(graph, codes), var, inplace,
-                     class_name(analysis.name))
+                     class_name(analysis.name), results, frozen)

@@ -11,15 +11,15 @@ from __future__ import annotations
 VERSION = 1.1  # `cnncalc: 1.1`, the newest version this cnncalc reads
 VERSIONS = (1, 1.1)  # every version it reads (1.1 is a superset of 1)
 TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "params", "let", "include", "defaults",
-            "blocks", "layers", "expect")
+            "blocks", "layers", "expect", "outputs")
 BLOCK_KEYS = ("params", "let", "layers")
-META = ("id", "from", "repeat", "first", "when", "expect")
+META = ("id", "from", "repeat", "first", "when", "expect", "trainable")
 REFS = ("prev", "in", "input")
 REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per item
 DEFAULT_DTYPE = "float32"
-NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs")
+NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "outputs")
 LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
 # an input written as a mapping: its keys, in order, by spatial rank
 INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}

@@ -29,6 +29,7 @@ class Node:
     span: Span  # the layer entry that produced this node
     arg_spans: dict[str, Span] = field(default_factory=dict)
     rank: int | None = None  # spatial rank demanded by an alias such as conv2d
+    trainable: bool = True  # false under `trainable: false`: requires_grad=False
     # `path_str(path)`, made once: every pass and renderer names nodes, many times over
     name: str = field(init=False, repr=False, compare=False)
 
@@ -54,6 +55,7 @@ class ShapeExpect:
     figures: tuple[tuple[str, Any, Span], ...]  # (key, expected value, span)
     path: str
     span: Span
+    results: tuple[int, ...] = ()  # the network's outputs (for an `outputs` figure)
 
 
 @frozen
@@ -68,3 +70,8 @@ class Graph:
     expects: tuple[ShapeExpect, ...] = ()  # per-layer and whole-network (nodes == all)
     # what each block call or repeat is, by path prefix: ("res3",) -> "bottleneck x4"
     groups: dict[tuple[str, ...], str] = field(default_factory=dict)
+    # every output of each node with several (chunk, split), by node index; its shape in the
+    # shapes list is the first
+    pieces: dict[int, tuple[Shape, ...]] = field(default_factory=dict)
+    # the network's `outputs:`, in order (empty: the file names none; its output is `output`)
+    results: tuple[int, ...] = ()

@@ -196,11 +196,15 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str, name: str) -> Diagnostic | N
                       f"close it with `{closer}` where the value ends")
 
 
+def _line(text: str, mark: yaml.Mark) -> str:
+    """The line of a parser mark ('' past the end of the text)."""
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
+
+
 def _char_at(text: str, mark: yaml.Mark) -> str:
     """The character at a parser mark ('' past the end of its line)."""
-    lines = text.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    return line[mark.column:mark.column + 1]
+    return _line(text, mark)[mark.column:mark.column + 1]
 
 
 def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
@@ -224,6 +228,13 @@ def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str | None:
     if "expected '-' indicator" in problem:
         return "the items of one list start in the same column, each with `- `"
     if context in ("while parsing a flow sequence", "while parsing a flow mapping"):
+        mark = exc.problem_mark
+        before = "" if mark is None else _line(text, mark)[max(mark.column - 1, 0):mark.column]
+        if mark is not None and _char_at(text, mark) == "[" and (before.isalnum() or
+                                                                 before == "_"):
+            # `[y[0], m[*]]`: an indexed name cut off at its `[`, which starts a list here
+            return ("quote a name with an index in a `[...]` list (`[\"y[0]\", \"m[*]\"]`), "
+                    "or write the list as a block list (`- y[0]` lines)")
         return "separate items with `,`; close `[` with `]` and `{` with `}`"
     if context == "while scanning a simple key":
         return "a list item starts with `- `; a mapping entry is `key: value`"

@@ -22,7 +22,7 @@ from .loader import YNode, YScalar
 from .source import Span
 from .values import Value
 
-CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None]
+CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None, bool]
 Form = tuple[YScalar, YNode | None, dict[str, YNode]]
 Groups = list[tuple[tuple[str, ...], str]]
 
@@ -30,8 +30,8 @@ Groups = list[tuple[tuple[str, ...], str]]
 @frozen
 class Call:
     """A block call's nodes, recorded to be replayed: per node (op, path below the call, args,
-    inputs, span, arg spans, rank, shape), inputs and `out` as offsets into the call, -1 for
-    the call's input and -2 for the network's."""
+    inputs, span, arg spans, rank, shape, trainable, its outputs if several), inputs and
+    `out` as offsets into the call, -1 for the call's input and -2 for the network's."""
 
     nodes: list[tuple[Any, ...]]
     out: int
@@ -52,6 +52,7 @@ class Memo:
         # (op, arguments written) -> the checked arguments, shared by the layers alike
         self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.inferred: dict[tuple[Any, ...], Shape] = {}  # passes.kind -> its output shape
+        self.pieces: dict[tuple[Any, ...], tuple[Shape, ...]] = {}  # ... a split op's outputs
         self.calls: dict[CallKey, Call | None] = {}  # None: seen once, not recorded
         self.replays = 0  # calls replayed so far
 
@@ -63,7 +64,7 @@ class Memo:
         self.calls[key] = record() if key in self.calls else None
 
     def replay(self, call: Call, prefix: tuple[str, ...], inp: int, nodes: list[Node],
-               shapes: list[Shape | None]) -> int:
+               shapes: list[Shape | None], outputs: dict[int, tuple[Shape, ...]]) -> int:
         """Append `call`'s nodes under `prefix`, on node `inp`; returns the call's output."""
         self.replays += 1
         start = len(nodes)
@@ -72,14 +73,17 @@ class Memo:
         def at(offset: int) -> int:
             return start + offset if offset >= 0 else places[-1 - offset]
 
-        for op, path, args, inputs, span, spans, rank, shape in call.nodes:
+        for op, path, args, inputs, span, spans, rank, shape, trainable, pieces in call.nodes:
+            if pieces is not None:
+                outputs[len(nodes)] = pieces
             nodes.append(Node(len(nodes), op, prefix + path, args, tuple(map(at, inputs)),
-                              span, spans, rank))
+                              span, spans, rank, trainable))
             shapes.append(shape)
         return at(call.out)
 
 
-def record(nodes: list[Node], shapes: list[Shape | None], start: int, inp: int,
+def record(nodes: list[Node], shapes: list[Shape | None],
+           outputs: dict[int, tuple[Shape, ...]], start: int, inp: int,
            prefix: tuple[str, ...], out: int, visited: int, groups: Groups) -> Call:
     """The call on node `inp` under `prefix` that made `nodes[start:]` and `groups`."""
     def where(i: int) -> int:  # in the call: its offset; the call's input -1, the net's -2
@@ -87,7 +91,9 @@ def record(nodes: list[Node], shapes: list[Shape | None], start: int, inp: int,
 
     n = len(prefix)
     made = [(node.op, node.path[n:], node.args, tuple(map(where, node.inputs)), node.span,
-             node.arg_spans, node.rank, shapes[node.index]) for node in nodes[start:]]
+             node.arg_spans, node.rank, shapes[node.index], node.trainable,
+             outputs.get(node.index))
+            for node in nodes[start:]]
     return Call(made, where(out), visited, [(path[n:], label) for path, label in groups],
                 sum(len(node[1]) for node in made))
 

@@ -56,6 +56,8 @@ _META_DOC = {
     "when": "when false the layer is skipped and passes its input through",
     "expect": "checked figures: a shape [C, H, W] or {shape, params, trainable_params, "
               "buffers, macs}",
+    "trainable": "false: the parameters of this layer or block call (everything inside) are "
+                 "frozen (requires_grad=False): counted in params, not trainable_params",
 }
 _EXPECT_DOC = {
     "params": "total parameters",
@@ -63,6 +65,7 @@ _EXPECT_DOC = {
     "buffers": "buffers (e.g. BatchNorm running statistics)",
     "macs": "multiply-accumulates (for the file's batch)",
     "output": "the network's output shape, batch excluded",
+    "outputs": "the shapes of the network's `outputs:`, in order",
     "shape": "the layer's output shape, batch excluded",
 }
 
@@ -158,8 +161,9 @@ class _Builder:
         if isinstance(t, Either):
             return {"anyOf": [self.type_ref(o) for o in t.options]}
         if isinstance(t, Ids):
-            return {"anyOf": [{"type": "array", "minItems": 2, "items": _ref("input_ref")},
-                              param]}
+            return {"anyOf": [{"type": "array", "minItems": 2, "items": _ref("merge_ref")},
+                              {"type": "array", "minItems": 1, "maxItems": 1,
+                               "items": _ref("all_results")}, param]}
         return self._probed(t)
 
     @staticmethod
@@ -285,7 +289,9 @@ def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
     return {
         "type": "object",
         "description": description,
-        "properties": {k: _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
+        "properties": {k: {"type": "array", "items": _shape("a shape"),
+                           "description": _EXPECT_DOC[k]} if k == "outputs"
+                       else _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
                        else {**count, "description": _EXPECT_DOC.get(k, k)} for k in keys},
         "additionalProperties": False,
     }
@@ -318,9 +324,15 @@ def schema() -> dict[str, Any]:
                        "description": "$name (a block parameter) or $(expression)"}
     b.defs["identifier"] = {"type": "string", "pattern": IDENT}
     b.defs["input_ref"] = {
-        "description": "an earlier layer's id, prev, input, or in (a block's input)",
-        "anyOf": [_ref("identifier"), _ref("param")],
+        "description": "an earlier layer's id, prev, input, or in (a block's input); id[i]: "
+                       "result i of a split op or copy i of a repeat (negative from the end)",
+        "anyOf": [_ref("identifier"), _ref("param"),
+                  {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*\[-?[0-9]+\]$"}],
     }
+    b.defs["all_results"] = {
+        "description": "id[*]: every result of a split op or every copy of a repeat, in order",
+        "type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*\[\*\]$"}
+    b.defs["merge_ref"] = {"anyOf": [_ref("input_ref"), _ref("all_results")]}
     for spec in SPECS:
         if not spec.internal:
             b.op(spec)
@@ -332,6 +344,7 @@ def schema() -> dict[str, Any]:
         "repeat": b.type_ref(Int(1)),
         "first": {"type": "object", "propertyNames": _ref("identifier")},
         "when": b.type_ref(Bool()),
+        "trainable": b.type_ref(Bool()),
         "expect": {"anyOf": [_shape(_EXPECT_DOC["shape"]),
                              _figures(LAYER_EXPECT, "figures for this layer")]},
     }
@@ -414,6 +427,9 @@ def schema() -> dict[str, Any]:
         },
         "layers": {**_ref("layers"), "description": "the network, in order"},
         "expect": _figures(NET_EXPECT, "figures for the whole network"),
+        "outputs": {"type": "array", "minItems": 1, "items": _ref("merge_ref"),
+                    "description": "the network's outputs, in order (default: the last "
+                                   "layer); id[*] lists every result"},
     }
     return {
         "$schema": DRAFT,

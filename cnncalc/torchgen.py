@@ -18,6 +18,35 @@ class ChannelLayerNorm(nn.LayerNorm):
         return super().forward(x.movedim(1, -1)).movedim(-1, 1)
 
 
+class LayerScale(nn.Module):
+    """A learnable scale multiplied into the input (ConvNeXt's layer scale)."""
+
+    def __init__(self, shape, init):
+        super().__init__()
+        self.gamma = nn.Parameter(torch.ones(shape) * init)
+
+    def forward(self, x):
+        return x * self.gamma
+
+
+class StochasticDepth(nn.Module):
+    """torchvision.ops.StochasticDepth: drops whole residual branches while training."""
+
+    def __init__(self, p, mode):
+        super().__init__()
+        self.p, self.mode = p, mode
+
+    def forward(self, x):
+        if not self.training or self.p == 0.0:
+            return x
+        survival = 1.0 - self.p
+        size = [x.shape[0]] + [1] * (x.dim() - 1) if self.mode == "row" else [1] * x.dim()
+        noise = torch.empty(size, dtype=x.dtype, device=x.device).bernoulli_(survival)
+        if survival > 0.0:
+            noise.div_(survival)
+        return x * noise
+
+
 def center_crop(x, size):
     """The centre of x's trailing dims, cut to `size`, one entry per dim (U-Net's crop before
     concatenation); None keeps a dim whole (the one concatenated along)."""

@@ -59,6 +59,7 @@ class Scope:
     inp: int  # what `in` refers to (the network input at the top level)
     params: dict[str, Value] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
+    copies: dict[str, list[int]] = field(default_factory=dict)  # id of a repeat -> each copy
     id_spans: dict[str, Span] = field(default_factory=dict)
     declared: dict[str, Span] = field(default_factory=dict)  # every id in the body
     counters: dict[str, int] = field(default_factory=dict)

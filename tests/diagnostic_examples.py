@@ -157,8 +157,8 @@ CASES = [
          """, "E105", 3, 10, "conv has no argument 'bais'", "did you mean 'bias'?"),
     Case("unknown-expect-key", "input: [3, 32, 32]\nlayers: [relu]\nexpect: {parms: 0}\n", "E105",
          3, 10, "cannot expect 'parms'", "did you mean 'params'?"),
-    Case("too-many-positional", net("linear: [10, true, 3]"), "E106", 3, 24,
-         "linear takes 2 positional arguments (out_features, bias); got 3",
+    Case("too-many-positional", net("linear: [10, true, 3, 4]"), "E106", 3, 27,
+         "linear takes 3 positional arguments (out_features, bias, in_features); got 4",
          "pass arguments by name"),
     Case("list-argument-written-positionally", net("adaptive_avgpool: [1, 1]", input="[512, 7, 7]"),
          "E106", 3, 27, "adaptive_avgpool takes 1 positional argument (output_size); got 2",
@@ -449,6 +449,64 @@ CASES = [
          net("upsample: {scale_factor: 1000000}", input="[3, 100000000, 100000000]"), "E210", 3,
          5, "the output (3x100000000000000x100000000000000) has more than 2^63 - 1 elements",
          "shrink the scale"),
+    Case("split-named-without-index", net("{id: y, chunk: 2}", "{from: y, relu: {}}"),
+         "E140", 4, 12, "'y' has 2 outputs (chunk); name the one meant",
+         "write y[0], y[1] (or y[*] in a merge's input list)"),
+    Case("split-read-as-prev", net("{id: y, chunk: 2}", "relu"), "E140", 4, 5,
+         "the previous layer (y) has 2 outputs (chunk)", "write y[0], y[1]"),
+    Case("split-without-id-read-as-prev", net("chunk: 3", "relu"), "E140", 4, 5,
+         "the previous layer (chunk1) has 3 outputs (chunk)", "give the split layer an `id:`"),
+    Case("split-index-out-of-range", net("{id: y, chunk: 2}", '{from: "y[2]", relu: {}}'),
+         "E141", 4, 12, "index 2 is out of range: 'y' has 2 outputs", "use 'y[0]' to 'y[1]'"),
+    Case("chunk-fewer-pieces", net("{id: y, chunk: 4}", '{from: "y[3]", relu: {}}',
+                                   input="[5, 8, 8]"),
+         "E141", 4, 12, "index 3 is out of range: 'y' has 3 outputs", "use 'y[0]' to 'y[2]'"),
+    Case("repeat-copy-out-of-range", net("{id: m, relu: {}, repeat: 3}",
+                                         '{from: "m[-4]", relu: {}}'),
+         "E141", 4, 12, "index -4 is out of range: 'm' has 3 copies", "use 'm[0]' to 'm[2]'"),
+    Case("huge-index", net("{id: m, relu: {}, repeat: 3}", '{from: "m[' + "9" * 40 + ']", '
+                           "relu: {}}"),
+         "E141", 4, 12, "index of 40 digits is out of range: 'm' has 3 copies", "use 'm[0]'"),
+    Case("index-not-a-number", net("{id: y, chunk: 2}", '{from: "y[one]", relu: {}}'), "E141",
+         4, 12, "'y[one]': an index is an integer (negative from the end) or *", "'y[0]'"),
+    Case("all-results-outside-a-merge", net("{id: y, chunk: 2}", '{from: "y[*]", relu: {}}'),
+         "E142", 4, 12, "'y[*]' names several outputs; it may stand only in the input list of "
+         "add, mul or concat", "e.g. 'y[0]'"),
+    Case("split-op-repeated", net("{id: y, chunk: 2, repeat: 2}"), "E143", 3, 31,
+         "chunk has several outputs: it cannot be repeated in a chain",
+         "repeat the layers that read its outputs"),
+    Case("split-sections-sum", net("split: {split_size_or_sections: [1, 1]}"), "E220", 3, 37,
+         "split_size_or_sections [1, 1] sums to 2, dim 0 of the input [3, 32, 32] has 3",
+         "add up to the dim's size"),
+    Case("too-many-pieces", net("split: {split_size_or_sections: 1, dim: 1}",
+                                input="[3, 100000, 8]"),
+         "E222", 3, 37, "splitting dim 1 (100,000) into pieces of 1 gives 100,000 outputs, more "
+         "than 10,000", "use larger pieces"),
+    Case("indexed-name-in-flow-list", net("{id: y, chunk: 2}", "concat: [y[0], y[1]]"), "E003",
+         4, 15, "did not find expected ',' or ']'", 'quote a name with an index in a `[...]` '
+         'list (`["y[0]", "m[*]"]`)'),
+    Case("outputs-unknown-id", net("{id: a, relu: {}}") + "outputs: [a, b]\n", "E109", 4, 14,
+         "no layer with id 'b' in the file", None),
+    Case("outputs-split-without-index", net("{id: y, chunk: 2}") + "outputs: [y]\n", "E140", 4,
+         11, "'y' has 2 outputs (chunk)", "write y[0], y[1]"),
+    Case("outputs-not-a-list", net("relu") + "outputs: a\n", "E103", 4, 10,
+         "outputs is a list of ids such as [p3, p4, p5], got the text 'a'", None),
+    Case("expect-outputs-not-shapes", net("relu") + "expect: {outputs: [3, 32, 32]}\n", "E103",
+         4, 19, "expected outputs are a list of shapes", None),
+    Case("reshape-count", net("reshape: {shape: [5, -1]}", input="[3, 8, 8]"), "E220", 3, 22,
+         "shape [5, -1] cannot hold the input [3, 8, 8]: 192 elements are not a multiple of 5",
+         "the known sizes must divide the element count"),
+    Case("reshape-exact-count", net("reshape: {shape: [3, 60]}", input="[3, 8, 8]"), "E220", 3,
+         22, "shape [3, 60] holds 180 elements, the input [3, 8, 8] has 192", "one may be -1"),
+    Case("unflatten-count", net("unflatten: {dim: 1, sizes: [3, 3]}", input="[3, 8, 8]"),
+         "E220", 3, 32, "sizes [3, 3] holds 9 elements, dim 1 has 8", "multiply"),
+    Case("reshape-two-inferred", net("reshape: {shape: [-1, -1]}", input="[3, 8, 8]"), "E221",
+         3, 22, "shape [-1, -1] has more than one -1", "give every size but one"),
+    Case("permute-repeated-dim", net("permute: {dims: [0, 1, 1]}"), "E209", 3, 21,
+         "dims [0, 1, 1] repeats a dim", "list each of the 3 dims once"),
+    Case("linear-last-dim-mismatch", net("linear: {out_features: 4, in_features: 8}"), "E209", 3,
+         44, "in_features 8 does not match the input's last dim (32 of [3, 32, 32])",
+         "in_features: 32"),
     Case("groupnorm-one-value-per-group", net("gap", "groupnorm: 32", input="[32, 7, 7]"), "E211",
          4, 5, "groupnorm would compute each mean and variance from a single value at batch 1",
          "`--batch 2`"),
@@ -699,6 +757,22 @@ PAGE = [
             files=(("common.yaml", LIBRARY),),
             fix=("  cbr:\n    layers: [relu]\nlayers:\n  - cbr\n",
                  "  act:\n    layers: [relu]\nlayers:\n  - act\n")),
+    Example("E140", "A layer with several results is named without saying which: a `chunk` "
+            "or `split` named by its id (or a block call whose last layer is one), or read as "
+            "the next layer's `prev`. Name one output as `id[i]`, or all of them as `id[*]` in a "
+            "merge's input list.", case="split-named-without-index",
+            fix=("from: y,", 'from: "y[0]",')),
+    Example("E141", "An `id[i]` index is out of range (the message gives the count: `chunk` may "
+            "give fewer pieces than asked, as PyTorch's does), or is not an integer or `*`. "
+            "Results of a split op are its outputs; of a repeated layer, the outputs of its "
+            "copies; any other layer has one result (`[0]` or `[-1]`).",
+            case="split-index-out-of-range", fix=('"y[2]"', '"y[1]"')),
+    Example("E142", "`id[*]` (every result, in order) stands somewhere other than the input list "
+            "of `add`, `mul` or `concat`, where it expands in place.",
+            case="all-results-outside-a-merge", fix=('"y[*]"', '"y[0]"')),
+    Example("E143", "A `chunk` or `split` with `repeat`: a chain feeds each copy the previous "
+            "copy's output, and a split op has several. Split once and repeat the layers that "
+            "read its outputs.", case="split-op-repeated", fix=(", repeat: 2}", "}")),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "
@@ -745,6 +819,18 @@ PAGE = [
             "cnncalc's figures are inference's (`model.eval()`): batch norm with running "
             "statistics (the default) uses those and is fine. A batch of 2 or more works.",
             case="groupnorm-one-value-per-group", fix=("  - groupnorm: 32\n", "")),
+    Example("E220", "The sizes given to `reshape`/`view` cannot hold the input's elements "
+            "(their product differs, or with a `-1` the known sizes do not divide the element "
+            "count), or `unflatten`'s sizes do not multiply to the dim they split: PyTorch's "
+            "\"shape '[5, -1]' is invalid for input of size 192\".",
+            case="reshape-count", fix=("[5, -1]", "[3, -1]")),
+    Example("E221", "A `reshape`, `view` or `unflatten` size list with more than one `-1`: only "
+            "one size can be inferred (PyTorch: \"only one dimension can be inferred\").",
+            case="reshape-two-inferred", fix=("[-1, -1]", "[3, -1]")),
+    Example("E222", "A `chunk` or `split` would make more than 10,000 outputs: each is listed "
+            "in tables and JSON (and held as a tensor by PyTorch); no network splits a dim "
+            "that finely.", case="too-many-pieces", fix=("split_size_or_sections: 1,",
+                                                          "split_size_or_sections: 10000,")),
     # ---------------------------------------------------------------- E3xx
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "

@@ -334,7 +334,7 @@ def test_broken_block_definition_does_not_cascade() -> None:
 def test_five_independent_mistakes_give_five_diagnostics() -> None:
     a = run("""\
         input: [3, 32, 32]
-        outputs: 10
+        classes: 10
         layers:
           - conv: {out_channels: 16, kernel_size: 3, strid: 2}
           - {id: a, from: input, rleu: {}}

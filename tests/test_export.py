@@ -243,6 +243,85 @@ THREE_D = """\
 """
 
 
+RESHAPING = """\
+    name: reshaping
+    input: [8, 6, 6]
+    layers:
+      - {id: stem, conv: {out_channels: 8, kernel_size: 3, padding: 1}}
+      - permute: {dims: [1, 2, 0]}
+      - layernorm: {normalized_shape: [8]}
+      - linear: {out_features: 32, in_features: 8}
+      - gelu
+      - linear: {out_features: 8, in_features: 32}
+      - permute: {dims: [2, 0, 1]}
+      - add: [stem, prev]
+      - transpose: [1, 2]
+      - reshape: {shape: [8, -1]}
+      - unflatten: {dim: 1, sizes: [3, 12]}
+      - flatten: {start_dim: 1}
+      - unsqueeze: 0
+      - squeeze
+      - view: {shape: [-1, 4]}
+      - flatten
+"""
+
+
+SCALES = """\
+    name: scales
+    input: [8, 6, 6]
+    blocks:
+      cbr:
+        params: [c]
+        layers:
+          - conv: {out_channels: $c, kernel_size: 3, padding: 1}
+          - bn
+          - relu
+    layers:
+      - {id: stem, cbr: 8, trainable: false}
+      - {conv: {out_channels: 8, kernel_size: 1}, trainable: false}
+      - layer_scale: {init: 0.1}
+      - drop_path: {p: 0.2, mode: row}
+      - add: [stem, prev]
+      - {id: q, reshape: {shape: [8, 36]}}
+      - {id: k, transpose: [0, 1]}
+      - {id: attn, matmul: [q, k]}
+      - softmax: -1
+      - matmul: [prev, q]
+      - layer_scale: {shape: [36]}
+"""
+
+
+SPLITS = """\
+    name: splits
+    input: [8, 6, 6]
+    blocks:
+      bottleneck:
+        params: [c]
+        layers:
+          - conv: {out_channels: $c, kernel_size: 3, padding: 1}
+          - {id: o, conv: {out_channels: $c, kernel_size: 3, padding: 1}}
+          - add: [in, o]
+      shuffle_unit:
+        params: [c]
+        layers:
+          - {id: halves, chunk: 2}
+          - {id: branch, from: "halves[1]", conv: [$c, 1]}
+          - concat: ["halves[0]", branch]
+          - channel_shuffle: 2
+    layers:
+      - conv: [10, 1]
+      - {id: y, chunk: 3}
+      - {id: m, from: "y[-1]", bottleneck: 2, repeat: 2}
+      - concat:
+          - y[0]
+          - y[1]
+          - m[*]
+      - {shuffle_unit: 6, repeat: 2}
+      - {id: parts, split: {split_size_or_sections: [3, 9], dim: 0}}
+      - add: ["parts[1]", "parts[1]"]
+"""
+
+
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
@@ -303,8 +382,10 @@ def test_zoo_model_builds_what_cnncalc_reports(path: Path, torch: ModuleType) ->
     _assert_builds_what_cnncalc_reports(_zoo(path), torch)
 
 
-@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D],
-                         ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d"])
+@pytest.mark.parametrize("text", [TINY, AWKWARD, CROP, EVERY_OP, ONE_D, THREE_D, RESHAPING,
+                                  SCALES, SPLITS],
+                         ids=["tiny", "awkward", "crop", "every_op", "one_d", "three_d",
+                              "reshaping", "scales", "splits"])
 def test_model_builds_what_cnncalc_reports(text: str, torch: ModuleType) -> None:
     a = run(text)
     assert a.exit_code() == 0, a.diagnostics
@@ -647,3 +728,35 @@ def test_command_refuses_a_broken_network(capsys: pytest.CaptureFixture[str],
     assert code == 2 and "missing.yaml" in err
     code, _, err = _cli(capsys, "export", str(path), "--to", "onnx")
     assert code == 2 and "onnx" in err
+
+
+def test_frozen_layers_export_with_requires_grad_false() -> None:
+    """`trainable: false` on a block call freezes each layer with parameters inside it."""
+    code = export(run(SCALES), "pytorch")
+    frozen = [line.strip() for line in code.splitlines() if "requires_grad_(False)" in line]
+    assert frozen == ["self.stem_conv1 = nn.Conv2d(8, 8, 3, padding=1).requires_grad_(False)",
+                      "self.stem_bn1 = nn.BatchNorm2d(8).requires_grad_(False)",
+                      "self.conv1 = nn.Conv2d(8, 8, 1).requires_grad_(False)"]
+
+
+def test_several_outputs_export_as_a_tuple(torch: ModuleType) -> None:
+    """`outputs:` naming several layers (a split op's output and every copy of a repeat
+    among them): the exported forward returns them as a tuple, in order, with cnncalc's
+    shapes."""
+    a = run("""\
+        input: [3, 16, 16]
+        layers:
+          - {id: p3, conv: [8, 3, 2, 1]}
+          - {id: p4, conv: [16, 3, 2, 1]}
+          - {id: y, chunk: 2}
+          - {id: m, from: "y[0]", relu: {}, repeat: 2}
+          - conv: [4, 1]
+        outputs: [p3, "y[1]", "m[*]", p4]
+        """)
+    assert a.exit_code() == 0, a.diagnostics
+    assert [name for name, _ in a.outputs] == ["p3", "y[1]", "m[0]", "m[1]", "p4"]
+    model = _load(export(a, "pytorch"), a.name)().eval()
+    with torch.no_grad():
+        out = model(torch.zeros(1, 3, 16, 16))
+    assert isinstance(out, tuple)
+    assert [tuple(o.shape[1:]) for o in out] == [shape for _, shape in a.outputs]

@@ -50,7 +50,7 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch agreement needs to
 
 # Examples per run, quoted by the docs. Each test's share is in the budgets below.
 NETWORK_EXAMPLES = 500
-SINGLE_OP_EXAMPLES = 2000
+SINGLE_OP_EXAMPLES = 2800
 
 NETWORK_BUDGET = {
     "clean": 150, "json": 70, "deterministic": 50, "batch": 80, "cli": 50, "export": 100,
@@ -58,7 +58,8 @@ NETWORK_BUDGET = {
 SINGLE_OP_BUDGET = {
     "conv": 350, "conv_transpose": 200, "maxpool": 200, "avgpool": 200, "adaptive": 120,
     "norm": 250, "activation": 180, "misc": 100, "upsample": 150, "pad": 80,
-    "channel_shuffle": 50, "merge": 120,
+    "channel_shuffle": 50, "merge": 120, "reshape": 200, "linear_last": 100,
+    "layer_scale": 120, "stochastic_depth": 60, "matmul": 120, "split": 200,
 }
 
 Shape = tuple[int, ...]
@@ -1375,6 +1376,313 @@ def merge_cases(draw: st.DrawFn) -> OpCase:
                 xs = [_center_crop(t, spatial, target) for t in xs]
             return torch.cat(xs, dim=tdim)
     return OpCase(one_op(x, layer, before), lambda: None, tuple(shapes), forward=forward)
+
+
+def _batch_dims(dims: Sequence[int], n: int) -> tuple[int, ...]:
+    """Batch-less dims of an n-dim shape as torch's dims of the batched tensor (the batch is
+    dim 0). A negative dim past the batch-less ones would name the batch in torch: out of
+    range over the batch-less shape, as cnncalc counts."""
+    if any(d < -n for d in dims):
+        raise IndexError("a negative dim reaches the batch")
+    return tuple(d + 1 if d >= 0 else d for d in dims)
+
+
+def _factorisation(draw: st.DrawFn, n: int) -> list[int]:
+    """Sizes whose product is n, in a random order (split off divisors one at a time)."""
+    sizes = []
+    while n > 1 and len(sizes) < 3:
+        d = draw(st.sampled_from(_divisors(n)))
+        sizes.append(d)
+        n //= d
+    return [*sizes, n] if n > 1 or not sizes else sizes
+
+
+@st.composite
+def reshape_cases(draw: st.DrawFn) -> OpCase:
+    """The reshaping ops, PyTorch's tensor methods on a batched tensor: valid sizes and dims
+    mostly, now and then a wrong count, a second -1, a dim out of range or repeated."""
+    x = draw(inputs((0, 1, 2, 3)))
+    n = len(x)
+    kind = draw(st.sampled_from(["reshape", "view", "permute", "transpose", "flatten",
+                                 "unflatten", "squeeze", "unsqueeze"]))
+    dim = _ints(-n - 1, n)  # one out of range on each side
+    forward: Callable[[Any, list[Any]], Any]
+    if kind in ("reshape", "view"):
+        sizes = _factorisation(draw, math.prod(x))
+        if draw(st.booleans()):
+            sizes[draw(_ints(0, len(sizes) - 1))] = -1
+        if draw(st.integers(0, 9)) == 0:
+            sizes.append(draw(st.sampled_from([-1, 2, 3])))  # a second -1, or a wrong count
+        layer = entry(kind, yv({"shape": sizes}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].reshape(xs[0].shape[0], *sizes)
+    elif kind == "permute":
+        dims = draw(st.permutations(range(n)))
+        dims = [d - n if draw(st.booleans()) else d for d in dims]
+        if draw(st.integers(0, 9)) == 0:
+            dims = [*dims[:-1], dims[0]] if n > 1 else [*dims, 0]  # repeated, or one too many
+        layer = entry(kind, yv({"dims": dims}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].permute(0, *_batch_dims(dims, n))
+    elif kind == "transpose":
+        a, b = draw(dim), draw(dim)
+        layer = entry(kind, draw(st.sampled_from([yv([a, b]), yv({"dim0": a, "dim1": b})])), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].transpose(*_batch_dims([a, b], n))
+    elif kind == "flatten":
+        args = draw(optional(start_dim=dim, end_dim=dim))
+        order, defaults = registry_order(kind)
+        layer = entry(kind, draw(call_text(kind, args, order, defaults)), {})
+        start, end = args.get("start_dim", 0), args.get("end_dim", -1)
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].flatten(*_batch_dims([start, end], n))
+    elif kind == "unflatten":
+        d = draw(dim)
+        size = x[d] if -n <= d < n else 6
+        sizes = _factorisation(draw, size)
+        if draw(st.booleans()):
+            sizes[draw(_ints(0, len(sizes) - 1))] = -1
+        if draw(st.integers(0, 9)) == 0:
+            sizes.append(draw(st.sampled_from([-1, 2])))
+        layer = entry(kind, yv({"dim": d, "sizes": sizes}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            return xs[0].unflatten(_batch_dims([d], n)[0], sizes)
+    elif kind == "squeeze":
+        # ones to squeeze; a shape of ones only would leave the batch alone (cnncalc refuses)
+        x = tuple(draw(st.sampled_from([1, 1, m])) for m in x)
+        if all(m == 1 for m in x):
+            x = (*x[:-1], 2)
+        squeeze: Any = draw(st.one_of(st.none(), dim, st.lists(_ints(-n, n - 1), min_size=1,
+                                                                 max_size=n, unique=True)))
+        if isinstance(squeeze, list) and len({d % n for d in squeeze}) < len(squeeze):
+            squeeze = squeeze[:1]  # -1 and n-1 together: torch's message differs, not its verdict
+        layer = entry(kind, None if squeeze is None else yv({"dim": squeeze}), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            if squeeze is None:
+                return xs[0].squeeze(tuple(range(1, n + 1)))  # keep the batch dim
+            return xs[0].squeeze(_batch_dims(squeeze if isinstance(squeeze, list) else
+                                             [squeeze], n))
+    else:
+        d = draw(_ints(-n - 2, n + 1))
+        layer = entry(kind, yv(d), {})
+
+        def forward(m: Any, xs: list[Any]) -> Any:
+            # over the batch-less output shape, one dim longer than the input's
+            return xs[0].unsqueeze(_batch_dims([d], n + 1)[0])
+    return OpCase(one_op(x, layer), lambda: None, (x,), forward=forward)
+
+
+@st.composite
+def linear_last_cases(draw: st.DrawFn) -> OpCase:
+    """nn.Linear over the last dim of inputs of any rank, in_features given (right or wrong)
+    or left out."""
+    x = draw(inputs((0, 1, 2)))
+    out_features = draw(_ints(1, 9))
+    args: dict[str, Any] = {"out_features": out_features} | draw(optional(bias=st.booleans()))
+    if draw(st.integers(0, 4)):
+        args["in_features"] = x[-1] if draw(st.integers(0, 5)) else x[-1] + 1
+    text = one_op(x, entry("linear", yv(args), {}))
+    return OpCase(text, lambda: _nn().Linear(args.get("in_features", x[-1]), out_features,
+                                             bias=args.get("bias", True)), (x,),
+                  macs=lambda m, x, out: int(out.numel() * m.weight.shape[1]))
+
+
+class _LayerScale:
+    """ConvNeXt's layer scale as torchvision writes it inline: a parameter of ones times init,
+    multiplied into each sample (so it may neither reach the batch dim nor grow the sample)."""
+
+    def __new__(cls, shape: Sequence[int], init: float, trainable: bool) -> Any:
+        import torch
+
+        class LayerScale(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.gamma = torch.nn.Parameter(torch.ones(tuple(shape)) * init)
+
+            def forward(self, x: Any) -> Any:
+                if self.gamma.dim() > x.dim() - 1:
+                    raise RuntimeError("the scale reaches the batch dim")
+                out = x * self.gamma
+                if out.shape != x.shape:
+                    raise RuntimeError("the scale grows the sample")
+                return out
+
+        return LayerScale().requires_grad_(trainable)
+
+
+@st.composite
+def layer_scale_cases(draw: st.DrawFn) -> OpCase:
+    """layer_scale with its default [C, 1, ..., 1] or a given shape (sizes of the input, 1, or
+    one that does not broadcast), now and then frozen with `trainable: false`."""
+    x = draw(inputs((0, 1, 2, 3)))
+    args = draw(optional(init=st.sampled_from([1e-6, 0.1, 1.0])))
+    shape = [x[0], *(1 for _ in x[1:])]
+    if draw(st.booleans()):
+        n = draw(_ints(1, len(x) + 1))
+        padded = (1, *x)[-n:] if n <= len(x) else (2, *x)
+        shape = [draw(st.sampled_from([m, m, 1, m + 1])) for m in padded]
+        args["shape"] = shape
+    trainable = draw(st.integers(0, 3)) > 0
+    meta = {} if trainable else {"trainable": False}
+    layer = entry("layer_scale", yv(args) if args or meta else None, meta)
+    return OpCase(one_op(x, layer),
+                  lambda: _LayerScale(shape, args.get("init", 1e-6), trainable), (x,),
+                  macs=lambda m, x, out: 0)
+
+
+def _stochastic_depth(p: float, mode: str) -> Any:
+    """torchvision.ops.StochasticDepth, or (torchvision absent) the checks its constructor
+    makes (torchvision/ops/stochastic_depth.py) around the identity it is at inference."""
+    if importlib.util.find_spec("torchvision") is not None:
+        from torchvision.ops import StochasticDepth
+
+        return StochasticDepth(p, mode)
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"drop probability has to be between 0 and 1, but got {p}")
+    if mode not in ["batch", "row"]:
+        raise ValueError(f"mode has to be either 'batch' or 'row', but got {mode}")
+    return _nn().Identity()
+
+
+@st.composite
+def stochastic_depth_cases(draw: st.DrawFn) -> OpCase:
+    x = draw(inputs((0, 1, 2, 3)))
+    p = draw(st.sampled_from([0.0, 0.1, 0.5, 1.0, 1.5]))
+    mode = draw(st.sampled_from(["row", "row", "batch"]))
+    op = draw(st.sampled_from(["stochastic_depth", "drop_path"]))
+    value = yv([p, mode]) if mode != "row" or draw(st.booleans()) else yv(p)
+    return OpCase(one_op(x, entry(op, value, {})), lambda: _stochastic_depth(p, mode), (x,))
+
+
+@st.composite
+def matmul_cases(draw: st.DrawFn) -> OpCase:
+    """Two inputs of chosen shapes, rank 2 to 4 (a 1x1 conv sets the first dim, adaptive
+    pooling the rest), multiplied: inner dims mostly equal, leading dims equal or 1."""
+    rank = draw(st.sampled_from([1, 2, 3]))  # spatial rank: matrices of rank + 1 dims
+    m, k, n = draw(_ints(1, 4)), draw(_ints(1, 4)), draw(_ints(1, 4))
+    lead = [draw(_ints(1, 3)) for _ in range(rank - 1)]
+    a = [*(draw(st.sampled_from([d, d, 1])) for d in lead), m, k]
+    b = [*(draw(st.sampled_from([d, d, 1, d + 1])) for d in lead), draw(
+        st.sampled_from([k, k, k, k + 1])), n]
+    before = []
+    for i, s in enumerate((a, b)):
+        before += [f"- {{id: c{i}, from: input, conv: [{s[0]}, 1]}}",
+                   f"- {{id: s{i}, adaptive_avgpool: {{output_size: {yv(s[1:])}}}}}"]
+    layer = entry("matmul", yv(["s0", "s1"]), {})
+    return OpCase(one_op((2, *(4 for _ in range(rank))), layer, before), lambda: None,
+                  (tuple(a), tuple(b)),
+                  forward=lambda m, xs: __import__("torch").matmul(xs[0], xs[1]))
+
+
+def _all_ops(case: OpCase) -> int:
+    """The last layer's MACs under `--count all`, per batch element."""
+    return analyse(case.text, batch=TORCH_BATCH, count="all").layers[-1].macs // TORCH_BATCH
+
+
+@needs_torch
+@given(layer_scale_cases())
+@budget(SINGLE_OP_BUDGET["layer_scale"])
+def test_layer_scale_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+    layer = analyse(case.text).layers[-1]
+    if layer.output_shape is not None:  # one multiply per element under `--count all`
+        assert _all_ops(case) == math.prod(layer.output_shape)
+
+
+@needs_torch
+@given(stochastic_depth_cases())
+@budget(SINGLE_OP_BUDGET["stochastic_depth"])
+def test_stochastic_depth_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+
+
+@needs_torch
+@given(matmul_cases())
+@budget(SINGLE_OP_BUDGET["matmul"])
+def test_matmul_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+    layer = analyse(case.text).layers[-1]
+    if layer.output_shape is not None:  # m·k·n per product under `--count all`
+        a = case.inputs[0]
+        assert _all_ops(case) == math.prod(layer.output_shape) * a[-1]
+
+
+@st.composite
+def split_cases(draw: st.DrawFn) -> tuple[str, Shape, Callable[[Any], Any]]:
+    """chunk and split of any dim, by sizes that divide, that leave a remainder, larger than
+    the dim, or (split) sections that do or do not add up: (YAML, input, torch's split)."""
+    x = draw(inputs((0, 1, 2, 3)))
+    n = len(x)
+    dim = draw(st.one_of(_ints(-n, n - 1), _ints(-n - 1, n)))
+    length = x[dim] if -n <= dim < n else 5
+    given_dim = {} if dim == 0 and draw(st.booleans()) else {"dim": dim}
+    if draw(st.booleans()):
+        chunks = draw(_ints(1, length + 2))
+        text = entry("chunk", yv({"chunks": chunks} | given_dim) if given_dim or draw(
+            st.booleans()) else yv(chunks), {})
+
+        def split(t: Any) -> Any:
+            return t.chunk(chunks, _batch_dims([dim], n)[0])
+    else:
+        sections: Any = draw(_ints(1, length + 1))
+        if draw(st.booleans()):
+            sections = [draw(_ints(1, 4)) for _ in range(draw(_ints(1, 4)))]
+            if draw(st.integers(0, 3)):  # mostly sections that add up
+                sections[-1] = max(1, length - sum(sections[:-1]))
+        text = entry("split", yv({"split_size_or_sections": sections} | given_dim), {})
+
+        def split(t: Any) -> Any:
+            return t.split(sections, _batch_dims([dim], n)[0])
+    return one_op(x, text), x, split
+
+
+@needs_torch
+@given(split_cases())
+@budget(SINGLE_OP_BUDGET["split"])
+def test_split_ops_agree_with_torch(case: tuple[str, Shape, Callable[[Any], Any]]) -> None:
+    """Every output's shape, as torch's tuple; what torch refuses cnncalc refuses; views:
+    no parameters, MACs or memory."""
+    import torch
+
+    text, x, split = case
+    a = analyse(text, batch=TORCH_BATCH)
+    errors = [d.code for d in a.diagnostics if d.severity is Severity.ERROR]
+    try:
+        pieces = split(torch.zeros(TORCH_BATCH, *x))
+    except TORCH_REFUSALS:
+        assert errors, f"PyTorch refuses this but cnncalc accepts it:\n{text}"
+        return
+    assert not errors, (errors, text)
+    layer = a.layers[-1]
+    assert layer.output_shapes == tuple(tuple(p.shape[1:]) for p in pieces), text
+    assert layer.output_shape == tuple(pieces[0].shape[1:])
+    assert (layer.params, layer.macs, layer.activation_bytes) == (0, 0, 0)
+
+
+@needs_torch
+@given(reshape_cases())
+@budget(SINGLE_OP_BUDGET["reshape"])
+def test_reshaping_agrees_with_torch(case: OpCase) -> None:
+    assert_agrees_with_torch(case)
+
+
+@needs_torch
+@given(linear_last_cases())
+@budget(SINGLE_OP_BUDGET["linear_last"])
+def test_linear_over_the_last_dim_agrees_with_torch(case: OpCase) -> None:
+    a = analyse(case.text)
+    if "in_features" not in case.text and len(case.inputs[0]) > 1:
+        # torch would apply it to the last dim; cnncalc wants that said, to catch a
+        # forgotten flatten (v1's error)
+        assert [d.code for d in a.diagnostics] == ["E205"]
+        return
+    assert_agrees_with_torch(case)
 
 
 @needs_torch

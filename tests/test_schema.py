@@ -286,7 +286,7 @@ INVALID = {
     "op_and_stray_key": ("input: [3, 8, 8]\nlayers:\n  - {conv: [8, 3], strde: 2}\n", "E114"),
     "only_meta_keys": ("input: [3, 8, 8]\nlayers:\n  - {id: a, when: true}\n", "E114"),
     "too_many_positional": ("input: [3, 8, 8]\nlayers:\n  - adaptive_avgpool: [1, 1]\n", "E106"),
-    "scalar_for_no_argument_op": ("input: [3, 8, 8]\nlayers:\n  - flatten: 3\n", "E106"),
+    "scalar_for_no_argument_op": ("input: [3, 8, 8]\nlayers:\n  - identity: 3\n", "E106"),
     "merge_of_one": ("input: [3, 8, 8]\nlayers:\n  - relu\n  - add: [prev]\n", "E108"),
     "merge_with_from": (
         "input: [3, 8, 8]\nlayers:\n  - {id: a, relu: {}}\n  - {add: [a, input], from: a}\n",

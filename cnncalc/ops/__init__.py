@@ -8,10 +8,13 @@ import re
 from .activation import ACTIVATIONS
 from .base import Arg, Counts, Ctx, OpError, OpSpec, Window
 from .conv import CONV, CONV_TRANSPOSE
-from .merge import ADD, CONCAT, INPUT, MUL
-from .misc import CHANNEL_SHUFFLE, DROPOUT, FLATTEN, IDENTITY, LINEAR, PAD, UPSAMPLE
+from .merge import ADD, CONCAT, INPUT, MATMUL, MUL
+from .misc import CHANNEL_SHUFFLE, DROPOUT, IDENTITY, LINEAR, PAD, UPSAMPLE
 from .norm import BATCHNORM, GROUPNORM, LAYERNORM, LRN
 from .pool import ADAPTIVE_AVGPOOL, ADAPTIVE_MAXPOOL, AVGPOOL, GLOBAL_AVGPOOL, MAXPOOL
+from .reshape import FLATTEN, RESHAPING
+from .scale import SCALES
+from .split import GETITEM, SPLITS
 
 # changed in place by register(): the schema and `cnncalc ops` read it at each call
 SPECS: list[OpSpec] = [
@@ -20,8 +23,9 @@ SPECS: list[OpSpec] = [
     BATCHNORM, GROUPNORM, LAYERNORM, LRN,
     *ACTIVATIONS,
     DROPOUT, FLATTEN, LINEAR, UPSAMPLE, IDENTITY, PAD, CHANNEL_SHUFFLE,
-    ADD, MUL, CONCAT,
-    INPUT,
+    *RESHAPING, *SCALES, *SPLITS,
+    ADD, MUL, CONCAT, MATMUL,
+    INPUT, GETITEM,
 ]
 
 REGISTRY: dict[str, OpSpec] = {spec.name: spec for spec in SPECS}

@@ -40,7 +40,7 @@ def activation(name: str, torch_cls: str, summary: str, *args: Arg,
         return unary(torch_module(torch_cls, **keywords))
 
     return OpSpec(name=name, summary=summary, args=all_args, shape=shape, torch=torch,
-                  extra_ops=elementwise, view=inplace)
+                  extra_ops=elementwise, view=inplace, layout=lambda ctx: "keep")
 
 
 def _softmax(name: str, torch_cls: str) -> OpSpec:

@@ -248,7 +248,7 @@ class Ids(ArgType):
     def check(self, value: Any) -> Any:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise ArgError(f"expected a list of ids, got {describe_value(value)}")
-        if len(value) < 2:
+        if len(value) < 2 and not any(v.endswith("[*]") for v in value):  # id[*] expands
             raise ArgError("a merge needs at least two inputs", "list two or more ids")
         return tuple(value)
 
@@ -361,7 +361,9 @@ class OpSpec:
     name: str
     summary: str
     args: tuple[Arg, ...]
-    shape: Callable[[Ctx], Shape]
+    shape: Callable[[Ctx], Shape]  # the output; of an op with several, the first
+    # every output of an op with several (chunk, split); None: one output, `shape`'s
+    outputs: Callable[[Ctx], tuple[Shape, ...]] | None = None
     ranks: tuple[int, ...] | None = None  # allowed spatial ranks of the input (0 = flat [F])
     aliases: dict[str, int | None] = field(default_factory=dict)  # alias -> demanded rank
     params: Callable[[Ctx, Shape], Counts] = lambda ctx, out: Counts()
@@ -369,6 +371,11 @@ class OpSpec:
     # further operations `--count all` adds: bias adds, normalisation, activations, pooling
     extra_ops: Callable[[Ctx, Shape], int] = lambda ctx, out: 0
     view: Callable[[Ctx], bool] = lambda ctx: False  # the output shares the input's storage
+    # what the output's storage is, for views of permuted tensors (passes/memory.py):
+    # "fresh" contiguous (the default), "keep" the input's layout (elementwise ops, views that
+    # keep the order), "strided" non-contiguous (permute), "reshape" a view of a contiguous
+    # input but a contiguous copy of a non-contiguous one (reshape, flatten)
+    layout: Callable[[Ctx], str] = lambda ctx: "fresh"
     # the arithmetic behind the counts, numbers put in: `(11·11·3)·96 + 96 = 34,944` (explain)
     formulas: Callable[[Ctx, Shape], Sequence[str]] = lambda ctx, out: ()
     # receptive-field step per spatial axis; None = not defined (upsampling). Unset: derived

@@ -35,6 +35,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
         args=(Arg("inputs", Ids(), doc="ids of the outputs to merge"),),
         shape=_broadcast,
         extra_ops=lambda ctx, out: prod(out) * (len(ctx.inputs) - 1),
+        layout=lambda ctx: "keep",  # PyTorch's elementwise ops follow their input's strides
         torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
         list_arg="inputs",
         multi_input=True,
@@ -106,6 +107,49 @@ CONCAT = OpSpec(
     shape=_concat_shape,
     rf=_concat_rf,  # multi-input: one step list per input
     torch=_concat_torch,
+    list_arg="inputs",
+    multi_input=True,
+)
+
+def _matmul_shape(ctx: Ctx) -> Shape:
+    if len(ctx.inputs) != 2:
+        raise OpError("E209", f"matmul multiplies two inputs, got {len(ctx.inputs)}", "inputs",
+                      hint="list two ids: [a, b]")
+    a, b = ctx.inputs
+    if len(a) < 2 or len(a) != len(b):
+        # with the batch in front, inputs of other ranks would broadcast the batch against a
+        # dim of the other input: not what the same product per sample means
+        raise OpError("E201", f"matmul needs two inputs of the same rank, at least 2 "
+                      f"(matrices, or stacks of them): {_describe(ctx)}", "inputs",
+                      hint="unsqueeze or reshape them to [..., m, k] and [..., k, n]")
+    if a[-1] != b[-2]:
+        raise OpError("E204", f"matmul needs the first input's last dim to equal the second's "
+                      f"next to last: {_describe(ctx)}", "inputs",
+                      hint="[..., m, k] @ [..., k, n]; transpose one of them?")
+    leading = []
+    for i, (x, y) in enumerate(zip(a[:-2], b[:-2])):
+        if x != y and 1 not in (x, y):
+            raise OpError("E204", f"matmul's leading dims do not broadcast (dim {i}): "
+                          f"{_describe(ctx)}", "inputs")
+        leading.append(max(x, y))
+    return (*leading, a[-2], b[-1])
+
+
+MATMUL = OpSpec(
+    name="matmul",
+    summary="matrix product of two outputs (torch.matmul) over their last two dims, "
+            "broadcasting the dims before them (attention)",
+    args=(Arg("inputs", Ids(), doc="two ids: [a, b], a is [..., m, k] and b [..., k, n]"),),
+    shape=_matmul_shape,
+    # m·k·n multiplies per product, under `--count all` only: the default convention counts
+    # conv and linear layers (format 1.1; torchvision's own counter also counts aten.matmul,
+    # which no network of the zoo uses)
+    extra_ops=lambda ctx, out: prod(out) * ctx.inputs[0][-1],
+    formulas=lambda ctx, out: [f"MACs: {prod(out[:-2]) or 1:,} products·{out[-2]}·"
+                               f"{ctx.inputs[0][-1]}·{out[-1]} = "
+                               f"{prod(out) * ctx.inputs[0][-1]:,}"],
+    rf=lambda ctx, out: None,  # positions mix: no window maps outputs to inputs
+    torch=lambda ctx: (None, "torch.matmul({0}, {1})"),
     list_arg="inputs",
     multi_input=True,
 )

@@ -52,39 +52,52 @@ DROPOUT = OpSpec(
     shape=_dropout_shape,
     torch=_dropout_torch,
     view=lambda ctx: True,  # at inference dropout returns its input
+    layout=lambda ctx: "keep",
 )
-
-FLATTEN = OpSpec(
-    name="flatten",
-    summary="everything but the batch becomes one feature vector [F] (nn.Flatten)",
-    args=(),
-    shape=lambda ctx: (prod(ctx.x),),
-    torch=lambda ctx: unary(torch_module("Flatten")),
-    view=lambda ctx: True,  # a view of contiguous memory
-)
-
 
 def _linear_shape(ctx: Ctx) -> Shape:
-    if len(ctx.x) != 1:
+    wanted = ctx.args["in_features"]
+    if len(ctx.x) != 1 and wanted is None:
+        # a spatial input is far more often a forgotten flatten than a channels-last linear
         raise OpError("E205", f"linear needs a flat input [F], got {list(ctx.x)}",
                       hint=f"add flatten before it (giving [{prod(ctx.x)}]), or global pooling "
-                      "first")
-    return (ctx.args["out_features"],)
+                      f"first; to apply it over the last dim, give in_features: {ctx.x[-1]}")
+    if wanted is not None and wanted != ctx.x[-1]:
+        raise OpError("E209", f"in_features {wanted} does not match the input's last dim "
+                      f"({ctx.x[-1]} of {list(ctx.x)})", "in_features",
+                      hint=f"write in_features: {ctx.x[-1]}, or leave it out on a flat input")
+    return (*ctx.x[:-1], ctx.args["out_features"])
+
+
+def _linear_params(ctx: Ctx, out: Shape) -> int:
+    return ctx.x[-1] * out[-1] + (out[-1] if ctx.args["bias"] else 0)
+
+
+def _linear_formulas(ctx: Ctx, out: Shape) -> list[str]:
+    positions = prod(ctx.x[:-1])
+    lines = [f"params: {ctx.x[-1]}·{out[-1]}{f' + {out[-1]}' if ctx.args['bias'] else ''} = "
+             f"{_linear_params(ctx, out):,}"]
+    if positions > 1:
+        lines.append(f"MACs: {positions:,} positions·{ctx.x[-1]}·{out[-1]} = "
+                     f"{positions * ctx.x[-1] * out[-1]:,}")
+    return lines
 
 
 LINEAR = OpSpec(
     name="linear",
-    summary="fully connected layer (nn.Linear) on a flat input [F]",
+    summary="fully connected layer (nn.Linear) on a flat input [F], or over the last dim of "
+            "any input when in_features names it",
     aliases={"fc": None, "dense": None},
-    args=(Arg("out_features", Int(1)), Arg("bias", Bool(), True)),
+    args=(Arg("out_features", Int(1)), Arg("bias", Bool(), True),
+          Arg("in_features", Either((Null(), Int(1))), None,
+              "the input's last dim; needed (and checked) on an input that is not flat")),
     shape=_linear_shape,
-    params=lambda ctx, out: Counts(ctx.x[0] * out[0] + (out[0] if ctx.args["bias"] else 0)),
-    macs=lambda ctx, out: ctx.x[0] * out[0],
-    extra_ops=lambda ctx, out: out[0] if ctx.args["bias"] else 0,
-    formulas=lambda ctx, out: [
-        f"params: {ctx.x[0]}·{out[0]}{f' + {out[0]}' if ctx.args['bias'] else ''} = "
-        f"{ctx.x[0] * out[0] + (out[0] if ctx.args['bias'] else 0):,}"],
-    torch=lambda ctx: unary(torch_module("Linear", ctx.x[0], ctx.args["out_features"],
+    params=lambda ctx, out: Counts(_linear_params(ctx, out)),
+    # every position (all dims but the last) multiplies the same weight
+    macs=lambda ctx, out: prod(ctx.x[:-1]) * ctx.x[-1] * out[-1],
+    extra_ops=lambda ctx, out: prod(out) if ctx.args["bias"] else 0,
+    formulas=_linear_formulas,
+    torch=lambda ctx: unary(torch_module("Linear", ctx.x[-1], ctx.args["out_features"],
                                          bias=nondefault(ctx.args["bias"], True))),
 )
 
@@ -151,6 +164,7 @@ IDENTITY = OpSpec(
     shape=same_shape,
     torch=lambda ctx: unary(torch_module("Identity")),
     view=lambda ctx: True,
+    layout=lambda ctx: "keep",
 )
 
 

@@ -26,6 +26,6 @@ def count(node: Node, ctx: Ctx | None, out: Shape | None) -> NodeCounts:
         return NodeCounts()
     spec = REGISTRY[node.op]
     counts = spec.params(ctx, out)
-    # every parameter cnncalc models is trainable (PyTorch's requires_grad default)
+    # trainable unless under `trainable: false` (analysis.py zeroes those: a node property)
     return NodeCounts(counts.params, counts.params, counts.buffers, spec.macs(ctx, out),
                       spec.extra_ops(ctx, out), counts.int64_buffers)

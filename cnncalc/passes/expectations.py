@@ -33,6 +33,8 @@ class Verdict:
 
 
 def show(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):  # `outputs`
+        return "[" + ", ".join(map(format_shape, value)) + "]"
     if isinstance(value, tuple):
         return format_shape(value)
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -51,6 +53,7 @@ def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
         "trainable_params": sum(c.trainable for c in covered),
         "buffers": sum(c.buffers for c in covered),
         "macs": sum(c.macs for c in covered),
+        "outputs": tuple(shapes[i] for i in expect.results),
     }
     for key, wanted, span in expect.figures:
         yield Verdict(expect.path, key, wanted, actual[key], span, expect.output)

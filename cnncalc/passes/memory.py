@@ -31,13 +31,27 @@ def shares(node: Node, ctx: Ctx | None, out: Shape | None) -> bool:
     return bool(node.inputs) and ctx is not None and REGISTRY[node.op].view(ctx)
 
 
+def layout(node: Node, ctx: Ctx | None, out: Shape | None) -> str:
+    """The op's layout rule (ops/base.py `OpSpec.layout`; a rule: see passes.Memo)."""
+    return "fresh" if ctx is None or out is None else REGISTRY[node.op].layout(ctx)
+
+
 def allocations(graph: Graph, shapes: Sequence[Shape | None], rules: Memo, batch: int,
                 itemsize: int) -> tuple[list[int], list[int]]:
-    """(bytes each node allocates, the node whose storage each node's output lives in)."""
+    """(bytes each node allocates, the node whose storage each node's output lives in).
+
+    Whether an output is contiguous is followed along the graph: a reshape of a permuted
+    tensor cannot be a view, so it allocates (and its copy is contiguous again)."""
     sizes: list[int] = []
     storage: list[int] = []
-    for node, shared in zip(graph.nodes, rules.each(shares)):
+    contiguous: list[bool] = []
+    for node, shared, kind in zip(graph.nodes, rules.each(shares), rules.each(layout)):
         out = shapes[node.index]
+        before = contiguous[node.inputs[0]] if node.inputs else True
+        if kind == "reshape" and not before:
+            shared = False  # PyTorch copies: no view has these strides
+        # elementwise ops and views keep their input's strides; a reshape's result is contiguous
+        contiguous.append(before if kind == "keep" else kind != "strided")
         if out is None or shared:
             sizes.append(0)
             storage.append(storage[node.inputs[0]] if shared else node.index)
@@ -53,8 +67,9 @@ def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
     for node in graph.nodes:
         for i in node.inputs:
             last_use[storage[i]] = max(last_use[storage[i]], node.index)
-    if graph.output >= 0:
-        last_use[storage[graph.output]] = len(graph.nodes)  # the result is kept
+    for result in (graph.output, *graph.results):
+        if result >= 0:
+            last_use[storage[result]] = len(graph.nodes)  # the results are kept
     freed = [0] * (len(graph.nodes) + 1)  # bytes freed after each node
     for owner in set(storage):
         freed[last_use[owner]] += sizes[owner]

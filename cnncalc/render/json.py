@@ -31,8 +31,11 @@ def field(f: Field | None) -> dict[str, list[int]] | None:
 
 
 def layer(layer: LayerResult) -> dict[str, Any]:
+    several = ({"output_shapes": [list(s) for s in layer.output_shapes]}
+               if layer.output_shapes else {})  # a layer with several outputs (chunk, split)
     return {"path": layer.path, "op": layer.op, "inputs": list(layer.inputs),
             "output_shape": list(layer.output_shape) if layer.output_shape else None,
+            **several,
             "params": layer.params, "trainable_params": layer.trainable_params,
             "buffers": layer.buffers, "macs": layer.macs, "flops": 2 * layer.macs,
             "activation_bytes": layer.activation_bytes,
@@ -67,6 +70,8 @@ def _document(a: Analysis, layers: Iterable[Any]) -> dict[str, Any]:
         "optimizer": a.optimizer,
         "format_version": a.format_version,
         "params": dict(a.params),
+        **({"outputs": [{"id": name, "shape": list(shape) if shape else None}
+                        for name, shape in a.outputs]} if a.outputs else {}),  # `outputs:`
         "layers": layers,
         "totals": totals(a.totals),
         "diagnostics": [diagnostic(d, a.source.name) for d in a.diagnostics],
@@ -117,8 +122,10 @@ def _layer_text(x: LayerResult, newline: str,
         field = fields[id(f)] = (
             f'{{{n}  "size": {_ints(f.size)},{n}  "stride": {_ints(f.stride)},{n}  "start": '
             f'{_ints(f.start)}{n}}}' if f is not None else "null")
+    several = (f'{n}"output_shapes": [{n}  ' + f",{n}  ".join(map(_ints, x.output_shapes))
+               + f"{n}],") if x.output_shapes else ""
     return (f'{{{n}"path": {_string(x.path)},{n}"op": {_string(x.op)},{n}"inputs": {inputs},'
-            f'{n}"output_shape": {shape},'
+            f'{n}"output_shape": {shape},{several}'
             f'{n}"params": {x.params},{n}"trainable_params": {x.trainable_params},'
             f'{n}"buffers": {x.buffers},{n}"macs": {x.macs},{n}"flops": {2 * x.macs},'
             f'{n}"activation_bytes": {x.activation_bytes},{n}"receptive_field": {field},'

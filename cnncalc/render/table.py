@@ -142,8 +142,13 @@ def render(a: Analysis, *, layout: str = "chw", depth: int | None = None,
     named: Callable[[str], str] = clean
     if all_clean([r.path for r in table_rows] + [r.op for r in table_rows]):
         named = str
+    # the layers the file's `outputs:` names are marked (a file without it marks none)
+    results = ({a.graph.nodes[i].name for i in a.graph.results}
+               if a.outputs and a.graph is not None else set())
     for row in table_rows:
-        cells = [named(row.path), named(row.op), *[cell(row, layout) for cell in formats]]
+        mark = " (output)" if row.path in results else ""
+        cells = [named(row.path) + mark, named(row.op),
+                 *[cell(row, layout) for cell in formats]]
         if share:
             part = getattr(row, share)
             cells.append(bar(part / whole) if part else "")
