@@ -15,6 +15,7 @@ reading its constructors, and the tests compare them with the installed package.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -23,7 +24,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, did_you_mean
 from ..frozen import frozen
 from ..loader import YMap, YNode, YScalar, YSeq
-from ..source import Span
+from ..source import Source, Span
 
 # --------------------------------------------------------------------------- the modules
 
@@ -592,3 +593,258 @@ def _shown(value: Any) -> str:
         text = "[" + ", ".join(_shown(v) for v in value[:6]) + (", …]" if len(value) > 6
                                                                  else "]")
     return clean(text[:60] + ("…" if len(text) > 60 else ""))
+
+
+# --------------------------------------------------------------------------- the document
+
+LIBRARY = "ultralytics_blocks.yaml"  # package data beside this module: the modules as blocks
+VERSION = "1.1"  # the format the document is written in
+# torch.nn modules that keep their input's channels, as cnncalc ops (args as PyTorch's)
+_TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2d": "avgpool",
+              "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
+              "nn.SiLU": "silu", "nn.BatchNorm2d": "bn"}
+# constructor defaults that are lists, which a block parameter cannot default to
+_LIST_DEFAULTS: dict[str, dict[str, Any]] = {"SPP": {"k": [5, 9, 13]}}
+_UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
+# the heads the document builds, and the channels per anchor of the extra branch (cv4) each
+# adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
+# kpt_shape[0] * kpt_shape[1], OBB's angles ne
+_HEAD_EXTRA: dict[str, Any] = {
+    "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a}
+
+
+@functools.lru_cache(maxsize=1)
+def library() -> YMap:
+    """The block library (package data), loaded once per process."""
+    from importlib import resources
+
+    from ..loader import load
+
+    text = resources.files(__package__).joinpath(LIBRARY).read_text(encoding="utf-8")
+    root, problems = load(Source(f"cnncalc/readers/{LIBRARY}", text))
+    assert isinstance(root, YMap) and not problems, "the block library is broken"
+    return root
+
+
+def block_params(name: str) -> tuple[str, ...] | None:
+    """The parameter names of the library's block `name` (None: no such block)."""
+    blocks = library().get("blocks")
+    assert isinstance(blocks, YMap)
+    block = blocks.get(name)
+    if not isinstance(block, YMap):
+        return None
+    params = block.get("params")
+    if not isinstance(params, YSeq):
+        return ()
+    return tuple(str(p.value).partition("=")[0].strip() for p in params.items
+                 if isinstance(p, YScalar))
+
+
+def document(config: Config, name: str, imgsz: int = 640
+             ) -> tuple[YMap | None, list[Diagnostic]]:
+    """`config` as a cnncalc document (format 1.1): the library's blocks, one layer (or, for a
+    head, a few) per row with the id `l<row>`, every node spanning the row it came from; None
+    when a row names a module cnncalc does not read, and the diagnostics say which."""
+    writer = _Writer(config)
+    layers: list[tuple[dict[str, Any], Span]] = []
+    for row in config.rows:
+        try:
+            layers += [(entry, row.span) for entry in writer.row(row)]
+        except _Fail:
+            continue
+    if writer.diagnostics:
+        return None, writer.diagnostics
+    blocks = library().get("blocks")
+    assert isinstance(blocks, YMap)
+    if config.activation is not None:
+        blocks = _with_activation(blocks, config.activation, config.rows[0].span)
+    start = Span(config.rows[0].span.file, 1, 1)
+    head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
+                            "input": [3, imgsz, imgsz]}
+    items = [(YScalar(k, start), _node(v, start)) for k, v in head.items()]
+    items.append((YScalar("blocks", start), blocks))
+    items.append((YScalar("layers", start),
+                  YSeq(tuple(_node(entry, span) for entry, span in layers), start)))
+    if writer.outputs:  # else the last layer, as in any cnncalc file
+        items.append((YScalar("outputs", start), _node(writer.outputs, start)))
+    return YMap(tuple(items), start), []
+
+
+def _with_activation(blocks: YMap, activation: str, span: Span) -> YMap:
+    """The library's blocks with `act` (Conv.default_act) replaced by the config's."""
+    found = activation_op(activation)
+    assert found is not None  # checked when the config was read
+    op, args = found
+    layer: Any = op if not args else {op: args}
+    act = _node({"layers": [layer]}, span)
+    return YMap(tuple((k, act if k.value == "act" else v) for k, v in blocks.items),
+                blocks.span)
+
+
+class _Writer:
+    """The layers of each row, in order."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.diagnostics: list[Diagnostic] = []
+        self.outputs: list[str] = []
+
+    def fail(self, row: Row, message: str, code: str = REFUSED, hint: str | None = None
+             ) -> _Fail:
+        self.diagnostics.append(Diagnostic(code, f"row {row.index} {row.module}: {message}",
+                                           row.span, hint))
+        return _Fail()
+
+    def row(self, row: Row) -> list[dict[str, Any]]:
+        module = MODULES[row.module]
+        if module.refused:
+            raise self.fail(row, f"cnncalc does not read this module: {module.refused}")
+        entry: dict[str, Any] = {"id": _id(row.index)}
+        if row.source != (row.index - 1,) and not row.many:
+            entry["from"] = _ref(row.source[0])
+        if row.module in _TORCH_OPS:
+            entry[_TORCH_OPS[row.module]] = self._torch_args(row)
+        elif row.module == "nn.ConvTranspose2d":
+            entry["conv_transpose"] = list(row.args[1:])
+        elif module.kind == CONCAT:
+            dimension = row.args[0] if row.args else 1
+            entry["concat"] = {"inputs": [_ref(s) for s in row.source],
+                               "dim": dimension - 1}  # Concat's dim counts the batch
+        elif module.kind in (BASE, REPEAT, CLASSIFY):
+            entry[row.module] = self._call(row)
+        elif module.kind in (HEAD, V10HEAD) and (row.module in _HEAD_EXTRA
+                                                 or row.module == "v10Detect"):
+            return self._head(row)
+        elif row.module == "CBLinear":
+            return self._cblinear(row)
+        elif row.module == "CBFuse":
+            return self._cbfuse(row)
+        else:
+            raise self.fail(row, "cnncalc has no block for this module yet",
+                            hint="docs/yolo.md lists the modules and their status")
+        if row.copies > 1:
+            entry["repeat"] = row.copies
+        return [entry]
+
+    def _torch_args(self, row: Row) -> Any:
+        if row.module == "nn.Upsample":
+            return {k: v for k, v in zip(_UPSAMPLE_ARGS, row.args) if v is not None}
+        if row.module in ("nn.Identity", "nn.ReLU", "nn.SiLU", "nn.BatchNorm2d"):
+            return {}
+        return list(row.args)
+
+    def _call(self, row: Row) -> dict[str, Any]:
+        """The block call: the constructor's args after c1, by the block's parameter names."""
+        params = block_params(row.module)
+        if params is None:
+            raise self.fail(row, "cnncalc has no block for this module yet",
+                            hint="docs/yolo.md lists the modules and their status")
+        args = list(row.args[1:])
+        if len(args) > len(params):
+            raise self.fail(row, f"takes at most {len(params)} arguments after the input "
+                            f"channels ({', '.join(params)}), got {len(args)}", BAD_ARGS)
+        call = {p: (-1 if p == "p" and a is None else a) for p, a in zip(params, args)}
+        for param, default in _LIST_DEFAULTS.get(row.module, {}).items():
+            call.setdefault(param, default)
+        if row.module == "SPPF" and len(row.args) <= 3:
+            call["legacy"] = True  # parse_model gives these rows' cv1 the default activation
+        return call
+
+    def _head(self, row: Row) -> list[dict[str, Any]]:
+        """Detect and its kin inline: each level's branches, then the concatenations over
+        the anchors, DFL and the decoded output (as the eval forward returns it)."""
+        i, args = row.index, row.args
+        nc = args[0]
+        ch: list[int] = args[-1]
+        if row.module == "v10Detect":
+            reg_max, end2end, legacy = 16, True, False
+        else:
+            reg_max, end2end = args[-3], bool(args[-2])
+            legacy = self.config.legacy
+        c2 = max(16, ch[0] // 4, reg_max * 4)
+        c3 = max(ch[0], min(nc, 100))
+        cls = ("V10DetectClass" if row.module == "v10Detect"
+               else "DetectClassLegacy" if legacy else "DetectClass")
+        extra = _HEAD_EXTRA.get(row.module)
+        out_extra = extra(args[1]) if extra else 0
+        c4 = max(ch[0] // 4, out_extra)
+        layers: list[dict[str, Any]] = []
+        copies = ("", "_o2o") if end2end else ("",)
+        for copy in copies:  # end2end heads run the one-to-many and one-to-one branches
+            for level, source in enumerate(row.source):
+                base = {"from": _ref(source)}
+                layers.append({"id": f"{_id(i)}{copy}_box{level}", **base,
+                               "DetectBox": {"c2": c2, "reg_max": reg_max}})
+                layers.append({"id": f"{_id(i)}{copy}_cls{level}", **base,
+                               cls: {"c3": c3, "nc": nc}})
+                if extra:
+                    layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
+                                   "DetectExtra": {"c4": c4, "out": out_extra}})
+        levels = range(len(row.source))
+        merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
+        for part in merged:
+            layers.append({"id": f"{_id(i)}_{part}",
+                           "concat": {"inputs": [f"{_id(i)}_{part}{n}" for n in levels],
+                                      "dim": 1}})
+        box = f"{_id(i)}_box"
+        if reg_max > 1:
+            layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
+            box = f"{_id(i)}_dfl"
+        layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
+        parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
+        layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
+        self.outputs.append(_id(i))
+        if row.module == "Segment":
+            layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
+                           "Proto": {"c_": args[2], "c2": args[1]}})
+            self.outputs.append(f"{_id(i)}_proto")
+        return layers
+
+    def _cblinear(self, row: Row) -> list[dict[str, Any]]:
+        """CBLinear(c1, c2s, k=1, s=1, p=None, g=1): one conv with a bias, split by c2s."""
+        c2s, k, s, p, g = (list(row.args[1:]) + [1, 1, None, 1][len(row.args) - 2:])[:5]
+        if not isinstance(c2s, list):
+            raise self.fail(row, f"the output channels are a list, got {_shown(c2s)}",
+                            BAD_ARGS)
+        pad = k // 2 if p is None else p
+        conv: dict[str, Any] = {"id": f"{_id(row.index)}_conv", "conv": {
+            "out_channels": sum(c2s), "kernel_size": k, "stride": s, "padding": pad,
+            "groups": g, "bias": True}}
+        if row.source != (row.index - 1,):
+            conv["from"] = _ref(row.source[0])
+        return [conv, {"id": _id(row.index), "split": {"split_size_or_sections": c2s}}]
+
+    def _cbfuse(self, row: Row) -> list[dict[str, Any]]:
+        """CBFuse(idx): piece idx[j] of each earlier CBLinear, resized (nearest) to the last
+        input, summed with it."""
+        idx = row.args[0] if row.args else None
+        *pieces, last = row.source
+        if not isinstance(idx, list) or len(idx) != len(pieces):
+            raise self.fail(row, f"idx must list one piece per input before the last "
+                            f"({len(pieces)}), got {_shown(idx)}", BAD_ARGS)
+        target = _ref(last)
+        layers = [{"id": f"{_id(row.index)}_{j}", "from": f"{_ref(source)}[{piece}]",
+                   "upsample": {"size": [f"$(size({target}, 1))", f"$(size({target}, 2))"],
+                                "mode": "nearest"}}
+                  for j, (source, piece) in enumerate(zip(pieces, idx))]
+        layers.append({"id": _id(row.index),
+                       "add": [f"{_id(row.index)}_{j}" for j in range(len(pieces))] + [target]})
+        return layers
+
+
+def _id(index: int) -> str:
+    return f"l{index}"
+
+
+def _ref(index: int) -> str:
+    return "input" if index < 0 else _id(index)
+
+
+def _node(value: Any, span: Span) -> YNode:
+    """A Python value as the loader's nodes, every one at `span` (the row it came from)."""
+    if isinstance(value, dict):
+        return YMap(tuple((YScalar(k, span, True), _node(v, span)) for k, v in value.items()),
+                    span)
+    if isinstance(value, (list, tuple)):
+        return YSeq(tuple(_node(v, span) for v in value), span, True)
+    return YScalar(value, span, isinstance(value, str))
