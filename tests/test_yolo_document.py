@@ -18,7 +18,7 @@ from cnncalc.readers import ultralytics as u
 
 # ops the library and the documents use that format 1.1 adds (docs/yolo.md, "What the reader
 # needs from format 1.1"); every other name is a cnncalc op or a library block
-FORMAT_1_1_OPS = {"chunk", "split", "reshape", "transpose", "matmul"}
+FORMAT_1_1_OPS = {"chunk", "split", "reshape", "transpose", "permute", "matmul", "layer_scale"}
 
 
 def document(text: str = TINY, **options: Any) -> dict[str, Any]:

@@ -610,7 +610,8 @@ _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
 # adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
 # kpt_shape[0] * kpt_shape[1], OBB's angles ne
 _HEAD_EXTRA: dict[str, Any] = {
-    "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a}
+    "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a,
+    "OBB26": lambda a: a}  # OBB26 is OBB with another angle decoding: the same modules
 
 
 @functools.lru_cache(maxsize=1)
@@ -710,7 +711,9 @@ class _Writer:
             dimension = row.args[0] if row.args else 1
             entry["concat"] = {"inputs": [_ref(s) for s in row.source],
                                "dim": dimension - 1}  # Concat's dim counts the batch
-        elif module.kind in (BASE, REPEAT, CLASSIFY):
+        elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
+            # ResNetLayer's args are written with their c1 (parse_model passes them as
+            # written): _call drops args[0] either way
             entry[row.module] = self._call(row)
         elif module.kind in (HEAD, V10HEAD) and (row.module in _HEAD_EXTRA
                                                  or row.module == "v10Detect"):
