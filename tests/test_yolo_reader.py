@@ -88,7 +88,7 @@ def test_unknown_scale_names_the_scales() -> None:
     config, (problem,) = parse(TINY, scale="c")
     assert config is None
     assert (problem.code, problem.span.line) == (u.BAD_SCALE, 3)
-    assert problem.message == "--scale names no scale of this config (it has a, b)"
+    assert problem.message == "--scale c names no scale of this config (it has a, b)"
     assert problem.hint == "use --scale a"
 
 
@@ -212,7 +212,7 @@ def test_row_of_three() -> None:
 def test_repeats_zero() -> None:
     text = TINY.replace("[-1, 3, C2f", "[-1, 0, C2f")
     assert one_error(text)[:4] == (u.BAD_REPEATS, 8, 10, "row 2 C2f: repeats must be an "
-                                   "integer >= 1, got 0")
+                                   "integer from 1 to 2^63 - 1, got 0")
 
 
 def test_base_module_with_two_inputs() -> None:
@@ -230,7 +230,7 @@ def test_missing_channels() -> None:
 def test_channels_not_a_number() -> None:
     text = TINY.replace("[-1, 1, Conv, [256, 3, 2]]", "[-1, 1, Conv, [wide, 3, 2]]")
     assert one_error(text)[:4] == (u.BAD_ARGS, 9, 20, "row 3 Conv: output channels must be a "
-                                   "positive integer, got 'wide'")
+                                   "positive integer (below 2^63), got 'wide'")
 
 
 def test_args_name_parse_model_variables() -> None:
@@ -277,3 +277,47 @@ def test_bad_activation_row() -> None:
     assert one_error('activation: "nn.Swish()"\n' + TINY) == (
         u.BAD_ACTIVATION, 1, 13, "activation 'nn.Swish()' is not one cnncalc knows",
         "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
+
+
+# ------------------------------------------------------------------ attacks on the reader
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ("[-1, 3, C2f", "[-1, " + "9" * 400 + ", C2f", u.BAD_REPEATS),  # D1: a 400-digit count
+    ("[-1, 1, Conv, [256, 3, 2]]", "[-1, 1, Conv, [" + "9" * 400 + ", 3, 2]]", u.BAD_ARGS),
+    ("a: [0.33, 0.25, 1024]", "a: [.inf, 0.25, 1024]", u.BAD_SCALE),  # float overflow
+    ("a: [0.33, 0.25, 1024]", "a: [.nan, 0.25, 1024]", u.BAD_SCALE),
+    ("a: [0.33, 0.25, 1024]", "a: [1" + "0" * 400 + ", 0.25, 1024]", u.BAD_SCALE),
+    ("nc: 3", "nc: 1" + "0" * 400, u.BAD_ARGS),
+])
+def test_huge_numbers_are_refused_not_overflowed(old: str, new: str, code: str) -> None:
+    """D1: numbers past int64 or a float's range are reported, never an OverflowError."""
+    assert one_error(TINY.replace(old, new))[0] == code
+
+
+def test_deeply_nested_args() -> None:
+    """D6: a value nested past any config's need is refused where it starts."""
+    deep = "[" * 200 + "]" * 200
+    text = TINY.replace("[-1, 1, SPPF, [256, 5]]", f"[-1, 1, SPPF, [256, {deep}]]")
+    code, line, _, message, _ = one_error(text)
+    assert (code, line, message) == (u.BAD_ARGS, 11, "a value nested more than 16 levels deep")
+
+
+def test_control_characters_are_escaped_in_messages() -> None:
+    """S4: a module name with an escape sequence is shown escaped."""
+    text = TINY.replace("SPPF, [256, 5]", '"SPPF\\e[31m", [256, 5]')
+    message = one_error(text)[3]
+    assert chr(27) not in message
+    assert message == "row 5: unknown module 'SPPF" + chr(92) + "x1b[31m'"
+
+
+def test_many_rows_read_in_linear_time() -> None:
+    """P1: 20,000 rows read in well under a second each way (the channel list is appended,
+    not copied, per row)."""
+    import time
+
+    rows = "".join("  - [-1, 1, Conv, [16, 3, 1]]\n" for _ in range(20_000))
+    text = "nc: 1\nbackbone:\n" + rows + "head:\n  - [-1, 1, Conv, [16]]\n"
+    start = time.process_time()
+    config, problems = parse(text)
+    assert config is not None and not problems and len(config.rows) == 20_001
+    assert time.process_time() - start < 10  # ~0.5 s here; generous for a loaded machine

@@ -23,7 +23,9 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..frozen import frozen
+from ..limits import MAX_INT
 from ..loader import YMap, YNode, YScalar, YSeq
+from ..mapping import plain
 from ..source import Source, Span
 
 # --------------------------------------------------------------------------- the modules
@@ -104,6 +106,7 @@ _NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channe
 # Ultralytics derives the scale from a file name this way (tasks.guess_model_scale)
 _SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
 _LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
+_DEPTH = 16  # levels of nesting a value may have (a row's args hold lists of lists at most)
 
 # diagnostic codes (E400-E409); registered in diagnostics.CODES with the hook that routes
 # Ultralytics files here (docs/yolo.md, "What remains")
@@ -240,7 +243,9 @@ class _Reader:
             except _Fail:  # later rows would read from a row that is not there
                 return None
             rows.append(row)
-            channels = [row.channels] if row.index == 0 else [*channels, row.channels]
+            if row.index == 0:  # parse_model: row 0 reads the input's channels, then only rows
+                channels.clear()
+            channels.append(row.channels)
             if MODULES[row.module].refused:
                 refused.append(row)
         if not rows:
@@ -251,23 +256,26 @@ class _Reader:
                       legacy, tuple(rows), tuple(refused))
 
     def _plain(self, node: YNode | None) -> Any:
+        """The Python value of a node, as Ultralytics' YAML load gives it; a value nested
+        deeper than any config needs is refused where it starts."""
         if node is None:
             return None
-        if isinstance(node, YScalar):
-            return node.value
-        if isinstance(node, YSeq):
-            return [self._plain(item) for item in node.items]
-        return {k.value: self._plain(v) for k, v in node.items}
+        try:
+            return plain(node, _DEPTH)
+        except ValueError:
+            raise self.error(BAD_ARGS, f"a value nested more than {_DEPTH} levels deep",
+                             node.span, "a config's values are numbers, names and short "
+                             "lists") from None
 
     def _nc(self, root: YMap, settings: dict[str, Any]) -> int | None:
         for name in settings:
             if name != "nc":
-                raise self.error(BAD_SET, f"--set {name}: an Ultralytics config has no "
-                                 f"parameter '{name}'", root.span,
+                raise self.error(BAD_SET, f"--set {_clean(name)}: an Ultralytics config has "
+                                 f"no parameter '{_clean(name)}'", root.span,
                                  "set nc (the class count); pick the scale with --scale")
         if "nc" in settings:
             value = settings["nc"]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
                 raise self.error(BAD_SET, f"--set nc={value!r}: the class count must be a "
                                  "positive integer", root.span)
             return value
@@ -275,7 +283,7 @@ class _Reader:
         if node is None:
             return None
         if (not isinstance(node, YScalar) or isinstance(node.value, bool)
-                or not isinstance(node.value, int) or node.value < 1):
+                or not isinstance(node.value, int) or not 1 <= node.value <= MAX_INT):
             raise self.error(BAD_ARGS, f"nc must be a positive integer (the class count), got "
                              f"{_shown(self._plain(node))}", node.span)
         return node.value
@@ -308,7 +316,8 @@ class _Reader:
         scales = root.get("scales")
         if scales is None:
             if wanted is not None:
-                raise self.error(BAD_SCALE, f"--scale {wanted}: this config has no `scales:`",
+                raise self.error(BAD_SCALE, f"--scale {_clean(wanted)}: this config has no "
+                                 "`scales:`",
                                  root.span, "leave out --scale; the config's depth_multiple "
                                  "and width_multiple apply")
             depth = self._multiple(root, "depth_multiple")
@@ -317,18 +326,19 @@ class _Reader:
         if not isinstance(scales, YMap) or not scales.items:
             raise self.error(BAD_SCALE, "'scales' maps each scale to [depth, width, "
                              "max_channels]", scales.span)
-        keys = [str(k.value) for k, _ in scales.items]
+        keys = [_clean(str(k.value)) for k, _ in scales.items]
         if not scale:
             scale = keys[0]  # Ultralytics assumes the first and warns
         entry = scales.get(scale)
         if entry is None:
-            where = "--scale" if wanted is not None else f"the file name's scale '{scale}'"
+            where = (f"--scale {_clean(scale)}" if wanted is not None
+                     else f"the file name's scale '{_clean(scale)}'")
             raise self.error(BAD_SCALE, f"{where} names no scale of this config (it has "
                              f"{', '.join(keys)})", scales.span,
                              did_you_mean(scale, keys) or f"use --scale {keys[0]}")
         value = self._plain(entry)
         if (not isinstance(value, list) or len(value) != 3
-                or not all(_number(v) and v > 0 for v in value)):
+                or not all(_positive(v) for v in value)):
             raise self.error(BAD_SCALE, f"scale '{scale}' must be [depth, width, "
                              f"max_channels], positive numbers; got {_shown(value)}",
                              entry.span)
@@ -339,7 +349,7 @@ class _Reader:
         if node is None:
             return 1.0
         value = self._plain(node)
-        if not _number(value) or value <= 0:
+        if not _positive(value):
             raise self.error(BAD_SCALE, f"{key} must be a positive number, got "
                              f"{_shown(value)}", node.span)
         return float(value)
@@ -514,9 +524,9 @@ class _Reader:
 
     def _repeats(self, node: YNode, label: str, depth: float) -> int:
         value = self._plain(node)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise self.error(BAD_REPEATS, f"{label}: repeats must be an integer >= 1, got "
-                             f"{_shown(value)}", node.span)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise self.error(BAD_REPEATS, f"{label}: repeats must be an integer from 1 to "
+                             f"2^63 - 1, got {_shown(value)}", node.span)
         # parse_model: `max(round(n * depth), 1) if n > 1 else n` (Python's round, half to
         # even)
         return max(round(value * depth), 1) if value > 1 else value
@@ -541,9 +551,9 @@ class _Reader:
                              f"{'s' if count > 1 else ''} ({what}), got {len(args)}", span)
 
     def _count(self, value: Any, label: str, what: str, span: Span) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise self.error(BAD_ARGS, f"{label}: {what} must be a positive integer, got "
-                             f"{_shown(value)}", span)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise self.error(BAD_ARGS, f"{label}: {what} must be a positive integer (below "
+                             f"2^63), got {_shown(value)}", span)
         return value
 
 
@@ -582,6 +592,18 @@ _ACTIVATIONS = {"SiLU": "silu", "ReLU": "relu", "LeakyReLU": "leaky_relu", "Hard
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    """A multiplier or a channel cap: a positive, finite number that fits a float."""
+    return _number(value) and 0 < value <= MAX_INT and math.isfinite(value)
+
+
+def _clean(text: str) -> str:
+    """Text from the user for a message: control characters escaped, cut short."""
+    from ..render.safe import clean
+
+    return clean(text[:60]) + ("…" if len(text) > 60 else "")
 
 
 def _shown(value: Any) -> str:
