@@ -62,7 +62,7 @@ def test_rows_become_layers() -> None:
 def test_top_level() -> None:
     doc = document()
     assert {k: v for k, v in doc.items() if k not in ("layers", "blocks")} == {
-        "cnncalc": "1.1", "name": "tiny", "input": [3, 640, 640], "outputs": ["l9"]}
+        "cnncalc": 1.1, "name": "tiny", "input": [3, 640, 640], "outputs": ["l9"]}
     assert set(doc["blocks"]) == set(plain(u.library(), depth=64)["blocks"])
 
 

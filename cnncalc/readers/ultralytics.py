@@ -620,7 +620,7 @@ def _shown(value: Any) -> str:
 # --------------------------------------------------------------------------- the document
 
 LIBRARY = "ultralytics_blocks.yaml"  # package data beside this module: the modules as blocks
-VERSION = "1.1"  # the format the document is written in
+VERSION = 1.1  # the format the document is written in (`cnncalc: 1.1`, a number)
 # torch.nn modules that keep their input's channels, as cnncalc ops (args as PyTorch's)
 _TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2d": "avgpool",
               "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
