@@ -169,7 +169,6 @@ def test_library_calls_only_ops_blocks_and_format_1_1() -> None:
 DEVIATIONS = {
     ("Conv", "p"): (None, -1), ("Classify", "p"): (None, -1),
     ("Bottleneck", "k"): ((3, 3), 3),  # both convs' kernel; C3x's (1, 3)/(3, 1) is C3x's own
-    ("SPP", "k"): ((5, 9, 13), inspect.Parameter.empty),
 }
 # parameters a block adds: SPPF's cv1 activation, which parse_model sets by the row's length
 ADDED = {("SPPF", "legacy")}
@@ -218,3 +217,26 @@ def _library_params() -> dict[str, list[tuple[str, Any]]]:
                            else inspect.Parameter.empty))
         found[str(key.value)] = params
     return found
+
+
+def test_spp_written_out() -> None:
+    """SPP's k is a list, one pool per kernel: the reader writes the layers itself."""
+    text = TINY.replace("[-1, 1, SPPF, [256, 5]]", "[-1, 1, SPP, [256, [5, 9]]]")
+    layers = document(text)["layers"]
+    assert layers[5:9] == [
+        {"id": "l5_cv1", "Conv": {"c2": 32, "k": 1}},  # c1 // 2 of row 4's 64
+        {"id": "l5_m0", "from": "l5_cv1", "maxpool": {"kernel_size": 5, "stride": 1,
+                                                      "padding": 2}},
+        {"id": "l5_m1", "from": "l5_cv1", "maxpool": {"kernel_size": 9, "stride": 1,
+                                                      "padding": 4}},
+        {"id": "l5_cat", "concat": ["l5_cv1", "l5_m0", "l5_m1"]},
+    ]
+    assert layers[9] == {"id": "l5", "Conv": {"c2": 64, "k": 1}}
+
+
+def test_segment_output_last_and_proto_beside_it() -> None:
+    text = TINY.replace("Detect, [nc]", "Segment, [nc, 32, 256]")
+    doc = document(text)
+    assert doc["outputs"] == ["l9", "l9_proto"]
+    assert doc["layers"][-1]["id"] == "l9"
+    assert {"id": "l9_proto", "from": "l8", "Proto": {"c_": 64, "c2": 32}} in doc["layers"]

@@ -625,8 +625,6 @@ VERSION = 1.1  # the format the document is written in (`cnncalc: 1.1`, a number
 _TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2d": "avgpool",
               "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
               "nn.SiLU": "silu", "nn.BatchNorm2d": "bn"}
-# constructor defaults that are lists, which a block parameter cannot default to
-_LIST_DEFAULTS: dict[str, dict[str, Any]] = {"SPP": {"k": [5, 9, 13]}}
 _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
 # the heads the document builds, and the channels per anchor of the extra branch (cv4) each
 # adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
@@ -733,6 +731,8 @@ class _Writer:
             dimension = row.args[0] if row.args else 1
             entry["concat"] = {"inputs": [_ref(s) for s in row.source],
                                "dim": dimension - 1}  # Concat's dim counts the batch
+        elif row.module == "SPP":
+            return self._spp(row)
         elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
             # ResNetLayer's args are written with their c1 (parse_model passes them as
             # written): _call drops args[0] either way
@@ -769,8 +769,6 @@ class _Writer:
             raise self.fail(row, f"takes at most {len(params)} arguments after the input "
                             f"channels ({', '.join(params)}), got {len(args)}", BAD_ARGS)
         call = {p: (-1 if p == "p" and a is None else a) for p, a in zip(params, args)}
-        for param, default in _LIST_DEFAULTS.get(row.module, {}).items():
-            call.setdefault(param, default)
         if row.module == "SPPF" and len(row.args) <= 3:
             call["legacy"] = True  # parse_model gives these rows' cv1 the default activation
         return call
@@ -816,14 +814,35 @@ class _Writer:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
             box = f"{_id(i)}_dfl"
         layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
+        if row.module == "Segment":  # before the output, which stays the row's last layer
+            layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
+                           "Proto": {"c_": args[2], "c2": args[1]}})
         parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
         layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
         self.outputs.append(_id(i))
         if row.module == "Segment":
-            layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
-                           "Proto": {"c_": args[2], "c2": args[1]}})
             self.outputs.append(f"{_id(i)}_proto")
         return layers
+
+    def _spp(self, row: Row) -> list[dict[str, Any]]:
+        """SPP(c1, c2, k=(5, 9, 13)): a 1x1 Conv to c1 // 2, one stride-1 max pool of it per
+        kernel, their concatenation and a 1x1 Conv (written out: a block's parameter cannot
+        be a list it indexes)."""
+        i, (c1, c2, *rest) = row.index, row.args
+        kernels = rest[0] if rest else [5, 9, 13]
+        if (not isinstance(kernels, (list, tuple)) or not kernels
+                or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0
+                           for k in kernels)):
+            raise self.fail(row, f"k must be a list of kernel sizes, got {_shown(kernels)}",
+                            BAD_ARGS)
+        first: dict[str, Any] = {"id": f"{_id(i)}_cv1", "Conv": {"c2": c1 // 2, "k": 1}}
+        if row.source != (i - 1,):
+            first["from"] = _ref(row.source[0])
+        pools = [{"id": f"{_id(i)}_m{n}", "from": f"{_id(i)}_cv1",
+                  "maxpool": {"kernel_size": k, "stride": 1, "padding": k // 2}}
+                 for n, k in enumerate(kernels)]
+        merge = {"id": f"{_id(i)}_cat", "concat": [f"{_id(i)}_cv1", *(p["id"] for p in pools)]}
+        return [first, *pools, merge, {"id": _id(i), "Conv": {"c2": c2, "k": 1}}]
 
     def _cblinear(self, row: Row) -> list[dict[str, Any]]:
         """CBLinear(c1, c2s, k=1, s=1, p=None, g=1): one conv with a bias, split by c2s."""
