@@ -321,3 +321,53 @@ def test_many_rows_read_in_linear_time() -> None:
     config, problems = parse(text)
     assert config is not None and not problems and len(config.rows) == 20_001
     assert time.process_time() - start < 10  # ~0.5 s here; generous for a loaded machine
+
+
+# ------------------------------------------------------------------ problems in row terms
+
+# TINY's rows at scale a at 640x640, as the analysis gives them (row -> output shape)
+SHAPES = {0: (16, 320, 320), 1: (32, 160, 160), 2: (32, 160, 160), 3: (64, 80, 80),
+          4: (64, 80, 80), 5: (64, 80, 80), 6: (64, 160, 160), 7: (96, 160, 160),
+          8: (32, 160, 160)}
+
+
+def test_concat_of_rows_that_agree() -> None:
+    config, _ = parse(TINY)
+    assert config is not None
+    assert u.concat_mismatch(config, config.rows[7], SHAPES) is None
+
+
+def test_concat_mismatch_names_rows_shapes_and_the_row_meant() -> None:
+    config, _ = parse(TINY.replace("[[-1, 2], 1, Concat", "[[-1, 4], 1, Concat"))
+    assert config is not None
+    problem = u.concat_mismatch(config, config.rows[7], SHAPES)
+    assert problem is not None and problem.span is not None
+    assert (problem.code, problem.span.line, problem.span.col) == (u.BAD_FROM, 14, 5)
+    assert problem.message == ("row 7 Concat: inputs from rows 6 [64, 160, 160] and 4 "
+                               "[64, 80, 80] differ in H and W (160 vs 80); row 2 has 160x160")
+    assert problem.hint == "did you mean 2?"
+
+
+def test_concat_mismatch_in_one_axis() -> None:
+    config, _ = parse(TINY.replace("[[-1, 2], 1, Concat", "[[-1, 4], 1, Concat"))
+    assert config is not None
+    shapes = {**SHAPES, 4: (64, 160, 80)}
+    problem = u.concat_mismatch(config, config.rows[7], shapes)
+    assert problem is not None
+    assert "differ in W (160 vs 80)" in problem.message
+
+
+def test_detect_strides_increasing() -> None:
+    config, _ = parse(TINY)
+    assert config is not None
+    assert u.detect_strides(config, config.rows[9], SHAPES, 640) is None
+
+
+def test_detect_strides_out_of_order() -> None:
+    config, _ = parse(TINY.replace("[[8, 5], 1, Detect", "[[5, 8], 1, Detect"))
+    assert config is not None
+    problem = u.detect_strides(config, config.rows[9], SHAPES, 640)
+    assert problem is not None
+    assert problem.message == ("row 9 Detect: its inputs' strides do not increase: rows 5 "
+                               "(stride 8), 8 (stride 4)")
+    assert problem.hint == "list them from the finest to the coarsest: [8, 5]"

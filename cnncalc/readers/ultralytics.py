@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -892,3 +893,86 @@ def _node(value: Any, span: Span) -> YNode:
     if isinstance(value, (list, tuple)):
         return YSeq(tuple(_node(v, span) for v in value), span, True)
     return YScalar(value, span, isinstance(value, str))
+
+
+# --------------------------------------------------------------------------- row terms
+
+# Problems found once shapes are known, said in the config's terms: rows and their shapes.
+# The analysis gives each row's output shape (the layer with the row's id); these turn them
+# into the messages the routing reports at the row (docs/yolo.md, "What remains").
+
+Shape = tuple[int, ...]
+_AXES = ("H", "W")  # the spatial axes of a [C, H, W] row output
+
+
+def concat_mismatch(config: Config, row: Row, shapes: Mapping[int, Shape]
+                    ) -> Diagnostic | None:
+    """A Concat whose inputs differ in H or W: which rows, their shapes, and the earlier
+    row of the first input's size that the user probably meant; None when they agree."""
+    first = row.source[0]
+    base = shapes.get(first)
+    if base is None:
+        return None
+    for other in row.source[1:]:
+        shape = shapes.get(other)
+        if shape is None or len(shape) != len(base) or shape[1:] == base[1:]:
+            continue
+        axes = [i for i in range(1, len(base)) if base[i] != shape[i]]
+        names = " and ".join(_AXES[i - 1] if len(base) == 3 else f"dim {i}" for i in axes)
+        pairs = {(base[i], shape[i]) for i in axes}
+        # "40 vs 80" when every differing axis differs alike, else each axis's sizes
+        detail = (" vs ".join(map(str, pairs.pop())) if len(pairs) == 1
+                  else ", ".join(f"{base[i]} vs {shape[i]}" for i in axes))
+        message = (f"row {row.index} Concat: inputs from rows {_row_name(first, row)} "
+                   f"{list(base)} and {_row_name(other, row)} {list(shape)} differ in "
+                   f"{names} ({detail})")
+        meant = _meant(config, row, shapes, base, other)
+        hint = None
+        if meant is not None:
+            size = "x".join(str(d) for d in base[1:])
+            message += f"; row {meant} has {size}"
+            hint = f"did you mean {meant}?"
+        return Diagnostic(BAD_FROM, message, row.span, hint)
+    return None
+
+
+def _row_name(index: int, row: Row) -> str:
+    return "input" if index < 0 else str(index)
+
+
+def _meant(config: Config, row: Row, shapes: Mapping[int, Shape], base: Shape,
+           wrong: int) -> int | None:
+    """The row the user probably meant: one of the first input's H and W that ends a stage
+    (the next row has another size, as where a backbone stage hands its map to the neck),
+    not merged here already, nearest the index written (the later one on a tie)."""
+    ends = []
+    for r in config.rows[:row.index]:
+        shape, after = shapes.get(r.index), shapes.get(r.index + 1)
+        if (r.index not in row.source and shape is not None and shape[1:] == base[1:]
+                and (r.index + 1 == row.index or after is None or after[1:] != base[1:])):
+            ends.append(r.index)
+    return min(ends, key=lambda e: (abs(e - wrong), -e)) if ends else None
+
+
+def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_hw: int
+                   ) -> Diagnostic | None:
+    """A head whose inputs' strides (input size / their H) do not increase: Ultralytics
+    pairs its levels with anchors and strides from the finest (P3) to the coarsest."""
+    strides = []
+    for source in row.source:
+        shape = shapes.get(source)
+        if shape is None or len(shape) != 3 or shape[1] < 1:
+            return None
+        strides.append(input_hw / shape[1])
+    if all(a < b for a, b in itertools.pairwise(strides)):
+        return None
+    listed = ", ".join(f"{s} (stride {_stride(t)})" for s, t in zip(row.source, strides))
+    order = sorted(zip(strides, row.source))
+    return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: its inputs' strides do not "
+                      f"increase: rows {listed}", row.span,
+                      f"list them from the finest to the coarsest: "
+                      f"[{', '.join(str(s) for _, s in order)}]")
+
+
+def _stride(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
