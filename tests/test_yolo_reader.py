@@ -371,3 +371,15 @@ def test_detect_strides_out_of_order() -> None:
     assert problem.message == ("row 9 Detect: its inputs' strides do not increase: rows 5 "
                                "(stride 8), 8 (stride 4)")
     assert problem.hint == "list them from the finest to the coarsest: [8, 5]"
+
+
+def test_every_malformed_row_is_reported() -> None:
+    """After a broken row, later rows have no channels to read, but their own form is still
+    checked: one run reports every malformed row."""
+    text = (TINY.replace("C2f, [128, True]", "C2F, [128, True]")
+            .replace("[-1, 1, SPPF, [256, 5]]", "[-1, 1, SPPF]")
+            .replace("[[-1, 2], 1, Concat", "[[-1, 12], 1, Concat"))
+    config, problems = parse(text)
+    assert config is None
+    assert [(p.code, p.span.line) for p in problems if p.span] == [
+        (u.UNKNOWN_MODULE, 8), (u.BAD_ROW, 11), (u.BAD_FROM, 14)]

@@ -15,6 +15,7 @@ reading its constructors, and the tests compare them with the installed package.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import itertools
 import math
@@ -237,18 +238,27 @@ class _Reader:
         channels = [3]  # parse_model's `ch`: the input's channels, then each row's c2
         last_c2 = 3
         legacy = True
-        for node in [r for s in sections for r in s.items]:
+        broken = False
+        for i, node in enumerate([r for s in sections for r in s.items]):
+            if broken:
+                # a row after a broken one has no channels to read: only its own form is
+                # checked, so one run still reports every malformed row
+                with contextlib.suppress(_Fail):
+                    self._parts(node, i, depth)
+                continue
             try:
-                row, last_c2, legacy = self._row(node, len(rows), channels, last_c2, legacy,
-                                                 names)
-            except _Fail:  # later rows would read from a row that is not there
-                return None
+                row, last_c2, legacy = self._row(node, i, channels, last_c2, legacy, names)
+            except _Fail:
+                broken = True
+                continue
             rows.append(row)
             if row.index == 0:  # parse_model: row 0 reads the input's channels, then only rows
                 channels.clear()
             channels.append(row.channels)
             if MODULES[row.module].refused:
                 refused.append(row)
+        if broken:
+            return None
         if not rows:
             self.error(NOT_A_CONFIG, "the config has no rows", root.span,
                        "add rows [from, repeats, module, args] under `backbone:` and `head:`")
@@ -368,8 +378,9 @@ class _Reader:
 
     # ----------------------------------------------------------------- rows
 
-    def _row(self, node: YNode, i: int, ch: list[int], last_c2: int, legacy: bool,
-             names: dict[str, Any]) -> tuple[Row, int, bool]:
+    def _parts(self, node: YNode, i: int, depth: float
+               ) -> tuple[Module, str, tuple[int, ...], bool, int, YNode, YSeq]:
+        """A row's form checked: its module, label, sources, repeats, `from` and args."""
         if not isinstance(node, YSeq) or len(node.items) != 4:
             got = (f"a list of {len(node.items)}" if isinstance(node, YSeq)
                    else _shown(self._plain(node)))
@@ -379,10 +390,15 @@ class _Reader:
         module = self._module(m_node, i)
         label = f"row {i} {module.name}"
         source, many = self._from(f_node, i, label)
-        n = self._repeats(n_node, label, names["depth"])
+        n = self._repeats(n_node, label, depth)
         if not isinstance(a_node, YSeq):
             raise self.error(BAD_ARGS, f"{label}: args must be a list, got "
                              f"{_shown(self._plain(a_node))}", a_node.span)
+        return module, label, source, many, n, f_node, a_node
+
+    def _row(self, node: YNode, i: int, ch: list[int], last_c2: int, legacy: bool,
+             names: dict[str, Any]) -> tuple[Row, int, bool]:
+        module, label, source, many, n, f_node, a_node = self._parts(node, i, names["depth"])
         args = [self._arg(item, names, label) for item in a_node.items]
         copies = n
         c_in = [ch[s] if s >= 0 else ch[-1] for s in source]  # -1: row 0 reads the input
