@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
+from ..format import TOP_KEYS
 from ..frozen import frozen
 from ..limits import MAX_INT
 from ..loader import YMap, YNode, YScalar, YSeq
@@ -703,7 +704,9 @@ def document(config: Config, name: str, imgsz: int = 640
     items.append((YScalar("blocks", start), blocks))
     items.append((YScalar("layers", start),
                   YSeq(tuple(_node(entry, span) for entry, span in layers), start)))
-    if writer.outputs:  # else the last layer, as in any cnncalc file
+    # `outputs:` names the head's results (and Segment's proto) where the format has the key;
+    # without it the network's output is its last layer, which the reader writes last
+    if writer.outputs and "outputs" in TOP_KEYS:
         items.append((YScalar("outputs", start), _node(writer.outputs, start)))
     return YMap(tuple(items), start), []
 
