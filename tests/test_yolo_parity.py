@@ -7,6 +7,7 @@ without the oracle (torch and ultralytics, which .ci/run installs)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -66,8 +67,10 @@ def _by_row(analysis: Analysis) -> dict[int, dict[str, Any]]:
     """Each row's sums over its layers (ids l<row> and l<row>_*), and its own output."""
     rows: dict[int, dict[str, Any]] = {}
     for layer in analysis.layers:
-        top = layer.parts[0]
-        index = int(top[1:].split("_", 1)[0])
+        top = layer.parts[0]  # l<row>, l<row>_<part>, or l<row>[i] (a piece of a split)
+        found = re.match(r"l(\d+)", top)
+        assert found, top
+        index = int(found.group(1))
         row = rows.setdefault(index, {"params": 0, "trainable_params": 0, "buffers": 0,
                                       "macs": 0, "shape": None})
         for key in ("params", "trainable_params", "buffers", "macs"):
