@@ -1,0 +1,997 @@
+"""Ultralytics YOLO model configs (`yolov8.yaml`, `yolo11.yaml`, ...), read the way Ultralytics'
+`parse_model` reads them (ultralytics/nn/tasks.py, checked against ultralytics 8.4.190 by
+tests/test_yolo_oracle.py): the scale, the depth and width multipliers, each row's
+`[from, repeats, module, args]`, and the arguments each module's constructor receives after
+parse_model's rewriting (channel rounding, repeats passed in, variants switched by scale).
+
+`recognise(root)` tells the format by its structure; `read(root, ...)` returns the rows as
+data (`Config`), every problem located at the row the user wrote. `document(config)` turns
+the rows into a cnncalc document (format 1.1, docs/yolo.md "Design").
+
+Nothing here imports or copies Ultralytics (AGPL-3.0): the rules below are written from
+reading its constructors, and the tests compare them with the installed package.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import functools
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..diagnostics import Diagnostic, did_you_mean
+from ..format import TOP_KEYS
+from ..frozen import frozen
+from ..limits import MAX_INT
+from ..loader import YMap, YNode, YScalar, YSeq
+from ..mapping import plain
+from ..source import Source, Span
+
+# --------------------------------------------------------------------------- the modules
+
+# How parse_model treats a module's row (the branch of its if-chain the module takes)
+BASE = "base"  # c2 = args[0] scaled by width; args = [c1, c2, *args[1:]]
+REPEAT = "repeat"  # BASE, and the row's repeats are passed in as args[2] (one module)
+CLASSIFY = "classify"  # BASE without the width scaling (the class count)
+CONCAT = "concat"  # c2 = the sum of the inputs' channels
+HEAD = "head"  # Detect and its kin: args + [reg_max, end2end, input channels]
+V10HEAD = "v10head"  # v10Detect: args + [input channels]
+SAME = "same"  # c2 = the input's channels; args as written (nn.Upsample, nn.MaxPool2d, ...)
+BATCHNORM = "batchnorm"  # args = [c1]
+OTHER = "other"  # a branch of its own (refused modules: AIFI, HGBlock, TorchVision, ...)
+
+
+@frozen
+class Module:
+    """One module a row may name: how parse_model builds its arguments, and whether cnncalc
+    reads it (`refused` says why not, in the user's terms)."""
+
+    name: str
+    kind: str
+    refused: str = ""
+
+
+_TEXT = "it embeds text or visual prompts (a CLIP-style text model), not a CNN layer"
+_RTDETR = "RT-DETR's transformer decoder: attention over object queries, not a CNN layer"
+_OTHER_TASK = "its task ({}) is not one cnncalc reads: detect, segment, classify, pose, obb"
+
+MODULES: dict[str, Module] = {m.name: m for m in [
+    # convolutions and CSP blocks (ultralytics/nn/modules/conv.py, block.py)
+    *(Module(n, BASE) for n in (
+        "Conv", "Conv2", "ConvTranspose", "GhostConv", "DWConv", "Focus", "Bottleneck",
+        "GhostBottleneck", "SPP", "SPPF", "SPPELAN", "RepNCSPELAN4", "ELAN1", "ADown",
+        "AConv", "SCDown", "PSA", "DWConvTranspose2d", "nn.ConvTranspose2d")),
+    *(Module(n, REPEAT) for n in (
+        "BottleneckCSP", "C1", "C2", "C2f", "C3k2", "C3", "C3x", "RepC3", "C3Ghost",
+        "C2fPSA", "C2fCIB", "C2PSA", "A2C2f")),
+    Module("C3TR", REPEAT, "a C3 whose bottlenecks are transformer layers (multi-head "
+           "attention over every position)"),
+    Module("C2fAttn", REPEAT, _TEXT),
+    Module("Classify", CLASSIFY),
+    Module("Concat", CONCAT),
+    *(Module(n, HEAD) for n in ("Detect", "Segment", "Pose", "OBB", "Segment26", "Pose26",
+                                "OBB26")),
+    *(Module(n, HEAD, _TEXT) for n in ("WorldDetect", "YOLOEDetect", "YOLOESegment",
+                                       "YOLOESegment26")),
+    Module("v10Detect", V10HEAD),
+    Module("CBLinear", OTHER),
+    Module("CBFuse", OTHER),
+    Module("nn.BatchNorm2d", BATCHNORM),
+    *(Module(n, SAME) for n in ("nn.Upsample", "nn.MaxPool2d", "nn.AvgPool2d", "nn.ZeroPad2d",
+                                "nn.Identity", "nn.ReLU", "nn.SiLU")),
+    Module("AIFI", OTHER, "a transformer encoder layer (RT-DETR's attention-based intra-scale "
+           "feature interaction)"),
+    Module("HGStem", OTHER, "RT-DETR's HGNetv2 backbone, read only with RT-DETR, which cnncalc "
+           "refuses"),
+    Module("HGBlock", OTHER, "RT-DETR's HGNetv2 backbone, read only with RT-DETR, which "
+           "cnncalc refuses"),
+    Module("ResNetLayer", OTHER),
+    Module("RTDETRDecoder", OTHER, _RTDETR),
+    Module("ImagePoolingAttn", OTHER, _TEXT),
+    Module("TorchVision", OTHER, "it loads a torchvision model by name (and its weights) at "
+           "build time"),
+    Module("Index", OTHER, "it picks one output of a TorchVision module, which cnncalc refuses"),
+    Module("Depth", OTHER, _OTHER_TASK.format("depth")),
+    Module("SemanticSegment", OTHER, _OTHER_TASK.format("semantic segmentation")),
+]}
+
+# the heads whose constructor takes a second leading argument Ultralytics scales by width
+_SEGMENT = frozenset({"Segment", "Segment26", "YOLOESegment", "YOLOESegment26"})
+# modules that make Detect build its current (not legacy) class branch: parse_model sets
+# `legacy = False` when it meets one of them before the head
+_NOT_LEGACY = frozenset({"C3k2", "A2C2f", "C2fCIB"})
+# the names parse_model's rows may use as argument values (its own local variables)
+_NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channels", "scale")
+# Ultralytics derives the scale from a file name this way (tasks.guess_model_scale)
+_SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
+_LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
+_DEPTH = 16  # levels of nesting a value may have (a row's args hold lists of lists at most)
+
+# diagnostic codes (E400-E409); registered in diagnostics.CODES with the hook that routes
+# Ultralytics files here (docs/yolo.md, "What remains")
+NOT_A_CONFIG = "E400"  # the top level is not a config (backbone/head missing or not lists)
+BAD_ROW = "E401"  # a row is not [from, repeats, module, args]
+BAD_FROM = "E402"  # `from` is not an index, points forward, or out of range
+BAD_REPEATS = "E403"
+UNKNOWN_MODULE = "E404"
+BAD_ARGS = "E405"  # args of the wrong arity or type for the module
+BAD_SCALE = "E406"  # --scale not in `scales`, or a `scales` entry malformed
+REFUSED = "E407"  # the module is not a CNN layer cnncalc reads (attention, text)
+BAD_ACTIVATION = "E408"
+BAD_SET = "E409"  # a --set name the format has no use for, or a bad nc
+
+
+# --------------------------------------------------------------------------- the result
+
+@frozen
+class Row:
+    """One row as parse_model builds it."""
+
+    index: int  # numbered from 0 over backbone then head
+    span: Span  # the row as written
+    source: tuple[int, ...]  # the rows it reads (absolute; -1 is the network input)
+    many: bool  # `from` written as a list: the module receives a list of tensors
+    repeats: int  # after the depth gain (parse_model's `n_`)
+    copies: int  # how many modules the row builds in sequence (1 when repeats go inside)
+    module: str
+    args: tuple[Any, ...]  # what the constructor receives, after parse_model's rewriting
+    channels: int  # parse_model's `c2` for this row (what later rows take as their c1)
+
+
+@frozen
+class Config:
+    """A config read for one scale: the multipliers in force and every row."""
+
+    scale: str  # "" when the file has no `scales` and its name names none
+    depth: float
+    width: float
+    max_channels: float
+    nc: int | None
+    activation: str | None  # the `activation:` as written (e.g. "nn.ReLU()")
+    reg_max: int
+    end2end: bool | None
+    legacy: bool  # Detect builds its legacy class branch (no C3k2/A2C2f/C2fCIB before it)
+    rows: tuple[Row, ...]
+    refused: tuple[Row, ...]  # rows naming a module cnncalc refuses
+
+
+def recognise(root: YNode) -> bool:
+    """Whether `root` is an Ultralytics model config: a mapping with `backbone` and `head`
+    lists whose rows are 4-element lists, and no `layers:` (a cnncalc file's key)."""
+    if not isinstance(root, YMap) or root.get("layers") is not None:
+        return False
+    sections = [root.get("backbone"), root.get("head")]
+    if not all(isinstance(s, YSeq) for s in sections):
+        return False
+    rows = [row for s in sections if isinstance(s, YSeq) for row in s.items]
+    return bool(rows) and isinstance(rows[0], YSeq) and len(rows[0].items) == 4
+
+
+def scale_from_name(name: str) -> str:
+    """The scale Ultralytics reads from a file name (`yolov8n.yaml` -> "n"), or ""."""
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    found = _SCALE_IN_NAME.search(stem)
+    return found.group(2) if found else ""
+
+
+def read(root: YNode, file_name: str, scale: str | None = None,
+         settings: Mapping[str, Any] | None = None) -> tuple[Config | None, list[Diagnostic]]:
+    """The config in `root` (loaded from `file_name`) at `scale` (else the one the file name
+    names, else the first of `scales`), with `settings` (`--set nc=3`) applied; None when it
+    cannot be read, and the diagnostics say why."""
+    reader = _Reader()
+    config = reader.run(root, file_name, scale, dict(settings or {}))
+    return config, reader.diagnostics
+
+
+def make_divisible(x: float, divisor: int) -> int:
+    """Ultralytics' channel rounding (utils/ops.make_divisible): the smallest multiple of
+    `divisor` that is >= x."""
+    return math.ceil(x / divisor) * divisor
+
+
+class _Fail(Exception):
+    """A problem already reported: stop reading this row (or the file)."""
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None) -> _Fail:
+        self.diagnostics.append(Diagnostic(code, message, span, hint))
+        return _Fail()
+
+    # ----------------------------------------------------------------- the top level
+
+    def run(self, root: YNode, file_name: str, wanted: str | None,
+            settings: dict[str, Any]) -> Config | None:
+        try:
+            if not isinstance(root, YMap):
+                raise self.error(NOT_A_CONFIG, "an Ultralytics model config is a mapping with "
+                                 "`backbone:` and `head:`", root.span)
+            sections = []
+            for key in ("backbone", "head"):
+                node = root.get(key)
+                if not isinstance(node, YSeq):
+                    raise self.error(NOT_A_CONFIG, f"'{key}' must be a list of rows "
+                                     "[from, repeats, module, args]",
+                                     (node or root).span)
+                sections.append(node)
+            nc = self._nc(root, settings)
+            scale, depth, width, max_channels = self._scale(root, file_name, wanted)
+            activation = self._activation(root)
+            reg_max = self._int(root, "reg_max", 16)
+            end2end = self._optional_bool(root, "end2end")
+            kpt_shape = self._plain(root.get("kpt_shape"))
+        except _Fail:
+            return None
+        names: dict[str, Any] = {
+            "nc": nc, "kpt_shape": kpt_shape, "reg_max": reg_max, "end2end": end2end,
+            "depth": depth, "width": width, "max_channels": max_channels, "scale": scale}
+        rows: list[Row] = []
+        refused: list[Row] = []
+        channels = [3]  # parse_model's `ch`: the input's channels, then each row's c2
+        last_c2 = 3
+        legacy = True
+        broken = False
+        for i, node in enumerate([r for s in sections for r in s.items]):
+            if broken:
+                # a row after a broken one has no channels to read: only its own form is
+                # checked, so one run still reports every malformed row
+                with contextlib.suppress(_Fail):
+                    self._parts(node, i, depth)
+                continue
+            try:
+                row, last_c2, legacy = self._row(node, i, channels, last_c2, legacy, names)
+            except _Fail:
+                broken = True
+                continue
+            rows.append(row)
+            if row.index == 0:  # parse_model: row 0 reads the input's channels, then only rows
+                channels.clear()
+            channels.append(row.channels)
+            if MODULES[row.module].refused:
+                refused.append(row)
+        if broken:
+            return None
+        if not rows:
+            self.error(NOT_A_CONFIG, "the config has no rows", root.span,
+                       "add rows [from, repeats, module, args] under `backbone:` and `head:`")
+            return None
+        return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
+                      legacy, tuple(rows), tuple(refused))
+
+    def _plain(self, node: YNode | None) -> Any:
+        """The Python value of a node, as Ultralytics' YAML load gives it; a value nested
+        deeper than any config needs is refused where it starts."""
+        if node is None:
+            return None
+        try:
+            return plain(node, _DEPTH)
+        except ValueError:
+            raise self.error(BAD_ARGS, f"a value nested more than {_DEPTH} levels deep",
+                             node.span, "a config's values are numbers, names and short "
+                             "lists") from None
+
+    def _nc(self, root: YMap, settings: dict[str, Any]) -> int | None:
+        for name in settings:
+            if name != "nc":
+                raise self.error(BAD_SET, f"--set {_clean(name)}: an Ultralytics config has "
+                                 f"no parameter '{_clean(name)}'", root.span,
+                                 "set nc (the class count); pick the scale with --scale")
+        if "nc" in settings:
+            value = settings["nc"]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+                raise self.error(BAD_SET, f"--set nc={value!r}: the class count must be a "
+                                 "positive integer", root.span)
+            return value
+        node = root.get("nc")
+        if node is None:
+            return None
+        if (not isinstance(node, YScalar) or isinstance(node.value, bool)
+                or not isinstance(node.value, int) or not 1 <= node.value <= MAX_INT):
+            raise self.error(BAD_ARGS, f"nc must be a positive integer (the class count), got "
+                             f"{_shown(self._plain(node))}", node.span)
+        return node.value
+
+    def _int(self, root: YMap, key: str, default: int) -> int:
+        node = root.get(key)
+        if node is None:
+            return default
+        if (not isinstance(node, YScalar) or isinstance(node.value, bool)
+                or not isinstance(node.value, int) or node.value < 1):
+            raise self.error(BAD_ARGS, f"{key} must be a positive integer, got "
+                             f"{_shown(self._plain(node))}", node.span)
+        return node.value
+
+    def _optional_bool(self, root: YMap, key: str) -> bool | None:
+        node = root.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, YScalar) or not isinstance(node.value, bool):
+            raise self.error(BAD_ARGS, f"{key} must be true or false, got "
+                             f"{_shown(self._plain(node))}", node.span)
+        return node.value
+
+    def _scale(self, root: YMap, file_name: str, wanted: str | None
+               ) -> tuple[str, float, float, float]:
+        """parse_model: `scales[scale]` gives (depth, width, max_channels) when the file has
+        `scales`; else depth_multiple and width_multiple (1.0 by default) and no channel cap.
+        The scale itself is kept either way: C3k2 and A2C2f switch variants by it."""
+        scale = wanted if wanted is not None else scale_from_name(file_name)
+        scales = root.get("scales")
+        if scales is None:
+            if wanted is not None:
+                raise self.error(BAD_SCALE, f"--scale {_clean(wanted)}: this config has no "
+                                 "`scales:`",
+                                 root.span, "leave out --scale; the config's depth_multiple "
+                                 "and width_multiple apply")
+            depth = self._multiple(root, "depth_multiple")
+            width = self._multiple(root, "width_multiple")
+            return scale, depth, width, math.inf
+        if not isinstance(scales, YMap) or not scales.items:
+            raise self.error(BAD_SCALE, "'scales' maps each scale to [depth, width, "
+                             "max_channels]", scales.span)
+        keys = [_clean(str(k.value)) for k, _ in scales.items]
+        if not scale:
+            scale = keys[0]  # Ultralytics assumes the first and warns
+        entry = scales.get(scale)
+        if entry is None:
+            where = (f"--scale {_clean(scale)}" if wanted is not None
+                     else f"the file name's scale '{_clean(scale)}'")
+            raise self.error(BAD_SCALE, f"{where} names no scale of this config (it has "
+                             f"{', '.join(keys)})", scales.span,
+                             did_you_mean(scale, keys) or f"use --scale {keys[0]}")
+        value = self._plain(entry)
+        if (not isinstance(value, list) or len(value) != 3
+                or not all(_positive(v) for v in value)):
+            raise self.error(BAD_SCALE, f"scale '{scale}' must be [depth, width, "
+                             f"max_channels], positive numbers; got {_shown(value)}",
+                             entry.span)
+        return scale, float(value[0]), float(value[1]), value[2]
+
+    def _multiple(self, root: YMap, key: str) -> float:
+        node = root.get(key)
+        if node is None:
+            return 1.0
+        value = self._plain(node)
+        if not _positive(value):
+            raise self.error(BAD_SCALE, f"{key} must be a positive number, got "
+                             f"{_shown(value)}", node.span)
+        return float(value)
+
+    def _activation(self, root: YMap) -> str | None:
+        node = root.get("activation")
+        if node is None:
+            return None
+        value = node.value if isinstance(node, YScalar) else None
+        if not isinstance(value, str) or activation_op(value) is None:
+            raise self.error(BAD_ACTIVATION, f"activation {_shown(self._plain(node))} is not "
+                             "one cnncalc knows", node.span,
+                             "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
+        return value
+
+    # ----------------------------------------------------------------- rows
+
+    def _parts(self, node: YNode, i: int, depth: float
+               ) -> tuple[Module, str, tuple[int, ...], bool, int, YNode, YSeq]:
+        """A row's form checked: its module, label, sources, repeats, `from` and args."""
+        if not isinstance(node, YSeq) or len(node.items) != 4:
+            got = (f"a list of {len(node.items)}" if isinstance(node, YSeq)
+                   else _shown(self._plain(node)))
+            raise self.error(BAD_ROW, f"row {i} must be [from, repeats, module, args], got "
+                             f"{got}", node.span)
+        f_node, n_node, m_node, a_node = node.items
+        module = self._module(m_node, i)
+        label = f"row {i} {module.name}"
+        source, many = self._from(f_node, i, label)
+        n = self._repeats(n_node, label, depth)
+        if not isinstance(a_node, YSeq):
+            raise self.error(BAD_ARGS, f"{label}: args must be a list, got "
+                             f"{_shown(self._plain(a_node))}", a_node.span)
+        return module, label, source, many, n, f_node, a_node
+
+    def _row(self, node: YNode, i: int, ch: list[int], last_c2: int, legacy: bool,
+             names: dict[str, Any]) -> tuple[Row, int, bool]:
+        module, label, source, many, n, f_node, a_node = self._parts(node, i, names["depth"])
+        args = [self._arg(item, names, label) for item in a_node.items]
+        copies = n
+        c_in = [ch[s] if s >= 0 else ch[-1] for s in source]  # -1: row 0 reads the input
+        c2 = last_c2
+        width, max_channels = names["width"], names["max_channels"]
+        kind = module.kind
+        if kind in (BASE, REPEAT, CLASSIFY):
+            if many:
+                raise self.error(BAD_FROM, f"{label} takes one input; `from` lists "
+                                 f"{len(source)}", f_node.span, "give one row index")
+            self._need(args, 1, label, a_node.span, "its output channels first")
+            c2 = self._count(args[0], label, "output channels", a_node.items[0].span)
+            if kind != CLASSIFY:
+                c2 = make_divisible(min(c2, max_channels) * width, 8)
+            if module.name == "C2fAttn":
+                self._c2fattn(args, c2, names, label, a_node.span)
+            args = [c_in[0], c2, *args[1:]]
+            if kind == REPEAT:
+                args.insert(2, n)
+                copies = 1
+            if module.name in _NOT_LEGACY:
+                legacy = False
+            if module.name == "C3k2" and names["scale"] in ("m", "l", "x"):
+                args[3:4] = [True]  # c3k: C3k inner blocks at the larger scales
+            if module.name == "A2C2f" and names["scale"] in ("l", "x"):
+                args.extend((True, 1.2))  # residual with layer scale, mlp_ratio 1.2
+        elif kind == CONCAT:
+            c2 = sum(c_in)
+        elif kind in (HEAD, V10HEAD):
+            if kind == HEAD:
+                args.extend([names["reg_max"], names["end2end"], c_in])
+                if module.name in _SEGMENT:
+                    self._need(args, 4, label, a_node.span, "nc, masks, protos")
+                    protos = self._count(args[2], label, "proto channels",
+                                         a_node.span)
+                    args[2] = make_divisible(min(protos, max_channels) * width, 8)
+            else:
+                args.append(c_in)
+        elif kind == BATCHNORM:
+            args = [c_in[0]]
+            c2 = c_in[0]
+        elif module.name == "CBLinear":
+            self._need(args, 1, label, a_node.span, "the output channels of each piece")
+            c2 = args[0]
+            args = [c_in[0], c2, *args[1:]]
+        elif module.name == "CBFuse":
+            c2 = c_in[-1]
+        elif module.name == "ResNetLayer":
+            self._need(args, 4, label, a_node.span, "c1, c2, s, is_first")
+            c2 = args[1] if args[3] else args[1] * 4
+        elif module.name in ("TorchVision", "Index"):
+            self._need(args, 1, label, a_node.span, "its output channels first")
+            c2 = args[0]
+            args = args[1:]
+        elif module.name == "AIFI":
+            args = [c_in[0], *args]
+            c2 = c_in[0]
+        elif module.name in ("HGStem", "HGBlock"):
+            self._need(args, 2, label, a_node.span, "cm, c2")
+            c2 = args[1]
+            args = [c_in[0], args[0], args[1], *args[2:]]
+            if module.name == "HGBlock":
+                args.insert(4, n)
+                copies = 1
+        elif module.name in ("Depth",):
+            args = [*args[:1], c_in]
+        elif module.name in ("SemanticSegment",):
+            args.append(c_in)
+        elif module.name in ("ImagePoolingAttn", "RTDETRDecoder"):
+            args.insert(1, c_in)
+        else:  # SAME
+            c2 = c_in[0]
+        row = Row(i, node.span, source, many, n, copies, module.name, tuple(args),
+                  c2 if isinstance(c2, int) else last_c2)
+        return row, row.channels, legacy
+
+    def _c2fattn(self, args: list[Any], c2: int, names: dict[str, Any], label: str,
+                 span: Span) -> None:
+        """parse_model's own rule for C2fAttn: its head count (args[2]) scaled by width and
+        capped by max_channels, and args[1] replaced by the hidden channels."""
+        self._need(args, 3, label, span, "c2, ec, nh")
+        nh = args[2]
+        if isinstance(nh, bool) or not _number(nh):
+            raise self.error(BAD_ARGS, f"{label}: the head count must be a number, got "
+                             f"{_shown(nh)}", span)
+        cap = names["max_channels"] // 2 // 32
+        args[2] = int(max(round(min(nh, cap)) * names["width"], 1) if nh > 1 else nh)
+        args[1] = int(c2 * (args[6] if len(args) > 6 else 0.5))
+
+    def _module(self, node: YNode, i: int) -> Module:
+        name = node.value if isinstance(node, YScalar) else None
+        if not isinstance(name, str):
+            raise self.error(BAD_ROW, f"row {i}: the module is a name such as Conv, got "
+                             f"{_shown(self._plain(node))}", node.span)
+        module = MODULES.get(name)
+        if module is None:
+            shown = _shown(name)
+            # the spelling Ultralytics wants, with its capitals (C2F -> C2f), or torch's
+            # prefix (Upsample -> nn.Upsample), before any near miss
+            folded = {key.lower().removeprefix("nn."): key for key in MODULES}
+            close = folded.get(name.lower().removeprefix("nn."))
+            hint = (f"did you mean '{close}'?" if close is not None
+                    else did_you_mean(name, MODULES))
+            raise self.error(UNKNOWN_MODULE, f"row {i}: unknown module {shown}", node.span,
+                             hint or "the modules are listed in docs/yolo.md")
+        return module
+
+    def _from(self, node: YNode, i: int, label: str) -> tuple[tuple[int, ...], bool]:
+        """Each index as parse_model and the forward pass read it: -1 is the previous row
+        (the input, for row 0), other negatives count back from this row, the others name
+        an earlier row."""
+        value = self._plain(node)
+        many = isinstance(value, list)
+        items = value if many else [value]
+        if many and not items:
+            raise self.error(BAD_FROM, f"{label}: `from` is an empty list", node.span,
+                             "name the rows it reads, e.g. [-1, 6]")
+        source = []
+        spans = node.items if isinstance(node, YSeq) else [node]
+        for item, span in zip(items, [s.span for s in spans]):
+            if isinstance(item, bool) or not isinstance(item, int):
+                raise self.error(BAD_FROM, f"{label}: `from` is a row index or a list of "
+                                 f"them, got {_shown(item)}", span)
+            if item == -1:
+                source.append(i - 1)
+                continue
+            absolute = i + item if item < 0 else item
+            if absolute >= i:
+                raise self.error(BAD_FROM, f"{label}: `from` {item} points "
+                                 f"{'at this row' if absolute == i else 'forward'}; a row "
+                                 "reads only rows before it", span,
+                                 f"use an index below {i}, or -1 for the row before")
+            if absolute < 0:
+                raise self.error(BAD_FROM, f"{label}: `from` {item} is before the first row "
+                                 f"(this is row {i})", span,
+                                 "count back at most to row 0" if i else
+                                 "row 0 reads the input: write -1")
+            source.append(absolute)
+        return tuple(source), many
+
+    def _repeats(self, node: YNode, label: str, depth: float) -> int:
+        value = self._plain(node)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise self.error(BAD_REPEATS, f"{label}: repeats must be an integer from 1 to "
+                             f"2^63 - 1, got {_shown(value)}", node.span)
+        # parse_model: `max(round(n * depth), 1) if n > 1 else n` (Python's round, half to
+        # even)
+        return max(round(value * depth), 1) if value > 1 else value
+
+    def _arg(self, node: YNode, names: dict[str, Any], label: str) -> Any:
+        """An argument as parse_model reads it: text naming one of its variables becomes
+        that value, text that is a Python literal becomes the literal, other text stays."""
+        value = self._plain(node)
+        if isinstance(value, str):
+            if value in names:
+                return names[value]
+            if len(value) <= _LITERAL_CHARS:
+                try:
+                    return ast.literal_eval(value)
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    return value
+        return value
+
+    def _need(self, args: list[Any], count: int, label: str, span: Span, what: str) -> None:
+        if len(args) < count:
+            raise self.error(BAD_ARGS, f"{label} needs at least {count} argument"
+                             f"{'s' if count > 1 else ''} ({what}), got {len(args)}", span)
+
+    def _count(self, value: Any, label: str, what: str, span: Span) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+            raise self.error(BAD_ARGS, f"{label}: {what} must be a positive integer (below "
+                             f"2^63), got {_shown(value)}", span)
+        return value
+
+
+def activation_op(text: str) -> tuple[str, dict[str, Any]] | None:
+    """A config's `activation:` (`nn.ReLU()`, `torch.nn.LeakyReLU(0.1)`) as a cnncalc op and
+    its arguments; None when it is not a call of a torch.nn activation cnncalc has."""
+    match = re.fullmatch(r"\s*(?:torch\.)?nn\.(\w+)\((.*)\)\s*", text)
+    if match is None or len(text) > _LITERAL_CHARS:
+        return None
+    name, inner = match.groups()
+    op = _ACTIVATIONS.get(name)
+    if op is None:
+        return None
+    try:
+        call = ast.parse(f"f({inner})", mode="eval").body
+    except SyntaxError:
+        return None
+    assert isinstance(call, ast.Call)
+    try:
+        positional = [ast.literal_eval(a) for a in call.args]
+        named = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if name == "LeakyReLU" and positional:
+        named.setdefault("negative_slope", positional.pop(0))
+    if positional:
+        return None
+    named.pop("inplace", None)  # changes memory in place, never a count
+    return op, named
+
+
+_ACTIVATIONS = {"SiLU": "silu", "ReLU": "relu", "LeakyReLU": "leaky_relu", "Hardswish":
+                "hardswish", "Mish": "mish", "GELU": "gelu", "ReLU6": "relu6",
+                "Sigmoid": "sigmoid", "Tanh": "tanh", "ELU": "elu", "Identity": "identity"}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _positive(value: Any) -> bool:
+    """A multiplier or a channel cap: a positive, finite number that fits a float."""
+    return _number(value) and 0 < value <= MAX_INT and math.isfinite(value)
+
+
+def _clean(text: str) -> str:
+    """Text from the user for a message: control characters escaped, cut short."""
+    from ..render.safe import clean
+
+    return clean(text[:60]) + ("…" if len(text) > 60 else "")
+
+
+def _shown(value: Any) -> str:
+    """A value as a message names it, cut short (text comes from the user)."""
+    from ..render.safe import clean
+
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, list):
+        text = "[" + ", ".join(_shown(v) for v in value[:6]) + (", …]" if len(value) > 6
+                                                                 else "]")
+    return clean(text[:60] + ("…" if len(text) > 60 else ""))
+
+
+# --------------------------------------------------------------------------- the document
+
+LIBRARY = "ultralytics_blocks.yaml"  # package data beside this module: the modules as blocks
+VERSION = 1.1  # the format the document is written in (`cnncalc: 1.1`, a number)
+# torch.nn modules that keep their input's channels, as cnncalc ops (args as PyTorch's)
+_TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2d": "avgpool",
+              "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
+              "nn.SiLU": "silu", "nn.BatchNorm2d": "bn"}
+_UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
+# the heads the document builds, and the channels per anchor of the extra branch (cv4) each
+# adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
+# kpt_shape[0] * kpt_shape[1], OBB's angles ne
+_HEAD_EXTRA: dict[str, Any] = {
+    "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a,
+    "OBB26": lambda a: a}  # OBB26 is OBB with another angle decoding: the same modules
+
+
+@functools.lru_cache(maxsize=1)
+def library() -> YMap:
+    """The block library (package data), loaded once per process."""
+    from importlib import resources
+
+    from ..loader import load
+
+    text = resources.files(__package__).joinpath(LIBRARY).read_text(encoding="utf-8")
+    root, problems = load(Source(f"cnncalc/readers/{LIBRARY}", text))
+    assert isinstance(root, YMap) and not problems, "the block library is broken"
+    return root
+
+
+def block_params(name: str) -> tuple[str, ...] | None:
+    """The parameter names of the library's block `name` (None: no such block)."""
+    blocks = library().get("blocks")
+    assert isinstance(blocks, YMap)
+    block = blocks.get(name)
+    if not isinstance(block, YMap):
+        return None
+    params = block.get("params")
+    if not isinstance(params, YSeq):
+        return ()
+    return tuple(str(p.value).partition("=")[0].strip() for p in params.items
+                 if isinstance(p, YScalar))
+
+
+def document(config: Config, name: str, imgsz: int = 640
+             ) -> tuple[YMap | None, list[Diagnostic]]:
+    """`config` as a cnncalc document (format 1.1): the library's blocks, one layer (or, for a
+    head, a few) per row with the id `l<row>`, every node spanning the row it came from; None
+    when a row names a module cnncalc does not read, and the diagnostics say which."""
+    writer = _Writer(config)
+    layers: list[tuple[dict[str, Any], Span]] = []
+    for row in config.rows:
+        try:
+            layers += [(entry, row.span) for entry in writer.row(row)]
+        except _Fail:
+            continue
+    if writer.diagnostics:
+        return None, writer.diagnostics
+    blocks = library().get("blocks")
+    assert isinstance(blocks, YMap)
+    if config.activation is not None:
+        blocks = _with_activation(blocks, config.activation, config.rows[0].span)
+    start = Span(config.rows[0].span.file, 1, 1)
+    head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
+                            "input": [3, imgsz, imgsz]}
+    items = [(YScalar(k, start), _node(v, start)) for k, v in head.items()]
+    items.append((YScalar("blocks", start), blocks))
+    items.append((YScalar("layers", start),
+                  YSeq(tuple(_node(entry, span) for entry, span in layers), start)))
+    # `outputs:` names the head's results (and Segment's proto) where the format has the key;
+    # without it the network's output is its last layer, which the reader writes last
+    if writer.outputs and "outputs" in TOP_KEYS:
+        items.append((YScalar("outputs", start), _node(writer.outputs, start)))
+    return YMap(tuple(items), start), []
+
+
+def _with_activation(blocks: YMap, activation: str, span: Span) -> YMap:
+    """The library's blocks with `act` (Conv.default_act) replaced by the config's."""
+    found = activation_op(activation)
+    assert found is not None  # checked when the config was read
+    op, args = found
+    layer: Any = op if not args else {op: args}
+    act = _node({"layers": [layer]}, span)
+    return YMap(tuple((k, act if k.value == "act" else v) for k, v in blocks.items),
+                blocks.span)
+
+
+class _Writer:
+    """The layers of each row, in order."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.diagnostics: list[Diagnostic] = []
+        self.outputs: list[str] = []
+
+    def fail(self, row: Row, message: str, code: str = REFUSED, hint: str | None = None
+             ) -> _Fail:
+        self.diagnostics.append(Diagnostic(code, f"row {row.index} {row.module}: {message}",
+                                           row.span, hint))
+        return _Fail()
+
+    def row(self, row: Row) -> list[dict[str, Any]]:
+        module = MODULES[row.module]
+        if module.refused:
+            raise self.fail(row, f"cnncalc does not read this module: {module.refused}")
+        entry: dict[str, Any] = {"id": _id(row.index)}
+        if row.source != (row.index - 1,) and not row.many:
+            entry["from"] = _ref(row.source[0])
+        if row.module in _TORCH_OPS:
+            entry[_TORCH_OPS[row.module]] = self._torch_args(row)
+        elif row.module == "nn.ConvTranspose2d":
+            entry["conv_transpose"] = list(row.args[1:])
+        elif module.kind == CONCAT:
+            dimension = row.args[0] if row.args else 1
+            entry["concat"] = {"inputs": [_ref(s) for s in row.source],
+                               "dim": dimension - 1}  # Concat's dim counts the batch
+        elif row.module == "SPP":
+            return self._spp(row)
+        elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
+            # ResNetLayer's args are written with their c1 (parse_model passes them as
+            # written): _call drops args[0] either way
+            entry[row.module] = self._call(row)
+        elif module.kind in (HEAD, V10HEAD) and (row.module in _HEAD_EXTRA
+                                                 or row.module == "v10Detect"):
+            return self._head(row)
+        elif row.module == "CBLinear":
+            return self._cblinear(row)
+        elif row.module == "CBFuse":
+            return self._cbfuse(row)
+        else:
+            raise self.fail(row, "cnncalc has no block for this module yet",
+                            hint="docs/yolo.md lists the modules and their status")
+        if row.copies > 1:
+            entry["repeat"] = row.copies
+        return [entry]
+
+    def _torch_args(self, row: Row) -> Any:
+        if row.module == "nn.Upsample":
+            return {k: v for k, v in zip(_UPSAMPLE_ARGS, row.args) if v is not None}
+        if row.module in ("nn.Identity", "nn.ReLU", "nn.SiLU", "nn.BatchNorm2d"):
+            return {}
+        return list(row.args)
+
+    def _call(self, row: Row) -> dict[str, Any]:
+        """The block call: the constructor's args after c1, by the block's parameter names."""
+        params = block_params(row.module)
+        if params is None:
+            raise self.fail(row, "cnncalc has no block for this module yet",
+                            hint="docs/yolo.md lists the modules and their status")
+        args = list(row.args[1:])
+        if len(args) > len(params):
+            raise self.fail(row, f"takes at most {len(params)} arguments after the input "
+                            f"channels ({', '.join(params)}), got {len(args)}", BAD_ARGS)
+        call = {p: (-1 if p == "p" and a is None else a) for p, a in zip(params, args)}
+        if row.module == "SPPF" and len(row.args) <= 3:
+            call["legacy"] = True  # parse_model gives these rows' cv1 the default activation
+        return call
+
+    def _head(self, row: Row) -> list[dict[str, Any]]:
+        """Detect and its kin inline: each level's branches, then the concatenations over
+        the anchors, DFL and the decoded output (as the eval forward returns it)."""
+        i, args = row.index, row.args
+        nc = args[0]
+        ch: list[int] = args[-1]
+        if row.module == "v10Detect":
+            reg_max, end2end, legacy = 16, True, False
+        else:
+            reg_max, end2end = args[-3], bool(args[-2])
+            legacy = self.config.legacy
+        c2 = max(16, ch[0] // 4, reg_max * 4)
+        c3 = max(ch[0], min(nc, 100))
+        cls = ("V10DetectClass" if row.module == "v10Detect"
+               else "DetectClassLegacy" if legacy else "DetectClass")
+        extra = _HEAD_EXTRA.get(row.module)
+        out_extra = extra(args[1]) if extra else 0
+        c4 = max(ch[0] // 4, out_extra)
+        layers: list[dict[str, Any]] = []
+        copies = ("", "_o2o") if end2end else ("",)
+        for copy in copies:  # end2end heads run the one-to-many and one-to-one branches
+            for level, source in enumerate(row.source):
+                base = {"from": _ref(source)}
+                layers.append({"id": f"{_id(i)}{copy}_box{level}", **base,
+                               "DetectBox": {"c2": c2, "reg_max": reg_max}})
+                layers.append({"id": f"{_id(i)}{copy}_cls{level}", **base,
+                               cls: {"c3": c3, "nc": nc}})
+                if extra:
+                    layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
+                                   "DetectExtra": {"c4": c4, "out": out_extra}})
+        levels = range(len(row.source))
+        merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
+        for part in merged:
+            layers.append({"id": f"{_id(i)}_{part}",
+                           "concat": {"inputs": [f"{_id(i)}_{part}{n}" for n in levels],
+                                      "dim": 1}})
+        box = f"{_id(i)}_box"
+        if reg_max > 1:
+            layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
+            box = f"{_id(i)}_dfl"
+        layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
+        if row.module == "Segment":  # before the output, which stays the row's last layer
+            layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
+                           "Proto": {"c_": args[2], "c2": args[1]}})
+        parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
+        layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
+        self.outputs.append(_id(i))
+        if row.module == "Segment":
+            self.outputs.append(f"{_id(i)}_proto")
+        return layers
+
+    def _spp(self, row: Row) -> list[dict[str, Any]]:
+        """SPP(c1, c2, k=(5, 9, 13)): a 1x1 Conv to c1 // 2, one stride-1 max pool of it per
+        kernel, their concatenation and a 1x1 Conv (written out: a block's parameter cannot
+        be a list it indexes)."""
+        i, (c1, c2, *rest) = row.index, row.args
+        kernels = rest[0] if rest else [5, 9, 13]
+        if (not isinstance(kernels, (list, tuple)) or not kernels
+                or not all(isinstance(k, int) and not isinstance(k, bool) and k > 0
+                           for k in kernels)):
+            raise self.fail(row, f"k must be a list of kernel sizes, got {_shown(kernels)}",
+                            BAD_ARGS)
+        first: dict[str, Any] = {"id": f"{_id(i)}_cv1", "Conv": {"c2": c1 // 2, "k": 1}}
+        if row.source != (i - 1,):
+            first["from"] = _ref(row.source[0])
+        pools = [{"id": f"{_id(i)}_m{n}", "from": f"{_id(i)}_cv1",
+                  "maxpool": {"kernel_size": k, "stride": 1, "padding": k // 2}}
+                 for n, k in enumerate(kernels)]
+        merge = {"id": f"{_id(i)}_cat", "concat": [f"{_id(i)}_cv1", *(p["id"] for p in pools)]}
+        return [first, *pools, merge, {"id": _id(i), "Conv": {"c2": c2, "k": 1}}]
+
+    def _cblinear(self, row: Row) -> list[dict[str, Any]]:
+        """CBLinear(c1, c2s, k=1, s=1, p=None, g=1): one conv with a bias, split by c2s."""
+        c2s, k, s, p, g = (list(row.args[1:]) + [1, 1, None, 1][len(row.args) - 2:])[:5]
+        if not isinstance(c2s, list):
+            raise self.fail(row, f"the output channels are a list, got {_shown(c2s)}",
+                            BAD_ARGS)
+        pad = k // 2 if p is None else p
+        conv: dict[str, Any] = {"id": f"{_id(row.index)}_conv", "conv": {
+            "out_channels": sum(c2s), "kernel_size": k, "stride": s, "padding": pad,
+            "groups": g, "bias": True}}
+        if row.source != (row.index - 1,):
+            conv["from"] = _ref(row.source[0])
+        return [conv, {"id": _id(row.index), "split": {"split_size_or_sections": c2s}}]
+
+    def _cbfuse(self, row: Row) -> list[dict[str, Any]]:
+        """CBFuse(idx): piece idx[j] of each earlier CBLinear, resized (nearest) to the last
+        input, summed with it."""
+        idx = row.args[0] if row.args else None
+        *pieces, last = row.source
+        if not isinstance(idx, list) or len(idx) != len(pieces):
+            raise self.fail(row, f"idx must list one piece per input before the last "
+                            f"({len(pieces)}), got {_shown(idx)}", BAD_ARGS)
+        target = _ref(last)
+        layers = [{"id": f"{_id(row.index)}_{j}", "from": f"{_ref(source)}[{piece}]",
+                   "upsample": {"size": [f"$(size({target}, 1))", f"$(size({target}, 2))"],
+                                "mode": "nearest"}}
+                  for j, (source, piece) in enumerate(zip(pieces, idx))]
+        layers.append({"id": _id(row.index),
+                       "add": [f"{_id(row.index)}_{j}" for j in range(len(pieces))] + [target]})
+        return layers
+
+
+def _id(index: int) -> str:
+    return f"l{index}"
+
+
+def _ref(index: int) -> str:
+    return "input" if index < 0 else _id(index)
+
+
+def _node(value: Any, span: Span) -> YNode:
+    """A Python value as the loader's nodes, every one at `span` (the row it came from)."""
+    if isinstance(value, dict):
+        return YMap(tuple((YScalar(k, span, True), _node(v, span)) for k, v in value.items()),
+                    span)
+    if isinstance(value, (list, tuple)):
+        return YSeq(tuple(_node(v, span) for v in value), span, True)
+    return YScalar(value, span, isinstance(value, str))
+
+
+# --------------------------------------------------------------------------- row terms
+
+# Problems found once shapes are known, said in the config's terms: rows and their shapes.
+# The analysis gives each row's output shape (the layer with the row's id); these turn them
+# into the messages the routing reports at the row (docs/yolo.md, "What remains").
+
+Shape = tuple[int, ...]
+_AXES = ("H", "W")  # the spatial axes of a [C, H, W] row output
+
+
+def concat_mismatch(config: Config, row: Row, shapes: Mapping[int, Shape]
+                    ) -> Diagnostic | None:
+    """A Concat whose inputs differ in H or W: which rows, their shapes, and the earlier
+    row of the first input's size that the user probably meant; None when they agree."""
+    first = row.source[0]
+    base = shapes.get(first)
+    if base is None:
+        return None
+    for other in row.source[1:]:
+        shape = shapes.get(other)
+        if shape is None or len(shape) != len(base) or shape[1:] == base[1:]:
+            continue
+        axes = [i for i in range(1, len(base)) if base[i] != shape[i]]
+        names = " and ".join(_AXES[i - 1] if len(base) == 3 else f"dim {i}" for i in axes)
+        pairs = {(base[i], shape[i]) for i in axes}
+        # "40 vs 80" when every differing axis differs alike, else each axis's sizes
+        detail = (" vs ".join(map(str, pairs.pop())) if len(pairs) == 1
+                  else ", ".join(f"{base[i]} vs {shape[i]}" for i in axes))
+        message = (f"row {row.index} Concat: inputs from rows {_row_name(first, row)} "
+                   f"{list(base)} and {_row_name(other, row)} {list(shape)} differ in "
+                   f"{names} ({detail})")
+        meant = _meant(config, row, shapes, base, other)
+        hint = None
+        if meant is not None:
+            size = "x".join(str(d) for d in base[1:])
+            message += f"; row {meant} has {size}"
+            hint = f"did you mean {meant}?"
+        return Diagnostic(BAD_FROM, message, row.span, hint)
+    return None
+
+
+def _row_name(index: int, row: Row) -> str:
+    return "input" if index < 0 else str(index)
+
+
+def _meant(config: Config, row: Row, shapes: Mapping[int, Shape], base: Shape,
+           wrong: int) -> int | None:
+    """The row the user probably meant: one of the first input's H and W that ends a stage
+    (the next row has another size, as where a backbone stage hands its map to the neck),
+    not merged here already, nearest the index written (the later one on a tie)."""
+    ends = []
+    for r in config.rows[:row.index]:
+        shape, after = shapes.get(r.index), shapes.get(r.index + 1)
+        if (r.index not in row.source and shape is not None and shape[1:] == base[1:]
+                and (r.index + 1 == row.index or after is None or after[1:] != base[1:])):
+            ends.append(r.index)
+    return min(ends, key=lambda e: (abs(e - wrong), -e)) if ends else None
+
+
+def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_hw: int
+                   ) -> Diagnostic | None:
+    """A head whose inputs' strides (input size / their H) do not increase: Ultralytics
+    pairs its levels with anchors and strides from the finest (P3) to the coarsest."""
+    strides = []
+    for source in row.source:
+        shape = shapes.get(source)
+        if shape is None or len(shape) != 3 or shape[1] < 1:
+            return None
+        strides.append(input_hw / shape[1])
+    if all(a < b for a, b in itertools.pairwise(strides)):
+        return None
+    listed = ", ".join(f"{s} (stride {_stride(t)})" for s, t in zip(row.source, strides))
+    order = sorted(zip(strides, row.source))
+    return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: its inputs' strides do not "
+                      f"increase: rows {listed}", row.span,
+                      f"list them from the finest to the coarsest: "
+                      f"[{', '.join(str(s) for _, s in order)}]")
+
+
+def _stride(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
