@@ -11,12 +11,13 @@ from typing import Any
 
 from .diagnostics import Diagnostic, FatalError, Severity, exit_code
 from .expand import expand
-from .format import DTYPES
+from .format import DTYPES, LAYOUTS
 from .frozen import frozen
 from .graph import Graph, Shape
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
+from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span, position
@@ -92,6 +93,7 @@ class Analysis:
     expectations: tuple[Verdict, ...] = ()  # every `expect:` figure, right or wrong
     graph: Graph | None = None
     shapes: tuple[Shape | None, ...] = ()
+    layout: str = "chw"  # how shapes are shown: --layout, else the file's `layout:`
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -187,14 +189,16 @@ def _position(name: str, data: bytes, offset: int) -> Span:
 def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
             input: Sequence[int] | None = None, *, batch: int | None = None,
             dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
-            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES
-            ) -> Analysis:
+            max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES,
+            layout: str | None = None) -> Analysis:
     """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
     with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
     A `str` is always a path, never guessed to be YAML text from what it contains (a file
     can be named like YAML): for text use analyze_text, or pass a Source.
 
+    `layout` ("chw" or "hwc") is how the caller writes shapes: it decides how they are shown,
+    and whether an input looks written in the other order (W130); None: the file's `layout:`.
     `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
     override the file's. `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
     momentum, adam) the state the training-memory estimate includes; a file over `max_bytes`
@@ -203,9 +207,11 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
     a mapping holding something YAML cannot (a set, an object): those are the caller's.
     """
     shape = _options(input, batch, dtype, count, optimizer)
+    if layout not in (None, *LAYOUTS):
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     loaded = _from_mapping(what) if isinstance(what, Mapping) else read_and_load(what, max_bytes)
     return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
-                    max_layers=max_layers)
+                    max_layers=max_layers, layout=layout)
 
 
 def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
@@ -241,10 +247,10 @@ def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, 
 
 def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None = None,
                    dtype: str | None = None, count: str = "torchvision",
-                   optimizer: str = "adam",
-                   max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+                   optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
+                   layout: str | None = None) -> Analysis:
     return _analyze(read_and_load(src), input, batch=batch, dtype=dtype, count=count,
-                    optimizer=optimizer, max_layers=max_layers)
+                    optimizer=optimizer, max_layers=max_layers, layout=layout)
 
 
 @frozen
@@ -305,15 +311,19 @@ def _stem(src: Source) -> str:
 def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
                  input: Shape | None = None, *, batch: int | None = None,
                  dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
-                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+                 max_layers: int = DEFAULT_MAX_LAYERS, layout: str | None = None) -> Analysis:
     """A loaded node tree (its spans point into `src`) expanded and run through the passes;
     `diagnostics` are the loader's."""
     return _analyze(Loaded(_stem(src), src, root, tuple(diagnostics)), input, batch=batch,
-                    dtype=dtype, count=count, optimizer=optimizer, max_layers=max_layers)
+                    dtype=dtype, count=count, optimizer=optimizer, max_layers=max_layers,
+                    layout=layout)
 
 
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
-             count: str, optimizer: str, max_layers: int) -> Analysis:
+             count: str, optimizer: str, max_layers: int,
+             layout: str | None = None) -> Analysis:
+    """`layout`: how the caller writes shapes (`--layout`; the input override is already
+    channels first); None: as the file declares (`layout:`), else chw."""
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
@@ -332,11 +342,14 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
     diagnostics.extend(statistics.check(graph, rules, batch))
+    # the order the input was written in: the command line's for --input, else the file's
+    written = (layout or "chw") if input is not None else (layout or graph.layout)
+    diagnostics.extend(layout_pass.check(graph, shapes, written, input is not None))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
                      for v in expectations.check(expect, shapes, node_counts))
-    diagnostics += [expectations.diagnostic(v) for v in verdicts if not v.ok]
+    diagnostics += [expectations.diagnostic(v, graph.layout) for v in verdicts if not v.ok]
     rfs, notes = receptive.fields(graph, shapes, rules)
     diagnostics += notes
     sizes, storage = memory.allocations(graph, shapes, rules, batch, itemsize)
@@ -365,7 +378,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes))
+                    tuple(shapes), layout or graph.layout)
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

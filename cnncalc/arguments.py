@@ -12,7 +12,7 @@ from typing import Any
 
 from .diagnostics import did_you_mean
 from .format import LAYER_EXPECT, NET_EXPECT
-from .graph import Node, ShapeExpect, path_str
+from .graph import Node, ShapeExpect, from_layout, path_str
 from .loader import YMap, YNode, YScalar, YSeq
 from .ops import OpSpec
 from .ops.base import ArgError
@@ -27,6 +27,7 @@ class Arguments(Reader):
         self.nodes: list[Node] = []
         self.expects: list[ShapeExpect] = []
         self.memo = Memo()
+        self.layout = "chw"  # how the file writes expected shapes (`layout:`)
 
     # ------------------------------------------------------------ binding
 
@@ -192,7 +193,7 @@ class Arguments(Reader):
                     self.error("E103", f"an expected shape is a list of sizes such as "
                                f"[64, 56, 56], got {describe(value)}", value.span)
                     continue
-                resolved = tuple(resolved)
+                resolved = from_layout(tuple(resolved), self.layout)
             elif isinstance(resolved, bool) or not isinstance(resolved, int):
                 self.error("E103", f"expected {key.text} must be an integer, got "
                            f"{describe(value)}", value.span)

@@ -301,9 +301,9 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
 
 def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None = None,
                max_layers: int = DEFAULT_MAX_LAYERS,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> FileResult:
+               max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
-    `max_bytes` + 1 bytes of it."""
+    `max_bytes` + 1 bytes of it; `layout` shows shapes in that order (default: the file's)."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -327,7 +327,7 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
         source = decode(name, data, max_bytes)
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
-    a = analyze_source(source, max_layers=max_layers)
+    a = analyze_source(source, max_layers=max_layers, layout=layout)
     wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
     # explain() of no paths explains every layer; only wrong answers need it
     explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}

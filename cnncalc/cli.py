@@ -36,7 +36,7 @@ from .commands.options import (
     FileArgument,
     Format,
     InputOption,
-    Layout,
+    LayoutOption,
     MaxBytesOption,
     MaxLayersOption,
     Optimizer,
@@ -87,8 +87,7 @@ def show(
     file: FileArgument,
     input: InputOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
-    layout: Annotated[Layout, typer.Option(
-        help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
+    layout: LayoutOption = None,
     depth: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="collapse blocks and repeats below this many path levels")
@@ -146,6 +145,7 @@ def check(
         metavar="N", parser=parse_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
+    layout: LayoutOption = None,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
     ] = None,
@@ -174,7 +174,7 @@ def explain(
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x227x227")
     ] = None,
-    layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
@@ -193,8 +193,7 @@ def calc(
         help="arguments as NAME=VALUE, e.g. out_channels=10 kernel_size=5 padding=2")] = None,
     input: Annotated[str, typer.Option(
         "--input", "-i", metavar="SHAPE", help="input shape, e.g. 3x32x32")] = "3x32x32",
-    layout: Annotated[Layout, typer.Option(help="how --input is written (hwc: 32x32x3)")
-                      ] = Layout.chw,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
     """One layer, no file: its output size, parameters, MACs and memory, explained.
@@ -213,6 +212,7 @@ def diff(
         "--all", help="list unchanged layers too")] = False,
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.

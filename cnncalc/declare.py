@@ -13,9 +13,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostic, did_you_mean
-from .format import BLOCK_KEYS, DEFAULT_DTYPE, DTYPES, INPUT_AXES, META, REFS, TOP_KEYS, VERSION
+from .format import (
+    BLOCK_KEYS,
+    DEFAULT_DTYPE,
+    DTYPES,
+    INPUT_AXES,
+    LAYOUTS,
+    META,
+    REFS,
+    TOP_KEYS,
+    VERSION,
+)
 from .frozen import frozen
-from .graph import Shape
+from .graph import Shape, from_layout
 from .limits import MAX_INT
 from .loader import YMap, YNode, YScalar, YSeq, type_scalar
 from .ops import lookup, names
@@ -45,7 +55,7 @@ class Declarations:
     name: str
     batch: int
     dtype: str
-    shape: Shape | None  # the input of this run: the file's, or the override
+    shape: Shape | None  # the input of this run: the file's, or the override (channels first)
     declared: Shape | None  # the file's own input (checked expectations describe it)
     input_span: Span  # where the input is written (the file's start when it is not)
     defaults: dict[str, dict[str, Value]]  # op name -> argument -> value
@@ -55,6 +65,7 @@ class Declarations:
     expect: YNode | None  # the network's `expect:`
     diagnostics: tuple[Diagnostic, ...]
     work: int  # units of the expansion's work budget spent reading `defaults:`
+    layout: str = "chw"  # how the file writes shapes (`layout:`)
 
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
@@ -64,6 +75,8 @@ def declare(root: YNode, stem: str, input_override: Shape | None = None,
 
 
 class _Declarer(Reader):
+    layout = "chw"  # the file's `layout:`, once read
+
     def run(self, root: YNode, stem: str, input_override: Shape | None) -> Declarations:
         if not isinstance(root, YMap):
             self.error("E004", f"an architecture is a mapping of keys, got {describe(root)}",
@@ -89,6 +102,7 @@ class _Declarer(Reader):
             self.error("E108", f"unknown dtype '{dtype}'", self._span(root, "dtype"),
                        did_you_mean(dtype, DTYPES) or f"use one of {', '.join(DTYPES)}")
             dtype = DEFAULT_DTYPE
+        self.layout = self._layout(root)
         shape = self._input(root) if input_override is None else self._override(
             input_override, root)
         declared = shape if input_override is None else self._declared_input(root)
@@ -117,7 +131,8 @@ class _Declarer(Reader):
                 ) -> Declarations:
         return Declarations(name, batch, dtype, shape, declared, span, defaults or {},
                             blocks or {}, broken, layers if shape is not None else None,
-                            expect, tuple(self.diagnostics), self.work)
+                            expect, tuple(self.diagnostics), self.work,
+                            self.layout)
 
     # ------------------------------------------------------------ the top level
 
@@ -135,6 +150,15 @@ class _Declarer(Reader):
             self.error("E103", f"'{key}' must be {what}, got {describe(node)}", node.span)
             return default
         return node.value
+
+    def _layout(self, root: YMap) -> str:
+        layout = self._scalar(root, "layout", str, "chw")
+        if layout not in LAYOUTS:
+            self.error("E108", f"unknown layout '{layout}'", self._span(root, "layout"),
+                       "write `layout: chw` (channels first, as PyTorch) or `layout: hwc` "
+                       "(55x55x96, as course notes)")
+            return "chw"
+        return str(layout)
 
     def _version(self, root: YMap) -> None:
         node = root.get("cnncalc")
@@ -181,7 +205,8 @@ class _Declarer(Reader):
                            "sizes allow (2^63 - 1)", item.span, TOO_LARGE_HINT)
                 return None
             dims.append(item.value)
-        return tuple(dims)
+        # a list is written in the file's layout; a mapping names its axes
+        return from_layout(tuple(dims), self.layout if isinstance(node, YSeq) else "chw")
 
     def _declared_input(self, root: YMap) -> Shape | None:
         """The file's own input when an override replaces it (None if it is not a shape: the

@@ -84,6 +84,12 @@ CODES: dict[str, Code] = {
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),
+        Code("W130", _W, "input looks like height x width x channels",
+             "write the channels first (3x32x32), or read shapes as H×W×C: --layout hwc, or "
+             "`layout: hwc` in the file"),
+        Code("W131", _W, "a bare image size given to a 2-D-minded op",
+             "add the channel count in front (1x7x7 for one channel): [N, N] is read as N "
+             "channels of length N"),
         # N1xx: worth knowing, nothing to fix.
         Code("N101", _N, "fractional size, no input lost to it",
              "nothing: what the floor drops is padding, or a gap the stride skips anyway"),

@@ -60,6 +60,7 @@ class _Expander(Scopes):
     def __init__(self, declarations: Declarations, max_layers: int) -> None:
         super().__init__(max_layers, declarations.work)
         self.declarations = declarations
+        self.layout = declarations.layout  # expected shapes are written in it
         self.diagnostics.extend(declarations.diagnostics)
         self.blocks = declarations.blocks
         self.defaults = declarations.defaults
@@ -92,7 +93,7 @@ class _Expander(Scopes):
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
-                      self.groups)
+                      self.groups, d.layout)
         return Expansion(graph, self.shapes, self.diagnostics)
 
     # ------------------------------------------------------------ layers

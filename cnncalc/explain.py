@@ -51,8 +51,8 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
         if ctx is None or shape is None:
             out.append(Explanation(layer, ("not computed: see the errors above",)))
             continue
-        ins = ", ".join(format_shape(s) for s in ctx.inputs)
-        lines.append(f"shape: {ins} → {format_shape(shape)}")
+        ins = ", ".join(format_shape(s, analysis.layout) for s in ctx.inputs)
+        lines.append(f"shape: {ins} → {format_shape(shape, analysis.layout)}")
         if spec.windows is not None:
             try:
                 windows = spec.windows(ctx)

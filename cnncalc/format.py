@@ -9,7 +9,10 @@ expander costs the op registry).
 from __future__ import annotations
 
 VERSION = 1  # `cnncalc: 1`, the only version this cnncalc reads
-TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect")
+TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "defaults", "blocks", "layers", "expect",
+            "layout")
+# how shapes are written: channels first as PyTorch, or H×W×C as course notes (`55x55x96`)
+LAYOUTS = ("chw", "hwc")
 BLOCK_KEYS = ("params", "layers")
 META = ("id", "from", "repeat", "first", "when", "expect")
 REFS = ("prev", "in", "input")

@@ -21,7 +21,7 @@ import math
 import re
 from typing import Any
 
-from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS
+from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, LAYOUTS, META, NET_EXPECT, REFS, TOP_KEYS
 from .ops import SPECS, OpSpec
 from .ops.base import (
     REQUIRED,
@@ -402,6 +402,9 @@ def schema() -> dict[str, Any]:
         },
         "layers": {**_ref("layers"), "description": "the network, in order"},
         "expect": _figures(NET_EXPECT, "figures for the whole network"),
+        "layout": {"enum": list(LAYOUTS),
+                   "description": "how the file writes shapes (its input and expected shapes): "
+                                  "chw (PyTorch, the default) or hwc (course notes' 55x55x96)"},
     }
     return {
         "$schema": DRAFT,

@@ -446,6 +446,15 @@ CASES = [
     Case("W101-one-axis", net("conv: {out_channels: 8, kernel_size: 3, stride: 3}",
                               input="[3, 9, 7]"),
          "W101", 3, 5, "output W: (7 − 3 + 2·0)/3 + 1 = 2.33", "padding=1"),
+    Case("W130-hwc-input", net("conv: [10, 3]", input="[32, 32, 3]"), "W130", 1, 8,
+         "input [32, 32, 3] looks like height x width x channels", "write [3, 32, 32]"),
+    Case("W130-hwc-gray", net("conv: [8, 1]", input="[28, 28, 1]"), "W130", 1, 8,
+         "reads it as 28 channels of 28x1", "`layout: hwc` in the file"),
+    Case("W131-bare-7x7", net("conv: [1, 3]", input="[7, 7]"), "W131", 1, 8,
+         "input [7, 7] is read as 7 channels of length 7: 'conv1' (conv) runs in 1-D",
+         "[1, 7, 7] (one channel)"),
+    Case("W131-bare-pool", net("maxpool: 2", input="[4, 4]"), "W131", 1, 8,
+         "'maxpool1' (maxpool) runs in 1-D", "write maxpool1d"),
     Case("N101-56-stride-2-pad-1",
          net("conv: {out_channels: 8, kernel_size: 3, stride: 2, padding: 1}",
              input="[3, 56, 56]"),
@@ -677,6 +686,19 @@ PAGE = [
             "stride or input size that fits. The run fails only with `--strict`.",
             case="W101-7x7-3x3-stride-3", commands=(CHECK, ("check", "--strict", "bad.yaml")),
             fix=("stride: 3}", "stride: 3, padding: 1}")),
+    Example("W130", "The input has three sizes, the last at most 4 and the two before it larger "
+            "than 4 (`[32, 32, 3]`): an image written height x width x channels, as course "
+            "notes write it. cnncalc reads shapes channels first, as PyTorch does, so it would "
+            "analyse 32 channels of 32x3 and give plausible wrong answers. Write the channels "
+            "first, or say that the file writes H×W×C (`layout: hwc`, or `--layout hwc` for "
+            "`--input`). Not reported under that layout.", case="W130-hwc-input",
+            fix=("[32, 32, 3]", "[3, 32, 32]")),
+    Example("W131", "The input has two equal sizes (`[7, 7]`, as a quiz says \"a 7x7 input\") "
+            "and a convolution or pooling written without a rank reads it: cnncalc reads "
+            "[C, L], so the op runs in 1-D on 7 channels of length 7. A genuine 1-D input has "
+            "few channels and a long signal (audio `[1, 16000]`, ECG `[12, 1000]`) and is not "
+            "reported; `conv1d` says a 1-D op is meant.", case="W131-bare-7x7",
+            fix=("[7, 7]", "[1, 7, 7]")),
     Example("N101", "An output size is floored, but what is left unread is padding (ResNet's "
             "3x3, stride-2 convolutions with padding 1), or the window is smaller than the "
             "stride, so it skips the gaps between windows by design (ResNet's 1x1, stride-2 "

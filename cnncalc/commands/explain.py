@@ -19,10 +19,10 @@ from .common import parse_shape, print_problems, read, say, write
 from .options import quoted
 
 
-def run(*, file: str, layers: list[str] | None, input: str | None, layout: str,
+def run(*, file: str, layers: list[str] | None, input: str | None, layout: str | None,
         color: str) -> int:
-    shape = parse_shape(input, layout) if input is not None else None
-    analysis = analyze(read(file), shape)
+    shape = parse_shape(input, layout or "chw") if input is not None else None
+    analysis = analyze(read(file), shape, layout=layout)
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
@@ -38,8 +38,9 @@ def run(*, file: str, layers: list[str] | None, input: str | None, layout: str,
     return analysis.exit_code()
 
 
-def calc(*, op: str, args: list[str] | None, input: str, layout: str, color: str) -> int:
-    shape = parse_shape(input, layout)
+def calc(*, op: str, args: list[str] | None, input: str, layout: str | None,
+         color: str) -> int:
+    shape = parse_shape(input, layout or "chw")
     # The one-layer network is built as a mapping, each value read as YAML on its own: no
     # name or value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
     # `layers` comes first so that the layer is on line 3 of the listing diagnostics quote.
@@ -58,7 +59,9 @@ def calc(*, op: str, args: list[str] | None, input: str, layout: str, color: str
             raise typer.BadParameter(f"{quoted(arg)}: {exc}") from None
     layer = {op: arguments} if arguments else op
     root, listing, problems = tree({"layers": [layer], "input": list(shape)}, "<calc>")
-    analysis = analyze_tree(root, problems, listing)
+    # the shape as an override: it was written on the command line, and a problem with it is
+    # one with --input, not with a line of the listing
+    analysis = analyze_tree(root, problems, listing, shape, layout=layout)
     painted = use_color(color)
     print_problems(analysis, painted)
     if analysis.graph is not None:

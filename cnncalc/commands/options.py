@@ -84,6 +84,10 @@ FileArgument = Annotated[str, typer.Argument(
 InputOption = Annotated[str | None, typer.Option(
     "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")]
 
+LayoutOption = Annotated[Layout | None, typer.Option(
+    help="how shapes are written, read and printed: chw (PyTorch's 96x55x55) or hwc (course "
+         "notes' 55x55x96); default: the file's `layout:`, else chw")]
+
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
                     "always or never")]

@@ -9,19 +9,20 @@ from .common import max_bytes as read_max_bytes
 from .common import parse_columns, parse_shape, read, write
 
 
-def run(*, file: str, input: str | None, format: str, layout: str, depth: int | None,
+def run(*, file: str, input: str | None, format: str, layout: str | None, depth: int | None,
         columns: str, share: str | None, batch: int | None, dtype: str | None, count: str,
         optimizer: str, strict: bool, max_layers: int, max_bytes: str | None, notes: bool,
         color: str) -> int:
-    shape = parse_shape(input, layout) if input is not None else None
+    shape = parse_shape(input, layout or "chw") if input is not None else None
     shown = parse_columns(columns)
     limit = read_max_bytes(max_bytes)
     source = read(file, limit)
     analysis = analyze(source, shape, batch=batch, dtype=dtype, count=count,
-                       optimizer=optimizer, max_layers=max_layers, max_bytes=limit)
+                       optimizer=optimizer, max_layers=max_layers, max_bytes=limit,
+                       layout=layout)
     renderer = registry.SHOW[format]
     painted = format == "table" and use_color(color)
-    view = registry.View(layout=layout, depth=depth, color=painted, width=width(),
+    view = registry.View(layout=analysis.layout, depth=depth, color=painted, width=width(),
                          columns=shown, share=share, notes=notes)
     write(renderer(analysis, view), painted, guarded=renderer.guarded)
     return analysis.exit_code(strict)

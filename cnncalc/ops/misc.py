@@ -86,6 +86,7 @@ LINEAR = OpSpec(
         f"{ctx.x[0] * out[0] + (out[0] if ctx.args['bias'] else 0):,}"],
     torch=lambda ctx: unary(torch_module("Linear", ctx.x[0], ctx.args["out_features"],
                                          bias=nondefault(ctx.args["bias"], True))),
+    depth=True,
 )
 
 _MODE_RANKS = {"nearest": (1, 2, 3), "nearest-exact": (1, 2, 3), "area": (1, 2, 3),

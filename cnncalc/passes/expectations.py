@@ -11,7 +11,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..frozen import frozen
-from ..graph import Shape, ShapeExpect, format_shape
+from ..graph import Shape, ShapeExpect, format_shape, from_layout, in_layout
 from ..source import Span
 from .counts import NodeCounts
 
@@ -32,10 +32,19 @@ class Verdict:
         return bool(self.expected == self.computed)
 
 
-def show(value: Any) -> str:
+def show(value: Any, layout: str = "chw") -> str:
+    """A figure as cnncalc prints it: a shape in `layout`'s order, a count with commas."""
     if isinstance(value, tuple):
-        return format_shape(value)
+        return format_shape(value, layout)
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def other_order(v: Verdict) -> bool:
+    """Whether a wrong shape has the right numbers written in the other layout's order
+    (`55x55x96` in a channels-first file, `96x55x55` in a `layout: hwc` one)."""
+    if not (isinstance(v.expected, tuple) and isinstance(v.computed, tuple)) or v.ok:
+        return False
+    return v.expected in (in_layout(v.computed, "hwc"), from_layout(v.computed, "hwc"))
 
 
 def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
@@ -56,10 +65,18 @@ def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
         yield Verdict(expect.path, key, wanted, actual[key], span, expect.output)
 
 
-def diagnostic(v: Verdict) -> Diagnostic:
+def diagnostic(v: Verdict, layout: str = "chw") -> Diagnostic:
+    """E301 for a wrong figure; shapes in `layout`, the order the file writes them."""
     where = "the network" if v.path == "network" else v.path
     delta = (f" ({v.computed - v.expected:+,})"
              if isinstance(v.computed, int) and isinstance(v.expected, int) else "")
-    return Diagnostic("E301", f"expected {v.key} of {where} {show(v.expected)}, computed "
-                      f"{show(v.computed)}{delta}", v.span, "fix the layer, or the expected value",
+    hint = "fix the layer, or the expected value"
+    if other_order(v):
+        other = "H×W×C" if layout == "chw" else "C×H×W"
+        delta = f" (same numbers, other order: that is {other})"
+        hint = (f"write {show(v.computed, layout)}"
+                + (", or declare `layout: hwc`" if layout == "chw" else
+                   ", or leave out `layout: hwc`"))
+    return Diagnostic("E301", f"expected {v.key} of {where} {show(v.expected, layout)}, "
+                      f"computed {show(v.computed, layout)}{delta}", v.span, hint,
                       None if v.path == "network" else v.path)

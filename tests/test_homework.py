@@ -1,0 +1,97 @@
+"""Issue 16, homework that teaches: the layout trap (W130, W131), `layout: hwc` files and
+`--layout` on every command, and answers in the other order."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from cnncalc.analysis import analyze_text
+from cnncalc.cli import app
+
+
+def codes(yaml: str, **options: object) -> list[str]:
+    return [d.code for d in analyze_text(yaml, **options).diagnostics]  # type: ignore[arg-type]
+
+
+def net(input: str, *layers: str, extra: str = "") -> str:
+    return extra + f"input: {input}\nlayers:\n" + "".join(f"  - {x}\n" for x in layers)
+
+
+@pytest.mark.parametrize("input, layer", [
+    ("[1, 16000]", "conv: [16, 80, 4]"),  # audio
+    ("[12, 1000]", "conv: [32, 7]"),  # a 12-lead ECG
+    ("[3, 224, 224]", "conv: [64, 7, 2, 3]"),
+    ("[1, 28, 28]", "conv: [8, 3]"),
+    ("[256, 4, 4]", "conv: [8, 3]"),  # a small feature map: its height is not an image's
+    ("[64, 64]", "conv1d: [8, 3]"),  # 1-D said outright
+    ("[64, 64]", "linear: 10"),  # a square input no 2-D-minded op reads
+])
+def test_genuine_inputs_do_not_warn(input: str, layer: str) -> None:
+    found = codes(net(input, layer))
+    assert "W130" not in found and "W131" not in found, found
+
+
+@pytest.mark.parametrize("input, layer, code", [
+    ("[32, 32, 3]", "conv: [10, 3]", "W130"),
+    ("[227, 227, 3]", "conv: [96, 11, 4]", "W130"),
+    ("[7, 7]", "conv: [1, 3, 2]", "W131"),
+    ("[4, 4]", "maxpool: 2", "W131"),
+    ("[224, 224]", "avgpool: 2", "W131"),
+])
+def test_the_layout_trap_warns(input: str, layer: str, code: str) -> None:
+    assert code in codes(net(input, layer))
+
+
+def test_a_file_in_hwc_reads_its_input_and_expectations_that_way() -> None:
+    a = analyze_text(net("[227, 227, 3]", "{conv: [96, 11, 4], expect: [55, 55, 96]}",
+                         extra="layout: hwc\n"))
+    assert a.input == (3, 227, 227)
+    assert [v.ok for v in a.expectations] == [True]
+    assert a.layout == "hwc" and not a.diagnostics
+
+
+def test_an_answer_in_the_other_order_is_named() -> None:
+    a = analyze_text(net("[3, 227, 227]", "{conv: [96, 11, 4], expect: [55, 55, 96]}"))
+    [d] = a.diagnostics
+    assert d.code == "E301"
+    assert d.message == ("expected shape of conv1 55x55x96, computed 96x55x55 (same numbers, "
+                         "other order: that is H×W×C)")
+    assert d.hint == "write 96x55x55, or declare `layout: hwc`"
+
+
+def test_an_unknown_layout_is_refused() -> None:
+    assert codes(net("[3, 8, 8]", "relu", extra="layout: nhwc\n")) == ["E108"]
+
+
+runner = CliRunner()
+
+
+def test_calc_reads_and_prints_in_hwc() -> None:
+    out = runner.invoke(app, ["calc", "conv", "out_channels=10", "kernel_size=5",
+                              "--input", "32x32x3", "--layout", "hwc"]).output
+    assert "shape: 32x32x3 → 28x28x10" in out and "W130" not in out
+
+
+@pytest.mark.parametrize("args, fix", [
+    (["--input", "32x32x3"], "write 3x32x32 (channels first), or --layout hwc"),
+    (["--input", "7x7"], "an image of 7x7 is 1x7x7 (one channel)"),
+])
+def test_calc_warns_with_the_command_line_fix(args: list[str], fix: str) -> None:
+    out = runner.invoke(app, ["calc", "conv", "out_channels=1", "kernel_size=1", *args]).output
+    assert fix in out
+    # no line of a listing the user never wrote
+    assert not re.search(r"<calc>:\d", out.split("\n\n")[0])
+
+
+def test_show_and_check_take_the_layout(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "a.yaml"
+    path.write_text(net("[3, 227, 227]", "{conv: [96, 11, 4], expect: [96, 55, 55]}"))
+    shown = runner.invoke(app, ["show", str(path), "--layout", "hwc"]).output
+    assert "55x55x96" in shown
+    checked = runner.invoke(app, ["check", str(path), "--layout", "hwc"]).output
+    assert "conv1 shape = 55x55x96" in checked
