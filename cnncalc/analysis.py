@@ -9,14 +9,14 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, FatalError, Severity, exit_code
+from .diagnostics import ANSWER_CODES, Diagnostic, FatalError, Severity, exit_code
 from .expand import expand
 from .format import DTYPES, LAYOUTS
 from .frozen import frozen
 from .graph import Graph, Shape
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
-from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
+from .passes import Memo, counts, depth, expectations, fractions, memory, receptive, statistics
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
@@ -56,6 +56,7 @@ class Totals:
     peak_activation_bytes: int = 0  # most activation memory live at once, at inference
     peak_at: str = ""  # the layer whose output allocation reaches the peak
     training_bytes: int = 0  # params + grads + optimizer state + buffers + activations
+    depth: int = 0  # conv and linear layers on the longest path (passes/depth.py)
 
     @property
     def flops(self) -> int:
@@ -103,7 +104,7 @@ class Analysis:
         """Whether the totals leave layers out: a layer failed, or the expansion could not make
         one (a failed `expect:` figure, E3xx, changes no number)."""
         return any(d.severity is Severity.ERROR and not d.code.startswith("E3")
-                   for d in self.diagnostics)
+                   and d.code not in ANSWER_CODES for d in self.diagnostics)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
@@ -346,14 +347,16 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     written = (layout or "chw") if input is not None else (layout or graph.layout)
     diagnostics.extend(layout_pass.check(graph, shapes, written, input is not None))
     # with a layer missing, whole-network figures would only repeat that error
-    failed = any(d.severity is Severity.ERROR for d in diagnostics)
-    verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
-                     for v in expectations.check(expect, shapes, node_counts))
-    diagnostics += [expectations.diagnostic(v, graph.layout) for v in verdicts if not v.ok]
+    failed = any(d.severity is Severity.ERROR and d.code not in ANSWER_CODES for d in diagnostics)
     rfs, notes = receptive.fields(graph, shapes, rules)
     diagnostics += notes
     sizes, storage = memory.allocations(graph, shapes, rules, batch, itemsize)
     peak = memory.peak(graph, sizes, storage)
+    layers_deep = depth.depth(graph)
+    computed = expectations.Computed(shapes, node_counts, sizes, itemsize, rfs, layers_deep)
+    verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
+                     for v in expectations.check(expect, computed))
+    diagnostics += [expectations.diagnostic(v, graph.layout) for v in verdicts if not v.ok]
 
     def macs(c: counts.NodeCounts) -> int:
         return (c.macs + (c.extra_ops if count == "all" else 0)) * batch
@@ -374,7 +377,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     totals = Totals(params, sum(c.trainable for c in node_counts),
                     sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
                     param_bytes, buffer_bytes, activations, peak.bytes,
-                    graph.nodes[peak.node].name, training)
+                    graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
     return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                     optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,

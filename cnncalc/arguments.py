@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from . import figures
 from .diagnostics import did_you_mean
+from .figures import SHAPES
 from .format import LAYER_EXPECT, NET_EXPECT
-from .graph import Node, ShapeExpect, from_layout, path_str
+from .graph import Node, ShapeExpect, path_str
 from .loader import YMap, YNode, YScalar, YSeq
 from .ops import OpSpec
 from .ops.base import ArgError
@@ -176,7 +178,7 @@ class Arguments(Reader):
 
     def _figures(self, node: YMap, keys: tuple[str, ...], shape_key: str,
                  scope: Scope) -> tuple[tuple[str, Any, Span], ...]:
-        figures = []
+        figures_read = []
         for key, value in node.items:
             if key.value not in keys:
                 self.error("E105", f"cannot expect '{key.text}'", key.span,
@@ -186,17 +188,11 @@ class Arguments(Reader):
                 resolved = self.plain(value, scope)
             except (Invalid, Skip):
                 continue
-            if key.value == shape_key:
-                ok = isinstance(resolved, list) and all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in resolved)
-                if not ok:
-                    self.error("E103", f"an expected shape is a list of sizes such as "
-                               f"[64, 56, 56], got {describe(value)}", value.span)
-                    continue
-                resolved = from_layout(tuple(resolved), self.layout)
-            elif isinstance(resolved, bool) or not isinstance(resolved, int):
-                self.error("E103", f"expected {key.text} must be an integer, got "
-                           f"{describe(value)}", value.span)
+            name = shape_key if key.value in SHAPES else str(key.value)
+            try:
+                resolved = figures.read(name, resolved, self.layout)
+            except figures.FigureError as exc:
+                self.error("E160", str(exc), value.span, figures.HINT)
                 continue
-            figures.append((str(key.value), resolved, key.span))
-        return tuple(figures)
+            figures_read.append((name, resolved, key.span))
+        return tuple(figures_read)

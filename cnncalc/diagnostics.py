@@ -78,6 +78,9 @@ CODES: dict[str, Code] = {
         Code("E210", _E, "output too large", "a tensor's sizes must stay below 2^63 elements"),
         Code("E211", _E, "one value per normalisation statistic",
              "analyse with a larger batch, or normalise before the size drops to 1"),
+        Code("E160", _E, "expected figure not understood",
+             "write it as cnncalc prints it: 96x55x55, 34944, \"34,944\", \"61.1M\", "
+             "\"1.1 MiB\""),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),
@@ -102,6 +105,10 @@ CODES: dict[str, Code] = {
              "nothing, if it is not an architecture; otherwise see the note"),
     ]
 }
+
+
+# problems with an answer sheet (`expect:`), not with the network: no number is missing
+ANSWER_CODES = frozenset({"E160", "E301"})
 
 
 @frozen

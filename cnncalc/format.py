@@ -20,8 +20,12 @@ REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per item
 DEFAULT_DTYPE = "float32"
-NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs")
-LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
+# `memory`: bytes, `values`: their count (a layer's output; the network's every activation);
+# `layers`: the depth a paper quotes (conv and linear layers on the longest path)
+NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "memory", "values",
+              "layers")
+LAYER_EXPECT = ("shape", "output", "params", "trainable_params", "buffers", "macs", "memory",
+                "values", "rf", "rf_stride", "rf_start")
 # an input written as a mapping: its keys, in order, by spatial rank
 INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}
 # the spatial axes by spatial rank, as ops and `cnncalc sizes` name them

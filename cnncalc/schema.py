@@ -62,9 +62,20 @@ _EXPECT_DOC = {
     "trainable_params": "trainable parameters",
     "buffers": "buffers (e.g. BatchNorm running statistics)",
     "macs": "multiply-accumulates (for the file's batch)",
-    "output": "the network's output shape, batch excluded",
+    "output": "the output shape, batch excluded",
     "shape": "the layer's output shape, batch excluded",
+    "memory": "bytes: a layer's output, the network's every activation",
+    "values": "values: a layer's output, the network's every activation",
+    "layers": "depth: conv and linear layers on the longest path",
+    "rf": "receptive field size (one number, or one per axis)",
+    "rf_stride": "receptive field stride (one number, or one per axis)",
+    "rf_start": "receptive field start (one number, or one per axis)",
 }
+_SHAPE_TEXT = {"type": "string", "maxLength": 40, "pattern": r"^\s*[0-9]+(\s*[x×,]\s*[0-9]+)*\s*$",
+               "description": "a shape as cnncalc prints it, 96x55x55, in the file's layout"}
+# a figure as cnncalc prints it: "34,944", 34_944, "61.1M", "1.1 MiB" (cnncalc/figures.py)
+_FIGURE_TEXT = {"type": "string", "maxLength": 40,
+                "pattern": r"^\s*[0-9][0-9,_]*(\.[0-9]+)?\s*([KMGTPkmgtp]|[KMGT]i?B|B)?\s*$"}
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -281,11 +292,13 @@ def _shape(description: str) -> dict[str, Any]:
 
 
 def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
-    count = {"anyOf": [{"type": "integer", "minimum": 0}, _ref("param")]}
+    count = {"anyOf": [{"type": "integer", "minimum": 0}, _FIGURE_TEXT, _ref("param"),
+                       {"type": "array", "items": {"type": "integer"}, "minItems": 1}]}
     return {
         "type": "object",
         "description": description,
-        "properties": {k: _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
+        "properties": {k: {"anyOf": [_shape(_EXPECT_DOC.get(k, k)), _SHAPE_TEXT]}
+                       if k in _SHAPE_KEYS
                        else {**count, "description": _EXPECT_DOC.get(k, k)} for k in keys},
         "additionalProperties": False,
     }

@@ -455,6 +455,13 @@ CASES = [
          "[1, 7, 7] (one channel)"),
     Case("W131-bare-pool", net("maxpool: 2", input="[4, 4]"), "W131", 1, 8,
          "'maxpool1' (maxpool) runs in 1-D", "write maxpool1d"),
+    Case("E160-exponent", net("{conv: [8, 3], expect: {params: \"1e9\"}}"), "E160", 3, 37,
+         "expected params '1e9' is not a count", "\"34,944\""),
+    Case("E160-shape-text", net("{conv: [8, 3], expect: {shape: \"8 by 30\"}}"), "E160", 3, 36,
+         "an expected shape is a list of sizes such as [64, 56, 56], or as cnncalc prints it",
+         "96x55x55"),
+    Case("E160-memory-unit", net("{conv: [8, 3], expect: {memory: \"28 kilobytes\"}}"), "E160",
+         3, 37, "is not an amount of memory", "\"1.1 MiB\""),
     Case("N101-56-stride-2-pad-1",
          net("conv: {out_channels: 8, kernel_size: 3, stride: 2, padding: 1}",
              input="[3, 56, 56]"),
@@ -666,6 +673,12 @@ PAGE = [
             "statistics (the default) uses those and is fine. A batch of 2 or more works.",
             case="groupnorm-one-value-per-group", fix=("  - groupnorm: 32\n", "")),
     # ---------------------------------------------------------------- E3xx
+    Example("E160", "A figure under `expect:` is not written as a figure: cnncalc takes what "
+            "it prints itself (a shape `96x55x55` or a list, a count `34944`, `\"34,944\"`, "
+            "`34_944`, a rounded count `\"61.1M\"` checked at the precision written, memory in "
+            "bytes or `\"1.1 MiB\"`), and nothing else: no exponents, no words. The rest of the "
+            "answer sheet is checked.", case="E160-exponent", commands=(CHECK,),
+            fix=('"1e9"', '"224"')),
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "
             "and the difference. `cnncalc check` prints a failed expectation as a ✗ line of "

@@ -95,3 +95,79 @@ def test_show_and_check_take_the_layout(tmp_path: object) -> None:
     assert "55x55x96" in shown
     checked = runner.invoke(app, ["check", str(path), "--layout", "hwc"]).output
     assert "conv1 shape = 55x55x96" in checked
+
+
+# ---------------------------------------------------------------- answer sheets (part 2)
+
+ALEXNET_START = """\
+input: [3, 227, 227]
+layers:
+  - {conv: [96, 11, 4], expect: EXPECT}
+  - maxpool: [3, 2]
+  - flatten
+  - linear: 10
+"""
+
+
+def verdicts(expect: str, network: str = "") -> list[tuple[str, bool]]:
+    yaml = ALEXNET_START.replace("EXPECT", expect) + (f"expect: {network}\n" if network else "")
+    a = analyze_text(yaml)
+    assert [d.code for d in a.diagnostics if d.code != "E301"] == [], a.diagnostics
+    return [(v.key, v.ok) for v in a.expectations]
+
+
+@pytest.mark.parametrize("expect", [
+    "{output: 96x55x55}", "{shape: \"96 x 55 x 55\"}", "{params: \"34,944\"}",
+    "{params: 34_944}", "{params: 34944}", "{params: 35K}", "{params: \"34.9K\"}",
+    "{macs: 105.4M}", "{memory: \"1.1 MiB\"}", "{memory: 1161600}", "{memory: \"1,161,600 B\"}",
+    "{values: 290400}", "{rf: 11, rf_stride: 4, rf_start: 0}", "{rf: [11, 11]}",
+])
+def test_every_figure_as_cnncalc_prints_it(expect: str) -> None:
+    assert all(ok for _, ok in verdicts(expect))
+
+
+@pytest.mark.parametrize("expect", [
+    "{params: \"34.8K\"}",  # 34,944 is 34.9K at the precision written
+    "{params: 34_945}", "{memory: \"1.2 MiB\"}", "{rf: 12}", "{macs: 105.5M}",
+])
+def test_a_wrong_figure_is_wrong(expect: str) -> None:
+    assert not any(ok for _, ok in verdicts(expect))
+
+
+def test_network_figures_depth_values_and_memory() -> None:
+    # the input, conv1's and maxpool1's outputs and the classifier's (flatten is a view)
+    values = 3 * 227 * 227 + 96 * 55 * 55 + 96 * 27 * 27 + 10
+    a = analyze_text(ALEXNET_START.replace("EXPECT", "{params: 34944}")
+                     + f"expect: {{layers: 2, values: {values:_}, memory: \"2.0 MiB\"}}\n")
+    assert [(v.key, v.computed, v.ok) for v in a.expectations][1:] == [
+        ("layers", 2, True), ("values", values, True), ("memory", 4 * values, True)]
+
+
+def test_a_file_in_hwc_expects_hwc_text() -> None:
+    yaml = ALEXNET_START.replace("EXPECT", "{output: 55x55x96}")
+    a = analyze_text("layout: hwc\n" + yaml.replace("[3, 227, 227]", "[227, 227, 3]"))
+    assert [v.ok for v in a.expectations] == [True]
+
+
+@pytest.mark.parametrize("value", ["\"1e999M\"", "\"12,34\"", "\"61.1Q\"", "\"-5\"", "true",
+                                   "\"" + "9," * 30 + "999\""])
+def test_what_is_not_a_figure_is_e160(value: str) -> None:
+    a = analyze_text(ALEXNET_START.replace("EXPECT", f"{{params: {value}}}"))
+    assert [d.code for d in a.diagnostics] == ["E160"]
+
+
+def test_depth_counts_the_longest_path_of_conv_and_linear_layers() -> None:
+    # a residual block with a projection shortcut: the shortcut's conv is beside the path
+    yaml = """\
+input: [3, 32, 32]
+layers:
+  - {id: a, conv: [8, 3, 1, 1]}
+  - conv: [8, 3, 1, 1]
+  - {id: b, conv: [8, 3, 1, 1]}
+  - {from: a, conv: [8, 1]}
+  - add: [b, prev]
+  - gap
+  - flatten
+  - linear: 10
+"""
+    assert analyze_text(yaml).totals.depth == 4

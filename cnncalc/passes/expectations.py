@@ -1,4 +1,4 @@
-"""`expect:` checks: the figures a user wrote against the computed ones.
+"""`expect:` checks: the figures a user wrote (figures.py reads them) against the computed ones.
 
 Every figure becomes a Verdict (right or wrong: a homework answer sheet); a wrong one is also
 an E301 diagnostic at the key the user wrote.
@@ -10,10 +10,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from ..figures import Rounded, per_axis, right, show
 from ..frozen import frozen
-from ..graph import Shape, ShapeExpect, format_shape, from_layout, in_layout
+from ..graph import Shape, ShapeExpect, from_layout, in_layout
 from ..source import Span
 from .counts import NodeCounts
+from .receptive import Field
 
 
 @frozen
@@ -21,22 +23,15 @@ class Verdict:
     """One `expect:` figure checked against what cnncalc computed."""
 
     path: str  # the layer path, or "network"
-    key: str  # shape, output, params, trainable_params, buffers, macs
-    expected: Any
+    key: str  # shape, output, params, trainable_params, buffers, macs, memory, values, ...
+    expected: Any  # an int, a shape, a per-axis text (`7x11`) or a Rounded (figures.py)
     computed: Any
     span: Span
     node: int  # the node whose output the figure is about (for explanations)
 
     @property
     def ok(self) -> bool:
-        return bool(self.expected == self.computed)
-
-
-def show(value: Any, layout: str = "chw") -> str:
-    """A figure as cnncalc prints it: a shape in `layout`'s order, a count with commas."""
-    if isinstance(value, tuple):
-        return format_shape(value, layout)
-    return f"{value:,}" if isinstance(value, int) else str(value)
+        return right(self.expected, self.computed)
 
 
 def other_order(v: Verdict) -> bool:
@@ -47,22 +42,43 @@ def other_order(v: Verdict) -> bool:
     return v.expected in (in_layout(v.computed, "hwc"), from_layout(v.computed, "hwc"))
 
 
-def check(expect: ShapeExpect, shapes: Sequence[Shape | None],
-          counts: Sequence[NodeCounts]) -> Iterator[Verdict]:
-    covered = [counts[i] for i in expect.nodes]
+@frozen
+class Computed:
+    """What the figures are checked against, per node (the passes' results)."""
+
+    shapes: Sequence[Shape | None]
+    counts: Sequence[NodeCounts]
+    sizes: Sequence[int]  # bytes each node allocates (x batch)
+    itemsize: int
+    fields: Sequence[Field | None]
+    depth: int  # the network's depth in conv and linear layers
+
+
+def check(expect: ShapeExpect, c: Computed) -> Iterator[Verdict]:
+    shapes = c.shapes
+    covered = [c.counts[i] for i in expect.nodes]
     if (expect.output < 0 or shapes[expect.output] is None
             or any(shapes[i] is None for i in expect.nodes)):
         return  # something inside failed and was reported; the figures would mislead
+    memory = sum(c.sizes[i] for i in expect.nodes)
     actual: dict[str, Any] = {
         "shape": shapes[expect.output],
         "output": shapes[expect.output],
-        "params": sum(c.params for c in covered),
-        "trainable_params": sum(c.trainable for c in covered),
-        "buffers": sum(c.buffers for c in covered),
-        "macs": sum(c.macs for c in covered),
+        "params": sum(n.params for n in covered),
+        "trainable_params": sum(n.trainable for n in covered),
+        "buffers": sum(n.buffers for n in covered),
+        "macs": sum(n.macs for n in covered),
+        "memory": memory,
+        "values": memory // c.itemsize,
+        "layers": c.depth,
     }
+    field = c.fields[expect.output]
+    if field is not None:
+        actual |= {"rf": per_axis(field.size), "rf_stride": per_axis(field.stride),
+                   "rf_start": per_axis(field.start)}
     for key, wanted, span in expect.figures:
-        yield Verdict(expect.path, key, wanted, actual[key], span, expect.output)
+        yield Verdict(expect.path, key, wanted, actual.get(key, "no receptive field"), span,
+                      expect.output)
 
 
 def diagnostic(v: Verdict, layout: str = "chw") -> Diagnostic:
@@ -70,6 +86,8 @@ def diagnostic(v: Verdict, layout: str = "chw") -> Diagnostic:
     where = "the network" if v.path == "network" else v.path
     delta = (f" ({v.computed - v.expected:+,})"
              if isinstance(v.computed, int) and isinstance(v.expected, int) else "")
+    if isinstance(v.expected, Rounded):
+        delta = f" (not {show(v.expected)} at the precision written)"
     hint = "fix the layer, or the expected value"
     if other_order(v):
         other = "H×W×C" if layout == "chw" else "C×H×W"

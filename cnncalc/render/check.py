@@ -13,7 +13,8 @@ from typing import Any
 from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
-from ..passes.expectations import other_order, show
+from ..figures import show
+from ..passes.expectations import other_order
 from . import json as json_render
 from . import text
 from .console import paint
