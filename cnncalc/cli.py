@@ -35,6 +35,7 @@ from .commands.options import (
     ExportFormat,
     FileArgument,
     Format,
+    GroupBy,
     InputOption,
     LayoutOption,
     MaxBytesOption,
@@ -99,6 +100,9 @@ def show(
     ] = "output,params,macs,memory",
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
+    group_by: Annotated[GroupBy | None, typer.Option(
+        "--group-by", help="instead of the layers, their sums by op (conv, linear, ...) with "
+                           "each one's share, and the depth (table or json)")] = None,
     batch: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="batch size for MACs and memory (default: the file's, else 1)")

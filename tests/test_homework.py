@@ -171,3 +171,45 @@ layers:
   - linear: 10
 """
     assert analyze_text(yaml).totals.depth == 4
+
+
+# ---------------------------------------------------------------- subtotals and depth
+
+
+@pytest.mark.parametrize("name, depth", [
+    ("vgg16", 16), ("vgg19", 19), ("resnet50", 50), ("resnet152", 152), ("googlenet", 22),
+])
+def test_depth_is_the_depth_papers_quote(name: str, depth: int) -> None:
+    """The number in the name (VGG-19, ResNet-152), and GoogLeNet's "22 layers deep"."""
+    from cnncalc import zoo
+    from cnncalc.analysis import analyze
+
+    path = zoo.find(name)
+    assert path is not None
+    assert analyze(path).totals.depth == depth
+
+
+def test_group_by_op_gives_each_op_s_share() -> None:
+    """The issue's AlexNet: its convolutions hold 4% of the parameters and do 92% of the
+    multiplies."""
+    from cnncalc import zoo
+    from cnncalc.analysis import analyze
+    from cnncalc.subtotals import by_op
+
+    path = zoo.find("alexnet")
+    assert path is not None
+    sums = {r.op: r for r in by_op(analyze(path)).rows}
+    assert (round(100 * sums["conv"].params_share), round(100 * sums["conv"].macs_share)) \
+        == (4, 92)
+    assert sums["conv"].layers == 5 and sums["linear"].layers == 3
+    out = runner.invoke(app, ["show", "alexnet", "--group-by", "op"]).output
+    assert " conv " in out and "depth 8" in out
+
+
+def test_group_by_op_writes_a_table_or_json() -> None:
+    data = runner.invoke(app, ["show", "alexnet", "--group-by", "op", "-f", "json"]).output
+    import json
+
+    assert json.loads(data)["depth"] == 8
+    r = runner.invoke(app, ["show", "alexnet", "--group-by", "op", "-f", "csv"])
+    assert r.exit_code == 2
