@@ -17,6 +17,7 @@ passes an ordinary repository. A file with one of them is an architecture, broke
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -26,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import BinaryIO
 
+from . import feedback
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
 from .diagnostics import Diagnostic, FatalError, exit_code
-from .explain import explain
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
 from .source import Source
@@ -64,20 +65,12 @@ class FileResult:
     analysis: Analysis
     problems: list[Diagnostic] = field(default_factory=list)  # diagnostics plus budgets
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
-    # the arithmetic of each layer an expectation got wrong, by path (explain.py): the report
-    # shows it under the wrong answer
-    explained: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the feedback under each wrong answer, by (path, figure) (feedback.py): its arithmetic,
+    # and the mistake it equals
+    explained: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
-
-    @property
-    def unanswered(self) -> list[Diagnostic]:
-        """The problems besides the wrong `expect:` answers (E301) when the answer sheet lists
-        them (it does whenever the file has expectations)."""
-        listed = bool(self.analysis.expectations)
-        return [d for d in self.problems if d.code != "E301" or not listed]
-
 
 @frozen
 class Found:
@@ -301,9 +294,11 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
 
 def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None = None,
                max_layers: int = DEFAULT_MAX_LAYERS,
-               max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None) -> FileResult:
+               max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None,
+               verbose: bool = False) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
-    `max_bytes` + 1 bytes of it; `layout` shows shapes in that order (default: the file's)."""
+    `max_bytes` + 1 bytes of it; `layout` shows shapes in that order (default: the file's);
+    `verbose`: every figure of a layer under its wrong answer, not only the one asked."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -328,10 +323,14 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers, layout=layout)
-    wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
-    # explain() of no paths explains every layer; only wrong answers need it
-    explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
-    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
+    explained = {(v.path, v.key): feedback.lines(a, v, verbose)
+                 for v in a.expectations if not v.ok}
+    # a named mistake is the hint of the wrong answer's error line too
+    mistakes = {v.span: said[-1] for v in a.expectations if not v.ok
+                for said in [explained[(v.path, v.key)]] if said and said[-1].startswith("that is")}
+    problems = [dataclasses.replace(d, hint=f"{mistakes[d.span]}; {d.hint}")
+                if d.code == "E301" and d.span in mistakes else d for d in a.diagnostics]
+    return FileResult(shown, a, [*problems, *budget_problems(a, budgets)],
                       explained=explained)
 
 

@@ -155,6 +155,9 @@ def check(
     ] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="under a wrong answer, every figure of its layers (MACs, "
+                                "memory, receptive field), not only the one asked")] = False,
     max_layers: MaxLayersOption = DEFAULT_MAX_LAYERS,
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,

@@ -681,8 +681,11 @@ PAGE = [
             fix=('"1e9"', '"224"')),
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "
-            "and the difference. `cnncalc check` prints a failed expectation as a ✗ line of "
-            "its answer sheet instead.", case="network-expect-params",
+            "and the difference, or names the mistake the answer equals (the count without "
+            "the biases, the size without the padding, H×W×C order, FLOPs for MACs, ...). "
+            "`cnncalc check` also prints it as a ✗ line of its answer sheet, with the "
+            "arithmetic of the figure asked (`--verbose`: every figure).",
+            case="network-expect-params",
             commands=(SHOW,), fix=("params: 1}", "params: 224}")),
     Example("E302", "Only `cnncalc check`: a file exceeds a budget given on the command line, "
             "`--max-params`, `--max-macs` or `--max-memory` (peak inference memory), or its "

@@ -155,8 +155,9 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
                          f"{v.key}: expected {show(v.expected, a.layout)}, computed "
                          f"{show(v.computed, a.layout)}"
                          + (" (same numbers, other order)" if other_order(v) else ""))
-            lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
-    others = [d for d in r.unanswered if notes or d.severity is not Severity.NOTE]
+            lines += [f"      {clean(line)}" for line in r.explained.get((v.path, v.key), ())]
+    # every problem, wrong answers too: editors and CI read `file:line:col: error[E301]` lines
+    others = [d for d in r.problems if notes or d.severity is not Severity.NOTE]
     if others:
         lines.append(text.diagnostics(others, a.source, color=color))
     return "\n".join(lines)

@@ -213,3 +213,70 @@ def test_group_by_op_writes_a_table_or_json() -> None:
     assert json.loads(data)["depth"] == 8
     r = runner.invoke(app, ["show", "alexnet", "--group-by", "op", "-f", "csv"])
     assert r.exit_code == 2
+
+
+# ---------------------------------------------------------------- feedback (part 3)
+
+def feedback_of(layers: str, input: str = "[3, 32, 32]", verbose: bool = False
+                ) -> list[tuple[str, ...]]:
+    from cnncalc import feedback
+
+    a = analyze_text(f"input: {input}\nlayers:\n{layers}")
+    return [feedback.lines(a, v, verbose) for v in a.expectations if not v.ok]
+
+
+PAIR = """\
+  - {id: a, conv: [64, 3, 1, 1]}
+  - {conv: {out_channels: 64, kernel_size: 3, padding: 1}, repeat: 2, expect: {params: EXPECT}}
+"""
+
+
+@pytest.mark.parametrize("layers, mistake", [
+    # no biases: (3·3·3)·64
+    ("  - {conv: [64, 3, 1, 1], expect: {params: 1728}}\n", "the count without the biases"),
+    # no padding: (32 − 5)/1 + 1 = 28
+    ("  - {conv: [10, 5, 1, 2], expect: [10, 28, 28]}\n", "the size without the padding"),
+    # one conv of two
+    (PAIR.replace("EXPECT", "36928"), "of one layer (conv2[0]) of the 2 it covers"),
+    # one filter: 5·5·3 weights, and its bias
+    ("  - {conv: [10, 5], expect: {params: 75}}\n", "the weights of one filter (75)"),
+    ("  - {conv: [10, 5], expect: {params: 76}}\n", "the weights of one filter (75 + 1 bias)"),
+    # values for bytes, bytes for values (float32)
+    ("  - {conv: [10, 5], expect: {memory: 7840}}\n", "the value count, not bytes"),
+    ("  - {conv: [10, 5], expect: {values: 31360}}\n", "bytes, not values"),
+    # FLOPs for MACs: 7,840 outputs × 75 multiplies, twice
+    ("  - {conv: [10, 5], expect: {macs: 1176000}}\n", "FLOPs, not MACs"),
+])
+def test_each_mistake_rule_names_its_mistake(layers: str, mistake: str) -> None:
+    [lines] = feedback_of(layers)
+    assert mistake in lines[-1], lines
+
+
+def test_a_wrong_answer_no_rule_knows_is_not_named() -> None:
+    [lines] = feedback_of("  - {conv: [10, 5], expect: {params: 700}}\n")
+    assert lines == ("params: (5·5·3)·10 + 10 = 760",)
+
+
+def test_a_repeat_shows_the_arithmetic_summed_over_its_copies() -> None:
+    [lines] = feedback_of(PAIR.replace("EXPECT", "70000"))
+    assert lines == ("params: 2 × ((3·3·64)·64 + 64) = 73,856",)
+
+
+def test_only_the_quantity_asked_unless_verbose() -> None:
+    layer = "  - {conv: [10, 5], expect: {params: 700}}\n"
+    [short] = feedback_of(layer)
+    [full] = feedback_of(layer, verbose=True)
+    assert not any(line.startswith(("MACs", "memory", "receptive")) for line in short)
+    assert any(line.startswith("MACs") for line in full)
+    assert any(line.startswith("receptive field") for line in full)
+
+
+def test_check_writes_each_wrong_answer_as_an_error_line(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "hw.yaml"
+    path.write_text("input: [3, 32, 32]\nlayers:\n  - {conv: [64, 3, 1, 1], expect: "
+                    "{params: 1728}}\n")
+    out = runner.invoke(app, ["check", str(path)]).output
+    assert f"{path}:3:36: error[E301]: expected params of conv1 1,728, computed 1,792" in out
+    assert "hint: that is the count without the biases (1,728)" in out
