@@ -194,18 +194,24 @@ def explain(
 @app.command()
 def calc(
     op: Annotated[str, typer.Argument(
-        metavar="OP", help="an op name, as in the format (conv, maxpool, ...)")],
+        metavar="OP", help="an op name, as in the format (conv, maxpool, ...), or a whole "
+                           "layer in quotes (\"conv 96 11 4\")")],
     args: Annotated[list[str] | None, typer.Argument(
         metavar="NAME=VALUE...",
-        help="arguments as NAME=VALUE, e.g. out_channels=10 kernel_size=5 padding=2")] = None,
+        help="arguments as NAME=VALUE (kernel_size=3x5) or by position as in the format "
+             "(conv 10 5); another op name, or a quoted layer, chains a layer after it")
+    ] = None,
     input: Annotated[str, typer.Option(
         "--input", "-i", metavar="SHAPE", help="input shape, e.g. 3x32x32")] = "3x32x32",
     layout: LayoutOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
-    """One layer, no file: its output size, parameters, MACs and memory, explained.
+    """One layer, or a few in a chain, no file: output sizes, parameters, MACs and memory,
+    explained.
 
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
+
+    Example: cnncalc calc "conv 96 11 4" "maxpool 3 2" --input 3x227x227
     """
     run_command("calc", locals())
 

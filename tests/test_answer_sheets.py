@@ -280,3 +280,51 @@ def test_check_writes_each_wrong_answer_as_an_error_line(tmp_path: object) -> No
     out = runner.invoke(app, ["check", str(path)]).output
     assert f"{path}:3:36: error[E301]: expected params of conv1 1,728, computed 1,792" in out
     assert "hint: that is the count without the biases (1,728)" in out
+
+
+# ---------------------------------------------------------------- calc (part 4)
+
+def calc(*args: str) -> tuple[int, str]:
+    r = runner.invoke(app, ["calc", *args])
+    return r.exit_code, r.output
+
+
+def test_calc_errors_name_arguments_not_yaml_lines() -> None:
+    code, out = calc("conv", "out_channels=10", "kernel_size=5", "--input", "3x4x4")
+    assert code == 1
+    assert "calc: error[E202]:" in out and "(kernel_size=5)" in out
+    assert "<calc>" not in out and "layers[0]" not in out and "line " not in out
+
+
+def test_calc_hints_in_name_value_form() -> None:
+    _, out = calc("conv", "kernel_size=3")
+    assert "hint: e.g. `out_channels=...`" in out
+
+
+@pytest.mark.parametrize("size", ["3x5", "3,5"])
+def test_calc_takes_sizes_as_shapes_are_written(size: str) -> None:
+    code, out = calc("conv", "out_channels=4", f"kernel_size={size}")
+    assert code == 0 and "shape: 3x32x32 → 4x30x28" in out
+
+
+def test_calc_takes_positional_values_as_the_format_does() -> None:
+    assert calc("conv", "10", "5")[1] == calc("conv", "out_channels=10", "kernel_size=5")[1]
+    assert calc("conv", "10", "5", "padding=2")[1] == calc(
+        "conv", "out_channels=10", "kernel_size=5", "padding=2")[1]
+
+
+def test_calc_chains_layers() -> None:
+    code, out = calc("conv 96 11 4", "maxpool 3 2", "--input", "3x227x227")
+    assert code == 0
+    assert "shape: 3x227x227 → 96x55x55" in out and "shape: 96x55x55 → 96x27x27" in out
+    assert calc("conv", "96", "11", "4", "maxpool", "3", "2", "--input", "3x227x227")[1] == out
+
+
+def test_calc_pooling_has_params_0_and_flatten_its_product() -> None:
+    assert "params: 0" in calc("maxpool", "3", "2", "--input", "96x55x55")[1]
+    assert "features: 64·12·12 = 9,216" in calc("flatten", "--input", "64x12x12")[1]
+
+
+def test_calc_refuses_a_value_given_twice() -> None:
+    code, out = calc("conv", "10", "5", "out_channels=10")
+    assert code == 2 and "given twice" in out

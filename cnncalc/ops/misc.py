@@ -59,6 +59,8 @@ FLATTEN = OpSpec(
     summary="everything but the batch becomes one feature vector [F] (nn.Flatten)",
     args=(),
     shape=lambda ctx: (prod(ctx.x),),
+    formulas=lambda ctx, out: [f"features: {'·'.join(map(str, ctx.x))} = {out[0]:,}"]
+    if len(ctx.x) > 1 else [],
     torch=lambda ctx: unary(torch_module("Flatten")),
     view=lambda ctx: True,  # a view of contiguous memory
 )
