@@ -379,9 +379,25 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     param_bytes, buffer_bytes, activations, peak.bytes,
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
-    return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
-                    optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes), layout or graph.layout)
+    result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
+                      optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
+                      tuple(shapes), layout or graph.layout)
+    return _mistakes_named(result) if any(not v.ok for v in verdicts) else result
+
+
+def _mistakes_named(a: Analysis) -> Analysis:
+    """A wrong answer that equals a common mistake (mistakes.py) says so in its E301 hint."""
+    from dataclasses import replace
+
+    from .mistakes import name  # only a wrong answer needs the rules
+
+    named = {v.span: found for v in a.expectations if not v.ok
+             for found in [name(a, v)] if found}
+    if not named:
+        return a
+    diagnostics = tuple(replace(d, hint=f"that is {named[d.span]}; {d.hint}")
+                        if d.code == "E301" and d.span in named else d for d in a.diagnostics)
+    return replace(a, diagnostics=diagnostics)
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -17,7 +17,6 @@ passes an ordinary repository. A file with one of them is an architecture, broke
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import os
 import re
@@ -325,12 +324,7 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     a = analyze_source(source, max_layers=max_layers, layout=layout)
     explained = {(v.path, v.key): feedback.lines(a, v, verbose)
                  for v in a.expectations if not v.ok}
-    # a named mistake is the hint of the wrong answer's error line too
-    mistakes = {v.span: said[-1] for v in a.expectations if not v.ok
-                for said in [explained[(v.path, v.key)]] if said and said[-1].startswith("that is")}
-    problems = [dataclasses.replace(d, hint=f"{mistakes[d.span]}; {d.hint}")
-                if d.code == "E301" and d.span in mistakes else d for d in a.diagnostics]
-    return FileResult(shown, a, [*problems, *budget_problems(a, budgets)],
+    return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
                       explained=explained)
 
 

@@ -96,7 +96,8 @@ def no_padding(v: Verdict, c: Covered) -> str | None:
         return None
     unpadded = c.shape(c.output, padding=0)
     if unpadded is not None and tuple(unpadded) == v.expected:
-        return (f"the size without the padding ({format_shape(unpadded)}): (W − F + 2P)/S + 1 "
+        shown = format_shape(tuple(unpadded), c.analysis.layout)
+        return (f"the size without the padding ({shown}): (W − F + 2P)/S + 1 "
                 f"with P = {padding}")
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..analysis import Analysis, analyze
+from ..diagnostics import Severity
 from ..render import registry
 from ..render.console import use_color, width
 from .common import max_bytes as read_max_bytes
@@ -47,6 +48,8 @@ def _grouped(analysis: Analysis, format: str, strict: bool) -> int:
     if format == "json":
         write(groups.data(sums))
     else:
-        write(groups.text(analysis.name, sums, table.totals(analysis)) + "\n")
+        write(groups.text(analysis.name, sums, table.totals(analysis)))
+        if any(d.severity is not Severity.NOTE for d in analysis.diagnostics):
+            write("\n")  # a blank line between the totals and the problems
         print_problems(analysis)
     return analysis.exit_code(strict)
