@@ -353,7 +353,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     sizes, storage = memory.allocations(graph, shapes, rules, batch, itemsize)
     peak = memory.peak(graph, sizes, storage)
     layers_deep = depth.depth(graph)
-    computed = expectations.Computed(shapes, node_counts, sizes, itemsize, rfs, layers_deep)
+    computed = expectations.Computed(shapes, node_counts, sizes, itemsize, rfs, layers_deep,
+                                     [node.op for node in graph.nodes])
     verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
                      for v in expectations.check(expect, computed))
     diagnostics += [expectations.diagnostic(v, graph.layout) for v in verdicts if not v.ok]

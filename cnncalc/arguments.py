@@ -13,10 +13,10 @@ from typing import Any
 from . import figures
 from .diagnostics import did_you_mean
 from .figures import SHAPES
-from .format import LAYER_EXPECT, NET_EXPECT
+from .format import LAYER_EXPECT, NET_EXPECT, OP_EXPECT
 from .graph import Node, ShapeExpect, path_str
 from .loader import YMap, YNode, YScalar, YSeq
-from .ops import OpSpec
+from .ops import OpSpec, lookup, names
 from .ops.base import ArgError
 from .replay import Memo
 from .source import Span
@@ -184,6 +184,9 @@ class Arguments(Reader):
                 self.error("E105", f"cannot expect '{key.text}'", key.span,
                            did_you_mean(key.text, keys) or f"expect one of: {', '.join(keys)}")
                 continue
+            if key.value == "ops":
+                figures_read += self._op_figures(value, scope)
+                continue
             try:
                 resolved = self.plain(value, scope)
             except (Invalid, Skip):
@@ -196,3 +199,25 @@ class Arguments(Reader):
                 continue
             figures_read.append((name, resolved, key.span))
         return tuple(figures_read)
+
+    def _op_figures(self, node: YNode, scope: Scope) -> list[tuple[str, Any, Span]]:
+        """`ops: {conv: {params: N, ...}}`: figures summed over the layers of each op, keyed
+        `ops.conv.params`."""
+        if not isinstance(node, YMap):
+            self.error("E160", f"'ops' is a mapping of op names to figures such as {{conv: "
+                       f"{{params: 2469696}}}}, got {describe(node)}", node.span)
+            return []
+        out: list[tuple[str, Any, Span]] = []
+        for op_key, wanted in node.items:
+            found = lookup(str(op_key.value))
+            if found is None:
+                self.error("E160", f"expected figures of an unknown op '{op_key.text}'",
+                           op_key.span, did_you_mean(op_key.text, names()))
+                continue
+            if not isinstance(wanted, YMap):
+                self.error("E160", f"the figures of '{op_key.text}' are a mapping such as "
+                           f"{{params: 2469696}}, got {describe(wanted)}", wanted.span)
+                continue
+            for name, prefixed, span in self._figures(wanted, OP_EXPECT, "", scope):
+                out.append((f"ops.{found[0].name}.{name}", prefixed, span))
+        return out

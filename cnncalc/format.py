@@ -23,7 +23,10 @@ DEFAULT_DTYPE = "float32"
 # `memory`: bytes, `values`: their count (a layer's output; the network's every activation);
 # `layers`: the depth a paper quotes (conv and linear layers on the longest path)
 NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "memory", "values",
-              "layers")
+              "layers", "ops")
+# the network's `ops: {conv: {params: ...}}`: per-op subtotals, as `show --group-by op` sums
+# them (`layers`: how many layers of that op)
+OP_EXPECT = ("layers", "params", "macs", "memory", "values")
 LAYER_EXPECT = ("shape", "output", "params", "trainable_params", "buffers", "macs", "memory",
                 "values", "rf", "rf_stride", "rf_start")
 # an input written as a mapping: its keys, in order, by spatial rank

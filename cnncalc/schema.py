@@ -21,7 +21,17 @@ import math
 import re
 from typing import Any
 
-from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, LAYOUTS, META, NET_EXPECT, REFS, TOP_KEYS
+from .format import (
+    DTYPES,
+    INPUT_AXES,
+    LAYER_EXPECT,
+    LAYOUTS,
+    META,
+    NET_EXPECT,
+    OP_EXPECT,
+    REFS,
+    TOP_KEYS,
+)
 from .ops import SPECS, OpSpec
 from .ops.base import (
     REQUIRED,
@@ -294,12 +304,19 @@ def _shape(description: str) -> dict[str, Any]:
 def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
     count = {"anyOf": [{"type": "integer", "minimum": 0}, _FIGURE_TEXT, _ref("param"),
                        {"type": "array", "items": {"type": "integer"}, "minItems": 1}]}
+
+    def figure(k: str) -> dict[str, Any]:
+        if k in _SHAPE_KEYS:
+            return {"anyOf": [_shape(_EXPECT_DOC.get(k, k)), _SHAPE_TEXT]}
+        if k == "ops":  # per-op subtotals: {conv: {params: N}}
+            return {"type": "object", "description": "figures summed over each op's layers",
+                    "additionalProperties": _figures(OP_EXPECT, "figures of one op's layers")}
+        return {**count, "description": _EXPECT_DOC.get(k, k)}
+
     return {
         "type": "object",
         "description": description,
-        "properties": {k: {"anyOf": [_shape(_EXPECT_DOC.get(k, k)), _SHAPE_TEXT]}
-                       if k in _SHAPE_KEYS
-                       else {**count, "description": _EXPECT_DOC.get(k, k)} for k in keys},
+        "properties": {k: figure(k) for k in keys},
         "additionalProperties": False,
     }
 

@@ -328,3 +328,21 @@ def test_calc_pooling_has_params_0_and_flatten_its_product() -> None:
 def test_calc_refuses_a_value_given_twice() -> None:
     code, out = calc("conv", "10", "5", "out_channels=10")
     assert code == 2 and "given twice" in out
+
+
+def test_per_op_subtotals_can_be_expected() -> None:
+    yaml = ALEXNET_START.replace("EXPECT", "{params: 34944}") + (
+        "expect: {ops: {conv: {layers: 1, params: \"34,944\"}, linear: {params: 699_850}, "
+        "maxpool: {values: 69984}}}\n")
+    a = analyze_text(yaml)
+    assert [(v.key, v.ok) for v in a.expectations][1:] == [
+        ("ops.conv.layers", True), ("ops.conv.params", True), ("ops.linear.params", True),
+        ("ops.maxpool.values", True)]
+    assert a.expectations[3].computed == 96 * 27 * 27 * 10 + 10  # linear on 69,984 features
+
+
+def test_per_op_figures_of_an_unknown_op_are_e160() -> None:
+    yaml = (ALEXNET_START.replace("EXPECT", "{params: 34944}")
+            + "expect: {ops: {cnv: {params: 1}}}\n")
+    [d] = analyze_text(yaml).diagnostics
+    assert (d.code, d.hint) == ("E160", "did you mean 'conv'?")

@@ -52,6 +52,7 @@ class Computed:
     itemsize: int
     fields: Sequence[Field | None]
     depth: int  # the network's depth in conv and linear layers
+    ops: Sequence[str]  # each node's op
 
 
 def check(expect: ShapeExpect, c: Computed) -> Iterator[Verdict]:
@@ -77,8 +78,21 @@ def check(expect: ShapeExpect, c: Computed) -> Iterator[Verdict]:
         actual |= {"rf": per_axis(field.size), "rf_stride": per_axis(field.stride),
                    "rf_start": per_axis(field.start)}
     for key, wanted, span in expect.figures:
+        if key.startswith("ops."):  # a per-op subtotal: ops.conv.params
+            _, op, figure = key.split(".")
+            actual[key] = _subtotal(c, [i for i in expect.nodes if c.ops[i] == op], figure)
         yield Verdict(expect.path, key, wanted, actual.get(key, "no receptive field"), span,
                       expect.output)
+
+
+def _subtotal(c: Computed, nodes: list[int], figure: str) -> int:
+    """A figure summed over `nodes` (all of one op)."""
+    if figure == "layers":
+        return len(nodes)
+    if figure in ("memory", "values"):
+        memory = sum(c.sizes[i] for i in nodes)
+        return memory if figure == "memory" else memory // c.itemsize
+    return sum(getattr(c.counts[i], figure) for i in nodes)
 
 
 def diagnostic(v: Verdict, layout: str = "chw") -> Diagnostic:
