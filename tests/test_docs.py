@@ -8,7 +8,7 @@ Conventions in the documents:
 - a complete file whose first line is `# expect-error: CODE` must produce CODE;
 - `<!-- file: NAME -->` before a ```yaml block saves it as NAME for the outputs below (each
   document has its own files);
-- `<!-- output: cnncalc show ARGS -->` (or check, calc, explain, diff; ARGS split at spaces)
+- `<!-- output: cnncalc show ARGS -->` (or check, calc, explain, diff, sizes; ARGS split at spaces)
   before a fenced block means the block is exactly what that command prints (run from the
   repository root for `architectures/...` files, otherwise next to the saved files);
   `pytest --regen-golden` pastes the current output there.
@@ -37,7 +37,7 @@ DOCS_DIR = ROOT / "docs"
 
 _YAML = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 _FILE = re.compile(r"^<!-- file: (\S+) -->\n```yaml\n(.*?)^```$", re.M | re.S)
-_OUTPUT = re.compile(r"^<!-- output: cnncalc ((?:show|check|calc|explain|diff) [^>]*?) -->"
+_OUTPUT = re.compile(r"^<!-- output: cnncalc ((?:show|check|calc|explain|diff|sizes) [^>]*?) -->"
                      r"\n```\w*\n(.*?)^```$", re.M | re.S)
 _EXPECT_ERROR = re.compile(r"# expect-error: ([EWN]\d{3})")
 
