@@ -9,15 +9,16 @@ from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, FatalError, Severity, exit_code
+from .diagnostics import ANSWER_CODES, Diagnostic, FatalError, Severity, exit_code
 from .expand import expand
-from .format import DTYPES
+from .format import DTYPES, LAYOUTS
 from .frozen import frozen
 from .graph import Graph, Shape
 from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
 from .loader import YNode, load
-from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
+from .passes import Memo, counts, depth, expectations, fractions, memory, receptive, statistics
+from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span, position
@@ -57,6 +58,7 @@ class Totals:
     peak_activation_bytes: int = 0  # most activation memory live at once, at inference
     peak_at: str = ""  # the layer whose output allocation reaches the peak
     training_bytes: int = 0  # params + grads + optimizer state + buffers + activations
+    depth: int = 0  # conv and linear layers on the longest path (passes/depth.py)
 
     @property
     def flops(self) -> int:
@@ -100,6 +102,7 @@ class Analysis:
     # the file's `outputs:` as written (`id[*]` expanded), each with its shape; () when the
     # file names none (its output is the last layer's)
     outputs: tuple[tuple[str, Shape | None], ...] = ()
+    layout: str = "chw"  # how shapes are shown: --layout, else the file's `layout:`
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -109,7 +112,7 @@ class Analysis:
         """Whether the totals leave layers out: a layer failed, or the expansion could not make
         one (a failed `expect:` figure, E3xx, changes no number)."""
         return any(d.severity is Severity.ERROR and not d.code.startswith("E3")
-                   for d in self.diagnostics)
+                   and d.code not in ANSWER_CODES for d in self.diagnostics)
 
     def exit_code(self, strict: bool = False) -> int:
         """0 fine (warnings allowed unless strict), 1 architecture errors, 2 unreadable."""
@@ -196,13 +199,15 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
             input: Sequence[int] | None = None, *, batch: int | None = None,
             dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
             max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES,
-            params: Mapping[str, Any] | None = None) -> Analysis:
+            params: Mapping[str, Any] | None = None, layout: str | None = None) -> Analysis:
     """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
     with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
     A `str` is always a path, never guessed to be YAML text from what it contains (a file
     can be named like YAML): for text use analyze_text, or pass a Source.
 
+    `layout` ("chw" or "hwc") is how the caller writes shapes: it decides how they are shown,
+    and whether an input looks written in the other order (W130); None: the file's `layout:`.
     `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
     override the file's; `params` sets file parameters (`--set`: {"width": 0.5}).
     `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
@@ -216,9 +221,11 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
                                    and all(isinstance(k, str) for k in params)):
         raise TypeError(f"params must be a mapping of parameter names to values, got "
                         f"{params!r}"[:200])
+    if layout not in (None, *LAYOUTS):
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     loaded = _from_mapping(what) if isinstance(what, Mapping) else read_and_load(what, max_bytes)
     return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
-                    max_layers=max_layers, file_params=params)
+                    max_layers=max_layers, file_params=params, layout=layout)
 
 
 def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
@@ -257,14 +264,15 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                    dtype: str | None = None, count: str = "torchvision",
                    optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
                    params: Mapping[str, Any] | None = None, path: str | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> Analysis:
+                   max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None) -> Analysis:
     """`src` read from the file at `path` (its `include:` paths are relative to it; None:
     to the working directory)."""
     loaded = read_and_load(src, max_bytes)
     loaded = Loaded(loaded.stem, loaded.source, loaded.root, loaded.diagnostics,
                     Origin(path, src.name, max_bytes))
     return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
-                    optimizer=optimizer, max_layers=max_layers, file_params=params)
+                    optimizer=optimizer, max_layers=max_layers, file_params=params,
+                    layout=layout)
 
 
 @frozen
@@ -328,16 +336,20 @@ def _stem(src: Source) -> str:
 def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
                  input: Shape | None = None, *, batch: int | None = None,
                  dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
-                 max_layers: int = DEFAULT_MAX_LAYERS) -> Analysis:
+                 max_layers: int = DEFAULT_MAX_LAYERS, layout: str | None = None) -> Analysis:
     """A loaded node tree (its spans point into `src`) expanded and run through the passes;
     `diagnostics` are the loader's."""
     return _analyze(Loaded(_stem(src), src, root, tuple(diagnostics)), input, batch=batch,
-                    dtype=dtype, count=count, optimizer=optimizer, max_layers=max_layers)
+                    dtype=dtype, count=count, optimizer=optimizer, max_layers=max_layers,
+                    layout=layout)
 
 
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
              count: str, optimizer: str, max_layers: int,
-             file_params: Mapping[str, Any] | None = None) -> Analysis:
+             file_params: Mapping[str, Any] | None = None,
+             layout: str | None = None) -> Analysis:
+    """`layout`: how the caller writes shapes (`--layout`; the input override is already
+    channels first); None: as the file declares (`layout:`), else chw."""
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
@@ -365,15 +377,21 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
     diagnostics.extend(statistics.check(graph, rules, batch))
+    # the order the input was written in: the command line's for --input, else the file's
+    written = (layout or "chw") if input is not None else (layout or graph.layout)
+    diagnostics.extend(layout_pass.check(graph, shapes, written, input is not None))
     # with a layer missing, whole-network figures would only repeat that error
-    failed = any(d.severity is Severity.ERROR for d in diagnostics)
-    verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
-                     for v in expectations.check(expect, shapes, node_counts))
-    diagnostics += [expectations.diagnostic(v) for v in verdicts if not v.ok]
+    failed = any(d.severity is Severity.ERROR and d.code not in ANSWER_CODES for d in diagnostics)
     rfs, notes = receptive.fields(graph, shapes, rules)
     diagnostics += notes
     sizes, storage = memory.allocations(graph, shapes, rules, batch, itemsize)
     peak = memory.peak(graph, sizes, storage)
+    layers_deep = depth.depth(graph)
+    computed = expectations.Computed(shapes, node_counts, sizes, itemsize, rfs, layers_deep,
+                                     [node.op for node in graph.nodes])
+    verdicts = tuple(v for expect in graph.expects if not (failed and expect.path == "network")
+                     for v in expectations.check(expect, computed))
+    diagnostics += [expectations.diagnostic(v, graph.layout) for v in verdicts if not v.ok]
 
     def macs(c: counts.NodeCounts) -> int:
         return (c.macs + (c.extra_ops if count == "all" else 0)) * batch
@@ -397,13 +415,30 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     totals = Totals(params, trainable,
                     sum(c.buffers for c in node_counts), sum(macs(c) for c in node_counts),
                     param_bytes, buffer_bytes, activations, peak.bytes,
-                    graph.nodes[peak.node].name, training)
+                    graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
-    return Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
-                    optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
-                    tuple(shapes), tuple(expansion.params.items()), version,
-                    outputs=tuple(zip(expansion.result_names,
-                                      [shapes[i] for i in graph.results])))
+    result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
+                      optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
+                      tuple(shapes), tuple(expansion.params.items()), version,
+                      outputs=tuple(zip(expansion.result_names,
+                                        [shapes[i] for i in graph.results])),
+                      layout=layout or graph.layout)
+    return _mistakes_named(result) if any(not v.ok for v in verdicts) else result
+
+
+def _mistakes_named(a: Analysis) -> Analysis:
+    """A wrong answer that equals a common mistake (mistakes.py) says so in its E301 hint."""
+    from dataclasses import replace
+
+    from .mistakes import name  # only a wrong answer needs the rules
+
+    named = {v.span: found for v in a.expectations if not v.ok
+             for found in [name(a, v)] if found}
+    if not named:
+        return a
+    diagnostics = tuple(replace(d, hint=f"that is {named[d.span]}; {d.hint}")
+                        if d.code == "E301" and d.span in named else d for d in a.diagnostics)
+    return replace(a, diagnostics=diagnostics)
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

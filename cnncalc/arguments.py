@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from . import figures
 from .diagnostics import did_you_mean
-from .format import LAYER_EXPECT, NET_EXPECT
+from .figures import SHAPES
+from .format import LAYER_EXPECT, NET_EXPECT, OP_EXPECT
 from .graph import Node, ShapeExpect, path_str
 from .loader import YMap, YNode, YScalar, YSeq
-from .ops import OpSpec
+from .ops import OpSpec, lookup, names
 from .ops.base import ArgError
 from .replay import Memo
 from .source import Span
@@ -31,6 +33,7 @@ class Arguments(Reader):
         # defaults and are not checked (their spans are kept for the note); `$(...)` ones are
         self.skip_literal = False
         self.unchecked: list[Span] = []
+        self.layout = "chw"  # how the file writes expected shapes (`layout:`)
 
     # ------------------------------------------------------------ binding
 
@@ -187,11 +190,14 @@ class Arguments(Reader):
 
     def _figures(self, node: YMap, keys: tuple[str, ...], shape_key: str,
                  scope: Scope) -> tuple[tuple[str, Any, Span], ...]:
-        figures = []
+        figures_read = []
         for key, value in node.items:
             if key.value not in keys:
                 self.error("E105", f"cannot expect '{key.text}'", key.span,
                            did_you_mean(key.text, keys) or f"expect one of: {', '.join(keys)}")
+                continue
+            if key.value == "ops":
+                figures_read += self._op_figures(value, scope)
                 continue
             if self.skip_literal and self._literal(value):
                 self.unchecked.append(value.span)
@@ -209,18 +215,35 @@ class Arguments(Reader):
                                f"[[64, 80, 80], [128, 40, 40]], got {describe(value)}",
                                value.span)
                     continue
-                resolved = tuple(tuple(s) for s in resolved)
-            elif key.value == shape_key:
-                ok = isinstance(resolved, list) and all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in resolved)
-                if not ok:
-                    self.error("E103", f"an expected shape is a list of sizes such as "
-                               f"[64, 56, 56], got {describe(value)}", value.span)
-                    continue
-                resolved = tuple(resolved)
-            elif isinstance(resolved, bool) or not isinstance(resolved, int):
-                self.error("E103", f"expected {key.text} must be an integer, got "
-                           f"{describe(value)}", value.span)
+                figures_read.append(("outputs", tuple(tuple(s) for s in resolved), key.span))
                 continue
-            figures.append((str(key.value), resolved, key.span))
-        return tuple(figures)
+            name = shape_key if key.value in SHAPES else str(key.value)
+            try:
+                resolved = figures.read(name, resolved, self.layout)
+            except figures.FigureError as exc:
+                self.error("E160", str(exc), value.span, figures.HINT)
+                continue
+            figures_read.append((name, resolved, key.span))
+        return tuple(figures_read)
+
+    def _op_figures(self, node: YNode, scope: Scope) -> list[tuple[str, Any, Span]]:
+        """`ops: {conv: {params: N, ...}}`: figures summed over the layers of each op, keyed
+        `ops.conv.params`."""
+        if not isinstance(node, YMap):
+            self.error("E160", f"'ops' is a mapping of op names to figures such as {{conv: "
+                       f"{{params: 2469696}}}}, got {describe(node)}", node.span)
+            return []
+        out: list[tuple[str, Any, Span]] = []
+        for op_key, wanted in node.items:
+            found = lookup(str(op_key.value))
+            if found is None:
+                self.error("E160", f"expected figures of an unknown op '{op_key.text}'",
+                           op_key.span, did_you_mean(op_key.text, names()))
+                continue
+            if not isinstance(wanted, YMap):
+                self.error("E160", f"the figures of '{op_key.text}' are a mapping such as "
+                           f"{{params: 2469696}}, got {describe(wanted)}", wanted.span)
+                continue
+            for name, prefixed, span in self._figures(wanted, OP_EXPECT, "", scope):
+                out.append((f"ops.{found[0].name}.{name}", prefixed, span))
+        return out

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
+from . import feedback
 from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
 from .diagnostics import Diagnostic, FatalError, exit_code
-from .explain import explain
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
 from .source import Source
@@ -64,20 +64,12 @@ class FileResult:
     analysis: Analysis
     problems: list[Diagnostic] = field(default_factory=list)  # diagnostics plus budgets
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
-    # the arithmetic of each layer an expectation got wrong, by path (explain.py): the report
-    # shows it under the wrong answer
-    explained: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the feedback under each wrong answer, by (path, figure) (feedback.py): its arithmetic,
+    # and the mistake it equals
+    explained: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
-
-    @property
-    def unanswered(self) -> list[Diagnostic]:
-        """The problems besides the wrong `expect:` answers (E301) when the answer sheet lists
-        them (it does whenever the file has expectations)."""
-        listed = bool(self.analysis.expectations)
-        return [d for d in self.problems if d.code != "E301" or not listed]
-
 
 @frozen
 class Found:
@@ -302,9 +294,12 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
 def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None = None,
                max_layers: int = DEFAULT_MAX_LAYERS,
                max_bytes: int = DEFAULT_MAX_BYTES,
-               params: Mapping[str, Any] | None = None) -> FileResult:
+               params: Mapping[str, Any] | None = None, layout: str | None = None,
+               verbose: bool = False) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
-    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`)."""
+    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`); `layout` shows
+    shapes in that order (default: the file's); `verbose`: every figure of a layer under its
+    wrong answer, not only the one asked."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -329,10 +324,9 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers, params=params,
-                       path=None if path == "-" else path, max_bytes=max_bytes)
-    wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
-    # explain() of no paths explains every layer; only wrong answers need it
-    explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}
+                       path=None if path == "-" else path, max_bytes=max_bytes, layout=layout)
+    explained = {(v.path, v.key): feedback.lines(a, v, verbose)
+                 for v in a.expectations if not v.ok}
     return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
                       explained=explained)
 

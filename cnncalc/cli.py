@@ -35,8 +35,9 @@ from .commands.options import (
     ExportFormat,
     FileArgument,
     Format,
+    GroupBy,
     InputOption,
-    Layout,
+    LayoutOption,
     MaxBytesOption,
     MaxLayersOption,
     Optimizer,
@@ -88,8 +89,7 @@ def show(
     file: FileArgument,
     input: InputOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.table,
-    layout: Annotated[Layout, typer.Option(
-        help="shape display: chw (PyTorch) or hwc (CS231n's 55x55x96)")] = Layout.chw,
+    layout: LayoutOption = None,
     depth: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="collapse blocks and repeats below this many path levels")
@@ -101,6 +101,9 @@ def show(
     ] = "output,params,macs,memory",
     share: Annotated[Share | None, typer.Option(
         help="add a bar of each row's share of params, macs or memory")] = None,
+    group_by: Annotated[GroupBy | None, typer.Option(
+        "--group-by", help="instead of the layers, their sums by op (conv, linear, ...) with "
+                           "each one's share, and the depth (table or json)")] = None,
     batch: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="batch size for MACs and memory (default: the file's, else 1)")
@@ -148,11 +151,15 @@ def check(
         metavar="N", parser=parse_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
     notes: Annotated[bool, typer.Option(help="list notes too (always counted)")] = False,
+    layout: LayoutOption = None,
     answers: Annotated[bool | None, typer.Option(
         help="list every expectation, right ones too (default: when checking one file)")
     ] = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="list only the files that fail, and the summary")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="under a wrong answer, every figure of its layers (MACs, "
+                                "memory, receptive field), not only the one asked")] = False,
     max_layers: MaxLayersOption = DEFAULT_MAX_LAYERS,
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
@@ -177,7 +184,7 @@ def explain(
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x227x227")
     ] = None,
-    layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
 ) -> None:
@@ -191,19 +198,24 @@ def explain(
 @app.command()
 def calc(
     op: Annotated[str, typer.Argument(
-        metavar="OP", help="an op name, as in the format (conv, maxpool, ...)")],
+        metavar="OP", help="an op name, as in the format (conv, maxpool, ...), or a whole "
+                           "layer in quotes (\"conv 96 11 4\")")],
     args: Annotated[list[str] | None, typer.Argument(
         metavar="NAME=VALUE...",
-        help="arguments as NAME=VALUE, e.g. out_channels=10 kernel_size=5 padding=2")] = None,
+        help="arguments as NAME=VALUE (kernel_size=3x5) or by position as in the format "
+             "(conv 10 5); another op name, or a quoted layer, chains a layer after it")
+    ] = None,
     input: Annotated[str, typer.Option(
         "--input", "-i", metavar="SHAPE", help="input shape, e.g. 3x32x32")] = "3x32x32",
-    layout: Annotated[Layout, typer.Option(help="how --input is written (hwc: 32x32x3)")
-                      ] = Layout.chw,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
 ) -> None:
-    """One layer, no file: its output size, parameters, MACs and memory, explained.
+    """One layer, or a few in a chain, no file: output sizes, parameters, MACs and memory,
+    explained.
 
     Example: cnncalc calc conv out_channels=10 kernel_size=5 padding=2 --input 3x32x32
+
+    Example: cnncalc calc "conv 96 11 4" "maxpool 3 2" --input 3x227x227
     """
     run_command("calc", locals())
 
@@ -217,6 +229,7 @@ def diff(
         "--all", help="list unchanged layers too")] = False,
     input: Annotated[str | None, typer.Option(
         "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
+    layout: LayoutOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
 ) -> None:

@@ -19,6 +19,7 @@ from .format import (
     DEFAULT_DTYPE,
     DTYPES,
     INPUT_AXES,
+    LAYOUTS,
     META,
     REFS,
     TOP_KEYS,
@@ -26,7 +27,7 @@ from .format import (
     VERSIONS,
 )
 from .frozen import frozen
-from .graph import Shape
+from .graph import Shape, from_layout
 from .include import Origin, beside, identity
 from .include import read as read_included
 from .limits import MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES, MAX_INT
@@ -113,7 +114,7 @@ class Declarations:
     name: str
     batch: int
     dtype: str
-    shape: Shape | None  # the input of this run: the file's, or the override
+    shape: Shape | None  # the input of this run: the file's, or the override (channels first)
     declared: Shape | None  # the file's own input (checked expectations describe it)
     input_span: Span  # where the input is written (the file's start when it is not)
     defaults: dict[str, dict[str, Value]]  # op name -> argument -> value
@@ -131,6 +132,7 @@ class Declarations:
     sources: tuple[Source, ...] = ()  # the included files' text, for diagnostics to quote
     # an `include` failed (reported): a call of a block it may have defined is skipped quietly
     unresolved: bool = False
+    layout: str = "chw"  # how the file writes shapes (`layout:`)
 
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
@@ -143,6 +145,8 @@ def declare(root: YNode, stem: str, input_override: Shape | None = None,
 
 
 class _Declarer(Reader):
+    layout = "chw"  # the file's `layout:`, once read
+
     def __init__(self, max_layers: int, origin: Origin) -> None:
         super().__init__(max_layers)
         self.origin = origin
@@ -191,6 +195,7 @@ class _Declarer(Reader):
                        did_you_mean(dtype, DTYPES) or f"use one of {', '.join(DTYPES)}")
             dtype = DEFAULT_DTYPE
         # a block library (`blocks:` without `layers:`) needs no input
+        self.layout = self._layout(root)
         library = root.get("layers") is None and root.get("blocks") is not None
         if library:
             shape = declared = None
@@ -236,7 +241,7 @@ class _Declarer(Reader):
                             blocks or {}, broken, layers if shape is not None else None,
                             expect, tuple(self.diagnostics), self.work, self.file_params,
                             self.changed, self.let, self.version, library,
-                            tuple(self.sources), self.unresolved)
+                            tuple(self.sources), self.unresolved, self.layout)
 
     # ------------------------------------------------------------ file parameters and let
 
@@ -339,6 +344,15 @@ class _Declarer(Reader):
             return default
         return node.value
 
+    def _layout(self, root: YMap) -> str:
+        layout = self._scalar(root, "layout", str, "chw")
+        if layout not in LAYOUTS:
+            self.error("E108", f"unknown layout '{layout}'", self._span(root, "layout"),
+                       "write `layout: chw` (channels first, as PyTorch) or `layout: hwc` "
+                       "(55x55x96, as course notes)")
+            return "chw"
+        return str(layout)
+
     def _version(self, root: YMap) -> None:
         node = root.get("cnncalc")
         if node is None:
@@ -390,7 +404,8 @@ class _Declarer(Reader):
                            "sizes allow (2^63 - 1)", item.span, TOO_LARGE_HINT)
                 return None
             dims.append(item.value)
-        return tuple(dims)
+        # a list is written in the file's layout; a mapping names its axes
+        return from_layout(tuple(dims), self.layout if isinstance(node, YSeq) else "chw")
 
     def _declared_input(self, root: YMap) -> Shape | None:
         """The file's own input when an override replaces it (None if it is not a shape: the

@@ -101,12 +101,21 @@ CODES: dict[str, Code] = {
              "make the sizes multiply to the element count (one may be -1)"),
         Code("E221", _E, "more than one -1 in a shape", "give every size but one"),
         Code("E222", _E, "too many outputs", "split into fewer, larger pieces"),
+        Code("E160", _E, "expected figure not understood",
+             "write it as cnncalc prints it: 96x55x55, 34944, \"34,944\", \"61.1M\", "
+             "\"1.1 MiB\""),
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),
+        Code("W130", _W, "input looks like height x width x channels",
+             "write the channels first (3x32x32), or read shapes as H×W×C: --layout hwc, or "
+             "`layout: hwc` in the file"),
+        Code("W131", _W, "a bare image size given to a 2-D-minded op",
+             "add the channel count in front (1x7x7 for one channel): [N, N] is read as N "
+             "channels of length N"),
         # N1xx: worth knowing, nothing to fix.
         Code("N101", _N, "fractional size, no input lost to it",
              "nothing: what the floor drops is padding, or a gap the stride skips anyway"),
@@ -123,6 +132,10 @@ CODES: dict[str, Code] = {
              "nothing: its blocks are checked where a file includes and calls them"),
     ]
 }
+
+
+# problems with an answer sheet (`expect:`), not with the network: no number is missing
+ANSWER_CODES = frozenset({"E160", "E301"})
 
 
 @frozen

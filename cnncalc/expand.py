@@ -67,6 +67,7 @@ class _Expander(Scopes):
     def __init__(self, declarations: Declarations, max_layers: int) -> None:
         super().__init__(max_layers, declarations.work)
         self.declarations = declarations
+        self.layout = declarations.layout  # expected shapes are written in it
         self.diagnostics.extend(declarations.diagnostics)
         self.blocks = declarations.blocks
         self.defaults = declarations.defaults
@@ -123,7 +124,7 @@ class _Expander(Scopes):
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
-                      self.groups, self.pieces, named)
+                      self.groups, self.pieces, named, d.layout)
         return Expansion(graph, self.shapes, self.diagnostics, d,
                          {p: v.value for p, v in d.params.items()}, tuple(self.result_names))
 

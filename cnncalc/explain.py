@@ -51,8 +51,8 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
         if ctx is None or shape is None:
             out.append(Explanation(layer, ("not computed: see the errors above",)))
             continue
-        ins = ", ".join(format_shape(s) for s in ctx.inputs)
-        lines.append(f"shape: {ins} → {format_shape(shape)}")
+        ins = ", ".join(format_shape(s, analysis.layout) for s in ctx.inputs)
+        lines.append(f"shape: {ins} → {format_shape(shape, analysis.layout)}")
         if spec.windows is not None:
             try:
                 windows = spec.windows(ctx)
@@ -71,6 +71,9 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
                     text += f"{fractions.decimal(value)} → {w.out} ({how})"
                 lines.append(text)
         lines += [line for line in spec.formulas(ctx, shape) if line]
+        if spec.windows is not None and not layer.params and not any(
+                line.startswith("params:") for line in lines):
+            lines.append("params: 0 (a window with no weights)")  # pooling: a quiz asks
         macs = layer.macs // analysis.batch
         if macs:
             per_out, per_in = prod(shape), prod(ctx.x)

@@ -11,7 +11,9 @@ from __future__ import annotations
 VERSION = 1.1  # `cnncalc: 1.1`, the newest version this cnncalc reads
 VERSIONS = (1, 1.1)  # every version it reads (1.1 is a superset of 1)
 TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "params", "let", "include", "defaults",
-            "blocks", "layers", "expect", "outputs")
+            "blocks", "layers", "expect", "outputs", "layout")
+# how shapes are written: channels first as PyTorch, or H×W×C as course notes (`55x55x96`)
+LAYOUTS = ("chw", "hwc")
 BLOCK_KEYS = ("params", "let", "layers")
 META = ("id", "from", "repeat", "first", "when", "expect", "trainable")
 REFS = ("prev", "in", "input")
@@ -19,8 +21,15 @@ REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}
 DTYPES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8, "int8": 1}  # bytes per item
 DEFAULT_DTYPE = "float32"
-NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "outputs")
-LAYER_EXPECT = ("shape", "params", "trainable_params", "buffers", "macs")
+# `memory`: bytes, `values`: their count (a layer's output; the network's every activation);
+# `layers`: the depth a paper quotes (conv and linear layers on the longest path)
+NET_EXPECT = ("params", "trainable_params", "buffers", "output", "macs", "memory", "values",
+              "layers", "ops", "outputs")
+# the network's `ops: {conv: {params: ...}}`: per-op subtotals, as `show --group-by op` sums
+# them (`layers`: how many layers of that op)
+OP_EXPECT = ("layers", "params", "macs", "memory", "values")
+LAYER_EXPECT = ("shape", "output", "params", "trainable_params", "buffers", "macs", "memory",
+                "values", "rf", "rf_stride", "rf_start")
 # an input written as a mapping: its keys, in order, by spatial rank
 INPUT_AXES = {("c",): 0, ("c", "l"): 1, ("c", "h", "w"): 2, ("c", "d", "h", "w"): 3}
 # the spatial axes by spatial rank, as ops and `cnncalc sizes` name them

@@ -13,8 +13,17 @@ Shape = tuple[int, ...]  # channels first, batch excluded: (C, H, W), (C, L), (C
 
 def format_shape(shape: Shape, layout: str = "chw") -> str:
     """`64x56x56`, or CS231n's `56x56x64` for layout 'hwc'."""
-    dims = shape[1:] + shape[:1] if layout == "hwc" and len(shape) > 1 else shape
-    return "x".join(map(str, dims))
+    return "x".join(map(str, in_layout(shape, layout)))
+
+
+def in_layout(shape: Shape, layout: str) -> Shape:
+    """A channels-first shape in the order `layout` writes it (hwc: channels last)."""
+    return shape[1:] + shape[:1] if layout == "hwc" and len(shape) > 1 else shape
+
+
+def from_layout(dims: Shape, layout: str) -> Shape:
+    """A shape written in `layout`'s order, channels first."""
+    return dims[-1:] + dims[:-1] if layout == "hwc" and len(dims) > 1 else dims
 
 
 @frozen
@@ -75,3 +84,4 @@ class Graph:
     pieces: dict[int, tuple[Shape, ...]] = field(default_factory=dict)
     # the network's `outputs:`, in order (empty: the file names none; its output is `output`)
     results: tuple[int, ...] = ()
+    layout: str = "chw"  # how the file writes shapes (`layout:`): its input and expected shapes

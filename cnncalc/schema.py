@@ -21,7 +21,18 @@ import math
 import re
 from typing import Any
 
-from .format import DTYPES, INPUT_AXES, LAYER_EXPECT, META, NET_EXPECT, REFS, TOP_KEYS, VERSIONS
+from .format import (
+    DTYPES,
+    INPUT_AXES,
+    LAYER_EXPECT,
+    LAYOUTS,
+    META,
+    NET_EXPECT,
+    OP_EXPECT,
+    REFS,
+    TOP_KEYS,
+    VERSIONS,
+)
 from .ops import SPECS, OpSpec
 from .ops.base import (
     REQUIRED,
@@ -67,7 +78,18 @@ _EXPECT_DOC = {
     "output": "the network's output shape, batch excluded",
     "outputs": "the shapes of the network's `outputs:`, in order",
     "shape": "the layer's output shape, batch excluded",
+    "memory": "bytes: a layer's output, the network's every activation",
+    "values": "values: a layer's output, the network's every activation",
+    "layers": "depth: conv and linear layers on the longest path",
+    "rf": "receptive field size (one number, or one per axis)",
+    "rf_stride": "receptive field stride (one number, or one per axis)",
+    "rf_start": "receptive field start (one number, or one per axis)",
 }
+_SHAPE_TEXT = {"type": "string", "maxLength": 40, "pattern": r"^\s*[0-9]+(\s*[x×,]\s*[0-9]+)*\s*$",
+               "description": "a shape as cnncalc prints it, 96x55x55, in the file's layout"}
+# a figure as cnncalc prints it: "34,944", 34_944, "61.1M", "1.1 MiB" (cnncalc/figures.py)
+_FIGURE_TEXT = {"type": "string", "maxLength": 40,
+                "pattern": r"^\s*[0-9][0-9,_]*(\.[0-9]+)?\s*([KMGTPkmgtp]|[KMGT]i?B|B)?\s*$"}
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -285,14 +307,23 @@ def _shape(description: str) -> dict[str, Any]:
 
 
 def _figures(keys: tuple[str, ...], description: str) -> dict[str, Any]:
-    count = {"anyOf": [{"type": "integer", "minimum": 0}, _ref("param")]}
+    count = {"anyOf": [{"type": "integer", "minimum": 0}, _FIGURE_TEXT, _ref("param"),
+                       {"type": "array", "items": {"type": "integer"}, "minItems": 1}]}
+
+    def figure(k: str) -> dict[str, Any]:
+        if k in _SHAPE_KEYS:
+            return {"anyOf": [_shape(_EXPECT_DOC.get(k, k)), _SHAPE_TEXT]}
+        if k == "outputs":
+            return {"type": "array", "items": _shape("a shape"), "description": _EXPECT_DOC[k]}
+        if k == "ops":  # per-op subtotals: {conv: {params: N}}
+            return {"type": "object", "description": "figures summed over each op's layers",
+                    "additionalProperties": _figures(OP_EXPECT, "figures of one op's layers")}
+        return {**count, "description": _EXPECT_DOC.get(k, k)}
+
     return {
         "type": "object",
         "description": description,
-        "properties": {k: {"type": "array", "items": _shape("a shape"),
-                           "description": _EXPECT_DOC[k]} if k == "outputs"
-                       else _shape(_EXPECT_DOC.get(k, k)) if k in _SHAPE_KEYS
-                       else {**count, "description": _EXPECT_DOC.get(k, k)} for k in keys},
+        "properties": {k: figure(k) for k in keys},
         "additionalProperties": False,
     }
 
@@ -430,6 +461,9 @@ def schema() -> dict[str, Any]:
         "outputs": {"type": "array", "minItems": 1, "items": _ref("merge_ref"),
                     "description": "the network's outputs, in order (default: the last "
                                    "layer); id[*] lists every result"},
+        "layout": {"enum": list(LAYOUTS),
+                   "description": "how the file writes shapes (its input and expected shapes): "
+                                  "chw (PyTorch, the default) or hwc (course notes' 55x55x96)"},
     }
     return {
         "$schema": DRAFT,

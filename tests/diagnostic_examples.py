@@ -541,6 +541,22 @@ CASES = [
     Case("W101-one-axis", net("conv: {out_channels: 8, kernel_size: 3, stride: 3}",
                               input="[3, 9, 7]"),
          "W101", 3, 5, "output W: (7 − 3 + 2·0)/3 + 1 = 2.33", "padding=1"),
+    Case("W130-hwc-input", net("conv: [10, 3]", input="[32, 32, 3]"), "W130", 1, 8,
+         "input [32, 32, 3] looks like height x width x channels", "write [3, 32, 32]"),
+    Case("W130-hwc-gray", net("conv: [8, 1]", input="[28, 28, 1]"), "W130", 1, 8,
+         "reads it as 28 channels of 28x1", "`layout: hwc` in the file"),
+    Case("W131-bare-7x7", net("conv: [1, 3]", input="[7, 7]"), "W131", 1, 8,
+         "input [7, 7] is read as 7 channels of length 7: 'conv1' (conv) runs in 1-D",
+         "[1, 7, 7] (one channel)"),
+    Case("W131-bare-pool", net("maxpool: 2", input="[4, 4]"), "W131", 1, 8,
+         "'maxpool1' (maxpool) runs in 1-D", "write maxpool1d"),
+    Case("E160-exponent", net("{conv: [8, 3], expect: {params: \"1e9\"}}"), "E160", 3, 37,
+         "expected params '1e9' is not a count", "\"34,944\""),
+    Case("E160-shape-text", net("{conv: [8, 3], expect: {shape: \"8 by 30\"}}"), "E160", 3, 36,
+         "an expected shape is a list of sizes such as [64, 56, 56], or as cnncalc prints it",
+         "96x55x55"),
+    Case("E160-memory-unit", net("{conv: [8, 3], expect: {memory: \"28 kilobytes\"}}"), "E160",
+         3, 37, "is not an amount of memory", "\"1.1 MiB\""),
     Case("N101-56-stride-2-pad-1",
          net("conv: {out_channels: 8, kernel_size: 3, stride: 2, padding: 1}",
              input="[3, 56, 56]"),
@@ -832,10 +848,19 @@ PAGE = [
             "that finely.", case="too-many-pieces", fix=("split_size_or_sections: 1,",
                                                           "split_size_or_sections: 10000,")),
     # ---------------------------------------------------------------- E3xx
+    Example("E160", "A figure under `expect:` is not written as a figure: cnncalc takes what "
+            "it prints itself (a shape `96x55x55` or a list, a count `34944`, `\"34,944\"`, "
+            "`34_944`, a rounded count `\"61.1M\"` checked at the precision written, memory in "
+            "bytes or `\"1.1 MiB\"`), and nothing else: no exponents, no words. The rest of the "
+            "answer sheet is checked.", case="E160-exponent", commands=(CHECK,),
+            fix=('"1e9"', '"224"')),
     Example("E301", "A figure written under `expect:` (the network's `params`, `output`, ... or "
             "a layer's shape or params) differs from the computed one. The message gives both "
-            "and the difference. `cnncalc check` prints a failed expectation as a ✗ line of "
-            "its answer sheet instead.", case="network-expect-params",
+            "and the difference, or names the mistake the answer equals (the count without "
+            "the biases, the size without the padding, H×W×C order, FLOPs for MACs, ...). "
+            "`cnncalc check` also prints it as a ✗ line of its answer sheet, with the "
+            "arithmetic of the figure asked (`--verbose`: every figure).",
+            case="network-expect-params",
             commands=(SHOW,), fix=("params: 1}", "params: 224}")),
     Example("E302", "Only `cnncalc check`: a file exceeds a budget given on the command line, "
             "`--max-params`, `--max-macs` or `--max-memory` (peak inference memory), or its "
@@ -852,6 +877,19 @@ PAGE = [
             "stride or input size that fits. The run fails only with `--strict`.",
             case="W101-7x7-3x3-stride-3", commands=(CHECK, ("check", "--strict", "bad.yaml")),
             fix=("stride: 3}", "stride: 3, padding: 1}")),
+    Example("W130", "The input has three sizes, the last at most 4 and the two before it larger "
+            "than 4 (`[32, 32, 3]`): an image written height x width x channels, as course "
+            "notes write it. cnncalc reads shapes channels first, as PyTorch does, so it would "
+            "analyse 32 channels of 32x3 and give plausible wrong answers. Write the channels "
+            "first, or say that the file writes H×W×C (`layout: hwc`, or `--layout hwc` for "
+            "`--input`). Not reported under that layout.", case="W130-hwc-input",
+            fix=("[32, 32, 3]", "[3, 32, 32]")),
+    Example("W131", "The input has two equal sizes (`[7, 7]`, as a quiz says \"a 7x7 input\") "
+            "and a convolution or pooling written without a rank reads it: cnncalc reads "
+            "[C, L], so the op runs in 1-D on 7 channels of length 7. A genuine 1-D input has "
+            "few channels and a long signal (audio `[1, 16000]`, ECG `[12, 1000]`) and is not "
+            "reported; `conv1d` says a 1-D op is meant.", case="W131-bare-7x7",
+            fix=("[7, 7]", "[1, 7, 7]")),
     Example("N101", "An output size is floored, but what is left unread is padding (ResNet's "
             "3x3, stride-2 convolutions with padding 1), or the window is smaller than the "
             "stride, so it skips the gaps between windows by design (ResNet's 1x1, stride-2 "

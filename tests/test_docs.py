@@ -8,9 +8,10 @@ Conventions in the documents:
 - a complete file whose first line is `# expect-error: CODE` must produce CODE;
 - `<!-- file: NAME -->` before a ```yaml block saves it as NAME for the outputs below (each
   document has its own files);
-- `<!-- output: cnncalc show ARGS -->` before a fenced block means the block is exactly what
-  that command prints (run from the repository root for `architectures/...` files, otherwise
-  next to the saved files); `pytest --regen-golden` pastes the current output there.
+- `<!-- output: cnncalc show ARGS -->` (or check, calc, explain, diff, sizes; ARGS split at spaces)
+  before a fenced block means the block is exactly what that command prints (run from the
+  repository root for `architectures/...` files, otherwise next to the saved files);
+  `pytest --regen-golden` pastes the current output there.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ DOCS_DIR = ROOT / "docs"
 
 _YAML = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 _FILE = re.compile(r"^<!-- file: (\S+) -->\n```yaml\n(.*?)^```$", re.M | re.S)
-_OUTPUT = re.compile(r"^<!-- output: cnncalc (show [^>]*?) -->\n```\w*\n(.*?)^```$", re.M | re.S)
+_OUTPUT = re.compile(r"^<!-- output: cnncalc ((?:show|check|calc|explain|diff|sizes) [^>]*?) -->"
+                     r"\n```\w*\n(.*?)^```$", re.M | re.S)
 _EXPECT_ERROR = re.compile(r"# expect-error: ([EWN]\d{3})")
 
 OPS = [spec for spec in SPECS if not spec.internal]
@@ -74,7 +76,8 @@ class Doc:
 
 
 DOCS = [Doc("format.md", min_examples=10, min_outputs=5),
-        Doc("metrics.md", min_examples=3, min_outputs=8)]
+        Doc("metrics.md", min_examples=3, min_outputs=8),
+        Doc("homework.md", min_examples=2, min_outputs=8)]
 PAGES = [*DOCS, Doc("diagnostics.md", min_examples=0, min_outputs=0)]  # codes and links
 FORMAT = DOCS[0]
 TEXT = FORMAT.text  # format.md, for the checks against the registry below

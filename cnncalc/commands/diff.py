@@ -12,13 +12,13 @@ from .common import parse_sets, parse_shape, read, say, write
 
 
 def run(*, a: str, b: str, format: str, all_layers: bool, input: str | None,
-        color: str, set_: list[str] | None) -> int:
+        layout: str | None, color: str, set_: list[str] | None) -> int:
     if a == b == "-":  # standard input can be read once
         raise typer.BadParameter("only one of the two architectures can come from standard "
                                  "input (-)")
-    shape = parse_shape(input) if input is not None else None
+    shape = parse_shape(input, layout or "chw") if input is not None else None
     sets = parse_sets(set_)
-    sides = [analyze(read(path), shape, params=sets) for path in (a, b)]
+    sides = [analyze(read(path), shape, params=sets, layout=layout) for path in (a, b)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:
@@ -26,6 +26,7 @@ def run(*, a: str, b: str, format: str, all_layers: bool, input: str | None,
         return 2
     renderer = registry.DIFF[format]
     painted = format == "text" and use_color(color)
-    view = registry.View(color=painted, all_layers=all_layers)
+    view = registry.View(layout=layout or sides[0].layout, color=painted,
+                         all_layers=all_layers)
     write(renderer(differ.diff(*sides), view), painted, guarded=renderer.guarded)
     return max(side.exit_code() for side in sides)

@@ -3,15 +3,21 @@ file)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from typing import Any
+
 import typer
 
 from ..analysis import analyze, analyze_tree
-from ..diagnostics import FatalError, did_you_mean
+from ..diagnostics import Diagnostic, FatalError, Severity, did_you_mean
 from ..explain import explain as run_explain
 from ..explain import select
 from ..loader import load
 from ..mapping import plain, tree
-from ..render.console import use_color
+from ..ops import lookup
+from ..render import text
+from ..render.console import use_color, width
 from ..render.explain import render
 from ..render.safe import clean
 from ..source import Source
@@ -19,10 +25,10 @@ from .common import parse_sets, parse_shape, print_problems, read, say, write
 from .options import quoted
 
 
-def run(*, file: str, layers: list[str] | None, input: str | None, layout: str,
+def run(*, file: str, layers: list[str] | None, input: str | None, layout: str | None,
         color: str, set_: list[str] | None) -> int:
-    shape = parse_shape(input, layout) if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_))
+    shape = parse_shape(input, layout or "chw") if input is not None else None
+    analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout)
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
@@ -38,29 +44,122 @@ def run(*, file: str, layers: list[str] | None, input: str | None, layout: str,
     return analysis.exit_code()
 
 
-def calc(*, op: str, args: list[str] | None, input: str, layout: str, color: str) -> int:
-    shape = parse_shape(input, layout)
-    # The one-layer network is built as a mapping, each value read as YAML on its own: no
-    # name or value can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`).
-    # `layers` comes first so that the layer is on line 3 of the listing diagnostics quote.
-    arguments = {}
-    for arg in args or []:
-        name, eq, value = arg.partition("=")
-        if not eq or not name.strip():
-            raise typer.BadParameter(f"{quoted(arg)} is not NAME=VALUE (e.g. kernel_size=3)")
-        try:
-            node, _ = load(Source("<calc>", value.strip() or "null"))
-            arguments[name.strip()] = plain(node)
-        except FatalError as exc:
-            raise typer.BadParameter(f"{quoted(arg)}: the value is not YAML "
-                                     f"({exc.diagnostic.message})") from None
-        except ValueError as exc:
-            raise typer.BadParameter(f"{quoted(arg)}: {exc}") from None
-    layer = {op: arguments} if arguments else op
-    root, listing, problems = tree({"layers": [layer], "input": list(shape)}, "<calc>")
-    analysis = analyze_tree(root, problems, listing)
+def calc(*, op: str, args: list[str] | None, input: str, layout: str | None,
+         color: str) -> int:
+    shape = parse_shape(input, layout or "chw")
+    layers = [layer.value() for layer in _layers([op, *(args or [])])]
+    # The network is built as a mapping, each value read as YAML on its own: no name or value
+    # can add a key, a layer or a line (`relu "inplace=false}⏎  - conv: ..."`). Its input is
+    # given as an override too: a problem with it is one with --input, not with the listing.
+    root, listing, problems = tree({"layers": layers, "input": list(shape)}, "<calc>")
+    analysis = analyze_tree(root, problems, listing, shape, layout=layout)
     painted = use_color(color)
-    print_problems(analysis, painted)
+    shown = [_as_arguments(d, listing) for d in analysis.diagnostics
+             if d.severity is not Severity.NOTE]
+    if shown:
+        write(text.diagnostics(shown, Source("calc", ""), color=painted, width=width())
+              + "\n\n", painted)
     if analysis.graph is not None:
-        write(render(run_explain(analysis)), painted)
+        write(render(run_explain(analysis), lines=False), painted)
     return analysis.exit_code()
+
+
+class _Layer:
+    """One layer of a `calc` command line: its op, positional values and NAME=VALUE ones."""
+
+    def __init__(self, op: str) -> None:
+        self.op = op
+        self.positional: list[Any] = []
+        self.named: dict[str, Any] = {}
+
+    def value(self) -> Any:
+        """The layer as the format writes it: positional values by the op's argument order."""
+        if not self.positional and not self.named:
+            return self.op
+        if not self.named:
+            return {self.op: self.positional if len(self.positional) > 1
+                    else self.positional[0]}
+        found = lookup(self.op)
+        if found is not None and self.positional:
+            spec = found[0]  # both: the positional ones by name
+            names = [a.name for a in spec.args]
+            if len(self.positional) > len(names):
+                raise typer.BadParameter(f"{quoted(self.op)} takes at most {len(names)} "
+                                         "values")
+            for name, value in zip(names, self.positional):
+                if name in self.named:
+                    raise typer.BadParameter(f"{name} is given twice, by position and as "
+                                             f"{name}=...")
+                self.named[name] = value
+        elif self.positional:
+            return {self.op: [*self.positional, self.named]}  # unknown op: reported as such
+        return {self.op: self.named}
+
+
+def _layers(words: list[str]) -> list[_Layer]:
+    """`conv 10 5 padding=2 maxpool 2`, or one layer per quoted word (`"conv 96 11 4"
+    "maxpool 3 2"`): a word naming an op starts a layer, NAME=VALUE and bare values belong to
+    the layer before them."""
+    layers: list[_Layer] = []
+    for word in words:
+        parts = word.split()
+        if len(parts) > 1 and "=" not in parts[0] and lookup(parts[0]) is not None:
+            layers.append(_Layer(parts[0]))
+            parts = parts[1:]
+        elif not layers or (lookup(word.strip()) is not None and "=" not in word):
+            layers.append(_Layer(word.strip()))
+            continue
+        for part in parts if len(parts) > 1 else [word]:
+            name, eq, value = part.partition("=")
+            if eq and not name.strip():
+                raise typer.BadParameter(f"{quoted(part)} is not NAME=VALUE "
+                                         "(e.g. kernel_size=3)")
+            if eq:
+                layers[-1].named[name.strip()] = _value(part, value)
+            elif _argument(layers[-1].op, part):  # `kernel_size 3`: a name without its value
+                raise typer.BadParameter(f"{quoted(part)} needs its value: {part}=VALUE")
+            else:
+                layers[-1].positional.append(_value(part, part))
+    return layers
+
+
+def _argument(op: str, word: str) -> bool:
+    """Whether `word` names an argument of `op`."""
+    found = lookup(op)
+    return found is not None and found[0].arg(word) is not None
+
+
+_SIZES = re.compile(r"\s*[0-9]+(?:\s*[x×,]\s*[0-9]+)+\s*")
+
+
+def _value(arg: str, value: str) -> Any:
+    """A value as YAML reads it; `3x5` and `3,5` are the list [3, 5], as shapes are written."""
+    if _SIZES.fullmatch(value) and len(value) <= 100:
+        return [int(v) for v in re.split(r"\s*[x×,]\s*", value.strip())]
+    try:
+        node, _ = load(Source("<calc>", value.strip() or "null"))
+        return plain(node)
+    except FatalError as exc:
+        raise typer.BadParameter(f"{quoted(arg)}: the value is not YAML "
+                                 f"({exc.diagnostic.message})") from None
+    except ValueError as exc:
+        raise typer.BadParameter(f"{quoted(arg)}: {exc}") from None
+
+
+_YAML_HINT = re.compile(r"`(\w+): \{(\w+): ([^}`]*)\}`")
+
+
+def _as_arguments(d: Diagnostic, listing: Source) -> Diagnostic:
+    """A diagnostic about the listing `calc` built, told in the command line's words: the
+    argument it is about (`kernel_size=5`) rather than a line of YAML the user never wrote,
+    and hints in NAME=VALUE form."""
+    where = ""
+    if d.span is not None and d.span.file == listing.name:
+        line = listing.text.splitlines()[d.span.line - 1] if listing.text else ""
+        key, _, value = line.partition(": ")
+        parts = key.split(".")
+        if len(parts) >= 3 and parts[0].startswith("layers["):
+            where = f" ({parts[2]}={value.strip()})" if value.strip() not in ("{…}", "[…]") \
+                else ""
+    hint = _YAML_HINT.sub(lambda m: f"`{m.group(2)}={m.group(3)}`", d.hint) if d.hint else None
+    return dataclasses.replace(d, message=d.message + where, span=None, hint=hint)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
     CheckFormat: TypeAlias = Any
     ExportFormat: TypeAlias = Any
     Layout: TypeAlias = Any
+    GroupBy: TypeAlias = Any
     Share: TypeAlias = Any
     Color: TypeAlias = Any
     DType: TypeAlias = Any
@@ -43,6 +44,7 @@ else:
     CheckFormat = _choices("CheckFormat", (*registry.CHECK, "auto"))
     ExportFormat = _choices("ExportFormat", registry.EXPORT)
     Layout = _choices("Layout", registry.LAYOUTS)
+    GroupBy = _choices("GroupBy", registry.GROUPS)
     Share = _choices("Share", registry.SHARES)
     Color = _choices("Color", COLORS)
     DType = _choices("DType", DTYPES)  # the format's own (format.py costs nothing to import)
@@ -83,6 +85,10 @@ FileArgument = Annotated[str, typer.Argument(
 
 InputOption = Annotated[str | None, typer.Option(
     "--input", "-i", metavar="SHAPE", help="override the input shape, e.g. 3x512x512")]
+
+LayoutOption = Annotated[Layout | None, typer.Option(
+    help="how shapes are written, read and printed: chw (PyTorch's 96x55x55) or hwc (course "
+         "notes' 55x55x96); default: the file's `layout:`, else chw")]
 
 ColorOption = Annotated[Color, typer.Option(
     "--color", help="colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces it), "

@@ -391,6 +391,11 @@ class OpSpec:
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
     multi_input: bool = False
     internal: bool = False  # not usable in files (the network input)
+    # an op whose rank follows its input and that course notes mean in 2-D (a quiz's "conv on
+    # a 7x7 input"): a square [N, N] input to it is probably a bare image size (passes/layout)
+    images: bool = False
+    # a layer a paper's depth counts ("ResNet-152", "VGG-19"): conv and linear layers
+    depth: bool = False
 
     def arg(self, name: str) -> Arg | None:
         return self.by_name.get(name)

@@ -143,6 +143,8 @@ CONV = OpSpec(
     formulas=_conv_formulas,
     windows=conv_windows,
     torch=_conv_torch,
+    images=True,
+    depth=True,
 )
 
 
@@ -211,5 +213,7 @@ CONV_TRANSPOSE = OpSpec(
     extra_ops=_bias_adds,
     formulas=_transpose_formulas,
     rf=no_rf,
+    images=True,
+    depth=True,
     torch=_transpose_torch,
 )

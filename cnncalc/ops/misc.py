@@ -99,6 +99,7 @@ LINEAR = OpSpec(
     formulas=_linear_formulas,
     torch=lambda ctx: unary(torch_module("Linear", ctx.x[-1], ctx.args["out_features"],
                                          bias=nondefault(ctx.args["bias"], True))),
+    depth=True,
 )
 
 _MODE_RANKS = {"nearest": (1, 2, 3), "nearest-exact": (1, 2, 3), "area": (1, 2, 3),

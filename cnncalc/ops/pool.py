@@ -107,6 +107,7 @@ MAXPOOL = OpSpec(
     windows=_pool_windows("maxpool"),
     extra_ops=_window_ops,
     torch=_maxpool_torch,
+    images=True,
 )
 
 
@@ -143,6 +144,7 @@ AVGPOOL = OpSpec(
     windows=_pool_windows("avgpool"),
     extra_ops=_window_ops,
     torch=_avgpool_torch,
+    images=True,
 )
 
 

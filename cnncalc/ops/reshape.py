@@ -166,6 +166,13 @@ def _flatten_torch(ctx: Ctx) -> tuple[str | None, str]:
     return f"nn.Flatten({', '.join(keywords)})", "{m}({0})"
 
 
+def _flatten_formulas(ctx: Ctx) -> list[str]:
+    """`features: 64·12·12 = 9,216`: the dims merged and their product."""
+    start, end = _flat_range(ctx)
+    merged = ctx.x[start:end + 1]
+    return [f"features: {'·'.join(map(str, merged))} = {prod(merged):,}"] if len(merged) > 1 else []
+
+
 FLATTEN = OpSpec(
     name="flatten",
     summary="merges the dims start_dim..end_dim into one (nn.Flatten); by default everything "
@@ -173,6 +180,7 @@ FLATTEN = OpSpec(
     args=(Arg("start_dim", Int(), 0, "counts over the batch-less shape; 0 = channels"),
           Arg("end_dim", Int(), -1)),
     shape=_flatten_shape,
+    formulas=lambda ctx, out: _flatten_formulas(ctx),
     view=lambda ctx: True,  # a view of contiguous memory
     # flattening one dim returns the input itself, whatever its strides
     layout=lambda ctx: KEEP if len(set(_flat_range(ctx))) == 1 else RESHAPE,

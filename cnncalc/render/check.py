@@ -13,7 +13,8 @@ from typing import Any
 from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
-from ..passes.expectations import show
+from ..figures import show
+from ..passes.expectations import other_order
 from . import json as json_render
 from . import text
 from .console import paint
@@ -148,12 +149,15 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
             if v.ok:
                 if answers:
                     lines.append(f"  {paint('✓', 'ok', color)} {where} {v.key} = "
-                                 f"{show(v.computed)}")
+                                 f"{show(v.computed, a.layout)}")
                 continue
             lines.append(f"  {paint('✗', 'failed', color)} {clean(str(v.span))}: {where} "
-                         f"{v.key}: expected {show(v.expected)}, computed {show(v.computed)}")
-            lines += [f"      {clean(line)}" for line in r.explained.get(v.path, ())]
-    others = [d for d in r.unanswered if notes or d.severity is not Severity.NOTE]
+                         f"{v.key}: expected {show(v.expected, a.layout)}, computed "
+                         f"{show(v.computed, a.layout)}"
+                         + (" (same numbers, other order)" if other_order(v) else ""))
+            lines += [f"      {clean(line)}" for line in r.explained.get((v.path, v.key), ())]
+    # every problem, wrong answers too: editors and CI read `file:line:col: error[E301]` lines
+    others = [d for d in r.problems if notes or d.severity is not Severity.NOTE]
     if others:
         lines.append(text.diagnostics(others, a.source, color=color))
     return "\n".join(lines)

@@ -7,11 +7,13 @@ from ..explain import Explanation
 from .safe import clean
 
 
-def render(explanations: list[Explanation]) -> str:
+def render(explanations: list[Explanation], lines: bool = True) -> str:
     """Each layer's head and lines; names, and the messages quoted from diagnostics, come from
-    the file: each line is cleaned."""
+    the file: each line is cleaned. `lines`: name the file's line of each layer (`calc` has
+    no file)."""
     blocks = []
     for e in explanations:
-        head = clean(f"{e.layer.path} ({e.layer.op}, line {e.layer.line})")
+        where = f", line {e.layer.line}" if lines else ""
+        head = clean(f"{e.layer.path} ({e.layer.op}{where})")
         blocks.append("\n".join([head, *(f"  {clean(line)}" for line in e.lines)]))
     return "\n\n".join(blocks) + "\n"

@@ -17,6 +17,7 @@ COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
 DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
 SHARES = ("params", "macs", "memory")
 LAYOUTS = ("chw", "hwc")
+GROUPS = ("op",)  # `show --group-by`: the layers summed by op
 
 
 @dataclass(frozen=True)

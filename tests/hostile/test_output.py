@@ -120,7 +120,7 @@ def test_s2_stderr_messages_are_escaped(tmp_path: Path) -> None:
     assert result.code == 2 and "\\x1b]0;x\\x07" in result.err
     for args in (["show", ALEXNET, "--input", "3x\x1b[2J\n::error::x"],
                  ["show", ALEXNET, "--columns", "rf,\n::error::x"],
-                 ["calc", "conv", "\n::error::x"],
+                 ["calc", "conv", "=\n::error::x"],
                  ["check", ALEXNET, "--max-params", "\x1b[2J\n::error::x"],
                  ["show", ALEXNET, "-f", "\n::error::x"], ["\n::error::x"]):
         result = run(args, seconds=10, mib=200)

@@ -1,0 +1,82 @@
+"""What `check` shows under a wrong answer: the arithmetic of the quantity asked, with the
+numbers put in, summed over the copies and parts the answer covers
+(`params: 2 × ((3·3·64)·64 + 64) = 73,856`), and the mistake it equals when a rule knows it
+(mistakes.py). `--verbose` shows every figure of each layer instead (explain.py).
+"""
+
+from __future__ import annotations
+
+from .analysis import Analysis
+from .explain import Explanation, explain
+from .format import DTYPES
+from .mistakes import name
+from .passes.expectations import Verdict
+
+# the lines of a layer's explanation that are about each figure
+ABOUT = {
+    "shape": ("shape:", "output ", "warning:", "note:"),
+    "output": ("shape:", "output ", "warning:", "note:"),
+    "params": ("params:", "weights:", "buffers:"), "trainable_params": ("params:",),
+    "buffers": ("buffers:", "params:"), "macs": ("MACs:",), "memory": ("memory:",),
+    "values": ("memory:",), "rf": ("receptive field:",), "rf_stride": ("receptive field:",),
+    "rf_start": ("receptive field:",),
+}
+SUMMED = {"params": "params", "trainable_params": "params", "macs": "MACs",
+          "memory": "memory", "values": "memory"}
+
+
+def lines(a: Analysis, v: Verdict, verbose: bool = False) -> tuple[str, ...]:
+    """The feedback under the wrong answer `v`."""
+    out: list[str] = []
+    explained = explain(a, [v.path]) if v.path != "network" else []
+    if verbose:
+        for e in explained:
+            out += [(f"{e.layer.path}: " if len(explained) > 1 else "") + line
+                    for line in e.lines]
+    elif len(explained) == 1:
+        out += [line for line in explained[0].lines if line.startswith(ABOUT.get(v.key, ()))]
+    elif v.key in SUMMED:
+        out += _summed(a, explained, v)
+    elif explained:  # a shape or field of a block: the layer that makes its output
+        last = next((e for e in explained if e.layer.path == _output_path(a, v)), explained[-1])
+        out += [f"{last.layer.path}: {line}" for line in last.lines
+                if line.startswith(ABOUT.get(v.key, ()))]
+    mistake = name(a, v)
+    if mistake:
+        out.append(f"that is {mistake}")
+    return tuple(out)
+
+
+def _output_path(a: Analysis, v: Verdict) -> str:
+    graph = a.graph
+    return graph.nodes[v.node].name if graph is not None else ""
+
+
+def _summed(a: Analysis, explained: list[Explanation], v: Verdict) -> list[str]:
+    """`params: 2 × ((3·3·64)·64 + 64) + (1·1·64)·256 = 90,112`: each layer's formula (its
+    numbers when it has none), alike ones counted once with their number of copies."""
+    label = SUMMED[v.key]
+    terms: dict[str, int] = {}
+    for e in explained:
+        value = _figure(e, v.key)
+        if v.key == "values":
+            value //= DTYPES[a.dtype]
+        if not value:
+            continue
+        formula = next((line[len(label) + 2:].rpartition(" = ")[0] for line in e.lines
+                        if line.startswith(label + ": ") and " = " in line), "")
+        # a parameter count has its formula; MACs and memory are summed by their numbers
+        term = formula if v.key in ("params", "trainable_params") and formula else f"{value:,}"
+        terms[term] = terms.get(term, 0) + 1
+    if not terms:
+        return []
+    parts = [term if n == 1 else f"{n} × ({term})" if any(c in term for c in "+·")
+             else f"{n} × {term}" for term, n in terms.items()]
+    return [f"{v.key}: {' + '.join(parts)} = {v.computed:,}"]
+
+
+def _figure(e: Explanation, key: str) -> int:
+    layer = e.layer
+    return {"params": layer.params, "trainable_params": layer.trainable_params,
+            "macs": layer.macs, "memory": layer.activation_bytes,
+            "values": layer.activation_bytes}.get(key, 0)
