@@ -31,6 +31,7 @@ from .commands.options import (
     ColorOption,
     Count,
     DiffFormat,
+    Direction,
     DType,
     ExportFormat,
     FileArgument,
@@ -256,13 +257,21 @@ def sizes(
 def export(
     file: FileArgument,
     to: Annotated[ExportFormat, typer.Option(
-        "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub) or dot")
+        "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub), dot or "
+        "svg (the volume diagram)")
     ] = ExportFormat.pytorch,
     input: InputOption = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
     set_: SetOption = None,
+    depth: Annotated[int | None, typer.Option(
+        metavar="N", parser=parse_count,
+        help="diagrams: blocks and repeats below N path levels as one node (default 2; "
+             "a large N draws every layer)")
+    ] = None,
+    direction: Annotated[Direction, typer.Option(
+        help="diagrams: top to bottom (TB) or left to right (LR)")] = Direction.TB,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 

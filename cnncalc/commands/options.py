@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
     CheckFormat: TypeAlias = Any
     ExportFormat: TypeAlias = Any
     Layout: TypeAlias = Any
+    Direction: TypeAlias = Any
     Share: TypeAlias = Any
     Color: TypeAlias = Any
     DType: TypeAlias = Any
@@ -43,6 +44,7 @@ else:
     CheckFormat = _choices("CheckFormat", (*registry.CHECK, "auto"))
     ExportFormat = _choices("ExportFormat", registry.EXPORT)
     Layout = _choices("Layout", registry.LAYOUTS)
+    Direction = _choices("Direction", registry.DIRECTIONS)
     Share = _choices("Share", registry.SHARES)
     Color = _choices("Color", COLORS)
     DType = _choices("DType", DTYPES)  # the format's own (format.py costs nothing to import)

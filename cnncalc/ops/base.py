@@ -384,6 +384,12 @@ class OpSpec:
     list_arg: str | None = None  # a list value binds to this argument (merges' inputs)
     multi_input: bool = False
     internal: bool = False  # not usable in files (the network input)
+    # how pictures show it (render/diagram.py, svg.py): the kind picks the colour ("conv",
+    # "linear", "pool", "norm", "activation", "merge", "shape", "input"; others are drawn
+    # plainly), and each key argument (name, label prefix) is written in the node's label
+    # when it is set and not its default: conv's ("kernel_size", "k") reads "k3"
+    kind: str = "other"
+    key_args: tuple[tuple[str, str], ...] = ()
 
     def arg(self, name: str) -> Arg | None:
         return self.by_name.get(name)

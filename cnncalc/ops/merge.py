@@ -38,6 +38,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
         torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
         list_arg="inputs",
         multi_input=True,
+        kind="merge",
     )
 
 
@@ -108,6 +109,7 @@ CONCAT = OpSpec(
     torch=_concat_torch,
     list_arg="inputs",
     multi_input=True,
+    kind="merge",
 )
 
 INPUT = OpSpec(
@@ -116,4 +118,5 @@ INPUT = OpSpec(
     args=(),
     shape=lambda ctx: ctx.x,
     internal=True,
+    kind="input",
 )

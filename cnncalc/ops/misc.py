@@ -48,6 +48,7 @@ DROPOUT = OpSpec(
     name="dropout",
     summary="dropout (nn.Dropout; dropout1d/2d/3d drop whole channels); identity at inference",
     aliases={"dropout1d": 1, "dropout2d": 2, "dropout3d": 3},
+    key_args=(("p", "p"),),
     args=(Arg("p", Float(0, 1), 0.5), Arg("inplace", Bool(), False)),
     shape=_dropout_shape,
     torch=_dropout_torch,
@@ -57,6 +58,7 @@ DROPOUT = OpSpec(
 FLATTEN = OpSpec(
     name="flatten",
     summary="everything but the batch becomes one feature vector [F] (nn.Flatten)",
+    kind="shape",
     args=(),
     shape=lambda ctx: (prod(ctx.x),),
     torch=lambda ctx: unary(torch_module("Flatten")),
@@ -76,6 +78,8 @@ LINEAR = OpSpec(
     name="linear",
     summary="fully connected layer (nn.Linear) on a flat input [F]",
     aliases={"fc": None, "dense": None},
+    kind="linear",
+    key_args=(("out_features", "f"),),
     args=(Arg("out_features", Int(1)), Arg("bias", Bool(), True)),
     shape=_linear_shape,
     params=lambda ctx, out: Counts(ctx.x[0] * out[0] + (out[0] if ctx.args["bias"] else 0)),
@@ -132,6 +136,8 @@ def _upsample_torch(ctx: Ctx) -> tuple[str | None, str]:
 UPSAMPLE = OpSpec(
     name="upsample",
     summary="resample to a size or by a scale factor (nn.Upsample); PyTorch floors the size",
+    kind="shape",
+    key_args=(("scale_factor", "x"), ("size", "size ")),
     args=(
         Arg("size", Either((Null(), Ints(1))), None),
         Arg("scale_factor", Either((Null(), PerAxis(Float(0)))), None),
@@ -189,6 +195,7 @@ PAD = OpSpec(
     name="pad",
     summary="zero padding (nn.ZeroPad1d/2d/3d); negative amounts crop",
     aliases={"zero_pad": None},
+    kind="shape",
     args=(Arg("padding", PerAxis(Int()), doc="int, or 2 per axis in PyTorch's order"),),
     shape=_pad_shape,
     # a pad on the left moves the field's start; the right side doesn't matter

@@ -17,6 +17,7 @@ COLUMNS = ("output", "params", "macs", "memory", "values", "rf")
 DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
 SHARES = ("params", "macs", "memory")
 LAYOUTS = ("chw", "hwc")
+DIRECTIONS = ("TB", "LR")  # diagrams: top to bottom, left to right
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class View:
     share: str | None = None
     notes: bool = False
     all_layers: bool = False
+    direction: str = "TB"  # diagrams: top to bottom, or LR left to right
 
 
 @dataclass(frozen=True)
