@@ -154,22 +154,28 @@ def _fits(text: str, edges: int) -> bool:
     return edges <= MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_TEXT
 
 
+def _fits_at(analysis: Analysis, depth: int, direction: str) -> bool:
+    pic = picture(analysis, depth)
+    return len(pic.edges) <= MERMAID_MAX_EDGES and _fits(*mermaid_text(pic, direction))
+
+
 def mermaid(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = "TB") -> str:
     """A Mermaid flowchart (renders on GitHub), or ExportError when it is past what Mermaid
     draws (GitHub would show only an error), naming the depth at which it fits."""
     pic = picture(analysis, depth)
-    text, edges = mermaid_text(pic, direction)
-    if _fits(text, edges):
+    edges = len(pic.edges)
+    text = mermaid_text(pic, direction)[0] if edges <= MERMAID_MAX_EDGES else ""
+    if text and _fits(text, edges):
         return text
     deepest = max(len(item.path) for item in pic.items)
     start = deepest if depth is None else min(depth, deepest)
-    fits = next((d for d in range(start - 1, 0, -1)
-                 if _fits(*mermaid_text(picture(analysis, d), direction))), None)
+    fits = next((d for d in range(start - 1, 0, -1) if _fits_at(analysis, d, direction)), None)
     hint = (f"draw it with --depth {fits} (what is deeper than {fits} path levels as one node)"
             if fits is not None else "draw it with --to dot or --to svg")
+    size = f", {len(text):,} characters" if text else ""
     raise ExportError(f"the Mermaid diagram is too large for Mermaid and GitHub ({edges:,} "
-                      f"edges, {len(text):,} characters; they draw at most "
-                      f"{MERMAID_MAX_EDGES} and {MERMAID_MAX_TEXT:,}): {hint}")
+                      f"edges{size}; they draw at most "
+                      f"{MERMAID_MAX_EDGES} edges and {MERMAID_MAX_TEXT:,} characters): {hint}")
 
 
 def _dot_text(text: str) -> str:

@@ -90,4 +90,5 @@ EXPORT = {
     "pytorch": Renderer("pytorch:view"),
     "mermaid": Renderer("diagram:mermaid_view"),
     "dot": Renderer("diagram:dot_view"),
+    "svg": Renderer("svg:svg_view"),
 }
