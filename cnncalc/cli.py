@@ -281,6 +281,27 @@ def export(
 
 
 @app.command()
+def report(
+    file: FileArgument,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
+    ] = None,
+    input: InputOption = None,
+    set_: SetOption = None,
+    depth: Annotated[int | None, typer.Option(
+        metavar="N", parser=parse_count,
+        help="the diagram: blocks and repeats below N path levels as one box (default 2)")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML page: the volume diagram, the layer table, the totals,
+    the problems with their source lines and the file itself.
+
+    Example: cnncalc report architectures/resnet50.yaml -o resnet50.html
+    """
+    run_command("report", locals())
+
+
+@app.command()
 def schema() -> None:
     """Print a JSON Schema (draft 2020-12) of the format, generated from the op registry.
 

@@ -92,3 +92,6 @@ EXPORT = {
     "dot": Renderer("diagram:dot_view"),
     "svg": Renderer("svg:svg_view"),
 }
+
+# `report`: the one-file HTML page
+REPORT = Renderer("html:report_view")
