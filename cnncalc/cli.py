@@ -158,6 +158,10 @@ def check(
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    report_dir: Annotated[str | None, typer.Option(
+        "--report", metavar="DIR",
+        help="also write an HTML report per file, and index.html, into DIR (CI artefacts)")
+    ] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 

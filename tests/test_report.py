@@ -81,3 +81,25 @@ def test_command_writes_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert target.read_text(encoding="utf-8") == report(analyze(path))
     assert cli.main(["report", str(path), "-o", str(tmp_path / "no" / "r.html")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_check_writes_a_report_per_file_and_an_index(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cnncalc import cli
+
+    bad = tmp_path / "bad <x>.yaml"
+    bad.write_text("input: [3, 8, 8]\nlayers:\n  - conv: [4, 3]\n  - linear: 10\n",
+                   encoding="utf-8")
+    alexnet = next(p for p in ZOO if p.stem == "alexnet")
+    folder = tmp_path / "out"
+    assert cli.main(["check", str(alexnet), str(bad), "--report", str(folder), "-q"]) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "001-alexnet.html", "002-bad_x_.html", "index.html"]
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert _parse(index).links == ["001-alexnet.html", "002-bad_x_.html"]
+    assert "bad &lt;x&gt;.yaml</a>" in index and '<td class="n error">1</td>' in index
+    page = (folder / "001-alexnet.html").read_text(encoding="utf-8")
+    check_page(analyze(alexnet), page)
+    capsys.readouterr()
+    assert cli.main(["check", str(alexnet), "--report", str(bad / "x")]) == 2
+    assert "cannot write" in capsys.readouterr().err

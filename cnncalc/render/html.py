@@ -166,5 +166,24 @@ def report(a: Analysis, depth: int | None = DEFAULT_DEPTH) -> str:
     return "\n".join(out) + "\n"
 
 
+def index(entries: list[tuple[str, str, int, int, int, int]]) -> str:
+    """`check --report DIR`'s index.html: a row per file (path, its page, params, MACs, errors,
+    warnings), linking to the page next to it."""
+    rows = "".join(
+        f'<tr><td><a href="{escape(page, quote=True)}">{_e(path)}</a></td>'
+        f'<td class="n">{params:,}</td><td class="n">{macs:,}</td>'
+        f'<td class="n{" error" if errors else ""}">{errors:,}</td>'
+        f'<td class="n{" warning" if warnings else ""}">{warnings:,}</td></tr>'
+        for path, page, params, macs, errors, warnings in entries)
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>cnncalc check</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
+        f"<h1>cnncalc check: {len(entries):,} files</h1>",
+        '<div class="scroll"><table><tr><th>File</th><th class="n">Params</th>'
+        '<th class="n">MACs</th><th class="n">Errors</th><th class="n">Warnings</th></tr>',
+        rows, "</table></div>", "</body>", "</html>"]) + "\n"
+
+
 def report_view(a: Analysis, v: View) -> str:
     return report(a, v.depth or DEFAULT_DEPTH)
