@@ -35,7 +35,8 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin-to
 .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr));
   gap: .5rem; margin: 1rem 0; }
 .totals div { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; }
-.totals b { display: block; font-size: 1.1rem; font-variant-numeric: tabular-nums; }
+.totals b { display: block; font-size: 1.1rem; font-variant-numeric: tabular-nums;
+  overflow-wrap: anywhere; }
 .diagram { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px;
   background: #ffffff; }
 .diagram svg { display: block; max-width: none; height: auto; }
