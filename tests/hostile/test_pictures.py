@@ -6,6 +6,10 @@ point, each within the time and memory bound it states.
   no element but the picture's own.
 - P2: 10^5 layers: the volume diagram and Mermaid refuse (exit 1, naming --depth) within their
   bounds instead of writing a file nobody can open; at --depth 1 they draw one box.
+- P3: the HTML report of a file whose name, text and file name carry markup: no element but
+  the page's own, and still no script.
+- P4: the HTML report of 10^5 layers within its time and memory bound (the diagram says why it
+  is not drawn; the table has every layer).
 """
 
 from __future__ import annotations
@@ -49,3 +53,27 @@ def test_p2_a_hundred_thousand_layers(tmp_path: Path) -> None:
     assert small.code == 0
     root = ET.fromstring(small.out.encode("utf-8"))
     assert len(root.findall("./{http://www.w3.org/2000/svg}g[@class='volume']")) == 2
+
+
+def test_p3_report_of_markup(tmp_path: Path) -> None:
+    path = tmp_path / "<b>x<i>.yaml"
+    path.write_text(f"name: {EVIL_NAME}\ninput: [3, 8, 8]\nlayers:\n"
+                    "  - conv: [4, 3]  # </pre><script>alert(2)</script>\n  - linear: 2\n",
+                    encoding="utf-8")
+    result = run(["report", path], seconds=20, mib=300)
+    assert result.code == 1  # linear on a [4, 6, 6] input
+    assert "<script" not in result.out and "<b>x<i>" not in result.out
+    assert "&lt;b&gt;x&lt;i&gt;.yaml" in result.out
+    assert "&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in result.out
+    assert "error[E205]" in result.out
+
+
+def test_p4_report_of_a_hundred_thousand_layers(tmp_path: Path) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text("input: [3, 4, 4]\nlayers:\n  - {conv: [3, 1], repeat: 100000}\n",
+                    encoding="utf-8")
+    target = tmp_path / "deep.html"
+    result = run(["report", path, "-o", target], seconds=90, mib=1500)
+    assert result.code == 0
+    page = target.read_text(encoding="utf-8")
+    assert "100,001 boxes" in page and page.count("<tr>") > 100_000
