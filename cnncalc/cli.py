@@ -31,6 +31,7 @@ from .commands.options import (
     ColorOption,
     Count,
     DiffFormat,
+    Direction,
     DType,
     ExportFormat,
     FileArgument,
@@ -164,6 +165,10 @@ def check(
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    report_dir: Annotated[str | None, typer.Option(
+        "--report", metavar="DIR",
+        help="also write an HTML report per file, and index.html, into DIR (CI artefacts)")
+    ] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -269,19 +274,48 @@ def sizes(
 def export(
     file: FileArgument,
     to: Annotated[ExportFormat, typer.Option(
-        "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub) or dot")
+        "--to", "-t", help="pytorch (an nn.Module file), mermaid (renders on GitHub), dot or "
+        "svg (the volume diagram)")
     ] = ExportFormat.pytorch,
     input: InputOption = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
     set_: SetOption = None,
+    depth: Annotated[int | None, typer.Option(
+        metavar="N", parser=parse_count,
+        help="diagrams: blocks and repeats below N path levels as one node (default 2; "
+             "a large N draws every layer)")
+    ] = None,
+    direction: Annotated[Direction, typer.Option(
+        help="diagrams: top to bottom (TB) or left to right (LR)")] = Direction.TB,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 
     Example: cnncalc export architectures/resnet18.yaml --to pytorch -o resnet18.py
     """
     run_command("export", locals())
+
+
+@app.command()
+def report(
+    file: FileArgument,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
+    ] = None,
+    input: InputOption = None,
+    set_: SetOption = None,
+    depth: Annotated[int | None, typer.Option(
+        metavar="N", parser=parse_count,
+        help="the diagram: blocks and repeats below N path levels as one box (default 2)")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML page: the volume diagram, the layer table, the totals,
+    the problems with their source lines and the file itself.
+
+    Example: cnncalc report architectures/resnet50.yaml -o resnet50.html
+    """
+    run_command("report", locals())
 
 
 @app.command()

@@ -16,9 +16,11 @@ import keyword
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .analysis import Analysis
-from .graph import Graph, Shape
+from .graph import Graph, Node, Shape, path_str
+from .ops import REGISTRY
 from .render.registry import EXPORT, View
 from .torchgen import PRELUDE, node_code
 
@@ -231,3 +233,135 @@ def torch_plan(analysis: Analysis) -> TorchPlan:
                        if not node.trainable and analysis.layers[node.index - 1].params)
     return TorchPlan(graph, shapes, codes, _module_names(graph, codes), var, inplace,
                      class_name(analysis.name), results, frozen)
+
+
+# ---------------------------------------------------------------- pictures
+
+# How deep diagrams go when the reader does not say (--depth): block calls and repeat copies
+# stay one node each below this many path levels, so ResNet-152 draws in ~60 nodes and every
+# file of the zoo fits Mermaid's limits (tests/test_export.py checks it).
+DEFAULT_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class Item:
+    """One node of a picture: a layer, or at --depth a block call or repeat standing for its
+    layers (`collapsed`), with their params and MACs summed."""
+
+    index: int  # its place in Picture.items, in network order
+    path: tuple[str, ...]  # the layer's or the group's path
+    name: str  # the same, written res3[0].conv2
+    op: str  # the layer's op, or what the group is ("bottleneck x4")
+    kind: str  # the op's kind (its colour); "block" for a group
+    keys: str  # the op's key arguments, "k3 s2 c64" (a group: how many layers)
+    shape: Shape | None  # the output (a group's: its last layer's); None when it failed
+    changes: bool  # whether its output shape differs from its input's
+    params: int
+    macs: int
+    inputs: tuple[int, ...]  # the items it reads, each once, in order
+    collapsed: bool
+    first: int  # its first and last graph node
+    last: int
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: int  # items
+    target: int
+    shape: Shape | None  # the shape that flows along it (the source layer's output)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A network as the diagrams draw it (render/diagram.py, svg.py)."""
+
+    name: str
+    source: str
+    items: tuple[Item, ...]
+    edges: tuple[Edge, ...]
+    depth: int | None
+    groups: dict[tuple[str, ...], str]  # the graph's block calls and repeats, by path
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        if value and all(v == value[0] for v in value):
+            value = value[0]  # a square kernel: k3, not k3x3
+        else:
+            return "x".join(_value_text(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def key_text(node: Node) -> str:
+    """The op's key arguments (its registry entry's key_args) that the layer sets to other
+    than their default: "k3 s2 c64"."""
+    spec = REGISTRY.get(node.op)
+    if spec is None:
+        return ""
+    words = []
+    for arg, prefix in spec.key_args:
+        value = node.args.get(arg)
+        known = spec.arg(arg)
+        if value is None or (known is not None and known.default is not None
+                             and value == known.default):
+            continue
+        words.append(f"{prefix}{_value_text(value)}")
+    return " ".join(words)
+
+
+def picture(analysis: Analysis, depth: int | None = DEFAULT_DEPTH) -> Picture:
+    """The items and edges of the diagrams: every layer, or with `depth` one item per block
+    call or repeat deeper than `depth` path levels (as `show --depth` sums them). A layer that
+    failed is still drawn, its shape unknown (None)."""
+    graph = graph_of(analysis)
+    shapes = analysis.shapes
+    layers = analysis.layers
+
+    def shape_of(i: int) -> Shape | None:
+        return shapes[i] if i < len(shapes) else None
+
+    key_of: dict[tuple[str, ...], int] = {}
+    members: list[list[Node]] = []
+    keys: list[tuple[str, ...]] = []
+    item_of: list[int] = []
+    for node in graph.nodes:
+        key = node.path if depth is None or node.index == 0 else node.path[:depth]
+        at = key_of.get(key)
+        if at is None:
+            at = key_of[key] = len(members)
+            members.append([])
+            keys.append(key)
+        members[at].append(node)
+        item_of.append(at)
+
+    edges: dict[tuple[int, int], Edge] = {}
+    inputs: list[list[int]] = [[] for _ in members]
+    for node in graph.nodes:
+        b = item_of[node.index]
+        for j in node.inputs:
+            a = item_of[j]
+            if a != b and (a, b) not in edges:
+                edges[a, b] = Edge(a, b, shape_of(j))
+                inputs[b].append(a)
+
+    items = []
+    for at, (key, nodes) in enumerate(zip(keys, members)):
+        first, last = nodes[0], nodes[-1]
+        collapsed = len(nodes) > 1 or first.path != key
+        spec = REGISTRY.get(first.op)
+        outside = [j for n in nodes for j in n.inputs if item_of[j] != at]
+        shape = shape_of(last.index)
+        params = sum(layers[n.index - 1].params for n in nodes if 0 < n.index <= len(layers))
+        macs = sum(layers[n.index - 1].macs for n in nodes if 0 < n.index <= len(layers))
+        items.append(Item(
+            index=at, path=key, name=path_str(key),
+            op=graph.groups.get(key, first.op) if collapsed else first.op,
+            kind="block" if collapsed else (spec.kind if spec else "other"),
+            keys=f"({len(nodes)} layers)" if collapsed else key_text(first),
+            shape=shape, changes=not outside or shape != shape_of(outside[0]),
+            params=params, macs=macs, inputs=tuple(inputs[at]), collapsed=collapsed,
+            first=first.index, last=last.index))
+    return Picture(analysis.name, analysis.source.name, tuple(items), tuple(edges.values()),
+                   depth, graph.groups)

@@ -41,7 +41,8 @@ def test_the_whole_benchmark_runs_at_toy_sizes(tmp_path: Path) -> None:
     bench().main(["--runs", "1", "--heavy-runs", "1", "--big", "80", "--small", "40",
                   "--flat", "40", "--configs", "3", "--output", str(report)])
     text = report.read_text(encoding="utf-8")
-    for key in ("import", "help", "table", "json", "small", "big", "yaml", "flat", "check"):
+    for key in ("import", "help", "table", "json", "svg", "svg_full", "report", "report_full",
+                "small", "big", "yaml", "flat", "check"):
         assert f"| {key} |" in text
     assert "torchinfo" in text and "## The machine" in text
 

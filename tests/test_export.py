@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnncalc.analysis import Analysis, analyze
-from cnncalc.export import FORMATS, ExportError, class_name, export, module_names
+from cnncalc.export import FORMATS, ExportError, class_name, export, module_names, picture
 from cnncalc.graph import format_shape
+from cnncalc.render.diagram import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, dot, mermaid
 from cnncalc.source import Source
 
 TINY = """\
@@ -600,22 +601,44 @@ def _dot_balanced(text: str) -> bool:
     return not quoted and depth == {"{": 0, "[": 0}
 
 
+def _label(a: Analysis, index: int, lines: list[str]) -> None:
+    """The layer's name, its op and key arguments, and its params are in its label."""
+    assert a.graph is not None
+    node = a.graph.nodes[index]
+    assert lines[0] == node.name
+    if index:
+        assert lines[1].split()[0] == node.op
+        params = a.layers[index - 1].params
+        assert (f"{params:,} params" in lines) == (params > 0)
+
+
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
 def test_zoo_mermaid(path: Path) -> None:
+    """At the default depth every zoo file fits what Mermaid and GitHub draw; every layer at
+    full depth has its node, its label and its edges, the shape on the edges that change it."""
     a = _zoo(path)
     text = export(a, "mermaid")
-    assert text.startswith("flowchart TD\n")
+    assert text.startswith("flowchart TB\n")
+    assert len(text) <= MERMAID_MAX_TEXT and text.count("-->") <= MERMAID_MAX_EDGES
     assert a.graph is not None
-    for node in a.graph.nodes:
-        shape = _shape(a, node.index)
-        if node.index:
-            assert f'n{node.index}["{node.name}<br/>{node.op}<br/>{shape}"]' in text
-        else:
-            assert f'n0(["input<br/>{shape}"])' in text
-    edges = re.findall(r'^ +n(\d+) -->\|"([^"]*)"\| n(\d+)$', text, re.MULTILINE)
-    assert sorted((int(j), int(i), s) for j, s, i in edges) == sorted(_edges(a))
-    opened = re.findall(r"^ *subgraph g\d+\[", text, re.MULTILINE)
-    assert len(opened) == len(re.findall(r"^ *end$", text, re.MULTILINE))
+    try:
+        full = mermaid(a, None)
+    except ExportError:
+        return  # too large at every layer: test_mermaid_refuses_what_github_cannot_draw
+    nodes = dict(re.findall(r'^ +n(\d+)\(?\["([^"]*)"\]\)?$', full, re.MULTILINE))
+    assert sorted(map(int, nodes)) == [n.index for n in a.graph.nodes]
+    for index, label in nodes.items():
+        _label(a, int(index), label.split("<br/>"))
+    edges = re.findall(r'^ +n(\d+) -->(?:\|"([^"]*)"\|)? n(\d+)$', full, re.MULTILINE)
+    assert sorted((int(j), int(i)) for j, _, i in edges) == sorted(
+        {(j, i) for j, i, _ in _edges(a)})
+    for j, shape, _ in edges:
+        source = int(j)
+        before = a.graph.nodes[source].inputs
+        changed = not before or a.shapes[source] != a.shapes[before[0]]
+        assert shape == (_shape(a, source) if changed else "")
+    opened = re.findall(r"^ *subgraph g\d+\[", full, re.MULTILINE)
+    assert len(opened) == len(re.findall(r"^ *end$", full, re.MULTILINE))
     assert len(opened) == len({g for g in a.graph.groups
                                if any(n.path[:len(g)] == g for n in a.graph.nodes)})
 
@@ -623,38 +646,78 @@ def test_zoo_mermaid(path: Path) -> None:
 @pytest.mark.parametrize("path", ZOO, ids=lambda p: p.stem)
 def test_zoo_dot(path: Path) -> None:
     a = _zoo(path)
-    text = export(a, "dot")
+    text = dot(a, None)
     assert _dot_balanced(text)
     assert f'digraph "{a.name}" {{' in text and text.endswith("}\n")
     assert a.graph is not None
-    for node in a.graph.nodes:
-        shape = _shape(a, node.index)
-        label = f"input\\n{shape}" if node.index == 0 else f"{node.name}\\n{node.op}\\n{shape}"
-        assert f'"n{node.index}" [label="{label}"' in text
-    edges = re.findall(r'^ +"n(\d+)" -> "n(\d+)" \[label="([^"]*)"\];$', text, re.MULTILINE)
-    assert sorted((int(j), int(i), s) for j, i, s in edges) == sorted(_edges(a))
+    nodes = dict(re.findall(r'^ +"n(\d+)" \[label="([^"]*)"', text, re.MULTILINE))
+    assert sorted(map(int, nodes)) == [n.index for n in a.graph.nodes]
+    for index, label in nodes.items():
+        _label(a, int(index), label.split("\\n"))
+    edges = re.findall(r'^ +"n(\d+)" -> "n(\d+)"', text, re.MULTILINE)
+    assert sorted((int(j), int(i)) for j, i in edges) == sorted(
+        {(j, i) for j, i, _ in _edges(a)})
+    assert _dot_balanced(export(a, "dot"))
 
 
-def test_mermaid_says_when_github_cannot_draw_it() -> None:
-    """Past Mermaid's default maxEdges (500) or maxTextSize (50,000) GitHub shows an error."""
-    big = export(_zoo(next(p for p in ZOO if p.stem == "resnet152")), "mermaid")
-    note = big.splitlines()[2]
-    assert note.startswith("    %% too large for Mermaid's default limits (565 edges")
-    small = export(_zoo(next(p for p in ZOO if p.stem == "resnet18")), "mermaid")
-    assert "too large" not in small
+def test_depth_collapses_blocks_and_repeats() -> None:
+    """ResNet-18 at depth 1: a node per stage with its params and MACs summed."""
+    a = _zoo(next(p for p in ZOO if p.stem == "resnet18"))
+    pic = picture(a, 1)
+    assert [i.name for i in pic.items] == [
+        "input", "stem", "maxpool1", "layer1", "layer2", "layer3", "layer4",
+        "global_avgpool1", "flatten1", "fc"]
+    assert sum(i.params for i in pic.items) == a.totals.params
+    assert sum(i.macs for i in pic.items) == a.totals.macs
+    layer2 = pic.items[4]
+    assert layer2.collapsed and layer2.op == "basic x2" and layer2.kind == "block"
+    assert format_shape(layer2.shape) == "128x28x28"
+    text = mermaid(a, 1)
+    assert 'n4["layer2<br/>basic x2 (16 layers)<br/>525,568 params, 411,041,792 MACs"]' in text
+    assert 'n3 --> n4' in text and 'n4 -->|"128x28x28"| n5' in text
+    assert "flowchart LR" in mermaid(a, 1, "LR") and 'rankdir="LR"' in dot(a, 1, "LR")
+
+
+def test_labels_show_key_arguments_and_colour_by_kind() -> None:
+    a = _zoo(next(p for p in ZOO if p.stem == "alexnet"))
+    text = mermaid(a)
+    assert 'n1["conv1<br/>conv k11 s4 c64<br/>23,296 params"]' in text
+    assert 'n3["maxpool1<br/>maxpool k3 s2"]' in text
+    assert "classDef conv fill:#dbeafe" in text and "class n1,n4,n7,n9,n11 conv" in text
+    assert '"n1" [label="conv1\\nconv k11 s4 c64\\n23,296 params", fillcolor="#dbeafe"' in (
+        dot(a))
+
+
+def test_mermaid_refuses_what_github_cannot_draw() -> None:
+    """Past Mermaid's default maxEdges (500) or maxTextSize (50,000) GitHub shows only an
+    error: ResNet-152's every layer is refused, naming the depth at which it fits."""
+    a = _zoo(next(p for p in ZOO if p.stem == "resnet152"))
+    with pytest.raises(ExportError, match=r"\(565 edges; they draw at "
+                       r"most 500 edges and 50,000 characters\): draw it with --depth 3"):
+        mermaid(a, None)
+    assert "too large" not in export(a, "mermaid")
+
+
+def test_mermaid_size_error_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    path = next(p for p in ZOO if p.stem == "resnet152")
+    code, out, err = _cli(capsys, "export", str(path), "--to", "mermaid", "--depth", "9")
+    assert (code, out) == (1, "")
+    assert "too large for Mermaid and GitHub" in err and "--depth 3" in err
+    code, out, err = _cli(capsys, "export", str(path), "--to", "mermaid")
+    assert (code, err) == (0, "") and out.count("-->") == 57
 
 
 def test_diagram_text_is_escaped() -> None:
     text = TINY.replace("name: tiny_resnet", 'name: "say \\"hi\\" <b>#1</b> & back\\\\slash"')
     a = analyze(Source('we"ird <dir>/t#1.yaml', textwrap.dedent(text)))
     assert a.graph is not None and a.name == 'say "hi" <b>#1</b> & back\\slash'
-    mermaid = export(a, "mermaid")
-    comment = mermaid.splitlines()[1]
+    mermaid_ = export(a, "mermaid")
+    comment = mermaid_.splitlines()[1]
     assert '"' not in comment and "<" not in comment and "&" not in comment
     assert "#34;hi#34;" in comment and "#35;1" in comment
-    dot = export(a, "dot")
-    assert _dot_balanced(dot)
-    assert 'digraph "say \\"hi\\" <b>#1</b> & back\\\\slash" {' in dot
+    dot_ = export(a, "dot")
+    assert _dot_balanced(dot_)
+    assert 'digraph "say \\"hi\\" <b>#1</b> & back\\\\slash" {' in dot_
     code = export(a, "pytorch")
     compile(code, "escaped", "exec")
     assert code.startswith('"""say \\"hi\\" <b>#1</b> & back\\\\slash: a PyTorch model')
@@ -671,12 +734,12 @@ def test_diagrams_draw_a_network_with_errors() -> None:
           - relu
     """)
     assert a.graph is not None
-    mermaid = export(a, "mermaid")
-    assert 'n2["linear1<br/>linear<br/>?"]' in mermaid
-    assert 'n1 -->|"4x6x6"| n2' in mermaid
-    dot = export(a, "dot")
-    assert '"n2" [label="linear1\\nlinear\\n?"];' in dot
-    assert _dot_balanced(dot)
+    mermaid_ = export(a, "mermaid")
+    assert 'n2["linear1<br/>linear f10<br/>?"]' in mermaid_
+    assert 'n1 -->|"4x6x6"| n2' in mermaid_
+    dot_ = export(a, "dot")
+    assert '"n2" [label="linear1\\nlinear f10\\n?"' in dot_
+    assert _dot_balanced(dot_)
 
 
 # ---------------------------------------------------------------- the command
@@ -709,7 +772,7 @@ def test_command_input_override(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     path.write_text(textwrap.dedent(TINY), encoding="utf-8")
     code, out, _ = _cli(capsys, "export", str(path), "--input", "3x64x64", "--to", "mermaid")
     assert code == 0
-    assert 'n1["stem<br/>conv<br/>8x64x64"]' in out
+    assert 'n1 -->|"8x64x64"| n2' in out
 
 
 def test_command_refuses_a_broken_network(capsys: pytest.CaptureFixture[str],
@@ -723,7 +786,7 @@ def test_command_refuses_a_broken_network(capsys: pytest.CaptureFixture[str],
     assert "cannot export: layer linear1 has no shape" in err
     # the diagrams still draw it, the failed layer's shape unknown
     code, out, _ = _cli(capsys, "export", str(path), "--to", "dot")
-    assert code == 1 and '[label="linear1\\nlinear\\n?"]' in out
+    assert code == 1 and '[label="linear1\\nlinear f10\\n?"' in out
     code, _, err = _cli(capsys, "export", str(tmp_path / "missing.yaml"))
     assert code == 2 and "missing.yaml" in err
     code, _, err = _cli(capsys, "export", str(path), "--to", "onnx")

@@ -24,6 +24,7 @@ COMMANDS = {
     "diff": "diff:run",
     "sizes": "sizes:run",
     "export": "export:run",
+    "report": "report:run",
     "schema": "reference:schema",
     "ops": "reference:ops",
     "zoo": "reference:zoo",

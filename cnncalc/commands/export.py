@@ -13,7 +13,7 @@ from .common import parse_sets, parse_shape, read, say, write
 
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
-        set_: list[str] | None) -> int:
+        set_: list[str] | None, depth: int | None = None, direction: str = "TB") -> int:
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_))
     problems = [d for d in analysis.diagnostics if d.fatal]
@@ -21,7 +21,8 @@ def run(*, file: str, to: str, input: str | None, output: str | None,
         say(text.diagnostics(problems, analysis.source))
         return 2
     try:
-        code = "".join(registry.EXPORT[to](analysis, registry.View()))
+        code = "".join(registry.EXPORT[to](
+            analysis, registry.View(depth=depth, direction=direction)))
     except ExportError as exc:
         errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
         if errors:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # made at run time from the registries: to mypy, any value
     ExportFormat: TypeAlias = Any
     Layout: TypeAlias = Any
     GroupBy: TypeAlias = Any
+    Direction: TypeAlias = Any
     Share: TypeAlias = Any
     Color: TypeAlias = Any
     DType: TypeAlias = Any
@@ -45,6 +46,7 @@ else:
     ExportFormat = _choices("ExportFormat", registry.EXPORT)
     Layout = _choices("Layout", registry.LAYOUTS)
     GroupBy = _choices("GroupBy", registry.GROUPS)
+    Direction = _choices("Direction", registry.DIRECTIONS)
     Share = _choices("Share", registry.SHARES)
     Color = _choices("Color", COLORS)
     DType = _choices("DType", DTYPES)  # the format's own (format.py costs nothing to import)

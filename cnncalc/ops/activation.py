@@ -40,7 +40,8 @@ def activation(name: str, torch_cls: str, summary: str, *args: Arg,
         return unary(torch_module(torch_cls, **keywords))
 
     return OpSpec(name=name, summary=summary, args=all_args, shape=shape, torch=torch,
-                  extra_ops=elementwise, view=inplace, layout=lambda ctx: "keep")
+                  extra_ops=elementwise, view=inplace, layout=lambda ctx: "keep",
+                  kind="activation")
 
 
 def _softmax(name: str, torch_cls: str) -> OpSpec:
@@ -60,7 +61,7 @@ def _softmax(name: str, torch_cls: str) -> OpSpec:
         summary=f"{torch_cls} along `dim` of the batch-less shape (default 0, the channels, "
                 "as PyTorch's implicit choice)",
         args=(Arg("dim", Int(), 0, "counts over the batch-less shape"),),
-        shape=shape, torch=torch, extra_ops=elementwise)
+        shape=shape, torch=torch, extra_ops=elementwise, kind="activation")
 
 
 class _PReLUCount(ArgType):
@@ -98,6 +99,7 @@ PRELU = OpSpec(
     summary="PReLU with learned slopes (nn.PReLU): num_parameters is 1 or C (`channels`)",
     args=(Arg("num_parameters", _PReLUCount(), 1), Arg("init", Float(), 0.25)),
     shape=_prelu_shape,
+    kind="activation",
     params=lambda ctx, out: Counts(_prelu_count(ctx)),
     extra_ops=elementwise,
     # by keyword: OMIT only leaves out keywords (positionally it would be written out)

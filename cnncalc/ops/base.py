@@ -396,6 +396,12 @@ class OpSpec:
     images: bool = False
     # a layer a paper's depth counts ("ResNet-152", "VGG-19"): conv and linear layers
     depth: bool = False
+    # how pictures show it (render/diagram.py, svg.py): the kind picks the colour ("conv",
+    # "linear", "pool", "norm", "activation", "merge", "shape", "input"; others are drawn
+    # plainly), and each key argument (name, label prefix) is written in the node's label
+    # when it is set and not its default: conv's ("kernel_size", "k") reads "k3"
+    kind: str = "other"
+    key_args: tuple[tuple[str, str], ...] = ()
 
     def arg(self, name: str) -> Arg | None:
         return self.by_name.get(name)

@@ -124,6 +124,8 @@ def _conv_torch(ctx: Ctx) -> tuple[str | None, str]:
 CONV = OpSpec(
     name="conv",
     summary="N-d convolution (nn.Conv1d/2d/3d); the rank follows the input",
+    kind="conv",
+    key_args=(("kernel_size", "k"), ("stride", "s"), ("out_channels", "c")),
     aliases={"conv1d": 1, "conv2d": 2, "conv3d": 3},
     args=(
         Arg("out_channels", Int(1)),
@@ -196,6 +198,8 @@ def _transpose_torch(ctx: Ctx) -> tuple[str | None, str]:
 CONV_TRANSPOSE = OpSpec(
     name="conv_transpose",
     summary="N-d transposed convolution (nn.ConvTranspose1d/2d/3d)",
+    kind="conv",
+    key_args=(("kernel_size", "k"), ("stride", "s"), ("out_channels", "c")),
     aliases={"conv_transpose1d": 1, "conv_transpose2d": 2, "conv_transpose3d": 3},
     args=(
         Arg("out_channels", Int(1)),

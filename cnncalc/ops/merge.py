@@ -39,6 +39,7 @@ def _elementwise(name: str, symbol: str, summary: str) -> OpSpec:
         torch=lambda ctx: (None, f" {symbol} ".join(f"{{{i}}}" for i in range(len(ctx.inputs)))),
         list_arg="inputs",
         multi_input=True,
+        kind="merge",
     )
 
 
@@ -109,6 +110,7 @@ CONCAT = OpSpec(
     torch=_concat_torch,
     list_arg="inputs",
     multi_input=True,
+    kind="merge",
 )
 
 def _matmul_shape(ctx: Ctx) -> Shape:
@@ -137,6 +139,7 @@ def _matmul_shape(ctx: Ctx) -> Shape:
 
 MATMUL = OpSpec(
     name="matmul",
+    kind="merge",
     summary="matrix product of two outputs (torch.matmul) over their last two dims, "
             "broadcasting the dims before them (attention)",
     args=(Arg("inputs", Ids(), doc="two ids: [a, b], a is [..., m, k] and b [..., k, n]"),),
@@ -160,4 +163,5 @@ INPUT = OpSpec(
     args=(),
     shape=lambda ctx: ctx.x,
     internal=True,
+    kind="input",
 )

@@ -48,6 +48,7 @@ DROPOUT = OpSpec(
     name="dropout",
     summary="dropout (nn.Dropout; dropout1d/2d/3d drop whole channels); identity at inference",
     aliases={"dropout1d": 1, "dropout2d": 2, "dropout3d": 3},
+    key_args=(("p", "p"),),
     args=(Arg("p", Float(0, 1), 0.5), Arg("inplace", Bool(), False)),
     shape=_dropout_shape,
     torch=_dropout_torch,
@@ -88,6 +89,8 @@ LINEAR = OpSpec(
     summary="fully connected layer (nn.Linear) on a flat input [F], or over the last dim of "
             "any input when in_features names it",
     aliases={"fc": None, "dense": None},
+    kind="linear",
+    key_args=(("out_features", "f"),),
     args=(Arg("out_features", Int(1)), Arg("bias", Bool(), True),
           Arg("in_features", Either((Null(), Int(1))), None,
               "the input's last dim; needed (and checked) on an input that is not flat")),
@@ -146,6 +149,8 @@ def _upsample_torch(ctx: Ctx) -> tuple[str | None, str]:
 UPSAMPLE = OpSpec(
     name="upsample",
     summary="resample to a size or by a scale factor (nn.Upsample); PyTorch floors the size",
+    kind="shape",
+    key_args=(("scale_factor", "x"), ("size", "size ")),
     args=(
         Arg("size", Either((Null(), Ints(1))), None),
         Arg("scale_factor", Either((Null(), PerAxis(Float(0)))), None),
@@ -204,6 +209,7 @@ PAD = OpSpec(
     name="pad",
     summary="zero padding (nn.ZeroPad1d/2d/3d); negative amounts crop",
     aliases={"zero_pad": None},
+    kind="shape",
     args=(Arg("padding", PerAxis(Int()), doc="int, or 2 per axis in PyTorch's order"),),
     shape=_pad_shape,
     # a pad on the left moves the field's start; the right side doesn't matter

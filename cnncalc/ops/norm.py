@@ -60,6 +60,7 @@ def _bn_torch(ctx: Ctx) -> tuple[str | None, str]:
 BATCHNORM = OpSpec(
     name="bn",
     summary="batch normalisation (nn.BatchNorm1d/2d/3d): params 2C, buffers 2C+1",
+    kind="norm",
     aliases={"batchnorm": None, "batchnorm1d": 1, "batchnorm2d": 2, "batchnorm3d": 3},
     args=(
         Arg("eps", Float(0), 1e-5),
@@ -94,6 +95,8 @@ def _groupnorm_shape(ctx: Ctx) -> Shape:
 GROUPNORM = OpSpec(
     name="groupnorm",
     summary="group normalisation (nn.GroupNorm): params 2C",
+    kind="norm",
+    key_args=(("num_groups", "g"),),
     args=(
         Arg("num_groups", Int(1)),
         Arg("eps", Float(0), 1e-5),
@@ -149,6 +152,7 @@ def _layernorm_torch(ctx: Ctx) -> tuple[str | None, str]:
 LAYERNORM = OpSpec(
     name="layernorm",
     summary="layer normalisation (nn.LayerNorm); by default over channels at every position",
+    kind="norm",
     args=(
         Arg("normalized_shape", Either((Null(), Ints(1))), None,
             "trailing dims as in PyTorch; default: channels at every position (params 2C)"),
@@ -171,6 +175,8 @@ LRN = OpSpec(
     name="lrn",
     summary="local response normalisation across channels (nn.LocalResponseNorm)",
     aliases={"local_response_norm": None},
+    kind="norm",
+    key_args=(("size", "n"),),
     args=(
         Arg("size", Int(1)),
         Arg("alpha", Float(), 1e-4),

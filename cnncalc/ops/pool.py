@@ -96,6 +96,8 @@ MAXPOOL = OpSpec(
     name="maxpool",
     summary="max pooling (nn.MaxPool1d/2d/3d); ceil_mode as PyTorch trims it",
     aliases={"maxpool1d": 1, "maxpool2d": 2, "maxpool3d": 3, "max_pool": None},
+    kind="pool",
+    key_args=(("kernel_size", "k"), ("stride", "s")),
     args=(
         Arg("kernel_size", Ints(1)),
         _STRIDE,
@@ -132,6 +134,8 @@ AVGPOOL = OpSpec(
     name="avgpool",
     summary="average pooling (nn.AvgPool1d/2d/3d)",
     aliases={"avgpool1d": 1, "avgpool2d": 2, "avgpool3d": 3, "avg_pool": None},
+    kind="pool",
+    key_args=(("kernel_size", "k"), ("stride", "s")),
     args=(
         Arg("kernel_size", Ints(1)),
         _STRIDE,
@@ -175,6 +179,8 @@ def _adaptive(kind: str) -> OpSpec:
         torch=torch,
         extra_ops=_reduce_ops,
         rf=_adaptive_rf,
+        kind="pool",
+        key_args=(("output_size", "out "),),
     )
 
 
@@ -191,6 +197,7 @@ GLOBAL_AVGPOOL = OpSpec(
     name="global_avgpool",
     summary="mean over all spatial positions: [C, 1, 1] (nn.AdaptiveAvgPool2d(1))",
     aliases={"gap": None},
+    kind="pool",
     args=(),
     shape=_global_shape,
     extra_ops=_reduce_ops,

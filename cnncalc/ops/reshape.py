@@ -81,6 +81,7 @@ FRESH, KEEP, STRIDED, RESHAPE = "fresh", "keep", "strided", "reshape"
 
 RESHAPE_OP = OpSpec(
     name="reshape",
+    kind="shape",
     summary="a new shape with the same elements (torch.reshape; one size may be -1): a view of "
             "a contiguous input, a copy of a permuted one",
     aliases={"view": None},
@@ -113,6 +114,7 @@ def _moved(dims: tuple[int, ...]) -> str:
 
 PERMUTE = OpSpec(
     name="permute",
+    kind="shape",
     summary="reorders the dims (torch.permute), a strided view: later ops see the new layout",
     args=(Arg("dims", PerAxis(Int()), doc="the new order of the batch-less dims"),),
     shape=lambda ctx: tuple(ctx.x[d] for d in _permutation(ctx)),
@@ -132,6 +134,7 @@ def _swapped(ctx: Ctx) -> tuple[int, ...]:
 
 TRANSPOSE = OpSpec(
     name="transpose",
+    kind="shape",
     summary="swaps two dims (torch.transpose), a strided view",
     args=(Arg("dim0", Int()), Arg("dim1", Int())),
     shape=lambda ctx: tuple(ctx.x[d] for d in _swapped(ctx)),
@@ -175,6 +178,7 @@ def _flatten_formulas(ctx: Ctx) -> list[str]:
 
 FLATTEN = OpSpec(
     name="flatten",
+    kind="shape",
     summary="merges the dims start_dim..end_dim into one (nn.Flatten); by default everything "
             "but the batch becomes [F]",
     args=(Arg("start_dim", Int(), 0, "counts over the batch-less shape; 0 = channels"),
@@ -202,6 +206,7 @@ def _unflatten_torch(ctx: Ctx) -> tuple[str | None, str]:
 
 UNFLATTEN = OpSpec(
     name="unflatten",
+    kind="shape",
     summary="splits one dim into several (nn.Unflatten; one size may be -1)",
     args=(Arg("dim", Int(), doc="counts over the batch-less shape; 0 = channels"),
           Arg("sizes", PerAxis(Int(-1)), doc="the new sizes; one may be -1")),
@@ -239,6 +244,7 @@ def _squeeze_torch(ctx: Ctx) -> tuple[str | None, str]:
 
 SQUEEZE = OpSpec(
     name="squeeze",
+    kind="shape",
     summary="removes dims of size 1 (torch.squeeze): all of them, or those of `dim`",
     args=(Arg("dim", Either((Null(), PerAxis(Int()))), None,
               "a dim or a list of dims over the batch-less shape; null: every dim of size 1"),),
@@ -255,6 +261,7 @@ def _unsqueezed(ctx: Ctx) -> int:
 
 UNSQUEEZE = OpSpec(
     name="unsqueeze",
+    kind="shape",
     summary="inserts a dim of size 1 at `dim` (torch.unsqueeze)",
     args=(Arg("dim", Int(), doc="where, over the batch-less output shape"),),
     shape=lambda ctx: (*ctx.x[:_unsqueezed(ctx)], 1, *ctx.x[_unsqueezed(ctx):]),

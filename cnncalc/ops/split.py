@@ -72,6 +72,7 @@ def _torch_dim(ctx: Ctx) -> int:
 
 CHUNK = OpSpec(
     name="chunk",
+    kind="shape",
     summary="splits a dim into `chunks` pieces of ceil(L / chunks), the last smaller (and "
             "fewer pieces when they run out): torch.chunk, views; read them as id[i]",
     args=(Arg("chunks", Int(1)), Arg("dim", Int(), 0, "counts over the batch-less shape")),
@@ -84,6 +85,7 @@ CHUNK = OpSpec(
 
 SPLIT = OpSpec(
     name="split",
+    kind="shape",
     summary="splits a dim into pieces of one size (the last smaller) or of the listed sizes: "
             "torch.split, views; read them as id[i]",
     args=(Arg("split_size_or_sections", PerAxis(Int(1)),
@@ -99,6 +101,7 @@ SPLIT = OpSpec(
 
 GETITEM = OpSpec(
     name="getitem",
+    kind="shape",
     summary="output `index` of a split op (made by the expander for `id[i]`)",
     args=(),
     # the expander knows the piece's shape from the split op's outputs and passes it in

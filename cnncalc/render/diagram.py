@@ -1,37 +1,82 @@
 """`cnncalc export --to mermaid` (a flowchart GitHub renders) and `--to dot` (Graphviz): a node
-per layer, edges labelled with shapes, the block calls and repeats drawn as nested groups."""
+per layer, or at `--depth` per block call or repeat (cnncalc/export.py's `picture` decides
+which), labelled with the op's key arguments and params, coloured by the op's kind; a shape is
+written on an edge only where it changes; the groups above the depth drawn as nested groups."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from ..analysis import Analysis
-from ..export import graph_of, groups_of
-from ..graph import Graph, Node, format_shape, path_str
+from ..export import DEFAULT_DEPTH, ExportError, Item, Picture, picture
+from ..graph import format_shape, path_str
 from .registry import View
 
+# fill and stroke by the op's kind (the registry's OpSpec.kind); other kinds are drawn plain.
+# Light fills with dark text read in both GitHub themes.
+PALETTE: dict[str, tuple[str, str]] = {
+    "input": ("#e5e7eb", "#374151"),
+    "conv": ("#dbeafe", "#1d4ed8"),
+    "linear": ("#ede9fe", "#6d28d9"),
+    "pool": ("#dcfce7", "#15803d"),
+    "norm": ("#fef9c3", "#a16207"),
+    "activation": ("#ffedd5", "#c2410c"),
+    "merge": ("#fce7f3", "#be185d"),
+    "shape": ("#f1f5f9", "#475569"),
+    "block": ("#e0f2fe", "#0369a1"),
+}
+PLAIN = ("#ffffff", "#6b7280")
 
-def _shape_text(analysis: Analysis, index: int) -> str:
-    shape = analysis.shapes[index] if index < len(analysis.shapes) else None
-    return format_shape(shape) if shape is not None else "?"
+
+def colours(kind: str) -> tuple[str, str]:
+    return PALETTE.get(kind, PLAIN)
 
 
-def _label_lines(analysis: Analysis, node: Node) -> list[str]:
-    """path, op, output shape (the input node: its name and shape)."""
-    shape = _shape_text(analysis, node.index)
-    return [node.name, shape] if node.index == 0 else [node.name, node.op, shape]
+def shape_text(item: Item) -> str:
+    return format_shape(item.shape) if item.shape is not None else "?"
 
 
-def _nested(graph: Graph, emit_node: Callable[[Node, int], list[str]],
+def label_lines(item: Item, sinks: set[int]) -> list[str]:
+    """path; op and key arguments; params (and a group's MACs); the output shape only for the
+    input and for what nothing reads (elsewhere it is on the edges)."""
+    if item.kind == "input":
+        return [item.name, shape_text(item)]
+    lines = [item.name, f"{item.op} {item.keys}".strip()]
+    figures = []
+    if item.params:
+        figures.append(f"{item.params:,} params")
+    if item.collapsed and item.macs:
+        figures.append(f"{item.macs:,} MACs")
+    if figures:
+        lines.append(", ".join(figures))
+    if item.index in sinks or item.shape is None:
+        lines.append(shape_text(item))
+    return lines
+
+
+def _sinks(pic: Picture) -> set[int]:
+    read = {e.source for e in pic.edges}
+    return {item.index for item in pic.items if item.index not in read}
+
+
+def _edge_label(pic: Picture, source: int) -> str | None:
+    """The shape on an edge: only where the source changed it (the input's always)."""
+    item = pic.items[source]
+    if item.kind == "input" or item.changes or item.shape is None:
+        return shape_text(item)
+    return None
+
+
+def _nested(pic: Picture, emit: Callable[[Item, int], list[str]],
             open_group: Callable[[tuple[str, ...], int, int], list[str]],
             close_group: Callable[[int], list[str]]) -> list[str]:
-    """Nodes in order, inside nested groups (block calls and repeats) opened and closed as the
-    paths enter and leave them."""
+    """Items in order, inside nested groups (block calls and repeats above the depth) opened
+    and closed as the paths enter and leave them."""
     lines: list[str] = []
     stack: list[tuple[str, ...]] = []
     count = 0
-    for node in graph.nodes:
-        groups = groups_of(graph, node.path)
+    for item in pic.items:
+        groups = _groups(pic, item.path)
         while stack and stack[-1] not in groups:
             stack.pop()
             lines += close_group(len(stack))
@@ -40,14 +85,19 @@ def _nested(graph: Graph, emit_node: Callable[[Node, int], list[str]],
                 lines += open_group(group, count, len(stack))
                 stack.append(group)
                 count += 1
-        lines += emit_node(node, len(stack))
+        lines += emit(item, len(stack))
     while stack:
         stack.pop()
         lines += close_group(len(stack))
     return lines
 
 
-# Mermaid's defaults (maxEdges, maxTextSize), which GitHub keeps: past them it draws nothing.
+def _groups(pic: Picture, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [path[:n] for n in range(1, len(path)) if path[:n] in pic.groups]
+
+
+# Mermaid's defaults (maxEdges, maxTextSize in mermaid's config defaults, checked against the
+# npm package by tests/test_browser.py), which GitHub keeps: past them it draws nothing.
 MERMAID_MAX_EDGES = 500
 MERMAID_MAX_TEXT = 50_000
 
@@ -59,35 +109,73 @@ def _mermaid_text(text: str) -> str:
     return "".join(_MERMAID_ESCAPES.get(c, c if c.isprintable() else " ") for c in text)
 
 
-def mermaid(analysis: Analysis) -> str:
-    """A Mermaid flowchart (renders on GitHub): a node per layer, edges labelled with shapes."""
-    graph = graph_of(analysis)
-    pad = "    "
+def _direction(v: View) -> str:
+    return "LR" if v.direction == "LR" else "TB"
 
-    def node_line(node: Node, depth: int) -> list[str]:
-        label = "<br/>".join(_mermaid_text(t) for t in _label_lines(analysis, node))
-        left, right = ('(["', '"])') if node.index == 0 else ('["', '"]')
-        return [f"{pad * (depth + 1)}n{node.index}{left}{label}{right}"]
+
+def mermaid_text(pic: Picture, direction: str = "TB") -> tuple[str, int]:
+    """The flowchart and its number of edges."""
+    pad = "    "
+    sinks = _sinks(pic)
+
+    def node_line(item: Item, depth: int) -> list[str]:
+        label = "<br/>".join(_mermaid_text(t) for t in label_lines(item, sinks))
+        left, right = ('(["', '"])') if item.kind == "input" else ('["', '"]')
+        return [f"{pad * (depth + 1)}n{item.index}{left}{label}{right}"]
 
     def open_group(group: tuple[str, ...], n: int, depth: int) -> list[str]:
-        title = _mermaid_text(f"{path_str(group)}: {graph.groups[group]}")
+        title = _mermaid_text(f"{path_str(group)}: {pic.groups[group]}")
         return [f'{pad * (depth + 1)}subgraph g{n}["{title}"]']
 
     def close_group(depth: int) -> list[str]:
         return [f"{pad * (depth + 1)}end"]
 
-    lines = ["flowchart TD",
-             f"{pad}%% {_mermaid_text(analysis.name)}, generated by cnncalc from "
-             f"{_mermaid_text(analysis.source.name)}"]
-    lines += _nested(graph, node_line, open_group, close_group)
-    edges = [f'{pad}n{j} -->|"{_mermaid_text(_shape_text(analysis, j))}"| n{node.index}'
-             for node in graph.nodes for j in node.inputs]
-    size = sum(len(line) + 1 for line in lines + edges)
-    if len(edges) > MERMAID_MAX_EDGES or size > MERMAID_MAX_TEXT:
-        lines.insert(2, f"{pad}%% too large for Mermaid's default limits ({len(edges)} edges, "
-                     f"{size:,} characters; at most {MERMAID_MAX_EDGES} and "
-                     f"{MERMAID_MAX_TEXT:,}): GitHub will not render it; try --to dot")
-    return "\n".join(lines + edges) + "\n"
+    depth = "every layer" if pic.depth is None else f"depth {pic.depth}"
+    lines = [f"flowchart {direction}",
+             f"{pad}%% {_mermaid_text(pic.name)}, generated by cnncalc from "
+             f"{_mermaid_text(pic.source)} ({depth})"]
+    lines += _nested(pic, node_line, open_group, close_group)
+    for e in pic.edges:
+        label = _edge_label(pic, e.source)
+        arrow = "-->" if label is None else f'-->|"{_mermaid_text(label)}"|'
+        lines.append(f"{pad}n{e.source} {arrow} n{e.target}")
+    kinds: dict[str, list[str]] = {}
+    for item in pic.items:
+        if item.kind in PALETTE:
+            kinds.setdefault(item.kind, []).append(f"n{item.index}")
+    for kind, nodes in kinds.items():
+        fill, stroke = PALETTE[kind]
+        lines.append(f"{pad}classDef {kind} fill:{fill},stroke:{stroke},color:#111827")
+        lines.append(f"{pad}class {','.join(nodes)} {kind}")
+    return "\n".join(lines) + "\n", len(pic.edges)
+
+
+def _fits(text: str, edges: int) -> bool:
+    return edges <= MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_TEXT
+
+
+def _fits_at(analysis: Analysis, depth: int, direction: str) -> bool:
+    pic = picture(analysis, depth)
+    return len(pic.edges) <= MERMAID_MAX_EDGES and _fits(*mermaid_text(pic, direction))
+
+
+def mermaid(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = "TB") -> str:
+    """A Mermaid flowchart (renders on GitHub), or ExportError when it is past what Mermaid
+    draws (GitHub would show only an error), naming the depth at which it fits."""
+    pic = picture(analysis, depth)
+    edges = len(pic.edges)
+    text = mermaid_text(pic, direction)[0] if edges <= MERMAID_MAX_EDGES else ""
+    if text and _fits(text, edges):
+        return text
+    deepest = max(len(item.path) for item in pic.items)
+    start = deepest if depth is None else min(depth, deepest)
+    fits = next((d for d in range(start - 1, 0, -1) if _fits_at(analysis, d, direction)), None)
+    hint = (f"draw it with --depth {fits} (what is deeper than {fits} path levels as one node)"
+            if fits is not None else "draw it with --to dot or --to svg")
+    size = f", {len(text):,} characters" if text else ""
+    raise ExportError(f"the Mermaid diagram is too large for Mermaid and GitHub ({edges:,} "
+                      f"edges{size}; they draw at most "
+                      f"{MERMAID_MAX_EDGES} edges and {MERMAID_MAX_TEXT:,} characters): {hint}")
 
 
 def _dot_text(text: str) -> str:
@@ -96,45 +184,49 @@ def _dot_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def dot(analysis: Analysis) -> str:
-    """A Graphviz digraph: a node per layer, edges labelled with shapes, a cluster per block
-    call or repeat."""
-    graph = graph_of(analysis)
+def dot(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = "TB") -> str:
+    """A Graphviz digraph: a node per item coloured by kind, shapes on the edges where they
+    change, a cluster per block call or repeat above the depth."""
+    pic = picture(analysis, depth)
     pad = "    "
+    sinks = _sinks(pic)
 
-    def node_line(node: Node, depth: int) -> list[str]:
-        label = _dot_text("\n".join(_label_lines(analysis, node)))
-        shape = ', shape="oval"' if node.index == 0 else ""
-        return [f'{pad * (depth + 1)}"n{node.index}" [label={label}{shape}];']
+    def node_line(item: Item, depth: int) -> list[str]:
+        label = _dot_text("\n".join(label_lines(item, sinks)))
+        fill, stroke = colours(item.kind)
+        shape = ', shape="oval"' if item.kind == "input" else ""
+        return [f'{pad * (depth + 1)}"n{item.index}" [label={label}{shape}, '
+                f'fillcolor="{fill}", color="{stroke}"];']
 
     def open_group(group: tuple[str, ...], n: int, depth: int) -> list[str]:
-        title = _dot_text(f"{path_str(group)}: {graph.groups[group]}")
+        title = _dot_text(f"{path_str(group)}: {pic.groups[group]}")
         return [f'{pad * (depth + 1)}subgraph "cluster_{n}" {{',
                 f'{pad * (depth + 2)}graph [label={title}, style="dashed"];']
 
     def close_group(depth: int) -> list[str]:
         return [f"{pad * (depth + 1)}}}"]
 
-    comment = "".join(c if c.isprintable() else " " for c in analysis.source.name)
+    comment = "".join(c if c.isprintable() else " " for c in pic.source)
     lines = [f"// {comment}: generated by cnncalc",
-             f"digraph {_dot_text(analysis.name)} {{",
-             f'{pad}graph [rankdir="TB", fontname="Helvetica"];',
-             f'{pad}node [shape="box", style="rounded", fontname="Helvetica"];',
+             f"digraph {_dot_text(pic.name)} {{",
+             f'{pad}graph [rankdir="{direction}", fontname="Helvetica"];',
+             f'{pad}node [shape="box", style="rounded,filled", fontname="Helvetica"];',
              f'{pad}edge [fontname="Helvetica", fontsize="10"];']
-    lines += _nested(graph, node_line, open_group, close_group)
-    for node in graph.nodes:
-        for j in node.inputs:
-            lines.append(f'{pad}"n{j}" -> "n{node.index}" '
-                         f"[label={_dot_text(_shape_text(analysis, j))}];")
+    lines += _nested(pic, node_line, open_group, close_group)
+    for e in pic.edges:
+        label = _edge_label(pic, e.source)
+        attrs = "" if label is None else f" [label={_dot_text(label)}]"
+        lines.append(f'{pad}"n{e.source}" -> "n{e.target}"{attrs};')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def mermaid_view(analysis: Analysis, v: View) -> str:
     """`export`'s mermaid format (render/registry.py)."""
-    return mermaid(analysis)
+    return mermaid(analysis, v.depth or DEFAULT_DEPTH, _direction(v))
 
 
 def dot_view(analysis: Analysis, v: View) -> str:
     """`export`'s dot format (render/registry.py)."""
-    return dot(analysis)
+    return dot(analysis, v.depth or DEFAULT_DEPTH, _direction(v))
+

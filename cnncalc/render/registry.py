@@ -18,6 +18,7 @@ DEFAULT_COLUMNS = ("output", "params", "macs", "memory")
 SHARES = ("params", "macs", "memory")
 LAYOUTS = ("chw", "hwc")
 GROUPS = ("op",)  # `show --group-by`: the layers summed by op
+DIRECTIONS = ("TB", "LR")  # diagrams: top to bottom, left to right
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class View:
     share: str | None = None
     notes: bool = False
     all_layers: bool = False
+    direction: str = "TB"  # diagrams: top to bottom, or LR left to right
 
 
 @dataclass(frozen=True)
@@ -89,4 +91,8 @@ EXPORT = {
     "pytorch": Renderer("pytorch:view"),
     "mermaid": Renderer("diagram:mermaid_view"),
     "dot": Renderer("diagram:dot_view"),
+    "svg": Renderer("svg:svg_view"),
 }
+
+# `report`: the one-file HTML page
+REPORT = Renderer("html:report_view")
