@@ -49,9 +49,37 @@ def torchvision_1_1() -> dict[str, dict[str, Any]]:
 
 
 @cache
+def torchvision_families() -> dict[str, dict[str, Any]]:
+    """The family members torchvision.json measured (`families`): mobilenet_v2's widths and
+    EfficientNet B1-B3."""
+    return _torchvision_data()["families"]  # type: ignore[no-any-return]
+
+
+@cache
 def _torchvision_data() -> dict[str, Any]:
     data: dict[str, Any] = json.loads((DATA / "torchvision.json").read_text(encoding="utf-8"))
     return data
+
+
+# Family files: each member of tests/data/torchvision.json's "families" (and EfficientNet-B0,
+# the default of its file) is a zoo file with --set, as the file's comment gives it.
+FAMILIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "efficientnet_b0": ("efficientnet", {}),
+    "mobilenet_v2(width_mult=0.5)": ("mobilenet_v2", {"width": 0.5}),
+    "mobilenet_v2(width_mult=0.75)": ("mobilenet_v2", {"width": 0.75}),
+    "mobilenet_v2(width_mult=1.4)": ("mobilenet_v2", {"width": 1.4}),
+    "efficientnet_b1": ("efficientnet", {"depth": 1.1, "res": 240}),
+    "efficientnet_b2": ("efficientnet", {"width": 1.1, "depth": 1.2, "res": 260,
+                                         "dropout": 0.3}),
+    "efficientnet_b3": ("efficientnet", {"width": 1.2, "depth": 1.4, "res": 300,
+                                         "dropout": 0.3}),
+}
+
+
+def family_member(name: str) -> Analysis:
+    """The zoo file of family member `name`, analysed with its --set values."""
+    stem, params = FAMILIES[name]
+    return analyze(zoo_source(ROOT / "architectures" / f"{stem}.yaml"), params=params)
 
 
 def run(text: str, **kwargs: object) -> Analysis:

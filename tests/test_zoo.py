@@ -6,7 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ZOO, torchvision_1_1, torchvision_totals, zoo_source
+from conftest import (
+    FAMILIES,
+    ZOO,
+    family_member,
+    torchvision_1_1,
+    torchvision_families,
+    torchvision_totals,
+    zoo_source,
+)
 
 from cnncalc.analysis import analyze
 from cnncalc.render import json as json_render
@@ -42,6 +50,13 @@ TOTALS = {
     "unet": (31_030_658, 0),
     "fcn_resnet50": (32_957_013, 54_198),
     "deeplabv3_resnet50": (39_638_869, 56_764),
+    "convnext_tiny": (28_589_128, 0),
+    "shufflenet_v2_x1_0": (2_278_604, 16_236),
+    "regnet_x_400mf": (5_495_976, 37_927),
+    "lraspp_mobilenet_v3_large": (3_221_538, 24_703),
+    # B0 by default: torchvision publishes the params; the buffers are its mirror's
+    # (tests/reference_models.py, which reproduces B1-B3 exactly)
+    "efficientnet": (5_288_548, 42_065),
 }
 
 
@@ -98,8 +113,11 @@ def test_matches_published_torchvision_totals(name: str) -> None:
     assert a.totals.macs == ref["macs"]
 
 
-# the format 1.1 zoo's networks that format 1 already writes exactly
-PUBLISHED_1_1 = ["fcn_resnet50", "deeplabv3_resnet50"]
+# the format 1.1 zoo's networks (FCN and DeepLab were already exact in format 1)
+PUBLISHED_1_1 = [
+    "fcn_resnet50", "deeplabv3_resnet50", "convnext_tiny", "shufflenet_v2_x1_0",
+    "regnet_x_400mf", "lraspp_mobilenet_v3_large",
+]
 
 
 @pytest.mark.parametrize("name", PUBLISHED_1_1)
@@ -114,6 +132,22 @@ def test_matches_torchvision_1_1_totals(name: str) -> None:
 
 def test_every_1_1_network_in_the_zoo_is_checked() -> None:
     assert {p.stem for p in ZOO} & set(torchvision_1_1()) == set(PUBLISHED_1_1)
+
+
+def test_every_family_member_is_checked() -> None:
+    # EfficientNet-B0 is the default of its file: its totals are TOTALS' and the file's expect:
+    assert set(FAMILIES) == {*torchvision_families(), "efficientnet_b0"}
+
+
+@pytest.mark.parametrize("name", sorted(torchvision_families()))
+def test_family_member_matches_torchvision(name: str) -> None:
+    ref = torchvision_1_1()[name]
+    a = family_member(name)
+    assert a.exit_code(strict=True) == 0
+    assert list(a.input or ()) == ref["input"]
+    assert (a.totals.params, a.totals.buffers, a.totals.macs) == (
+        ref["params"], ref["buffers"], ref["macs"])
+    assert list(a.output_shape or ()) == ref["output"]
 
 
 def _golden(path: Path, text: str, regen: bool) -> None:
