@@ -102,6 +102,20 @@ def max_bytes(value: str | None) -> int:
     return limit
 
 
+def deliver(text: str, output: str | None) -> int:
+    """`text` to standard output, or to the file `output` (--output): 0, or 2 when that file
+    cannot be written (said on standard error)."""
+    if output is None:
+        write(text)
+        return 0
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        say(f"cnncalc: cannot write {clean(output)}: {exc.strerror}")
+        return 2
+    return 0
+
+
 def write(chunks: Iterable[str] | str, color: bool = False, guarded: bool = True) -> None:
     """Write a long output as it is made, in pieces of about 64 KiB: never whole in memory (10^5
     layers of JSON), and few system calls even to an unbuffered stdout (PYTHONUNBUFFERED).

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..analysis import analyze
 from ..diagnostics import Severity
 from ..export import ExportError
 from ..render import registry, text
 from ..render.safe import clean
-from .common import parse_sets, parse_shape, read, say, write
+from .common import deliver, parse_sets, parse_shape, read, say
 
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
@@ -29,12 +27,4 @@ def run(*, file: str, to: str, input: str | None, output: str | None,
             say(text.diagnostics(errors, analysis.source))
         say(f"cnncalc: {clean(str(exc))}")
         return 1
-    if output is None:
-        write(code)
-    else:
-        try:
-            Path(output).write_text(code, encoding="utf-8")
-        except OSError as exc:
-            say(f"cnncalc: cannot write {clean(output)}: {exc.strerror}")
-            return 2
-    return analysis.exit_code()
+    return deliver(code, output) or analysis.exit_code()
