@@ -265,12 +265,14 @@ def _within(path: str, root: str) -> bool:
 # a line that starts with one of the keys only an architecture has at its top level (plain or
 # quoted, the key followed by its colon); a byte-order mark may come before the first line
 _ARCHITECTURE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?[\"']?(?:input|layers|blocks|cnncalc)[\"']?[ \t]*:(?:[ \t\r\n]|$)",
+    rb"^(?:\xef\xbb\xbf)?[\"']?(?:input|layers|blocks|cnncalc|backbone)[\"']?[ \t]*:"
+    rb"(?:[ \t\r\n]|$)",
     re.MULTILINE)
 
 
 def is_architecture(data: bytes) -> bool:
-    """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`."""
+    """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`, or
+    `backbone:` (an Ultralytics YOLO config, docs/yolo.md)."""
     return _ARCHITECTURE.search(data) is not None
 
 
@@ -302,9 +304,11 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
 def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None = None,
                max_layers: int = DEFAULT_MAX_LAYERS,
                max_bytes: int = DEFAULT_MAX_BYTES,
-               params: Mapping[str, Any] | None = None) -> FileResult:
+               params: Mapping[str, Any] | None = None,
+               scale: str | None = None) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
-    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`)."""
+    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`), `scale` an
+    Ultralytics YOLO config's scale."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -329,7 +333,7 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers, params=params,
-                       path=None if path == "-" else path, max_bytes=max_bytes)
+                       path=None if path == "-" else path, max_bytes=max_bytes, scale=scale)
     wrong = [v.path for v in a.expectations if not v.ok and v.path != "network"]
     # explain() of no paths explains every layer; only wrong answers need it
     explained = {e.layer.path: e.lines for e in explain(a, wrong)} if wrong else {}

@@ -40,6 +40,7 @@ from .commands.options import (
     MaxBytesOption,
     MaxLayersOption,
     Optimizer,
+    ScaleOption,
     SetOption,
     Share,
     parse_count,
@@ -120,6 +121,7 @@ def show(
                         "share is one line, naming them)")] = False,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -157,6 +159,7 @@ def check(
     max_bytes: MaxBytesOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -180,6 +183,7 @@ def explain(
     layout: Annotated[Layout, typer.Option(help="how --input is written")] = Layout.chw,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
 
@@ -219,6 +223,7 @@ def diff(
         "--input", "-i", metavar="SHAPE", help="analyze both at this input shape")] = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 
@@ -244,6 +249,7 @@ def sizes(
     ] = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Input sizes for which every layer divides exactly and every merge aligns.
 
@@ -263,6 +269,7 @@ def export(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 

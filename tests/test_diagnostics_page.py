@@ -45,6 +45,9 @@ GROUPS = {
            "without errors of their own."),
     "E3": ("E3xx: expectations and budgets", "The network builds, but differs from what the "
            "file or the command line expects."),
+    "E4": ("E4xx: Ultralytics YOLO configs", "The file is an Ultralytics model config "
+           "(docs/yolo.md), and a row or a setting cannot be read as Ultralytics reads it. "
+           "Each points at the row written."),
     "W1": ("W1xx: warnings", "The network builds as PyTorch would build it, but probably not "
            "as meant."),
     "N1": ("N1xx: notes", "Worth knowing; nothing to fix."),

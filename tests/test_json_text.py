@@ -17,9 +17,9 @@ from cnncalc.render import json as json_render
 
 
 def reference(value: Any) -> str:
-    """json.dumps(indent=2) of `value` (`##[` escaped), with each list of integers (a value, never text inside
-    a string) on one line: each such list is swapped for a marker string before dumping, and
-    the marker's encoding for the list's one-line text after."""
+    """json.dumps(indent=2) of `value` (`##[` escaped), with each list of integers (a value,
+    never text inside a string) on one line: each such list is swapped for a marker string
+    before dumping, and the marker's encoding for the list's one-line text after."""
     lists: list[str] = []
 
     def mark(v: Any) -> Any:

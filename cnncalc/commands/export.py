@@ -9,13 +9,14 @@ from ..diagnostics import Severity
 from ..export import ExportError
 from ..render import registry, text
 from ..render.safe import clean
-from .common import parse_sets, parse_shape, read, say, write
+from .common import parse_scale, parse_sets, parse_shape, read, say, write
 
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
-        set_: list[str] | None) -> int:
+        set_: list[str] | None, scale: str | None) -> int:
     shape = parse_shape(input) if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_))
+    analysis = analyze(read(file), shape, params=parse_sets(set_),
+                       scale=parse_scale(scale))
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         say(text.diagnostics(problems, analysis.source))
