@@ -17,7 +17,7 @@ from .frozen import frozen
 from .graph import Graph, Shape
 from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
-from .loader import YNode, load
+from .loader import YMap, YNode, load
 from .passes import Memo, counts, expectations, fractions, memory, receptive, statistics
 from .passes.expectations import Verdict
 from .passes.receptive import Field
@@ -336,7 +336,12 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
         return loaded
     from .readers import ultralytics
 
-    if not ultralytics.recognise(root):
+    # a mapping with `backbone:` and `head:` and no `layers:` is read as a config even when
+    # its rows are malformed (recognise() wants well-formed ones): the reader says what is
+    # wrong in the config's terms (E400, E401), not that `layers:` is missing
+    yolo_like = (isinstance(root, YMap) and root.get("layers") is None
+                 and root.get("backbone") is not None and root.get("head") is not None)
+    if not (yolo_like or ultralytics.recognise(root)):
         if scale is None:
             return loaded
         from .render.safe import clean
