@@ -334,24 +334,25 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     root = loaded.root
     if root is None:
         return loaded
-    from .readers import ultralytics
-
-    # a mapping with `backbone:` and `head:` and no `layers:` is read as a config even when
-    # its rows are malformed (recognise() wants well-formed ones): the reader says what is
-    # wrong in the config's terms (E400, E401), not that `layers:` is missing
+    # a mapping with `backbone:` and `head:` and no `layers:` (what ultralytics.recognise()
+    # asks, less its well-formed rows) is read as a config: the reader says what is wrong with
+    # a malformed one in the config's terms (E400, E401), not that `layers:` is missing. A
+    # cnncalc file never imports the reader.
     yolo_like = (isinstance(root, YMap) and root.get("layers") is None
                  and root.get("backbone") is not None and root.get("head") is not None)
-    if not (yolo_like or ultralytics.recognise(root)):
+    if not yolo_like:
         if scale is None:
             return loaded
         from .render.safe import clean
 
         problem = Diagnostic(
-            ultralytics.BAD_SCALE, f"--scale {clean(scale)[:40]}: this is not an Ultralytics "
+            "E406", f"--scale {clean(scale)[:40]}: this is not an Ultralytics "
             "YOLO config (no `backbone:` and `head:` lists of [from, repeats, module, args] "
             "rows), and a cnncalc file has no scales", Span(loaded.source.name, 1, 1),
             "leave out --scale (a cnncalc file's own parameters are set with --set)")
         return replace(loaded, root=None, diagnostics=(*loaded.diagnostics, problem))
+    from .readers import ultralytics
+
     src = loaded.source
     config, problems = ultralytics.read(root, src.name, scale, params)
     doc = None
