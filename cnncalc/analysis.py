@@ -4,10 +4,11 @@ expand -> passes and return the results (docs/api.md)."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import ANSWER_CODES, Diagnostic, FatalError, Severity, exit_code
 from .expand import expand
@@ -16,12 +17,15 @@ from .frozen import frozen
 from .graph import Graph, Shape
 from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
-from .loader import YNode, load
+from .loader import YMap, YNode, load
 from .passes import Memo, counts, depth, expectations, fractions, memory, receptive, statistics
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
 from .source import Source, Span, position
+
+if TYPE_CHECKING:
+    from .readers.ultralytics import Config
 
 
 @frozen
@@ -199,7 +203,8 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
             input: Sequence[int] | None = None, *, batch: int | None = None,
             dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
             max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES,
-            params: Mapping[str, Any] | None = None, layout: str | None = None) -> Analysis:
+            params: Mapping[str, Any] | None = None, layout: str | None = None,
+            scale: str | None = None) -> Analysis:
     """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
     with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
@@ -209,7 +214,9 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
     `layout` ("chw" or "hwc") is how the caller writes shapes: it decides how they are shown,
     and whether an input looks written in the other order (W130); None: the file's `layout:`.
     `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
-    override the file's; `params` sets file parameters (`--set`: {"width": 0.5}).
+    override the file's; `params` sets file parameters (`--set`: {"width": 0.5}). An
+    Ultralytics YOLO config is read at `scale` (`"n"`; default: the one its file name names,
+    else its first), `params` setting its class count ({"nc": 3}); docs/yolo.md.
     `count` picks the MAC convention (COUNTS); `optimizer` (sgd,
     momentum, adam) the state the training-memory estimate includes; a file over `max_bytes`
     is refused (E007). Never raises for a bad architecture: every problem is in
@@ -223,7 +230,10 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
                         f"{params!r}"[:200])
     if layout not in (None, *LAYOUTS):
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    loaded = _from_mapping(what) if isinstance(what, Mapping) else read_and_load(what, max_bytes)
+    if scale is not None and not isinstance(scale, str):
+        raise TypeError(f"scale must be a str such as 'n', got {scale!r}"[:200])
+    loaded = (_routed(_from_mapping(what), scale, params) if isinstance(what, Mapping)
+              else read_and_load(what, max_bytes, scale=scale, params=params))
     return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
                     max_layers=max_layers, file_params=params, layout=layout)
 
@@ -232,10 +242,11 @@ def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None 
                  batch: int | None = None, dtype: str | None = None,
                  count: str = "torchvision", optimizer: str = "adam",
                  max_layers: int = DEFAULT_MAX_LAYERS,
-                 params: Mapping[str, Any] | None = None) -> Analysis:
+                 params: Mapping[str, Any] | None = None,
+                 scale: str | None = None) -> Analysis:
     """Analyze YAML text; `name` is the file name diagnostics give. Otherwise as analyze()."""
     return analyze(Source(name, text), input, batch=batch, dtype=dtype, count=count,
-                   optimizer=optimizer, max_layers=max_layers, params=params)
+                   optimizer=optimizer, max_layers=max_layers, params=params, scale=scale)
 
 
 def _options(input: Sequence[int] | None, batch: int | None, dtype: str | None, count: str,
@@ -264,12 +275,12 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                    dtype: str | None = None, count: str = "torchvision",
                    optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
                    params: Mapping[str, Any] | None = None, path: str | None = None,
-                   max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None) -> Analysis:
+                   max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None,
+                   scale: str | None = None) -> Analysis:
     """`src` read from the file at `path` (its `include:` paths are relative to it; None:
     to the working directory)."""
-    loaded = read_and_load(src, max_bytes)
-    loaded = Loaded(loaded.stem, loaded.source, loaded.root, loaded.diagnostics,
-                    Origin(path, src.name, max_bytes))
+    loaded = read_and_load(src, max_bytes, scale=scale, params=params)
+    loaded = replace(loaded, origin=Origin(path, src.name, max_bytes))
     return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
                     optimizer=optimizer, max_layers=max_layers, file_params=params,
                     layout=layout)
@@ -285,12 +296,23 @@ class Loaded:
     root: YNode | None
     diagnostics: tuple[Diagnostic, ...]
     origin: Origin | None = None  # where the file is, for its `include:` (None: here)
+    # "ultralytics" when `root` is the document the Ultralytics reader wrote from a YOLO
+    # config: the config took --set (nc) and --scale itself, and the notes located in its
+    # block library are dropped (docs/yolo.md, "Routing")
+    reader: str = ""
+    config: Config | None = None  # the YOLO config as read, for errors in its rows' terms
 
 
 def read_and_load(path: str | os.PathLike[str] | Source,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
-    """Read the file at `path` (or take the Source) and parse its YAML; never raises for bad
-    input."""
+                  max_bytes: int = DEFAULT_MAX_BYTES, *, scale: str | None = None,
+                  params: Mapping[str, Any] | None = None) -> Loaded:
+    """Read the file at `path` (or take the Source) and parse its YAML; an Ultralytics YOLO
+    config is read at `scale` with `params` (nc) and translated into the cnncalc document it
+    means (docs/yolo.md). Never raises for bad input."""
+    return _routed(_read_and_load(path, max_bytes), scale, params)
+
+
+def _read_and_load(path: str | os.PathLike[str] | Source, max_bytes: int) -> Loaded:
     if isinstance(path, Source):
         src = path
     else:
@@ -313,6 +335,53 @@ def read_and_load(path: str | os.PathLike[str] | Source,
     except FatalError as exc:
         return Loaded(_stem(src), src, None, (exc.diagnostic,))
     return Loaded(_stem(src), src, root, tuple(diagnostics), origin)
+
+
+def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None) -> Loaded:
+    """`loaded` itself, or, when its root is an Ultralytics YOLO config, the document the
+    reader writes from it: every node of it spans the user's row, so each problem found while
+    expanding or analysing it points at the row (file:line:col)."""
+    root = loaded.root
+    if root is None:
+        return loaded
+    # a mapping with `backbone:` and `head:` and no `layers:` (what ultralytics.recognise()
+    # asks, less its well-formed rows) is read as a config: the reader says what is wrong with
+    # a malformed one in the config's terms (E400, E401), not that `layers:` is missing. A
+    # cnncalc file never imports the reader.
+    yolo_like = (isinstance(root, YMap) and root.get("layers") is None
+                 and root.get("backbone") is not None and root.get("head") is not None)
+    if not yolo_like:
+        if scale is None:
+            return loaded
+        from .render.safe import clean
+
+        problem = Diagnostic(
+            "E406", f"--scale {clean(scale)[:40]}: this is not an Ultralytics "
+            "YOLO config (no `backbone:` and `head:` lists of [from, repeats, module, args] "
+            "rows), and a cnncalc file has no scales", Span(loaded.source.name, 1, 1),
+            "leave out --scale (a cnncalc file's own parameters are set with --set)")
+        return replace(loaded, root=None, diagnostics=(*loaded.diagnostics, problem))
+    from .readers import ultralytics
+
+    src = loaded.source
+    config, problems = ultralytics.read(root, src.name, scale, params)
+    doc = None
+    if config is not None:
+        doc, more = ultralytics.document(config, _yolo_name(loaded.stem, config.scale))
+        problems += more
+    return replace(loaded, root=doc, diagnostics=(*loaded.diagnostics, *problems),
+                   reader="ultralytics", config=config)
+
+
+def _yolo_name(stem: str, scale: str) -> str:
+    """The network's name: the file's, with the scale where Ultralytics writes it
+    (`yolov8` at n: `yolov8n`, `yolov8-seg`: `yolov8n-seg`) when the name has none."""
+    from .readers.ultralytics import scale_from_name
+
+    if not scale or scale_from_name(stem) == scale:
+        return stem
+    found = re.match(r"(yolo(?:e-)?v?\d+)", stem)
+    return f"{stem[:found.end()]}{scale}{stem[found.end():]}" if found else f"{stem}-{scale}"
 
 
 def _from_mapping(what: Mapping[Any, Any]) -> Loaded:
@@ -354,6 +423,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
     diagnostics = list(loaded.diagnostics)
+    if loaded.reader:  # the YOLO config took --set (its nc) when it was read
+        file_params = None
     expansion = expand(root, stem, input, max_layers, file_params, loaded.origin)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
@@ -417,6 +488,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     param_bytes, buffer_bytes, activations, peak.bytes,
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
+    if loaded.config is not None:
+        diagnostics = _in_row_terms(loaded.config, graph, shapes,
+                                    library_notes_dropped(diagnostics))
     result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                       optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
                       tuple(shapes), tuple(expansion.params.items()), version,
@@ -439,6 +513,47 @@ def _mistakes_named(a: Analysis) -> Analysis:
     diagnostics = tuple(replace(d, hint=f"that is {named[d.span]}; {d.hint}")
                         if d.code == "E301" and d.span in named else d for d in a.diagnostics)
     return replace(a, diagnostics=diagnostics)
+
+
+def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A YOLO config's diagnostics without the notes located in the reader's block library:
+    they are about Ultralytics' own modules (N101 on every stride-2 3x3 conv: "only padding
+    is left unread"), true of every config and nothing its author can change. Errors and
+    warnings there stay (they would be cnncalc's bug, and must show)."""
+    from .readers.ultralytics import LIBRARY
+
+    return [d for d in diagnostics if not (d.severity is Severity.NOTE and d.span is not None
+                                           and d.span.file.endswith(f"/{LIBRARY}"))]
+
+
+def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
+                  diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
+    their shapes, the row probably meant) in place of the layer-level error at that row."""
+    from .readers import ultralytics as u
+
+    rows: dict[int, Shape] = {}  # each row's output: the last layer of its id `l<row>`
+    for node in graph.nodes[1:]:
+        shape = shapes[node.index]
+        found = re.fullmatch(r"l(\d+)", node.path[0])
+        if found and shape is not None:
+            rows[int(found.group(1))] = shape
+    base = shapes[0]
+    said: dict[Span, Diagnostic] = {}
+    for row in config.rows:
+        if row.module == "Concat":
+            problem = u.concat_mismatch(config, row, rows)
+        elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
+            problem = u.detect_strides(config, row, rows, base[1])
+        else:
+            continue
+        if problem is not None:
+            said[row.span] = problem
+    if not said:
+        return diagnostics
+    # the row's own message replaces the errors located at the row (E204 of its concat)
+    kept = [d for d in diagnostics if not (d.severity is Severity.ERROR and d.span in said)]
+    return kept + list(said.values())
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

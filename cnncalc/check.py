@@ -257,12 +257,14 @@ def _within(path: str, root: str) -> bool:
 # a line that starts with one of the keys only an architecture has at its top level (plain or
 # quoted, the key followed by its colon); a byte-order mark may come before the first line
 _ARCHITECTURE = re.compile(
-    rb"^(?:\xef\xbb\xbf)?[\"']?(?:input|layers|blocks|cnncalc)[\"']?[ \t]*:(?:[ \t\r\n]|$)",
+    rb"^(?:\xef\xbb\xbf)?[\"']?(?:input|layers|blocks|cnncalc|backbone)[\"']?[ \t]*:"
+    rb"(?:[ \t\r\n]|$)",
     re.MULTILINE)
 
 
 def is_architecture(data: bytes) -> bool:
-    """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`."""
+    """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`, or
+    `backbone:` (an Ultralytics YOLO config, docs/yolo.md)."""
     return _ARCHITECTURE.search(data) is not None
 
 
@@ -295,11 +297,12 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
                max_layers: int = DEFAULT_MAX_LAYERS,
                max_bytes: int = DEFAULT_MAX_BYTES,
                params: Mapping[str, Any] | None = None, layout: str | None = None,
-               verbose: bool = False) -> FileResult:
+               verbose: bool = False, scale: str | None = None) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
-    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`); `layout` shows
-    shapes in that order (default: the file's); `verbose`: every figure of a layer under its
-    wrong answer, not only the one asked."""
+    `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`), `scale` an
+    Ultralytics YOLO config's scale; `layout` shows shapes in that order (default: the
+    file's); `verbose`: every figure of a layer under its wrong answer, not only the one
+    asked."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -324,7 +327,8 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     except FatalError as exc:
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers, params=params,
-                       path=None if path == "-" else path, max_bytes=max_bytes, layout=layout)
+                       path=None if path == "-" else path, max_bytes=max_bytes, layout=layout,
+                       scale=scale)
     explained = {(v.path, v.key): feedback.lines(a, v, verbose)
                  for v in a.expectations if not v.ok}
     return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],

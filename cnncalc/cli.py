@@ -42,6 +42,7 @@ from .commands.options import (
     MaxBytesOption,
     MaxLayersOption,
     Optimizer,
+    ScaleOption,
     SetOption,
     Share,
     parse_count,
@@ -124,6 +125,7 @@ def show(
                         "share is one line, naming them)")] = False,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Show every layer's output shape, parameters, MACs and memory, the totals and problems.
 
@@ -169,6 +171,7 @@ def check(
         "--report", metavar="DIR",
         help="also write an HTML report per file, and index.html, into DIR (CI artefacts)")
     ] = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -192,6 +195,7 @@ def explain(
     layout: LayoutOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Show each layer's arithmetic with the numbers put in: sizes, params, MACs, bytes, RF.
 
@@ -237,6 +241,7 @@ def diff(
     layout: LayoutOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 
@@ -262,6 +267,7 @@ def sizes(
     ] = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
+    scale: ScaleOption = None,
 ) -> None:
     """Input sizes for which every layer divides exactly and every merge aligns.
 
@@ -289,6 +295,7 @@ def export(
     ] = None,
     direction: Annotated[Direction, typer.Option(
         help="diagrams: top to bottom (TB) or left to right (LR)")] = Direction.TB,
+    scale: ScaleOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 
@@ -305,6 +312,7 @@ def report(
     ] = None,
     input: InputOption = None,
     set_: SetOption = None,
+    scale: ScaleOption = None,
     depth: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="the diagram: blocks and repeats below N path levels as one box (default 2)")

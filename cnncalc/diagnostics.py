@@ -107,6 +107,23 @@ CODES: dict[str, Code] = {
         # E3xx: expectations written in the file do not hold.
         Code("E301", _E, "expectation failed", "fix the layer, or the expected value"),
         Code("E302", _E, "budget exceeded", "shrink the network, or raise the budget"),
+        # E4xx: an Ultralytics YOLO config cannot be read (cnncalc/readers/ultralytics.py).
+        Code("E400", _E, "not an Ultralytics config", "give `backbone:` and `head:` as lists "
+             "of [from, repeats, module, args] rows"),
+        Code("E401", _E, "row not [from, repeats, module, args]",
+             "write the row as a list of those four"),
+        Code("E402", _E, "row reads the wrong rows", "point `from` at an earlier row of the "
+             "right size"),
+        Code("E403", _E, "repeats not an integer >= 1", "write a whole number of repeats"),
+        Code("E404", _E, "unknown module", "spell the module as Ultralytics names it"),
+        Code("E405", _E, "module arguments of the wrong number or type",
+             "give the arguments the module's constructor takes"),
+        Code("E406", _E, "no such scale", "pick one of the config's `scales:` with --scale"),
+        Code("E407", _E, "module cnncalc does not read",
+             "nothing in the config: cnncalc reads CNN modules only (docs/yolo.md)"),
+        Code("E408", _E, "unknown activation", "use an activation cnncalc has an op for"),
+        Code("E409", _E, "--set of something a YOLO config has not",
+             "set only nc (the class count); pick the scale with --scale"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

@@ -30,7 +30,7 @@ from dataclasses import field
 from enum import Enum
 from typing import Any
 
-from .analysis import Analysis, read_and_load
+from .analysis import Analysis, library_notes_dropped, read_and_load
 from .diagnostics import Diagnostic, Severity
 from .expand import expand
 from .format import SPATIAL_AXES
@@ -112,7 +112,8 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
                   axes: Sequence[str] | None = None, base: Shape | None = None,
                   max_layers: int = DEFAULT_MAX_LAYERS,
                   progress: Callable[[int], None] | None = None,
-                  params: Mapping[str, Any] | None = None) -> SizesResult:
+                  params: Mapping[str, Any] | None = None,
+                  scale: str | None = None) -> SizesResult:
     """Try every size from `lo` to `hi` (inclusive) on `axes` of the input.
 
     `source`: a Source, or a path. `axes`: spatial axis names ("h", "w"; "d" in 3-D, "l" in 1-D;
@@ -127,7 +128,9 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
     if lo < 1 or hi < lo:
         raise ValueError(f"the size range must satisfy 1 <= lo <= hi, got {lo}..{hi}")
     start = time.perf_counter()
-    loaded = read_and_load(source)
+    loaded = read_and_load(source, scale=scale, params=params)
+    if loaded.reader:  # a YOLO config: it took --set (nc) itself
+        params = None
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return SizesResult(stem, src, base, (), lo, hi, diagnostics=loaded.diagnostics)
@@ -154,6 +157,8 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
             rules = Memo(graph.nodes, expansion.shapes)
             for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
                 diagnostics.extend(fractions.report(node, unfit))
+        if loaded.reader:  # a YOLO config: not its block library's notes (analysis.py)
+            diagnostics = library_notes_dropped(diagnostics)
         checks.append(_judge(n, shape, diagnostics, graph))
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
                        seconds=time.perf_counter() - start)

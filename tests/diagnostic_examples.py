@@ -16,6 +16,18 @@ def net(*layers: str, input: str = "[3, 32, 32]") -> str:
     return f"input: {input}\nlayers:\n" + "".join(f"  - {layer}\n" for layer in layers)
 
 
+# An Ultralytics YOLO config of our own (a classifier, docs/yolo.md): nc on line 1, rows 0 and 1
+# on lines 3 and 4, the head's row 2 on line 6; each row's text starts at column 5
+YOLO = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - [-1, 1, C2f, [16]]\nhead:\n"
+        "  - [-1, 1, Classify, [nc]]\n")
+
+
+def yolo(old: str, new: str) -> str:
+    """The YOLO config with its first `old` written `new`."""
+    assert old in YOLO
+    return YOLO.replace(old, new, 1)
+
+
 class Case(NamedTuple):
     id: str
     yaml: str
@@ -534,6 +546,30 @@ CASES = [
          "E301", 3, 55, "expected shape of conv1 8x32x32, computed 8x30x30", None),
     Case("layer-expect-params", net("{conv: [8, 3], expect: {shape: [8, 30, 30], params: 216}}"),
          "E301", 3, 49, "expected params of conv1 216, computed 224 (+8)", None),
+    # ---------------------------------------------------------------- E4xx: YOLO configs
+    Case("yolo-section-not-a-list", "backbone: {a: 1}\nhead: []\n", "E400", 1, 11,
+         "'backbone' must be a list of rows [from, repeats, module, args]", None),
+    Case("yolo-row-of-three", yolo("[-1, 1, C2f, [16]]", "[-1, 1, C2f]"), "E401", 4, 5,
+         "row 1 must be [from, repeats, module, args], got a list of 3", None),
+    Case("yolo-from-forward", yolo("[-1, 1, C2f, [16]]", "[2, 1, C2f, [16]]"), "E402", 4, 6,
+         "row 1 C2f: `from` 2 points forward; a row reads only rows before it",
+         "use an index below 1, or -1 for the row before"),
+    Case("yolo-repeats-zero", yolo("[-1, 1, C2f, [16]]", "[-1, 0, C2f, [16]]"), "E403", 4, 10,
+         "row 1 C2f: repeats must be an integer from 1 to 2^63 - 1, got 0", None),
+    Case("yolo-unknown-module", yolo("C2f", "C2F"), "E404", 4, 13,
+         "row 1: unknown module 'C2F'", "did you mean 'C2f'?"),
+    Case("yolo-channels-not-a-number", yolo("Conv, [16, 3, 2]", "Conv, [wide, 3, 2]"), "E405",
+         3, 20, "row 0 Conv: output channels must be a positive integer (below 2^63), got "
+         "'wide'", None),
+    Case("yolo-scale-of-two", yolo("nc: 3\n", "nc: 3\nscales:\n  n: [0.33, 0.25]\n"), "E406",
+         3, 6, "scale 'n' must be [depth, width, max_channels], positive numbers; got "
+         "[0.33, 0.25]", None),
+    Case("yolo-refused-module", yolo("[-1, 1, C2f, [16]]", "[-1, 1, AIFI, [256, 1024, 8]]"),
+         "E407", 4, 5, "row 1 AIFI: cnncalc does not read this module: a transformer encoder "
+         "layer", None),
+    Case("yolo-unknown-activation", yolo("nc: 3\n", "nc: 3\nactivation: nn.Swish()\n"),
+         "E408", 2, 13, "activation 'nn.Swish()' is not one cnncalc knows",
+         "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)"),
     # ---------------------------------------------------------------- W/N: fractional sizes
     Case("W101-7x7-3x3-stride-3",
          net("conv: {out_channels: 8, kernel_size: 3, stride: 3}", input="[3, 7, 7]"), "W101", 3,
@@ -870,6 +906,41 @@ PAGE = [
             "padding: 1}\n  - relu\n  - flatten\n  - linear: 10\n",
             commands=(("check", "bad.yaml", "--max-params", "100K"),),
             fix=("  - flatten\n", "  - gap\n  - flatten\n")),
+    # ---------------------------------------------------------------- E4xx
+    Example("E400", "The file has `backbone:` and `head:` (an Ultralytics model config, "
+            "docs/yolo.md) but one of them is not a list of rows, or there are no rows.",
+            case="yolo-section-not-a-list",
+            fix=("backbone: {a: 1}\nhead: []\n", YOLO)),
+    Example("E401", "A row of a YOLO config is not a list of four: `[from, repeats, module, "
+            "args]`. Every malformed row is reported, not only the first.",
+            case="yolo-row-of-three", fix=("C2f]", "C2f, [16]]")),
+    Example("E402", "A row's `from` points forward or before the input, is not an index, or "
+            "gives several inputs to a module that takes one; and once shapes are known, a "
+            "`Concat` whose inputs differ in H or W (the message gives the rows, their shapes "
+            "and the row of the right size probably meant) or a head whose inputs' strides do "
+            "not increase.", case="yolo-from-forward", fix=("[2, 1, C2f", "[-1, 1, C2f")),
+    Example("E403", "A row's repeats are not a whole number from 1 up.",
+            case="yolo-repeats-zero", fix=("[-1, 0, C2f", "[-1, 1, C2f")),
+    Example("E404", "A row names a module Ultralytics does not have; the hint gives the "
+            "closest spelling it has.", case="yolo-unknown-module", fix=("C2F", "C2f")),
+    Example("E405", "A row's arguments are not what the module's constructor takes: too "
+            "many, or of the wrong type (output channels that are not a positive integer).",
+            case="yolo-channels-not-a-number", fix=("[wide, 3, 2]", "[16, 3, 2]")),
+    Example("E406", "`--scale` (or the scale the file name names, `yolov8n.yaml`) is not one "
+            "of the config's `scales:`, an entry of `scales:` is not `[depth, width, "
+            "max_channels]`, or `--scale` is given for a file that is not a YOLO config.",
+            case="yolo-scale-of-two", fix=("[0.33, 0.25]", "[0.33, 0.25, 1024]")),
+    Example("E407", "A row names a module cnncalc does not read: RT-DETR's transformer "
+            "layers, YOLO-World's and YOLOE's text embeddings, TorchVision backbones, tasks "
+            "other than detect, segment, classify, pose and obb (docs/yolo.md lists each "
+            "and why).", case="yolo-refused-module",
+            fix=("[-1, 1, AIFI, [256, 1024, 8]]", "[-1, 1, C2f, [16]]")),
+    Example("E408", "The config's `activation:` is not one cnncalc has an op for.",
+            case="yolo-unknown-activation", fix=("nn.Swish()", "nn.SiLU()")),
+    Example("E409", "`--set` names something other than `nc`, the one parameter an "
+            "Ultralytics config has (its scale is chosen with `--scale`), or sets `nc` to "
+            "something that is not a class count.",
+            yaml=YOLO, commands=(("show", "bad.yaml", "--set", "width=0.5"),)),
     # ---------------------------------------------------------------- W and N
     Example("W101", "A convolution or pooling window does not fit the input exactly, and "
             "PyTorch's floor division leaves real input rows or columns that no window reads. "

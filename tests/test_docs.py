@@ -77,7 +77,8 @@ class Doc:
 
 DOCS = [Doc("format.md", min_examples=10, min_outputs=5),
         Doc("metrics.md", min_examples=3, min_outputs=8),
-        Doc("homework.md", min_examples=2, min_outputs=8)]
+        Doc("homework.md", min_examples=2, min_outputs=8),
+        Doc("yolo.md", min_examples=0, min_outputs=1)]
 PAGES = [*DOCS, Doc("diagnostics.md", min_examples=0, min_outputs=0)]  # codes and links
 FORMAT = DOCS[0]
 TEXT = FORMAT.text  # format.md, for the checks against the registry below

@@ -48,7 +48,7 @@ def _one(path: Path, config: u.Config) -> tuple[str, tuple[str, ...]]:
     modules = tuple(dict.fromkeys(r.module for r in config.rows))
     doc, problems = u.document(config, path.stem)
     if doc is not None:
-        return "translated; analysis awaits format 1.1", modules
+        return "analysed", modules
     refused = sorted({p.message.split(":")[0].split(" ", 2)[2] for p in problems
                       if "does not read" in p.message})
     missing = sorted({p.message.split(":")[0].split(" ", 2)[2] for p in problems

@@ -13,16 +13,17 @@ from ..check import Budgets, FileResult, check_file, collect
 from ..render import registry
 from ..render.console import use_color
 from ..render.safe import clean
-from .common import amount, parse_sets, path, say, write
+from .common import amount, parse_scale, parse_sets, path, say, write
 from .common import max_bytes as read_max_bytes
 
 
 def run(*, paths: list[str], strict: bool, format: str, max_params: str | None,
         max_macs: str | None, max_memory: str | None, min_rf: int | None, notes: bool,
         answers: bool | None, quiet: bool, verbose: bool, max_layers: int, max_bytes: str | None,
-        layout: str | None, color: str, set_: list[str] | None,
+        layout: str | None, color: str, set_: list[str] | None, scale: str | None,
         report_dir: str | None = None) -> int:
     sets = parse_sets(set_)
+    scaled = parse_scale(scale)
     budgets = Budgets(amount(max_params), amount(max_macs), amount(max_memory), min_rf)
     limit = read_max_bytes(max_bytes)
     chosen = format
@@ -47,7 +48,7 @@ def run(*, paths: list[str], strict: bool, format: str, max_params: str | None,
     for found in collected.files:
         result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
                             max_layers=max_layers, max_bytes=limit, params=sets,
-                            layout=layout, verbose=verbose)
+                            layout=layout, verbose=verbose, scale=scaled)
         # each file's part as soon as it is done (a CI log shows progress), and nothing of
         # the file kept after it: memory stays flat over any number of files
         write(report.file(result), painted, guarded=guarded)

@@ -185,6 +185,20 @@ def parse_sets(texts: list[str] | None) -> dict[str, Any] | None:
     return sets
 
 
+SCALE = re.compile(r"[A-Za-z0-9_.-]{1,40}\Z")  # Ultralytics' are letters: n, s, m, l, x
+
+
+def parse_scale(text: str | None) -> str | None:
+    """`--scale`: a YOLO config's scale name (its `scales:` keys), refused when it could not
+    be one (control characters, a page of text) before any file is read."""
+    if text is None:
+        return None
+    if not SCALE.match(text):
+        raise typer.BadParameter(f"{quoted(text)} is not a scale name; write e.g. n, s, m, l "
+                                 "or x", param_hint="--scale")
+    return text
+
+
 def read(file: str, limit: int | None = None) -> Path | Source:
     """A path or a zoo name, or `-` for standard input (at most `limit` + 1 bytes read,
     decoded like a file; input that is too large or not UTF-8 text is reported here, exit

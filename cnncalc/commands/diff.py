@@ -8,17 +8,19 @@ from .. import diff as differ
 from ..analysis import analyze
 from ..render import registry, text
 from ..render.console import use_color
-from .common import parse_sets, parse_shape, read, say, write
+from .common import parse_scale, parse_sets, parse_shape, read, say, write
 
 
 def run(*, a: str, b: str, format: str, all_layers: bool, input: str | None,
-        layout: str | None, color: str, set_: list[str] | None) -> int:
+        layout: str | None, color: str, set_: list[str] | None, scale: str | None) -> int:
     if a == b == "-":  # standard input can be read once
         raise typer.BadParameter("only one of the two architectures can come from standard "
                                  "input (-)")
     shape = parse_shape(input, layout or "chw") if input is not None else None
     sets = parse_sets(set_)
-    sides = [analyze(read(path), shape, params=sets, layout=layout) for path in (a, b)]
+    scaled = parse_scale(scale)
+    sides = [analyze(read(path), shape, params=sets, layout=layout, scale=scaled)
+             for path in (a, b)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:

@@ -21,14 +21,15 @@ from ..render.console import use_color, width
 from ..render.explain import render
 from ..render.safe import clean
 from ..source import Source
-from .common import parse_sets, parse_shape, print_problems, read, say, write
+from .common import parse_scale, parse_sets, parse_shape, print_problems, read, say, write
 from .options import quoted
 
 
 def run(*, file: str, layers: list[str] | None, input: str | None, layout: str | None,
-        color: str, set_: list[str] | None) -> int:
+        color: str, set_: list[str] | None, scale: str | None) -> int:
     shape = parse_shape(input, layout or "chw") if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout)
+    analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout,
+                       scale=parse_scale(scale))
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:

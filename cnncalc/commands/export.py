@@ -7,13 +7,15 @@ from ..diagnostics import Severity
 from ..export import ExportError
 from ..render import registry, text
 from ..render.safe import clean
-from .common import deliver, parse_sets, parse_shape, read, say
+from .common import deliver, parse_scale, parse_sets, parse_shape, read, say
 
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
-        set_: list[str] | None, depth: int | None = None, direction: str = "TB") -> int:
+        set_: list[str] | None, scale: str | None, depth: int | None = None,
+        direction: str = "TB") -> int:
     shape = parse_shape(input) if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_))
+    analysis = analyze(read(file), shape, params=parse_sets(set_),
+                       scale=parse_scale(scale))
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         say(text.diagnostics(problems, analysis.source))

@@ -106,3 +106,8 @@ MaxBytesOption = Annotated[str | None, typer.Option(
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="NAME=VALUE",
     help="set a file parameter (the file's `params:`), e.g. --set width=0.5; repeatable")]
+
+ScaleOption = Annotated[str | None, typer.Option(
+    "--scale", metavar="SCALE",
+    help="an Ultralytics YOLO config's scale, e.g. n (default: the one its file name names, "
+         "else its first); --set nc=N sets its class count")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..analysis import analyze
 from ..render import registry
-from .common import deliver, parse_sets, parse_shape, read
+from .common import deliver, parse_scale, parse_sets, parse_shape, read
 
 
 def run(*, file: str, output: str | None, input: str | None, set_: list[str] | None,
-        depth: int | None) -> int:
+        scale: str | None, depth: int | None) -> int:
     shape = parse_shape(input) if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_))
+    analysis = analyze(read(file), shape, params=parse_sets(set_),
+                       scale=parse_scale(scale))
     page = "".join(registry.REPORT(analysis, registry.View(depth=depth)))
     return deliver(page, output) or analysis.exit_code()

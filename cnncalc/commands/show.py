@@ -9,20 +9,29 @@ from ..diagnostics import Severity
 from ..render import registry
 from ..render.console import use_color, width
 from .common import max_bytes as read_max_bytes
-from .common import parse_columns, parse_sets, parse_shape, print_problems, read, write
+from .common import (
+    parse_columns,
+    parse_scale,
+    parse_sets,
+    parse_shape,
+    print_problems,
+    read,
+    write,
+)
 
 
 def run(*, file: str, input: str | None, format: str, layout: str | None, depth: int | None,
         columns: str, share: str | None, group_by: str | None, batch: int | None,
         dtype: str | None, count: str, optimizer: str, strict: bool, max_layers: int,
-        max_bytes: str | None, notes: bool, color: str, set_: list[str] | None) -> int:
+        max_bytes: str | None, notes: bool, color: str, set_: list[str] | None,
+        scale: str | None) -> int:
     shape = parse_shape(input, layout or "chw") if input is not None else None
     shown = parse_columns(columns)
     limit = read_max_bytes(max_bytes)
     source = read(file, limit)
     analysis = analyze(source, shape, batch=batch, dtype=dtype, count=count,
                        optimizer=optimizer, max_layers=max_layers, max_bytes=limit,
-                       params=parse_sets(set_), layout=layout)
+                       params=parse_sets(set_), layout=layout, scale=parse_scale(scale))
     if group_by is not None:
         return _grouped(analysis, format, strict)
     renderer = registry.SHOW[format]

@@ -9,17 +9,18 @@ from ..render import text
 from ..render.console import use_color, width
 from ..render.safe import clean
 from ..sizes import fitting_sizes
-from .common import parse_axes, parse_sets, read, write
+from .common import parse_axes, parse_scale, parse_sets, read, write
 
 
 def run(*, file: str, min: int, max: int, axes: str | None, why: list[int] | None,
-        color: str, set_: list[str] | None) -> int:
+        color: str, set_: list[str] | None, scale: str | None) -> int:
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
     swept = parse_axes(axes) if axes is not None else None
     source = read(file)
     try:
-        result = fitting_sizes(source, min, max, axes=swept, params=parse_sets(set_))
+        result = fitting_sizes(source, min, max, axes=swept, params=parse_sets(set_),
+                               scale=parse_scale(scale))
     except ValueError as exc:
         raise typer.BadParameter(clean(str(exc))) from None
     painted, columns = use_color(color), width()
