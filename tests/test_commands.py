@@ -47,14 +47,13 @@ def test_amounts_refuse_junk() -> None:
 
 
 def test_check_the_zoo_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    # the repository's own workflow runs `cnncalc check architectures/`: every file passes
+    # (the YOLO config broken on purpose for the README lives in docs/examples/)
     code, out, _ = run(capsys, "check", str(ZOO))
-    # every file but the YOLO config broken on purpose for the README (architectures/yolo/)
-    broken = ZOO / "yolo" / "tinydet-broken.yaml"
-    assert code == 1
-    assert [line.split(":")[0] for line in out.splitlines() if "FAILED" in line] == [
-        str(broken)]
+    assert code == 0, out
     files = len(list(ZOO.rglob("*.yaml")))
-    assert out.rstrip().splitlines()[-1].startswith(f"{files} files: 1 error,")
+    assert out.rstrip().splitlines()[-1].startswith(f"{files} files: ")
+    assert "error" not in out.rstrip().splitlines()[-1]
 
 
 def test_check_frees_each_files_cycles(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,7 +21,7 @@ from cnncalc.sizes import Fit, fitting_sizes
 
 ROOT = Path(__file__).parent.parent
 TINY = ROOT / "architectures" / "yolo" / "tinydet.yaml"
-BROKEN = ROOT / "architectures" / "yolo" / "tinydet-broken.yaml"
+BROKEN = ROOT / "docs" / "examples" / "tinydet-broken.yaml"
 REFERENCE = json.loads((Path(__file__).parent / "data" / "yolo_reference.json").read_text())
 
 
