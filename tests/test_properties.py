@@ -1538,12 +1538,10 @@ def layer_scale_cases(draw: st.DrawFn) -> OpCase:
 
 
 def _stochastic_depth(p: float, mode: str) -> Any:
-    """torchvision.ops.StochasticDepth, or (torchvision absent) the checks its constructor
-    makes (torchvision/ops/stochastic_depth.py) around the identity it is at inference."""
-    if importlib.util.find_spec("torchvision") is not None:
-        from torchvision.ops import StochasticDepth
-
-        return StochasticDepth(p, mode)
+    """torchvision.ops.StochasticDepth as it is at inference: the checks its constructor makes
+    (torchvision/ops/stochastic_depth.py) around the identity. torchvision itself is never
+    imported: the one installed beside the CPU torch (for the YOLO oracle's version check)
+    cannot load its compiled ops."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"drop probability has to be between 0 and 1, but got {p}")
     if mode not in ["batch", "row"]:
