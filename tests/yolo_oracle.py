@@ -7,7 +7,7 @@ torch venv (`pip install --no-deps ultralytics==8.4.190 ...`, see there); tests 
 use it skip with a reason when it is absent.
 
 The facts, for an input of 3x640x640 at batch 1, in eval mode (what the reference
-../shared/reference/yolo.json records; tests/data/yolo_reference.json holds a copy):
+tests/data/yolo_reference.json records, with its source in tests/data/README.md):
 
 - `shapes`: the batch-less shape of every tensor a row outputs, in order, leaving out the
   training-branch dicts (Detect's eval output `(y, preds)` gives `[y]`; Segment's
