@@ -346,3 +346,41 @@ def test_per_op_figures_of_an_unknown_op_are_e160() -> None:
             + "expect: {ops: {cnv: {params: 1}}}\n")
     [d] = analyze_text(yaml).diagnostics
     assert (d.code, d.hint) == ("E160", "did you mean 'conv'?")
+
+
+# ---------------------------------------------------------------- layout on every command
+
+def _two_sheets(tmp_path: object) -> tuple[str, str]:
+    """A sheet written H×W×C and a submission with conv1 narrowed to 64 filters."""
+    from pathlib import Path
+
+    sheet = net("[227, 227, 3]", "{id: conv1, conv: [96, 11, 4]}", "{id: pool1, maxpool: [3, 2]}",
+                extra="layout: hwc\n")
+    a, b = Path(str(tmp_path)) / "sheet.yaml", Path(str(tmp_path)) / "student.yaml"
+    a.write_text(sheet)
+    b.write_text(sheet.replace("[96, 11, 4]", "[64, 11, 4]"))
+    return str(a), str(b)
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_diff_reads_and_prints_in_the_layout(tmp_path: object, format: str) -> None:
+    """`diff` writes shapes as the files do (`layout: hwc`), or as --layout says."""
+    a, b = _two_sheets(tmp_path)
+    out = runner.invoke(app, ["diff", a, b, "--format", format]).output
+    assert "55x55x96 → 55x55x64" in out and "Shape (HxWxC)" in out
+    assert "227x227x3" in out and "27x27x96" in out and "96x55x55" not in out
+    chw = runner.invoke(app, ["diff", a, b, "--format", format, "--layout", "chw"]).output
+    assert "96x55x55 → 64x55x55" in chw and "3x227x227" in chw and "HxWxC" not in chw
+    # --input is read in the layout too
+    other = runner.invoke(app, ["diff", a, b, "--format", format, "--layout", "hwc",
+                                "--input", "231x231x3"]).output
+    assert "231x231x3" in other and "56x56x96 → 56x56x64" in other
+
+
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_diff_for_programs_keeps_shapes_channels_first(tmp_path: object, format: str) -> None:
+    """JSON and CSV are read by programs: one order whatever the layout (docs/format.md)."""
+    a, b = _two_sheets(tmp_path)
+    out = runner.invoke(app, ["diff", a, b, "--format", format, "--layout", "hwc"]).output
+    assert ("[96, 55, 55]" if format == "json" else "96x55x55") in out
+    assert "55x55x96" not in out and "[55, 55, 96]" not in out

@@ -1,6 +1,10 @@
 """`cnncalc diff`'s output: `render_text` (an aligned plain table and a totals block),
 `render_markdown` (GitHub tables), `render_json` and `render_csv` (exact integers), by name in
-FORMATS. They write a DiffResult (cnncalc/diff.py) and compute nothing."""
+FORMATS. They write a DiffResult (cnncalc/diff.py) and compute nothing.
+
+Text and markdown, which people read, write shapes in the view's layout (`--layout hwc`:
+`55x55x96`); JSON and CSV, which programs read, keep them channels first whatever the layout,
+as `show`'s do (docs/format.md, "JSON output")."""
 
 from __future__ import annotations
 
@@ -34,18 +38,18 @@ def signed_size(n: int) -> str:
     return ("+" if n > 0 else "") + size(n) if n else "0"
 
 
-def shape(s: Shape | None) -> str:
-    return format_shape(s) if s is not None else "?"
+def shape(s: Shape | None, layout: str = "chw") -> str:
+    return format_shape(s, layout) if s is not None else "?"
 
 
-def _shape_cell(d: LayerDiff, arrow: str = "→") -> str:
+def _shape_cell(d: LayerDiff, layout: str = "chw", arrow: str = "→") -> str:
     if d.a is None:
-        return shape(d.shape_b)
+        return shape(d.shape_b, layout)
     if d.b is None:
-        return shape(d.shape_a)
+        return shape(d.shape_a, layout)
     if d.shape_a == d.shape_b:
-        return shape(d.shape_b)
-    return f"{shape(d.shape_a)} {arrow} {shape(d.shape_b)}"
+        return shape(d.shape_b, layout)
+    return f"{shape(d.shape_a, layout)} {arrow} {shape(d.shape_b, layout)}"
 
 
 def _op_cell(d: LayerDiff, arrow: str = "→", name: Callable[[str], str] = clean) -> str:
@@ -60,11 +64,11 @@ def _what(d: LayerDiff) -> str:
     return ", ".join(d.fields)
 
 
-def _value(t: TotalDiff, v: TotalValue) -> str:
+def _value(t: TotalDiff, v: TotalValue, layout: str = "chw") -> str:
     if v is None:
         return "?"
     if isinstance(v, tuple):
-        return shape(v)
+        return shape(v, layout)
     if isinstance(v, int):
         return size(v) if t.name in _BYTES else f"{v:,}"
     return v
@@ -117,17 +121,27 @@ TEXT_COLUMNS = (Column(""), Column("Layer"), Column("Op"), Column("Shape"),
 _ROLE = {Status.ADDED: "added", Status.REMOVED: "removed", Status.CHANGED: "changed"}
 
 
-def render_text(result: DiffResult, all_layers: bool = False, color: bool = False) -> str:
+def _columns(layout: str) -> tuple[Column, ...]:
+    """The layer table's columns; the shape's names its order when it is not PyTorch's, as
+    `show`'s table does."""
+    if layout != "hwc":
+        return TEXT_COLUMNS
+    return tuple(Column("Shape (HxWxC)") if c.header == "Shape" else c for c in TEXT_COLUMNS)
+
+
+def render_text(result: DiffResult, all_layers: bool = False, color: bool = False,
+                layout: str = "chw") -> str:
     """A plain aligned table of the changed layers (every layer with `all_layers`), then the
     totals: `params: 11,689,512 → 21,797,672 (+10,108,160, +86.5%)`. With `color`, added rows
-    are green, removed red, changed yellow (the same text otherwise)."""
+    are green, removed red, changed yellow (the same text otherwise). Shapes are written in
+    `layout` (hwc: `55x55x96`)."""
     lines = [f"{clean(result.a_name)} → {clean(result.b_name)}  ({clean(result.a_file)} → "
              f"{clean(result.b_file)})", ""]
     rows = _rows(result, all_layers)
     if rows:
-        heads: tuple[Column, ...] = TEXT_COLUMNS
+        heads: tuple[Column, ...] = _columns(layout)
         body: list[tuple[str, ...]] = [
-            (_MARK[d.status], clean(d.path), _op_cell(d), _shape_cell(d),
+            (_MARK[d.status], clean(d.path), _op_cell(d), _shape_cell(d, layout),
              signed(d.delta("params")),
              signed(d.delta("macs")), signed_size(d.delta("activation_bytes")), _what(d))
             for d in rows]
@@ -146,9 +160,10 @@ def render_text(result: DiffResult, all_layers: bool = False, color: bool = Fals
     for t in result.totals:
         label = labels[t.name].ljust(width)
         if t.changed:
-            lines.append(f"  {label} {_value(t, t.a)} → {_value(t, t.b)} ({_change(t)})")
+            lines.append(f"  {label} {_value(t, t.a, layout)} → {_value(t, t.b, layout)} "
+                         f"({_change(t)})")
         else:
-            lines.append(f"  {label} {_value(t, t.b)} (no change)")
+            lines.append(f"  {label} {_value(t, t.b, layout)} (no change)")
     notes = _notes(result)
     if notes:
         lines += ["", *(f"note: {n}" for n in notes)]
@@ -159,15 +174,16 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def render_markdown(result: DiffResult, all_layers: bool = False) -> str:
-    """GitHub-flavoured markdown: a heading, the layer table and the totals table."""
+def render_markdown(result: DiffResult, all_layers: bool = False, layout: str = "chw") -> str:
+    """GitHub-flavoured markdown: a heading, the layer table and the totals table; shapes in
+    `layout`."""
     out = [f"### {code(result.a_name)} → {code(result.b_name)}", "",
            summary(result) + ".", ""]
     rows = _rows(result, all_layers)
     if rows:
-        out += markdown_head(TEXT_COLUMNS, right="--:")
+        out += markdown_head(_columns(layout), right="--:")
         out += [f"| {d.status.value} | {code(d.path)} | {_op_cell(d, name=word)} | "
-                f"{_md(_shape_cell(d))} | {signed(d.delta('params'))} | "
+                f"{_md(_shape_cell(d, layout))} | {signed(d.delta('params'))} | "
                 f"{signed(d.delta('macs'))} | {signed_size(d.delta('activation_bytes'))} | "
                 f"{_md(_what(d))} |" for d in rows]
         out.append("")
@@ -176,7 +192,8 @@ def render_markdown(result: DiffResult, all_layers: bool = False) -> str:
     out += markdown_head((Column("Total"), Column(word(result.a_name), right=True),
                           Column(word(result.b_name), right=True), Column("Δ", right=True)),
                          right="--:")
-    out += [f"| {TOTALS[t.name]} | {_md(_value(t, t.a))} | {_md(_value(t, t.b))} | "
+    out += [f"| {TOTALS[t.name]} | {_md(_value(t, t.a, layout))} | "
+            f"{_md(_value(t, t.b, layout))} | "
             f"{_md(_change(t)) if t.changed else _unchanged(t)} |" for t in result.totals]
     notes = _notes(result, word)
     if notes:
@@ -274,7 +291,7 @@ def _shape_csv(s: TotalValue) -> str:
 
 
 def text_view(result: DiffResult, v: View) -> str:
-    return render_text(result, v.all_layers, color=v.color)
+    return render_text(result, v.all_layers, color=v.color, layout=v.layout)
 
 
 def json_view(result: DiffResult, v: View) -> str:
@@ -286,4 +303,4 @@ def csv_view(result: DiffResult, v: View) -> str:
 
 
 def markdown_view(result: DiffResult, v: View) -> str:
-    return render_markdown(result, v.all_layers)
+    return render_markdown(result, v.all_layers, layout=v.layout)
