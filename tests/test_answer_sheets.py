@@ -384,3 +384,33 @@ def test_diff_for_programs_keeps_shapes_channels_first(tmp_path: object, format:
     out = runner.invoke(app, ["diff", a, b, "--format", format, "--layout", "hwc"]).output
     assert ("[96, 55, 55]" if format == "json" else "96x55x55") in out
     assert "55x55x96" not in out and "[55, 55, 96]" not in out
+
+
+# ---------------------------------------------------------------- the depth in show's totals
+
+def test_show_gives_the_depth_in_its_totals() -> None:
+    """The depth a paper quotes is in every show's totals, as `expect: {layers: N}` checks
+    it: the table, markdown, and JSON's `totals.depth`."""
+    import json
+
+    table = runner.invoke(app, ["show", "resnet152"]).output
+    assert ("Layers:           515; depth 152 (conv and linear layers on the longest path, "
+            "as papers count them)\nTotal params:") in table
+    markdown = runner.invoke(app, ["show", "vgg19", "-f", "markdown"]).output
+    assert "depth **19** (conv and linear layers on the longest path)" in markdown
+    data = json.loads(runner.invoke(app, ["show", "googlenet", "-f", "json"]).output)
+    assert data["totals"]["depth"] == 22
+    # --group-by op says it once, in the same totals
+    grouped = runner.invoke(app, ["show", "alexnet", "--group-by", "op"]).output
+    assert grouped.count("depth 8") == 1
+
+
+def test_the_depth_shown_is_the_depth_expected(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "deep.yaml"
+    path.write_text("input: [3, 32, 32]\nlayers:\n  - {conv: [8, 3, 1, 1], repeat: 3}\n"
+                    "  - gap\n  - flatten\n  - linear: 10\nexpect: {layers: 4}\n")
+    assert "depth 4 " in runner.invoke(app, ["show", str(path)]).output
+    r = runner.invoke(app, ["check", str(path)])
+    assert r.exit_code == 0 and "network layers = 4" in r.output

@@ -23,14 +23,13 @@ def percent(share: float) -> str:
 
 
 def text(name: str, s: Subtotals, totals: str) -> str:
+    """The table, then `totals` (render/table.totals: the layer count and the depth first)."""
     rows = [[clean(r.op), f"{r.layers:,}", f"{r.params:,}", percent(r.params_share),
              f"{r.macs:,}", percent(r.macs_share), size(r.memory), percent(r.memory_share)]
             for r in s.rows]
     grid = Grid(COLUMNS, rows, gap="  ", indent=" ")
     lines = [clean(name), "", grid.head(), " " + "─" * grid.span(),
-             *(grid.line(row) for row in rows), "",
-             f"{'Layers:':<18}{s.layers:,}; depth {s.depth:,} (conv and linear layers on the "
-             "longest path, as papers count them)", totals]
+             *(grid.line(row) for row in rows), "", totals]
     return "\n".join(lines) + "\n"
 
 

@@ -49,7 +49,7 @@ def totals(t: Totals) -> dict[str, Any]:
             "activation_bytes": t.activation_bytes,
             "peak_activation_bytes": t.peak_activation_bytes,
             "peak_bytes": t.peak_bytes, "peak_at": t.peak_at,
-            "training_bytes": t.training_bytes}
+            "training_bytes": t.training_bytes, "depth": t.depth}
 
 
 def document(a: Analysis) -> dict[str, Any]:

@@ -198,6 +198,10 @@ def totals(a: Analysis) -> str:
     states = {"sgd": "no optimizer state", "momentum": "1 momentum buffer",
               "adam": "2 Adam moments"}[a.optimizer]
     lines = [
+        # the depth a paper quotes ("ResNet-152") beside the rows above, which also count the
+        # norms, activations and pooling layers
+        ("Layers", f"{len(a.layers):,}; depth {t.depth:,} (conv and linear layers on the "
+                   "longest path, as papers count them)"),
         ("Total params", f"{t.params:,}{count(t.params)}"),
         ("Trainable params", f"{t.trainable_params:,}"),
         ("Buffers", f"{t.buffers:,}"),

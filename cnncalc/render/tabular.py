@@ -54,7 +54,9 @@ def render_markdown(a: Analysis, *, layout: str = "chw", depth: int | None = Non
     t = a.totals
     lines += ["", f"Params **{t.params:,}** (trainable {t.trainable_params:,}), buffers "
               f"{t.buffers:,}, MACs **{t.macs:,}** ({a.count}), activations "
-              f"{size(t.activation_bytes)}, peak inference {size(t.peak_bytes)}."]
+              f"{size(t.activation_bytes)}, peak inference {size(t.peak_bytes)}; "
+              f"{len(a.layers):,} layers, depth **{t.depth:,}** (conv and linear layers on the "
+              "longest path)."]
     problems = [d for d in a.diagnostics if d.severity.value != "note"]
     if problems:
         lines += ["", *(f"- **{d.severity.value}** `{d.code}` line {d.span.line if d.span else '?'}"
