@@ -66,7 +66,7 @@ class FileResult:
     skipped: bool = False  # not checked: the reason is the N105 note in `problems`
     # the feedback under each wrong answer, by (path, figure) (feedback.py): its arithmetic,
     # and the mistake it equals
-    explained: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    explained: dict[tuple[str, str], feedback.Feedback] = field(default_factory=dict)
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
@@ -329,7 +329,7 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
     a = analyze_source(source, max_layers=max_layers, params=params,
                        path=None if path == "-" else path, max_bytes=max_bytes, layout=layout,
                        scale=scale)
-    explained = {(v.path, v.key): feedback.lines(a, v, verbose)
+    explained = {(v.path, v.key): feedback.of(a, v, verbose)
                  for v in a.expectations if not v.ok}
     return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
                       explained=explained)

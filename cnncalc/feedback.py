@@ -9,7 +9,8 @@ from __future__ import annotations
 from .analysis import Analysis
 from .explain import Explanation, explain
 from .format import DTYPES
-from .mistakes import name
+from .frozen import frozen
+from .mistakes import find
 from .passes.expectations import Verdict
 
 # the lines of a layer's explanation that are about each figure
@@ -25,8 +26,28 @@ SUMMED = {"params": "params", "trainable_params": "params", "macs": "MACs",
           "memory": "memory", "values": "memory"}
 
 
+@frozen
+class Feedback:
+    """What `check` says about a wrong answer: the arithmetic, and the mistake it equals."""
+
+    arithmetic: tuple[str, ...]  # the formula lines, numbers put in
+    rule: str | None = None  # the mistake rule it equals (mistakes.RULES' names), if any
+    mistake: str | None = None  # that mistake in words: "the count without the biases ..."
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The lines `check` writes under the answer."""
+        return self.arithmetic + ((f"that is {self.mistake}",) if self.mistake else ())
+
+
 def lines(a: Analysis, v: Verdict, verbose: bool = False) -> tuple[str, ...]:
-    """The feedback under the wrong answer `v`."""
+    """The feedback under the wrong answer `v`, as `check` writes it."""
+    return of(a, v, verbose).lines
+
+
+def of(a: Analysis, v: Verdict, verbose: bool = False) -> Feedback:
+    """The feedback on the wrong answer `v`: its arithmetic (every figure of its layers with
+    `verbose`), and the mistake rule it equals."""
     out: list[str] = []
     explained = explain(a, [v.path]) if v.path != "network" else []
     if verbose:
@@ -41,10 +62,8 @@ def lines(a: Analysis, v: Verdict, verbose: bool = False) -> tuple[str, ...]:
         last = next((e for e in explained if e.layer.path == _output_path(a, v)), explained[-1])
         out += [f"{last.layer.path}: {line}" for line in last.lines
                 if line.startswith(ABOUT.get(v.key, ()))]
-    mistake = name(a, v)
-    if mistake:
-        out.append(f"that is {mistake}")
-    return tuple(out)
+    found = find(a, v)
+    return Feedback(tuple(out), *found) if found else Feedback(tuple(out))
 
 
 def _output_path(a: Analysis, v: Verdict) -> str:

@@ -155,15 +155,22 @@ RULES: tuple[tuple[str, Rule], ...] = (
 
 def name(a: Analysis, v: Verdict) -> str | None:
     """The mistake the wrong figure `v` equals, if a rule knows it."""
+    found = find(a, v)
+    return found[1] if found else None
+
+
+def find(a: Analysis, v: Verdict) -> tuple[str, str] | None:
+    """The rule (its name in RULES) that the wrong figure `v` equals, and the mistake in
+    words; None when no rule knows it."""
     graph = a.graph
     if graph is None or v.ok or not isinstance(v.expected, (int, tuple)):
         return None
     nodes = _covered(a, v)
     c = Covered(a, nodes, graph.nodes[v.node])
-    for _, rule in RULES:
+    for rule_name, rule in RULES:
         found = rule(v, c)
         if found:
-            return found
+            return rule_name, found
     return None
 
 

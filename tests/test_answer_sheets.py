@@ -414,3 +414,63 @@ def test_the_depth_shown_is_the_depth_expected(tmp_path: object) -> None:
     assert "depth 4 " in runner.invoke(app, ["show", str(path)]).output
     r = runner.invoke(app, ["check", str(path)])
     assert r.exit_code == 0 and "network layers = 4" in r.output
+
+
+# ---------------------------------------------------------------- check --format json feedback
+
+def test_check_json_carries_the_feedback_of_each_answer(tmp_path: object) -> None:
+    """The arithmetic and the named mistake the text report writes under a wrong answer are
+    in the JSON too, as new keys of every expectation (a right one: none of either)."""
+    import json
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "hw.yaml"
+    path.write_text("input: [3, 32, 32]\nlayers:\n"
+                    "  - {conv: [64, 3, 1, 1], expect: {output: 64x32x32, params: 1728}}\n"
+                    "  - {conv: [64, 3, 1, 1], repeat: 2, expect: {params: 70000}}\n"
+                    "  - {conv: [8, 5, 1, 2], expect: {output: 32x32x8}}\n")
+    r = runner.invoke(app, ["check", str(path), "--format", "json"])
+    assert r.exit_code == 1
+    [entry] = json.loads(r.output)["files"]
+    found = {(e["path"], e["key"]): e for e in entry["expectations"]}
+    right = found[("conv1", "shape")]
+    assert right["ok"] and (right["arithmetic"], right["mistake"]) == ([], None)
+    biases = found[("conv1", "params")]
+    assert biases["arithmetic"] == ["params: (3·3·3)·64 + 64 = 1,792"]
+    assert biases["mistake"] == {"rule": "no biases", "text": "the count without the biases "
+                                 "(1,728): each filter has a bias too"}
+    # a repeated layer: its arithmetic summed over the copies, no rule named
+    summed = found[("conv2", "params")]
+    assert summed["arithmetic"] == ["params: 2 × ((3·3·64)·64 + 64) = 73,856"]
+    assert summed["mistake"] is None
+    order = found[("conv3", "shape")]
+    assert order["mistake"] == {"rule": "other order",
+                                "text": "the same numbers in the other order (H×W×C)"}
+    # what the text report writes, line for line
+    text = runner.invoke(app, ["check", str(path)]).output
+    for e in (biases, summed, order):
+        for line in e["arithmetic"]:
+            assert f"      {line}\n" in text
+    assert "      that is " + biases["mistake"]["text"] in text
+
+
+def test_check_json_verbose_gives_every_figure(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "hw.yaml"
+    path.write_text("input: [3, 32, 32]\nlayers:\n  - {conv: [10, 5], expect: {params: 700}}\n")
+    short = json.loads(runner.invoke(app, ["check", str(path), "-f", "json"]).output)
+    full = json.loads(runner.invoke(app, ["check", str(path), "-f", "json", "-v"]).output)
+    [s], [f] = short["files"][0]["expectations"], full["files"][0]["expectations"]
+    assert s["arithmetic"] == ["params: (5·5·3)·10 + 10 = 760"]
+    assert any(line.startswith("MACs:") for line in f["arithmetic"])
+
+
+def test_the_mistake_rules_json_names_are_documented() -> None:
+    from pathlib import Path
+
+    from cnncalc.mistakes import RULES
+
+    page = (Path(__file__).parent.parent / "docs" / "homework.md").read_text(encoding="utf-8")
+    assert [n for n, _ in RULES if f"`{n}`" not in page] == []

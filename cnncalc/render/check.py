@@ -14,7 +14,7 @@ from ..analysis import display_name
 from ..check import FileResult
 from ..diagnostics import Diagnostic, Severity
 from ..figures import show
-from ..passes.expectations import other_order
+from ..passes.expectations import Verdict, other_order
 from . import json as json_render
 from . import text
 from .console import paint
@@ -155,7 +155,8 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
                          f"{v.key}: expected {show(v.expected, a.layout)}, computed "
                          f"{show(v.computed, a.layout)}"
                          + (" (same numbers, other order)" if other_order(v) else ""))
-            lines += [f"      {clean(line)}" for line in r.explained.get((v.path, v.key), ())]
+            said = r.explained.get((v.path, v.key))
+            lines += [f"      {clean(line)}" for line in (said.lines if said else ())]
     # every problem, wrong answers too: editors and CI read `file:line:col: error[E301]` lines
     others = [d for d in r.problems if notes or d.severity is not Severity.NOTE]
     if others:
@@ -173,9 +174,25 @@ def file_json(r: FileResult, code: int) -> dict[str, Any]:
         "expectations": [
             {"path": v.path, "key": v.key, "expected": _plain(v.expected),
              "computed": _plain(v.computed), "ok": v.ok, "line": v.span.line,
-             "column": v.span.col} for v in a.expectations],
+             "column": v.span.col, **_feedback(r, v)} for v in a.expectations],
         "diagnostics": [json_render.diagnostic(d, r.path) for d in r.problems],
     }
+
+
+def _feedback(r: FileResult, v: Verdict) -> dict[str, Any]:
+    """What the text report writes under a wrong answer, as data (keys added in 0.1 after the
+    others, on every expectation: a right one has no arithmetic and no mistake): the
+    `arithmetic` lines, numbers put in, and the `mistake` the answer equals, by `rule` (a name
+    of mistakes.RULES, or "other order" for a shape written in the other layout's order) and
+    in words."""
+    said = r.explained.get((v.path, v.key))
+    mistake: dict[str, str] | None = None
+    if said is not None and said.rule is not None and said.mistake is not None:
+        mistake = {"rule": said.rule, "text": said.mistake}
+    elif other_order(v):
+        other = "H×W×C" if r.analysis.layout == "chw" else "C×H×W"
+        mistake = {"rule": "other order", "text": f"the same numbers in the other order ({other})"}
+    return {"arithmetic": list(said.arithmetic) if said else [], "mistake": mistake}
 
 
 def _plain(value: Any) -> Any:
