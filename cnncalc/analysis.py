@@ -204,7 +204,7 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
             dtype: str | None = None, count: str = "torchvision", optimizer: str = "adam",
             max_layers: int = DEFAULT_MAX_LAYERS, max_bytes: int = DEFAULT_MAX_BYTES,
             params: Mapping[str, Any] | None = None, layout: str | None = None,
-            scale: str | None = None) -> Analysis:
+            scale: str | None = None, input_layout: str | None = "chw") -> Analysis:
     """Analyze an architecture: the file at a path (`str` or `os.PathLike`), a Source (text
     with the name diagnostics give), or a mapping as `yaml.safe_load` or `json.load` gives it.
 
@@ -213,7 +213,9 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
 
     `layout` ("chw" or "hwc") is how the caller writes shapes: it decides how they are shown,
     and whether an input looks written in the other order (W130); None: the file's `layout:`.
-    `input` overrides the file's input shape ([C, H, W], no batch); `batch` and `dtype`
+    `input` overrides the file's input shape ([C, H, W], no batch; written [H, W, C] with
+    `input_layout="hwc"`, or in the file's `layout:` with None, as the CLI reads `--input`
+    when no `--layout` is given); `batch` and `dtype`
     override the file's; `params` sets file parameters (`--set`: {"width": 0.5}). An
     Ultralytics YOLO config is read at `scale` (`"n"`; default: the one its file name names,
     else its first), `params` setting its class count ({"nc": 3}); docs/yolo.md.
@@ -228,14 +230,16 @@ def analyze(what: str | os.PathLike[str] | Source | Mapping[Any, Any],
                                    and all(isinstance(k, str) for k in params)):
         raise TypeError(f"params must be a mapping of parameter names to values, got "
                         f"{params!r}"[:200])
-    if layout not in (None, *LAYOUTS):
-        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    for name, value in (("layout", layout), ("input_layout", input_layout)):
+        if value not in (None, *LAYOUTS):
+            raise ValueError(f"{name} must be one of {', '.join(LAYOUTS)}, got {value!r}")
     if scale is not None and not isinstance(scale, str):
         raise TypeError(f"scale must be a str such as 'n', got {scale!r}"[:200])
     loaded = (_routed(_from_mapping(what), scale, params) if isinstance(what, Mapping)
               else read_and_load(what, max_bytes, scale=scale, params=params))
     return _analyze(loaded, shape, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
-                    max_layers=max_layers, file_params=params, layout=layout)
+                    max_layers=max_layers, file_params=params, layout=layout,
+                    input_layout=input_layout)
 
 
 def analyze_text(text: str, name: str = "<string>", input: Sequence[int] | None = None, *,
@@ -416,16 +420,17 @@ def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
              count: str, optimizer: str, max_layers: int,
              file_params: Mapping[str, Any] | None = None,
-             layout: str | None = None) -> Analysis:
-    """`layout`: how the caller writes shapes (`--layout`; the input override is already
-    channels first); None: as the file declares (`layout:`), else chw."""
+             layout: str | None = None, input_layout: str | None = "chw") -> Analysis:
+    """`layout`: how the caller writes shapes (`--layout`); None: as the file declares
+    (`layout:`), else chw. `input_layout`: the order the input override is written in (None:
+    the file's)."""
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
     diagnostics = list(loaded.diagnostics)
     if loaded.reader:  # the YOLO config took --set (its nc) when it was read
         file_params = None
-    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin)
+    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
     d = expansion.declarations
@@ -448,8 +453,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
     diagnostics.extend(statistics.check(graph, rules, batch))
-    # the order the input was written in: the command line's for --input, else the file's
-    written = (layout or "chw") if input is not None else (layout or graph.layout)
+    # the order the input was written in: --layout's, else the override's, else the file's
+    written = layout or (input_layout if input is not None else None) or graph.layout
     diagnostics.extend(layout_pass.check(graph, shapes, written, input is not None))
     # with a layer missing, whole-network figures would only repeat that error
     failed = any(d.severity is Severity.ERROR and d.code not in ANSWER_CODES for d in diagnostics)

@@ -137,11 +137,13 @@ class Declarations:
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
             max_layers: int = 1, params: Mapping[str, Any] | None = None,
-            origin: Origin | None = None) -> Declarations:
+            origin: Origin | None = None, input_layout: str | None = "chw") -> Declarations:
     """Check `root`, the file's node tree; `stem` names a network without `name:`; `params`
-    sets file parameters (`--set`); `origin` is where the file is, for its `include:`."""
+    sets file parameters (`--set`); `origin` is where the file is, for its `include:`.
+    `input_layout` is the order `input_override` is written in (None: the file's `layout:`,
+    as `--input` is read when no `--layout` says otherwise)."""
     return _Declarer(max_layers, origin or Origin()).run(root, stem, input_override,
-                                                         params or {})
+                                                         params or {}, input_layout)
 
 
 class _Declarer(Reader):
@@ -163,7 +165,7 @@ class _Declarer(Reader):
     version: str | None = None
 
     def run(self, root: YNode, stem: str, input_override: Shape | None,
-            given: Mapping[str, Any]) -> Declarations:
+            given: Mapping[str, Any], input_layout: str | None = "chw") -> Declarations:
         self.file_params = {}
         self.scope = Scope(prefix=(), inp=POISON)
         if not isinstance(root, YMap):
@@ -201,7 +203,7 @@ class _Declarer(Reader):
             shape = declared = None
         else:
             shape = self._input(root) if input_override is None else self._override(
-                input_override, root)
+                input_override, root, input_layout or self.layout)
             declared = shape if input_override is None else self._declared_input(root)
         span = self._span(root, "input")
         try:
@@ -415,9 +417,10 @@ class _Declarer(Reader):
         del self.diagnostics[reported:]
         return declared
 
-    def _override(self, shape: Shape, root: YMap) -> Shape | None:
+    def _override(self, shape: Shape, root: YMap, layout: str) -> Shape | None:
+        """The input override, channels first (`layout`: the order it is written in)."""
         if 1 <= len(shape) <= 4 and all(isinstance(d, int) and 1 <= d <= MAX_INT for d in shape):
-            return tuple(shape)
+            return from_layout(tuple(shape), layout)
         self.error("E108", f"the input override {list(shape)} is not a shape: 1 to 4 positive "
                    "sizes, channels first", root.span, "e.g. 3x224x224")
         return None

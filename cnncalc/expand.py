@@ -55,19 +55,24 @@ class Expansion:
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
            max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None,
-           origin: Origin | None = None) -> Expansion:
-    declarations = declare(root, stem, input_override, max_layers, params, origin)
+           origin: Origin | None = None, input_layout: str | None = "chw") -> Expansion:
+    """`input_layout`: the order `input_override` is written in (None: the file's layout)."""
+    declarations = declare(root, stem, input_override, max_layers, params, origin,
+                           input_layout)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
     results = root.get("outputs") if isinstance(root, YMap) else None
-    return _Expander(declarations, max_layers).run(results)
+    return _Expander(declarations, max_layers,
+                     input_layout or declarations.layout).run(results)
 
 
 class _Expander(Scopes):
-    def __init__(self, declarations: Declarations, max_layers: int) -> None:
+    def __init__(self, declarations: Declarations, max_layers: int,
+                 input_layout: str = "chw") -> None:
         super().__init__(max_layers, declarations.work)
         self.declarations = declarations
         self.layout = declarations.layout  # expected shapes are written in it
+        self.input_layout = input_layout  # and the input override in this
         self.diagnostics.extend(declarations.diagnostics)
         self.blocks = declarations.blocks
         self.defaults = declarations.defaults
@@ -115,12 +120,13 @@ class _Expander(Scopes):
         expects = tuple(self.expects)
         if expects and d.declared != d.shape:
             # every figure may depend on the input: shapes and MACs, and parameters too (a
-            # linear layer after flatten, the first conv's input channels)
-            written = (f"the file's input {format_shape(d.declared)}" if d.declared
-                       else "the file's input")
+            # linear layer after flatten, the first conv's input channels). Both inputs are
+            # written in the order the override was, for the two to compare
+            written = (f"the file's input {format_shape(d.declared, self.input_layout)}"
+                       if d.declared else "the file's input")
             self.diagnostics.append(Diagnostic(
                 "N104", f"expectations not checked: they describe {written}, not the input "
-                f"{format_shape(d.shape)} of this run", d.input_span,
+                f"{format_shape(d.shape, self.input_layout)} of this run", d.input_span,
                 "analyse the file with its own input to check them"))
             expects = ()
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,

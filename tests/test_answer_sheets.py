@@ -474,3 +474,43 @@ def test_the_mistake_rules_json_names_are_documented() -> None:
 
     page = (Path(__file__).parent.parent / "docs" / "homework.md").read_text(encoding="utf-8")
     assert [n for n, _ in RULES if f"`{n}`" not in page] == []
+
+
+def test_input_is_read_as_the_file_writes_shapes(tmp_path: object) -> None:
+    """A `layout: hwc` file's --input is H×W×C too, unless --layout says otherwise: on show,
+    explain, diff, export and report alike."""
+    a, b = _two_sheets(tmp_path)
+    shown = runner.invoke(app, ["show", a, "--input", "231x231x3"])
+    assert shown.exit_code == 0 and "W130" not in shown.output
+    assert " 231x231x3 " in shown.output and " 56x56x96 " in shown.output
+    chw = runner.invoke(app, ["show", a, "--input", "3x231x231", "--layout", "chw"]).output
+    assert " 3x231x231 " in chw and " 96x56x56 " in chw
+    assert "shape: 231x231x3 → 56x56x96" in runner.invoke(
+        app, ["explain", a, "conv1", "--input", "231x231x3"]).output
+    # both sides of a diff at the same input, read as the first file writes it
+    assert "56x56x96 → 56x56x64" in runner.invoke(
+        app, ["diff", a, b, "--input", "231x231x3"]).output
+    exported = runner.invoke(app, ["export", a, "--input", "231x231x3"])
+    assert exported.exit_code == 0 and "W130" not in exported.output
+
+
+def test_the_input_layout_of_the_api() -> None:
+    from cnncalc.analysis import analyze
+    from cnncalc.source import Source
+
+    text = net("[227, 227, 3]", "conv: [96, 11, 4]", extra="layout: hwc\n")
+    assert analyze(Source("a.yaml", text), (3, 231, 231)).input == (3, 231, 231)
+    assert analyze(Source("a.yaml", text), (231, 231, 3),
+                   input_layout=None).input == (3, 231, 231)
+    with pytest.raises(ValueError, match="input_layout"):
+        analyze(Source("a.yaml", text), input_layout="nhwc")
+
+
+def test_n104_writes_each_input_in_its_order(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "sheet.yaml"
+    path.write_text(net("[227, 227, 3]", "{conv: [96, 11, 4], expect: {output: 55x55x96}}",
+                        extra="layout: hwc\n"))
+    out = runner.invoke(app, ["show", str(path), "--input", "231x231x3"]).output
+    assert "they describe the file's input 227x227x3, not the input 231x231x3 of this run" in out

@@ -50,8 +50,8 @@ def test_input_override_and_layout(capsys: pytest.CaptureFixture[str]) -> None:
     assert "56x56x64" in out and "Output (HxWxC)" in out
     # the file's `expect: {macs: ...}` holds for 224 only: not checked for 227
     assert code == 0 and "E301" not in out
-    assert ("note[N104]: expectations not checked: they describe the file's input 3x224x224, "
-            "not the input 3x227x227 of this run") in out
+    assert ("note[N104]: expectations not checked: they describe the file's input 224x224x3, "
+            "not the input 227x227x3 of this run") in out
 
 
 def test_depth_collapses_blocks(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,11 +16,15 @@ def run(*, a: str, b: str, format: str, all_layers: bool, input: str | None,
     if a == b == "-":  # standard input can be read once
         raise typer.BadParameter("only one of the two architectures can come from standard "
                                  "input (-)")
-    shape = parse_shape(input, layout or "chw") if input is not None else None
+    shape = parse_shape(input) if input is not None else None
     sets = parse_sets(set_)
     scaled = parse_scale(scale)
-    sides = [analyze(read(path), shape, params=sets, layout=layout, scale=scaled)
-             for path in (a, b)]
+    # --input is read as --layout says, else as the first file writes shapes (the diff is
+    # printed that way), for both
+    first = analyze(read(a), shape, params=sets, layout=layout, scale=scaled,
+                    input_layout=layout)
+    sides = [first, analyze(read(b), shape, params=sets, layout=layout, scale=scaled,
+                            input_layout=layout or first.layout)]
     unreadable = [(d, side.source) for side in sides for d in side.diagnostics if d.fatal]
     if unreadable:
         for d, source in unreadable:

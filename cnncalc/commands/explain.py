@@ -27,9 +27,9 @@ from .options import quoted
 
 def run(*, file: str, layers: list[str] | None, input: str | None, layout: str | None,
         color: str, set_: list[str] | None, scale: str | None) -> int:
-    shape = parse_shape(input, layout or "chw") if input is not None else None
+    shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout,
-                       scale=parse_scale(scale))
+                       scale=parse_scale(scale), input_layout=layout)
     wanted = layers or []
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:

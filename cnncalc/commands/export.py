@@ -15,7 +15,7 @@ def run(*, file: str, to: str, input: str | None, output: str | None,
         direction: str = "TB") -> int:
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_),
-                       scale=parse_scale(scale))
+                       scale=parse_scale(scale), input_layout=None)  # as the file writes shapes
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         say(text.diagnostics(problems, analysis.source))

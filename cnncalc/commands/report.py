@@ -11,6 +11,6 @@ def run(*, file: str, output: str | None, input: str | None, set_: list[str] | N
         scale: str | None, depth: int | None) -> int:
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_),
-                       scale=parse_scale(scale))
+                       scale=parse_scale(scale), input_layout=None)  # as the file writes shapes
     page = "".join(registry.REPORT(analysis, registry.View(depth=depth)))
     return deliver(page, output) or analysis.exit_code()

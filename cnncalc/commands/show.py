@@ -25,13 +25,14 @@ def run(*, file: str, input: str | None, format: str, layout: str | None, depth:
         dtype: str | None, count: str, optimizer: str, strict: bool, max_layers: int,
         max_bytes: str | None, notes: bool, color: str, set_: list[str] | None,
         scale: str | None) -> int:
-    shape = parse_shape(input, layout or "chw") if input is not None else None
+    shape = parse_shape(input) if input is not None else None
     shown = parse_columns(columns)
     limit = read_max_bytes(max_bytes)
     source = read(file, limit)
     analysis = analyze(source, shape, batch=batch, dtype=dtype, count=count,
                        optimizer=optimizer, max_layers=max_layers, max_bytes=limit,
-                       params=parse_sets(set_), layout=layout, scale=parse_scale(scale))
+                       params=parse_sets(set_), layout=layout, scale=parse_scale(scale),
+                       input_layout=layout)  # --input as --layout says, else as the file
     if group_by is not None:
         return _grouped(analysis, format, strict)
     renderer = registry.SHOW[format]
