@@ -317,6 +317,7 @@ def report(
         metavar="N", parser=parse_count,
         help="the diagram: blocks and repeats below N path levels as one box (default 2)")
     ] = None,
+    layout: LayoutOption = None,
 ) -> None:
     """Write one self-contained HTML page: the volume diagram, the layer table, the totals,
     the problems with their source lines and the file itself.

@@ -514,3 +514,15 @@ def test_n104_writes_each_input_in_its_order(tmp_path: object) -> None:
                         extra="layout: hwc\n"))
     out = runner.invoke(app, ["show", str(path), "--input", "231x231x3"]).output
     assert "they describe the file's input 227x227x3, not the input 231x231x3 of this run" in out
+
+
+def test_report_writes_shapes_in_the_layout(tmp_path: object) -> None:
+    """The HTML report's table and totals write shapes as the file does, or as --layout says,
+    and give the depth."""
+    a, _ = _two_sheets(tmp_path)
+    page = runner.invoke(app, ["report", a]).output
+    table = page.split("<table>", 1)[1]
+    assert ">55x55x96<" in table and ">96x55x55<" not in table
+    assert "Depth (conv and linear)<b>1</b>" in page
+    chw = runner.invoke(app, ["report", a, "--layout", "chw", "--input", "3x231x231"]).output
+    assert ">96x56x56<" in chw.split("<table>", 1)[1] and "input 3x231x231" in chw
