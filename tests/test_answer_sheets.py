@@ -301,10 +301,18 @@ def test_calc_hints_in_name_value_form() -> None:
     assert "hint: e.g. `out_channels=...`" in out
 
 
-@pytest.mark.parametrize("size", ["3x5", "3,5"])
+@pytest.mark.parametrize("size", ["3x5", "3,5", "3, 5", "[3, 5]", " 3 x 5"])
 def test_calc_takes_sizes_as_shapes_are_written(size: str) -> None:
     code, out = calc("conv", "out_channels=4", f"kernel_size={size}")
     assert code == 0 and "shape: 3x32x32 → 4x30x28" in out
+
+
+def test_calc_keeps_a_quoted_value_with_spaces_whole() -> None:
+    """`"kernel_size=3, 5"` is one value (it was split at the space into kernel_size=3, and
+    a 5 taken by position: "given twice"), alone or in a quoted layer."""
+    assert calc("conv", "4", "kernel_size = 3, 5")[0] == 0
+    code, out = calc("conv 4 kernel_size=3, 5 padding=1", "relu")
+    assert code == 0 and "shape: 3x32x32 → 4x32x30" in out and "shape: 4x32x30 → 4x32x30" in out
 
 
 def test_calc_takes_positional_values_as_the_format_does() -> None:

@@ -103,7 +103,7 @@ def _layers(words: list[str]) -> list[_Layer]:
     the layer before them."""
     layers: list[_Layer] = []
     for word in words:
-        parts = word.split()
+        parts = _parts(word)
         if len(parts) > 1 and "=" not in parts[0] and lookup(parts[0]) is not None:
             layers.append(_Layer(parts[0]))
             parts = parts[1:]
@@ -122,6 +122,21 @@ def _layers(words: list[str]) -> list[_Layer]:
             else:
                 layers[-1].positional.append(_value(part, part))
     return layers
+
+
+_NAMED = re.compile(r"(?:^|(?<=\s))\w+\s*=")
+
+
+def _parts(word: str) -> list[str]:
+    """A quoted word's parts: an op and values split at spaces, then each NAME=VALUE whole up
+    to the next NAME=, as a value may hold spaces (`"kernel_size=3, 5"`, `"conv 10
+    kernel_size=[3, 5]"`); a value by position never follows one by name."""
+    named = _NAMED.search(word)
+    if named is None:
+        return word.split()
+    rest = word[named.start():].strip()
+    return [*word[:named.start()].split(),
+            *(p.strip() for p in re.split(r"(?<=\S)\s+(?=\w+\s*=)", rest))]
 
 
 def _argument(op: str, word: str) -> bool:
