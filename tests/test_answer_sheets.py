@@ -534,3 +534,19 @@ def test_report_writes_shapes_in_the_layout(tmp_path: object) -> None:
     assert "Depth (conv and linear)<b>1</b>" in page
     chw = runner.invoke(app, ["report", a, "--layout", "chw", "--input", "3x231x231"]).output
     assert ">96x56x56<" in chw.split("<table>", 1)[1] and "input 3x231x231" in chw
+
+
+def test_calc_hints_say_name_value_and_name_an_argument_once() -> None:
+    code, out = calc("conv", "10", "3", "groups=4")
+    assert code == 1 and "not divisible by groups=4 (in conv1)" in out  # not "(groups=4)" again
+    _, out = calc("linear", "10", "in_features=5", "--input", "3x32x32")
+    assert "hint: write in_features=32, or leave it out" in out and "in_features: 32" not in out
+
+
+def test_calc_e205_hint_is_a_command_that_can_be_followed() -> None:
+    code, out = calc("linear", "10", "--input", "3x32x32")
+    assert code == 1 and ("add flatten before it (giving [3072]: `cnncalc calc flatten linear "
+                          "...`)") in out
+    assert "give in_features=32" in out
+    code, out = calc("flatten", "linear", "10", "--input", "3x32x32")
+    assert code == 0 and "shape: 3072 → 10" in out

@@ -163,6 +163,7 @@ def _value(arg: str, value: str) -> Any:
 
 
 _YAML_HINT = re.compile(r"`(\w+): \{(\w+): ([^}`]*)\}`")
+_YAML_ARGUMENT = re.compile(r"\b(give|write) (\w+): ")  # "give in_features: 32"
 
 
 def _as_arguments(d: Diagnostic, listing: Source) -> Diagnostic:
@@ -175,7 +176,14 @@ def _as_arguments(d: Diagnostic, listing: Source) -> Diagnostic:
         key, _, value = line.partition(": ")
         parts = key.split(".")
         if len(parts) >= 3 and parts[0].startswith("layers["):
-            where = f" ({parts[2]}={value.strip()})" if value.strip() not in ("{…}", "[…]") \
-                else ""
+            argument = f"{parts[2]}={value.strip()}"
+            # named once: "not divisible by groups=4" needs no "(groups=4)" after it
+            where = f" ({argument})" if value.strip() not in ("{…}", "[…]") \
+                and argument not in d.message else ""
     hint = _YAML_HINT.sub(lambda m: f"`{m.group(2)}={m.group(3)}`", d.hint) if d.hint else None
+    hint = _YAML_ARGUMENT.sub(r"\1 \2=", hint) if hint else None
+    if d.code == "E205" and hint:  # calc chains layers: say how to add the flatten
+        hint = re.sub(r"add flatten before it \(giving ([^)]*)\)",
+                      r"add flatten before it (giving \1: `cnncalc calc flatten linear ...`)",
+                      hint, count=1)
     return dataclasses.replace(d, message=d.message + where, span=None, hint=hint)
