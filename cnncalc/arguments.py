@@ -89,7 +89,7 @@ class Arguments(Reader):
                     self.error(unknown, f"{what} has no {noun} '{key.text}'", key.span,
                                hint(name))
                     continue
-                bound[name] = Value(self.plain(item, scope), item.span)
+                bound[name] = Value(self.plain(item, scope), item.span, _literal(item))
             return bound
         if isinstance(value, YSeq) and list_arg is not None:
             return {list_arg: Value(self.plain(value, scope), value.span)}
@@ -102,7 +102,7 @@ class Arguments(Reader):
             raise self.fail("E106", f"{what} {takes}; got {len(items)}", extra.span,
                             "pass arguments by name in a mapping" if positional else
                             f"write `- {what}`")
-        return {name: Value(self.plain(item, scope), item.span)
+        return {name: Value(self.plain(item, scope), item.span, _literal(item))
                 for name, item in zip(positional, items)}
 
     def bind_first(self, first: YNode | None, scope: Scope, what: str,
@@ -150,7 +150,10 @@ class Arguments(Reader):
             except ArgError as exc:
                 code = exc.code or ("E103" if exc.message.startswith("expected") else "E108")
                 hint = exc.hint
-                if isinstance(value.value, float) and exc.message.startswith("expected an int"):
+                if value.literal and exc.message.startswith("expected an int"):
+                    hint = hint or "write a whole number"
+                elif isinstance(value.value, float) and exc.message.startswith(
+                        "expected an int"):
                     # a float from `/` or a multiplier: say how to make it an integer
                     hint = ("wrap the $(...) in int(), round(), floor() or ceil(), or divide "
                             "with //" + (f" (a number written as such: {hint})" if hint
@@ -247,3 +250,8 @@ class Arguments(Reader):
             for name, prefixed, span in self._figures(wanted, OP_EXPECT, "", scope):
                 out.append((f"ops.{found[0].name}.{name}", prefixed, span))
         return out
+
+
+def _literal(node: YNode) -> bool:
+    """Whether a value is written as a number, not computed (`$name`, `$(...)`)."""
+    return isinstance(node, YScalar) and not isinstance(node.value, str)

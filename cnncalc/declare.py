@@ -453,8 +453,9 @@ class _Declarer(Reader):
                                arg_key.span, arg_hint(spec, arg_key.text))
                     continue
                 try:
-                    args[str(arg_key.value)] = Value(self.plain(arg_value, self.scope),
-                                                     arg_value.span)
+                    args[str(arg_key.value)] = Value(
+                        self.plain(arg_value, self.scope), arg_value.span,
+                        isinstance(arg_value, YScalar) and not isinstance(arg_value.value, str))
                 except Invalid:  # reported; the default stays unset
                     pass
                 except Skip:  # in_c and the like: a default has no one input

@@ -49,6 +49,9 @@ class Value:
 
     value: Any
     span: Span
+    # written as a number (`1.5`), not computed by `$name` or `$(...)`: a hint about a value
+    # that is not an integer tells the two apart
+    literal: bool = False
 
 
 @dataclass

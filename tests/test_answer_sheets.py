@@ -550,3 +550,22 @@ def test_calc_e205_hint_is_a_command_that_can_be_followed() -> None:
     assert "give in_features=32" in out
     code, out = calc("flatten", "linear", "10", "--input", "3x32x32")
     assert code == 0 and "shape: 3072 → 10" in out
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["conv", "1.5", "3"], "hint: write a whole number"),  # not "wrap the $(...)": none here
+    (["conv", "10", "3", "1", "1", "1", "1", "true", "zeros", "9"],
+     "hint: name the values: NAME=VALUE"),
+    (["global_avgpool", "3"], "hint: write `global_avgpool` without values"),
+])
+def test_calc_hints_are_in_command_line_words(args: list[str], hint: str) -> None:
+    code, out = calc(*args)
+    assert code == 1 and hint in out and "mapping" not in out and "`- " not in out
+
+
+def test_a_number_written_as_such_is_not_told_to_wrap_an_expression() -> None:
+    yaml = ("input: [3, 8, 8]\nlayers:\n  - conv: [1.5, 3]\n  - {conv: [8, 3], when: true}\n"
+            "  - conv: [$(3/2), 3]\n")
+    hints = [d.hint for d in analyze_text(yaml).diagnostics if d.code == "E103"]
+    assert hints == ["write a whole number",
+                     "wrap the $(...) in int(), round(), floor() or ceil(), or divide with //"]

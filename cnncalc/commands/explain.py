@@ -181,7 +181,12 @@ def _as_arguments(d: Diagnostic, listing: Source) -> Diagnostic:
             where = f" ({argument})" if value.strip() not in ("{…}", "[…]") \
                 and argument not in d.message else ""
     hint = _YAML_HINT.sub(lambda m: f"`{m.group(2)}={m.group(3)}`", d.hint) if d.hint else None
-    hint = _YAML_ARGUMENT.sub(r"\1 \2=", hint) if hint else None
+    if hint:
+        hint = _YAML_ARGUMENT.sub(r"\1 \2=", hint)
+        # E106: too many values; the command line names an argument as NAME=VALUE
+        hint = hint.replace("pass arguments by name in a mapping",
+                            "name the values: NAME=VALUE")
+        hint = re.sub(r"write `- (\w+)`", r"write `\1` without values", hint)
     if d.code == "E205" and hint:  # calc chains layers: say how to add the flatten
         hint = re.sub(r"add flatten before it \(giving ([^)]*)\)",
                       r"add flatten before it (giving \1: `cnncalc calc flatten linear ...`)",
