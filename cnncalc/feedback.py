@@ -76,6 +76,7 @@ def _summed(a: Analysis, explained: list[Explanation], v: Verdict) -> list[str]:
     numbers when it has none), alike ones counted once with their number of copies."""
     label = SUMMED[v.key]
     terms: dict[str, int] = {}
+    copies: dict[str, list[str]] = {}  # a repeat's copies (`b2[0]`), each one's terms in order
     for e in explained:
         value = _figure(e, v.key)
         if v.key == "values":
@@ -87,8 +88,17 @@ def _summed(a: Analysis, explained: list[Explanation], v: Verdict) -> list[str]:
         # a parameter count has its formula; MACs and memory are summed by their numbers
         term = formula if v.key in ("params", "trainable_params") and formula else f"{value:,}"
         terms[term] = terms.get(term, 0) + 1
+        rest = e.layer.path[len(v.path):]
+        copy = v.path + rest[:rest.index("]") + 1] if rest.startswith("[") else ""
+        copies.setdefault(copy, []).append(term)
     if not terms:
         return []
+    each = list(copies.values())
+    if len(each) > 1 and "" not in copies and all(c == each[0] for c in each):
+        # copies alike: one copy's sum, times the copies (`2 × (a + b + c)`)
+        one = " + ".join(each[0])
+        one = f"({one})" if any(c in one for c in "+·") else one
+        return [f"{v.key}: {len(each)} × {one} = {v.computed:,}"]
     parts = [term if n == 1 else f"{n} × ({term})" if any(c in term for c in "+·")
              else f"{n} × {term}" for term, n in terms.items()]
     return [f"{v.key}: {' + '.join(parts)} = {v.computed:,}"]

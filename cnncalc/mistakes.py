@@ -1,10 +1,11 @@
 """Common homework mistakes, named when a wrong answer equals one of them.
 
 Each rule asks whether the expected figure is what a known slip gives: the parameters without
-the biases, an output size without the padding, one layer of the several an entry covers, the
-weights of one filter instead of all, the value count instead of bytes (or the reverse), FLOPs
-instead of MACs. (H×W×C order is told by `expectations.other_order`.) A rule recomputes what
-the slip computes from the layer's own registry entry, never from its op's name.
+the biases, an output size without the padding, one layer of the several an entry covers, one
+copy of a repeat, the weights of one filter instead of all, the value count instead of bytes
+(or the reverse), FLOPs instead of MACs. (H×W×C order is told by `expectations.other_order`.)
+A rule recomputes what the slip computes from the layer's own registry entry, never from its
+op's name.
 """
 
 from __future__ import annotations
@@ -112,6 +113,24 @@ def one_of_several(v: Verdict, c: Covered) -> str | None:
     return None
 
 
+def one_copy(v: Verdict, c: Covered) -> str | None:
+    """A repeat's figure answered for one of its copies (`b2[0]` of `b2`, a block called
+    twice)."""
+    copies: dict[str, int] = {}
+    for node, value in c.each(v.key):
+        rest = node.name[len(v.path):]
+        if not rest.startswith("["):  # a layer of the entry itself, not of a copy of it
+            return None
+        copy = v.path + rest[:rest.index("]") + 1]
+        copies[copy] = copies.get(copy, 0) + value
+    if len(copies) < 2:
+        return None
+    for copy, value in copies.items():
+        if value == v.expected:
+            return f"the {v.key} of one copy ({copy}) of the {len(copies)} it repeats"
+    return None
+
+
 def one_filter(v: Verdict, c: Covered) -> str | None:
     node = c.output
     filters = node.args.get("out_channels")
@@ -147,6 +166,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("no biases", no_biases),
     ("no padding", no_padding),
     ("one layer of several", one_of_several),
+    ("one copy of several", one_copy),
     ("one filter", one_filter),
     ("values for bytes", values_for_bytes),
     ("FLOPs for MACs", flops_for_macs),

@@ -569,3 +569,44 @@ def test_a_number_written_as_such_is_not_told_to_wrap_an_expression() -> None:
     hints = [d.hint for d in analyze_text(yaml).diagnostics if d.code == "E103"]
     assert hints == ["write a whole number",
                      "wrap the $(...) in int(), round(), floor() or ceil(), or divide with //"]
+
+
+BLOCK = """\
+input: [8, 16, 16]
+blocks:
+  pair:
+    layers:
+      - conv: [8, 3, 1, 1]
+      - conv: [8, 3, 1, 1]
+layers:
+  - {id: b, pair: {}, repeat: 2, expect: EXPECT}
+"""
+
+
+def test_one_copy_of_a_repeated_block_is_named_and_its_copies_summed_alike() -> None:
+    """A block called twice: the answer for one call is named, and the arithmetic is one
+    call's sum times the calls (`2 × (a + b)`, as the issue writes `2 × (3·3·64·64 + 64)`)."""
+    from cnncalc import feedback
+
+    a = analyze_text(BLOCK.replace("EXPECT", "{params: 1168, macs: 1179648, memory: 1}"))
+    params, macs, memory = (feedback.of(a, v) for v in a.expectations)
+    assert params.arithmetic == ("params: 2 × ((3·3·8)·8 + 8 + (3·3·8)·8 + 8) = 2,336",)
+    assert (params.rule, params.mistake) == (
+        "one copy of several", "the params of one copy (b[0]) of the 2 it repeats")
+    assert macs.arithmetic == ("macs: 2 × (147,456 + 147,456) = 589,824",)
+    assert macs.rule == "FLOPs for MACs"  # 1,179,648 is twice the MACs: a rule before
+    assert memory.arithmetic == ("memory: 2 × (8,192 + 8,192) = 32,768",)
+    assert memory.mistake is None  # no rule knows 1 B
+
+
+def test_copies_that_differ_are_summed_term_by_term() -> None:
+    from cnncalc import feedback
+
+    yaml = BLOCK.replace("input: [8, 16, 16]", "input: [3, 16, 16]")
+    a = analyze_text(yaml.replace("EXPECT", "{params: 808}"))
+    [v] = a.expectations
+    said = feedback.of(a, v)
+    # the first call reads 3 channels: its first conv differs from the second call's
+    assert said.arithmetic == (
+        "params: (3·3·3)·8 + 8 + 3 × ((3·3·8)·8 + 8) = 1,976",)
+    assert said.mistake == "the params of one copy (b[0]) of the 2 it repeats"
