@@ -6,6 +6,8 @@ numbers put in, summed over the copies and parts the answer covers
 
 from __future__ import annotations
 
+from math import prod
+
 from .analysis import Analysis
 from .explain import Explanation, explain
 from .format import DTYPES
@@ -56,6 +58,8 @@ def of(a: Analysis, v: Verdict, verbose: bool = False) -> Feedback:
                     for line in e.lines]
     elif len(explained) == 1:
         out += [line for line in explained[0].lines if line.startswith(ABOUT.get(v.key, ()))]
+    elif v.path == "network":
+        out += _network(a, v)
     elif v.key in SUMMED:
         out += _summed(a, explained, v)
     elif explained:  # a shape or field of a block: the layer that makes its output
@@ -64,6 +68,33 @@ def of(a: Analysis, v: Verdict, verbose: bool = False) -> Feedback:
                 if line.startswith(ABOUT.get(v.key, ()))]
     found = find(a, v)
     return Feedback(tuple(out), *found) if found else Feedback(tuple(out))
+
+
+def _network(a: Analysis, v: Verdict) -> list[str]:
+    """A whole-network figure: the depth in words, or a sum by kind of layer
+    (`params: 2,469,696 conv + 58,631,144 linear = 61,100,840`), when the layers sum to it
+    (the network's memory also holds its input)."""
+    if v.key == "layers":
+        return [f"layers: {v.computed:,} conv and linear layers on the longest path from the "
+                "input to the output (the depth a paper quotes)"]
+    if v.key not in SUMMED:
+        return []
+    from .subtotals import by_op  # only a wrong network figure needs the sums
+
+    itemsize = DTYPES[a.dtype]
+    figure = {"params": lambda r: r.params, "macs": lambda r: r.macs,
+              "memory": lambda r: r.memory, "values": lambda r: r.memory // itemsize}.get(v.key)
+    if figure is None:
+        return []
+    parts = [(r.op, figure(r)) for r in by_op(a).rows if figure(r)]
+    if v.key in ("memory", "values") and a.input is not None:  # the input is held too
+        values = prod(a.input) * a.batch
+        parts.insert(0, ("input", values * itemsize if v.key == "memory" else values))
+    # one part is the answer again; parts that do not sum to it would not explain it
+    if len(parts) < 2 or sum(value for _, value in parts) != v.computed:
+        return []
+    return [f"{v.key}: {' + '.join(f'{value:,} {op}' for op, value in parts)} = "
+            f"{v.computed:,}"]
 
 
 def _output_path(a: Analysis, v: Verdict) -> str:

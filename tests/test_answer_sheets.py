@@ -610,3 +610,30 @@ def test_copies_that_differ_are_summed_term_by_term() -> None:
     assert said.arithmetic == (
         "params: (3·3·3)·8 + 8 + 3 × ((3·3·8)·8 + 8) = 1,976",)
     assert said.mistake == "the params of one copy (b[0]) of the 2 it repeats"
+
+
+def test_a_wrong_network_figure_shows_its_sum_by_kind_of_layer() -> None:
+    net_yaml = ("input: [3, 224, 224]\nlayers:\n  - conv: [64, 3, 1, 1]\n  - relu\n  - gap\n"
+                "  - flatten\n  - linear: 10\n"
+                "expect: {params: 1800, values: 5, layers: 3, trainable_params: 1}\n")
+    [params, values, layers, trainable] = feedback_of_file(net_yaml)
+    assert params == ("params: 1,792 conv + 650 linear = 2,442",)
+    # the network's values hold its input too; flatten is a view, and holds none
+    assert values == ("values: 150,528 input + 3,211,264 conv + 10 linear + 64 global_avgpool"
+                      " + 3,211,264 relu = 6,573,130",)
+    assert layers == ("layers: 2 conv and linear layers on the longest path from the input to "
+                      "the output (the depth a paper quotes)",)
+    assert trainable == ()  # no sum by op of it: nothing rather than a wrong one
+
+
+def test_a_network_of_one_kind_is_not_summed_to_itself() -> None:
+    [params] = feedback_of_file("input: [3, 8, 8]\nlayers:\n  - conv: [4, 3]\n"
+                                "  - conv: [4, 3]\nexpect: {params: 1}\n")
+    assert params == ()
+
+
+def feedback_of_file(yaml: str) -> list[tuple[str, ...]]:
+    from cnncalc import feedback
+
+    a = analyze_text(yaml)
+    return [feedback.lines(a, v) for v in a.expectations if not v.ok]
