@@ -637,3 +637,17 @@ def feedback_of_file(yaml: str) -> list[tuple[str, ...]]:
 
     a = analyze_text(yaml)
     return [feedback.lines(a, v) for v in a.expectations if not v.ok]
+
+
+def test_check_json_names_the_other_order_against_the_file_s_layout(tmp_path: object) -> None:
+    """--layout changes how shapes are shown, not what the file wrote: an answer in the other
+    order than the file's `layout:` is named as its E301 names it."""
+    import json
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "o.yaml"
+    path.write_text(net("[3, 227, 227]", "{conv: [96, 11, 4], expect: {output: 55x55x96}}"))
+    for layout in ("chw", "hwc"):
+        out = runner.invoke(app, ["check", str(path), "-f", "json", "--layout", layout]).output
+        [e] = json.loads(out)["files"][0]["expectations"]
+        assert e["mistake"]["text"] == "the same numbers in the other order (H×W×C)"

@@ -180,17 +180,18 @@ def file_json(r: FileResult, code: int) -> dict[str, Any]:
 
 
 def _feedback(r: FileResult, v: Verdict) -> dict[str, Any]:
-    """What the text report writes under a wrong answer, as data (keys added in 0.1 after the
+    """What the text report writes under a wrong answer, as data (keys added after the
     others, on every expectation: a right one has no arithmetic and no mistake): the
     `arithmetic` lines, numbers put in, and the `mistake` the answer equals, by `rule` (a name
-    of mistakes.RULES, or "other order" for a shape written in the other layout's order) and
-    in words."""
+    of mistakes.RULES, or "other order" for a shape written in the other order than the
+    file's `layout:`, as its E301 says) and in words."""
     said = r.explained.get((v.path, v.key))
     mistake: dict[str, str] | None = None
     if said is not None and said.rule is not None and said.mistake is not None:
         mistake = {"rule": said.rule, "text": said.mistake}
     elif other_order(v):
-        other = "H×W×C" if r.analysis.layout == "chw" else "C×H×W"
+        graph = r.analysis.graph
+        other = "H×W×C" if (graph.layout if graph else r.analysis.layout) == "chw" else "C×H×W"
         mistake = {"rule": "other order", "text": f"the same numbers in the other order ({other})"}
     return {"arithmetic": list(said.arithmetic) if said else [], "mistake": mistake}
 
