@@ -126,7 +126,7 @@ CODES: dict[str, Code] = {
              "set only nc (the class count); pick the scale with --scale"),
         # E41x: `cnncalc convert` (cnncalc/commands/convert.py)
         Code("E410", _E, "already a native cnncalc file",
-             "nothing to convert: analyse the file as it is", fatal=True),
+             "nothing to convert: analyse the file as it is"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

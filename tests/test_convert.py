@@ -167,7 +167,7 @@ def test_output_unwritable_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_native_file_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["convert", str(ROOT / "architectures" / "lenet5.yaml")]) == 2
+    assert main(["convert", str(ROOT / "architectures" / "lenet5.yaml")]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "error[E410]: this is already a native cnncalc file" in captured.err
@@ -176,7 +176,7 @@ def test_native_file_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
 def test_a_converted_file_is_native(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "t.yaml"
     target.write_text(convert(TINYDET, "s"), encoding="utf-8")
-    assert main(["convert", str(target)]) == 2
+    assert main(["convert", str(target)]) == 1
     assert "E410" in capsys.readouterr().err
 
 

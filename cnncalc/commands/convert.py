@@ -1,9 +1,9 @@
 """`cnncalc convert`: an Ultralytics YOLO config written as a native cnncalc file (format 1.1)
 at one scale, which analyses to the same numbers (render/native.py; docs/yolo.md, "convert").
 
-Exit status: 0 written; 1 the config has errors (the row-located diagnostics `show` gives);
-2 the file cannot be read, is already a native cnncalc file (E410), or the output cannot be
-written.
+Exit status: 0 written; 1 the config has errors (the row-located diagnostics `show` gives)
+or the file is already a native cnncalc file (E410, an error like any other: the file is not
+what the command converts); 2 the file cannot be read, or the output cannot be written.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def run(*, file: str, output: str | None, set_: list[str] | None, scale: str | N
             "and `head:` rows of an Ultralytics YOLO config): there is nothing to convert",
             Span(loaded.source.name, 1, 1),
             "analyse it as it is: cnncalc show FILE")], loaded.source))
-        return 2
+        return 1
     # the config's problems as `show` reports them, in its rows' terms: the reader's, and
     # those found once shapes are known (a Concat of rows of different sizes)
     analysis = analyze(what, params=params, scale=wanted)
