@@ -165,6 +165,8 @@ def _number(value: float) -> str:
 
 
 def _header(config: u.Config, file_name: str, name: str) -> list[str]:
+    """The comment saying where the file came from; every line passes comment() whole, so no
+    text from the user (a file name, a scale's key, the activation) can end it early."""
     if config.scale and not math.isinf(config.max_channels):
         scale = (f"at scale {config.scale} (depth {_number(config.depth)}, width "
                  f"{_number(config.width)}, max_channels {_number(config.max_channels)})")
@@ -172,16 +174,16 @@ def _header(config: u.Config, file_name: str, name: str) -> list[str]:
         scale = (f"at depth_multiple {_number(config.depth)}, width_multiple "
                  f"{_number(config.width)}")
     classes = f"nc {config.nc}" if config.nc is not None else "no nc"
-    activation = f", activation {comment(config.activation)}" if config.activation else ""
+    activation = f", activation {config.activation}" if config.activation else ""
     lines = [
-        f"# {comment(name)}: converted by `cnncalc convert` from the Ultralytics YOLO config",
-        f"#   {comment(file_name)}",
-        f"# {scale}, {classes}{activation}.",
-        "# Layer l<N> is row N of that file (a head's row is a few layers l<N>_...), its",
-        "# numbers already scaled; the blocks are cnncalc's models of the modules the rows",
-        "# name. It analyses to the same shapes, params, MACs and memory as the config.",
+        f"{name}: converted by `cnncalc convert` from the Ultralytics YOLO config",
+        f"  {file_name}",
+        f"{scale}, {classes}{activation}.",
+        "Layer l<N> is row N of that file (a head's row is a few layers l<N>_...), its",
+        "numbers already scaled; the blocks are cnncalc's models of the modules the rows",
+        "name. It analyses to the same shapes, params, MACs and memory as the config.",
     ]
-    return lines
+    return [f"# {comment(line)}" for line in lines]
 
 
 def _blocks(blocks: YMap, layers: YSeq) -> list[str]:
