@@ -190,6 +190,10 @@ def test_native_file_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "error[E410]: this is already a native cnncalc file" in captured.err
+    # with --scale too (which a native file does not take): E410 says what is wrong
+    assert main(["convert", str(ROOT / "architectures" / "lenet5.yaml"), "--scale", "n"]) == 1
+    err = capsys.readouterr().err
+    assert "E410" in err and "E406" not in err
 
 
 def test_a_converted_file_is_native(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -232,6 +236,19 @@ def test_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     assert out.splitlines()[1] == "#   <stdin>"
     assert figures(analyze(Source("x.yaml", out)))[:4] == figures(
         analyze(TINYDET, scale="m"))[:4]
+
+
+def test_every_library_block_is_copied_whole() -> None:
+    """The library's blocks as convert copies them (text and comments) mean the library's
+    blocks: also those no shipped config reaches."""
+    texts = native._library_texts()
+    library = u.library().get("blocks")
+    assert isinstance(library, YMap) and list(texts) == [k.value for k, _ in library.items]
+    root, problems = load(Source("blocks.yaml", "blocks:\n" + "\n".join(
+        line for lines in texts.values() for line in [*lines, ""])))
+    assert problems == [] and isinstance(root, YMap)
+    copied = root.get("blocks")
+    assert copied is not None and native.plain(copied) == native.plain(library)
 
 
 # ---------------------------------------------------------------- the scalars

@@ -242,15 +242,22 @@ def _library_texts() -> dict[str, list[str]]:
     lines = text.splitlines()
     library = u.library().get("blocks")
     assert isinstance(library, YMap)
+
+    def between(line: str) -> bool:
+        """A blank line, or a comment no deeper than a block's key: it separates blocks or
+        leads the next one."""
+        stripped = line.strip()
+        return not stripped or (stripped.startswith("#")
+                                and len(line) - len(line.lstrip()) <= len(_INDENT))
+
     starts = [(str(k.value), k.span.line - 1) for k, _ in library.items]
     texts: dict[str, list[str]] = {}
     for (name, start), (_, end) in zip(starts, [*starts[1:], ("", len(lines))]):
         chunk = lines[start:end]
-        # the lines that lead the next block (its comment) or separate them are not this one's
-        while chunk and (not chunk[-1].strip() or chunk[-1].startswith(f"{_INDENT}#")):
+        while chunk and between(chunk[-1]):
             chunk.pop()
         first = start
-        while first > 0 and lines[first - 1].startswith(f"{_INDENT}#"):
+        while first > 0 and between(lines[first - 1]) and lines[first - 1].strip():
             first -= 1
         texts[name] = lines[first:start] + chunk
     return texts
