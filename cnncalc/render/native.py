@@ -161,7 +161,11 @@ def convert(doc: YMap, config: u.Config, original: YNode, file_name: str) -> str
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A multiplier as written (0.33, 1), every digit kept (0.3333333)."""
+    if not isinstance(value, float):
+        return str(value)
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 def _header(config: u.Config, file_name: str, name: str) -> list[str]:
@@ -179,9 +183,9 @@ def _header(config: u.Config, file_name: str, name: str) -> list[str]:
         f"{name}: converted by `cnncalc convert` from the Ultralytics YOLO config",
         f"  {file_name}",
         f"{scale}, {classes}{activation}.",
-        "Layer l<N> is row N of that file (a head's row is a few layers l<N>_...), its",
-        "numbers already scaled; the blocks are cnncalc's models of the modules the rows",
-        "name. It analyses to the same shapes, params, MACs and memory as the config.",
+        "Layer l<N> is row N of that file (a head's row and a few others are several layers",
+        "l<N>_...), its numbers already scaled; the blocks are cnncalc's models of the",
+        "modules the rows name. It analyses to the same shapes, params, MACs and memory.",
     ]
     return [f"# {comment(line)}" for line in lines]
 
