@@ -328,6 +328,23 @@ def report(
 
 
 @app.command()
+def convert(
+    file: FileArgument,
+    scale: ScaleOption = None,
+    set_: SetOption = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
+    ] = None,
+) -> None:
+    """Write an Ultralytics YOLO config as a native cnncalc file at one scale: its blocks,
+    one layer per row, the same numbers.
+
+    Example: cnncalc convert architectures/yolo/tinydet.yaml --scale s -o tinydet-s.yaml
+    """
+    run_command("convert", locals())
+
+
+@app.command()
 def schema() -> None:
     """Print a JSON Schema (draft 2020-12) of the format, generated from the op registry.
 

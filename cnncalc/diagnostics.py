@@ -124,6 +124,9 @@ CODES: dict[str, Code] = {
         Code("E408", _E, "unknown activation", "use an activation cnncalc has an op for"),
         Code("E409", _E, "--set of something a YOLO config has not",
              "set only nc (the class count); pick the scale with --scale"),
+        # E41x: `cnncalc convert` (cnncalc/commands/convert.py)
+        Code("E410", _E, "already a native cnncalc file",
+             "nothing to convert: analyse the file as it is"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

@@ -941,6 +941,14 @@ PAGE = [
             "Ultralytics config has (its scale is chosen with `--scale`), or sets `nc` to "
             "something that is not a class count.",
             yaml=YOLO, commands=(("show", "bad.yaml", "--set", "width=0.5"),)),
+    Example("E410", "`cnncalc convert` is given a native cnncalc file (one without an "
+            "Ultralytics config's `backbone:` and `head:` rows): there is nothing to convert, "
+            "and every command reads the file as it is. The fix shown makes it the YOLO config "
+            "it was meant to be.",
+            yaml="input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 16, kernel_size: 3}\n",
+            commands=(("convert", "bad.yaml"),),
+            fix=("input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 16, kernel_size: 3}\n",
+                 YOLO)),
     # ---------------------------------------------------------------- W and N
     Example("W101", "A convolution or pooling window does not fit the input exactly, and "
             "PyTorch's floor division leaves real input rows or columns that no window reads. "

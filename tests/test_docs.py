@@ -4,14 +4,15 @@ against the registry. diagnostics.md is generated whole (tests/test_diagnostics_
 only its codes and links are checked here.
 
 Conventions in the documents:
-- a ```yaml block is a complete file unless its first line is `# fragment`;
+- a ```yaml block is a complete file unless its first line is `# fragment`: a cnncalc file, or
+  an Ultralytics YOLO config (`backbone:` and `head:`, docs/yolo.md);
 - a complete file whose first line is `# expect-error: CODE` must produce CODE;
 - `<!-- file: NAME -->` before a ```yaml block saves it as NAME for the outputs below (each
   document has its own files);
-- `<!-- output: cnncalc show ARGS -->` (or check, calc, explain, diff, sizes; ARGS split at spaces)
-  before a fenced block means the block is exactly what that command prints (run from the
-  repository root for `architectures/...` files, otherwise next to the saved files);
-  `pytest --regen-golden` pastes the current output there.
+- `<!-- output: cnncalc show ARGS -->` (or check, calc, explain, diff, sizes, convert; ARGS
+  split at spaces) before a fenced block means the block is exactly what that command prints
+  (run from the repository root for `architectures/...` files, otherwise next to the saved
+  files); `pytest --regen-golden` pastes the current output there.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ DOCS_DIR = ROOT / "docs"
 
 _YAML = re.compile(r"^```yaml\n(.*?)^```$", re.M | re.S)
 _FILE = re.compile(r"^<!-- file: (\S+) -->\n```yaml\n(.*?)^```$", re.M | re.S)
-_OUTPUT = re.compile(r"^<!-- output: cnncalc ((?:show|check|calc|explain|diff|sizes) [^>]*?) -->"
+_OUTPUT = re.compile(r"^<!-- output: cnncalc ((?:show|check|calc|explain|diff|sizes|convert) "
+                     r"[^>]*?) -->"
                      r"\n```\w*\n(.*?)^```$", re.M | re.S)
 _EXPECT_ERROR = re.compile(r"# expect-error: ([EWN]\d{3})")
 
@@ -98,9 +100,10 @@ def test_the_document_has_examples_and_outputs(doc: Doc) -> None:
 
 @pytest.mark.parametrize(("doc", "line", "text"), EXAMPLES)
 def test_example_builds(doc: Doc, line: int, text: str) -> None:
-    assert re.search(r"^input:", text, re.M) and re.search(r"^layers:", text, re.M), (
-        f"{doc.name} line {line}: a complete example needs `input:` and `layers:` "
-        "(or `# fragment`)")
+    yolo = re.search(r"^backbone:", text, re.M) and re.search(r"^head:", text, re.M)
+    assert yolo or (re.search(r"^input:", text, re.M) and re.search(r"^layers:", text, re.M)), (
+        f"{doc.name} line {line}: a complete example needs `input:` and `layers:` (or "
+        "`backbone:` and `head:`, or `# fragment`)")
     analysis = analyze(Source("example.yaml", text))
     codes = [d.code for d in analysis.diagnostics]
     expected = _EXPECT_ERROR.fullmatch(text.splitlines()[0])

@@ -25,6 +25,7 @@ COMMANDS = {
     "sizes": "sizes:run",
     "export": "export:run",
     "report": "report:run",
+    "convert": "convert:run",
     "schema": "reference:schema",
     "ops": "reference:ops",
     "zoo": "reference:zoo",

@@ -340,7 +340,9 @@ class _Reader:
                              "max_channels]", scales.span)
         keys = [_clean(str(k.value)) for k, _ in scales.items]
         if not scale:
-            scale = keys[0]  # Ultralytics assumes the first and warns
+            # Ultralytics assumes the first and warns (the key itself: `keys` are cleaned for
+            # messages)
+            scale = str(scales.items[0][0].value)
         entry = scales.get(scale)
         if entry is None:
             where = (f"--scale {_clean(scale)}" if wanted is not None
