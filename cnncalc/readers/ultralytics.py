@@ -449,7 +449,8 @@ class _Reader:
             c2 = c_in[-1]
         elif module.name == "ResNetLayer":
             self._need(args, 4, label, a_node.span, "c1, c2, s, is_first")
-            c2 = args[1] if args[3] else args[1] * 4
+            c2 = self._count(args[1], label, "output channels", a_node.items[1].span)
+            c2 = c2 if args[3] else c2 * 4
         elif module.name in ("TorchVision", "Index"):
             self._need(args, 1, label, a_node.span, "its output channels first")
             c2 = args[0]
@@ -482,9 +483,12 @@ class _Reader:
         capped by max_channels, and args[1] replaced by the hidden channels."""
         self._need(args, 3, label, span, "c2, ec, nh")
         nh = args[2]
-        if isinstance(nh, bool) or not _number(nh):
-            raise self.error(BAD_ARGS, f"{label}: the head count must be a number, got "
-                             f"{_shown(nh)}", span)
+        if isinstance(nh, bool) or not _positive(nh):
+            raise self.error(BAD_ARGS, f"{label}: the head count must be a positive number, "
+                             f"got {_shown(nh)}", span)
+        if len(args) > 6 and not _positive(args[6]):  # the ratio multiplies the channels
+            raise self.error(BAD_ARGS, f"{label}: the expansion ratio must be a positive "
+                             f"number, got {_shown(args[6])}", span)
         cap = names["max_channels"] // 2 // 32
         args[2] = int(max(round(min(nh, cap)) * names["width"], 1) if nh > 1 else nh)
         args[1] = int(c2 * (args[6] if len(args) > 6 else 0.5))
@@ -748,9 +752,15 @@ class _Writer:
         elif row.module == "nn.ConvTranspose2d":
             entry["conv_transpose"] = list(row.args[1:])
         elif module.kind == CONCAT:
-            dimension = row.args[0] if row.args else 1
+            dimension = self._whole(row, row.args[0] if row.args else 1,
+                                    "the dimension", -MAX_INT)
+            if dimension == 0:
+                raise self.fail(row, "Concat(0) joins along the batch; cnncalc's rows are "
+                                "one image's [C, H, W]", BAD_ARGS, "write 1 (the channels)")
+            # Concat's dim counts the batch, cnncalc's does not (negative ones count from the
+            # end in both)
             entry["concat"] = {"inputs": [_ref(s) for s in row.source],
-                               "dim": dimension - 1}  # Concat's dim counts the batch
+                               "dim": dimension - 1 if dimension > 0 else dimension}
         elif row.module == "SPP":
             return self._spp(row)
         elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
@@ -770,6 +780,33 @@ class _Writer:
         if row.copies > 1:
             entry["repeat"] = row.copies
         return [entry]
+
+    def _whole(self, row: Row, value: Any, what: str, low: int = 1) -> int:
+        """An argument the writer computes with in Python, checked first: an integer from
+        `low` to 2^63 - 1, else E405 at the row (arithmetic on text or a list would raise, or
+        repeat the text into a string of any length)."""
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_INT:
+            shown = "a positive integer" if low == 1 else "an integer"
+            raise self.fail(row, f"{what} must be {shown}, got {_shown(value)}", BAD_ARGS)
+        return value
+
+    def _extra(self, row: Row) -> int:
+        """The channels per anchor of a head's extra branch, from its second argument (a
+        count, or Pose's kpt_shape [keypoints, dims])."""
+        extra = _HEAD_EXTRA[row.module]
+        if len(row.args) < 5:  # written: nc and the extra; parse_model adds three
+            raise self.fail(row, "needs 2 arguments (nc and "
+                            f"{'kpt_shape' if row.module.startswith('Pose') else 'its count'})"
+                            f", got {len(row.args) - 3}", BAD_ARGS)
+        value = row.args[1]
+        if row.module.startswith("Pose"):
+            if not isinstance(value, (list, tuple)) or len(value) < 2:
+                raise self.fail(row, f"kpt_shape must be [keypoints, dims], got "
+                                f"{_shown(value)}", BAD_ARGS)
+            value = [self._whole(row, v, "each size of kpt_shape") for v in value[:2]]
+        else:
+            self._whole(row, value, "the second argument")
+        return int(extra(value))
 
     def _torch_args(self, row: Row) -> Any:
         if row.module == "nn.Upsample":
@@ -797,7 +834,10 @@ class _Writer:
         """Detect and its kin inline: each level's branches, then the concatenations over
         the anchors, DFL and the decoded output (as the eval forward returns it)."""
         i, args = row.index, row.args
-        nc = args[0]
+        if len(args) < (2 if row.module == "v10Detect" else 4):  # parse_model appended 1 or 3
+            raise self.fail(row, "needs nc (the class count) as its first argument",
+                            BAD_ARGS)
+        nc = self._whole(row, args[0], "nc (the class count)")
         ch: list[int] = args[-1]
         if row.module == "v10Detect":
             reg_max, end2end, legacy = 16, True, False
@@ -809,7 +849,7 @@ class _Writer:
         cls = ("V10DetectClass" if row.module == "v10Detect"
                else "DetectClassLegacy" if legacy else "DetectClass")
         extra = _HEAD_EXTRA.get(row.module)
-        out_extra = extra(args[1]) if extra else 0
+        out_extra = self._extra(row) if extra else 0
         c4 = max(ch[0] // 4, out_extra)
         layers: list[dict[str, Any]] = []
         copies = ("", "_o2o") if end2end else ("",)
@@ -867,10 +907,15 @@ class _Writer:
     def _cblinear(self, row: Row) -> list[dict[str, Any]]:
         """CBLinear(c1, c2s, k=1, s=1, p=None, g=1): one conv with a bias, split by c2s."""
         c2s, k, s, p, g = (list(row.args[1:]) + [1, 1, None, 1][len(row.args) - 2:])[:5]
-        if not isinstance(c2s, list):
+        if not isinstance(c2s, list) or not c2s:
             raise self.fail(row, f"the output channels are a list, got {_shown(c2s)}",
                             BAD_ARGS)
-        pad = k // 2 if p is None else p
+        c2s = [self._whole(row, c, "each piece's output channels") for c in c2s]
+        pad = p
+        if p is None:  # autopad: half of each kernel size
+            halves = [self._whole(row, n, "the kernel size") // 2
+                      for n in (k if isinstance(k, list) else [k])]
+            pad = halves if isinstance(k, list) else halves[0]
         conv: dict[str, Any] = {"id": f"{_id(row.index)}_conv", "conv": {
             "out_channels": sum(c2s), "kernel_size": k, "stride": s, "padding": pad,
             "groups": g, "bias": True}}
@@ -886,6 +931,7 @@ class _Writer:
         if not isinstance(idx, list) or len(idx) != len(pieces):
             raise self.fail(row, f"idx must list one piece per input before the last "
                             f"({len(pieces)}), got {_shown(idx)}", BAD_ARGS)
+        idx = [self._whole(row, piece, "each piece of idx", -MAX_INT) for piece in idx]
         target = _ref(last)
         layers = [{"id": f"{_id(row.index)}_{j}", "from": f"{_ref(source)}[{piece}]",
                    "upsample": {"size": [f"$(size({target}, 1))", f"$(size({target}, 2))"],
