@@ -172,6 +172,11 @@ def decode(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Source
             _position(name, data, max_bytes),
             "an architecture file is kilobytes: check that this is the file you meant "
             "(raise the limit with --max-bytes if it is)"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        # what PowerShell's `>` writes: text, but not text the YAML parser reads
+        raise FatalError(Diagnostic("E002", "the file is UTF-16 or UTF-32 text (it starts with "
+                                    "that byte-order mark), not UTF-8",
+                                    Span(name, 1, 1), "save the file as UTF-8"))
     if b"\0" in data:
         offset = data.index(b"\0")
         raise FatalError(Diagnostic("E002", "the file is binary (it contains NUL bytes), not "

@@ -12,7 +12,9 @@ keeps its own stack: a tree of any depth.
 Which are architectures: a YAML file none of whose lines starts with one of the top-level keys
 `input:`, `layers:`, `blocks:` or `cnncalc:` is not a cnncalc file (a GitHub workflow, a
 docker-compose file); it is skipped with note N105, so a pre-commit hook over every YAML file
-passes an ordinary repository. A file with one of them is an architecture, broken or not.
+passes an ordinary repository. A file with one of them is an architecture, broken or not;
+so is one whose parsed top level has one (`{input: ..., layers: ...}` on one line), since a
+skipped file passes whatever its budgets (is_architecture).
 """
 
 from __future__ import annotations
@@ -262,10 +264,33 @@ _ARCHITECTURE = re.compile(
     re.MULTILINE)
 
 
+_TOP_KEYS = frozenset({"input", "layers", "blocks", "cnncalc", "backbone"})
+# a byte-order mark of UTF-16 or UTF-32: text the line test cannot see through its NUL bytes
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
 def is_architecture(data: bytes) -> bool:
     """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`, or
-    `backbone:` (an Ultralytics YOLO config, docs/yolo.md)."""
-    return _ARCHITECTURE.search(data) is not None
+    `backbone:` (an Ultralytics YOLO config, docs/yolo.md), or, written so that no line does
+    (a flow mapping `{input: ..., layers: ...}`, explicit keys `? input`, an indented
+    document), its top level has one of those keys: the line test is only the quick way to
+    the parser's answer, and a skipped file passes the gate whatever its budgets.
+    Text in UTF-16 or UTF-32 is judged by its characters (it then fails as not UTF-8)."""
+    if _ARCHITECTURE.search(data) is not None:
+        return True
+    from .loader import YMap, load
+
+    try:
+        if data.startswith(_WIDE_BOMS):
+            text = data.decode("utf-32" if data.startswith((b"\xff\xfe\x00\x00",
+                                                            b"\x00\x00\xfe\xff"))
+                               else "utf-16")
+            return (_ARCHITECTURE.search(text.encode("utf-8")) is not None
+                    or is_architecture(text.encode("utf-8")))
+        root, _ = load(Source("<sniffed>", data.decode("utf-8-sig")))
+    except (UnicodeDecodeError, FatalError):
+        return False  # not YAML text: a Helm template, a binary file
+    return isinstance(root, YMap) and any(key.value in _TOP_KEYS for key, _ in root.items)
 
 
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
