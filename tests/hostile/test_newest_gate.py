@@ -53,3 +53,21 @@ def test_g2_an_architecture_saved_as_utf16(tmp_path: Path, encoding: str) -> Non
     r = run(["check", path, "--max-params", "1"], seconds=20, mib=300)
     assert r.code == 2 and "is UTF-16 or UTF-32 text" in r.out
     assert "save the file as UTF-8" in r.out
+
+
+YOLO = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - [-1, 1, C2f, [16]]\nhead:\n"
+        "  - [-1, 1, Classify, [nc]]\n")
+
+
+def test_g3_an_expect_in_a_yolo_config_is_held(tmp_path: Path) -> None:
+    """G3: `expect: {params: 1}` in an Ultralytics config was dropped with the rest of the
+    top level: `check` passed the 29,235-parameter model. The config's `expect:` now holds the
+    document it means (with --set nc too), located in the config."""
+    path = tmp_path / "y.yaml"
+    path.write_text("expect: {params: 1}\n" + YOLO, encoding="utf-8")
+    r = run(["check", path], seconds=20, mib=300)
+    assert r.code == 1 and "y.yaml:1:10: error[E301]" in r.out, r.text
+    path.write_text("expect: {params: 29235, output: [3]}\n" + YOLO, encoding="utf-8")
+    assert run(["check", path], seconds=20, mib=300).code == 0
+    r = run(["check", path, "--set", "nc=5"], seconds=20, mib=300)
+    assert r.code == 1 and "computed 31,797" in r.out, r.text
