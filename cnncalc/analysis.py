@@ -372,7 +372,9 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     config, problems = ultralytics.read(root, src.name, scale, params)
     doc = None
     if config is not None:
-        doc, more = ultralytics.document(config, _yolo_name(loaded.stem, config.scale))
+        name = _yolo_name(loaded.stem, config.scale)
+        doc, more = ultralytics.document(config, name)
+        loaded = replace(loaded, stem=name)
         problems += more
         key = root.key("expect") if isinstance(root, YMap) else None
         expect = root.get("expect") if isinstance(root, YMap) else None

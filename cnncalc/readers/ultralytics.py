@@ -371,10 +371,12 @@ class _Reader:
         if node is None:
             return None
         value = node.value if isinstance(node, YScalar) else None
-        if not isinstance(value, str) or activation_op(value) is None:
+        found = activation_op(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or found is None:
             raise self.error(BAD_ACTIVATION, f"activation {_shown(self._plain(node))} is not "
                              "one cnncalc knows", node.span,
                              "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
+        self._no_expression(found[1], node.span, "the activation", BAD_ACTIVATION)
         return value
 
     # ----------------------------------------------------------------- rows
@@ -559,13 +561,30 @@ class _Reader:
         value = self._plain(node)
         if isinstance(value, str):
             if value in names:
-                return names[value]
-            if len(value) <= _LITERAL_CHARS:
-                try:
-                    return ast.literal_eval(value)
-                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                    return value
+                value = names[value]
+            elif len(value) <= _LITERAL_CHARS:
+                with contextlib.suppress(ValueError, SyntaxError, TypeError, MemoryError,
+                                         RecursionError):
+                    value = ast.literal_eval(value)
+        self._no_expression(value, node.span, f"{label}: an argument", BAD_ARGS)
         return value
+
+    def _no_expression(self, value: Any, span: Span, what: str, code: str) -> None:
+        """Refuse text starting with `$` anywhere in `value`: the document would hand it to
+        cnncalc's expander as `$name` or `$(...)`, which Ultralytics never evaluates (and no
+        module of it takes such text)."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and item.startswith("$"):
+                raise self.error(code, f"{what} holds the text {_shown(item)}: cnncalc would "
+                                 "read it as its own $name or $(...) expression, which "
+                                 "Ultralytics never evaluates", span,
+                                 "write the value itself (a number, or a name such as nc)")
+            if isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend((*item.keys(), *item.values()))
 
     def _need(self, args: list[Any], count: int, label: str, span: Span, what: str) -> None:
         if len(args) < count:
@@ -704,6 +723,8 @@ def document(config: Config, name: str, imgsz: int = 640
     start = Span(config.rows[0].span.file, 1, 1)
     head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
                             "input": [3, imgsz, imgsz]}
+    if name.startswith("$"):  # (a file named so) it would be read as an expression: the
+        del head["name"]  # network is named by the file, as a cnncalc file without `name:`
     items = [(YScalar(k, start), _node(v, start)) for k, v in head.items()]
     items.append((YScalar("blocks", start), blocks))
     items.append((YScalar("layers", start),

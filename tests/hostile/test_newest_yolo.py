@@ -105,3 +105,26 @@ def test_yn6_resnetlayer_channels_that_are_not_a_count(tmp_path: Path, c2: str) 
     r = run(["check", config(tmp_path, f"[-1, 1, ResNetLayer, [64, {c2}, 1, False]]")],
             seconds=10, mib=300)
     assert r.code == 1 and "row 3 ResNetLayer: output channels must be" in r.out, r.text
+
+
+@pytest.mark.parametrize(("top", "row"), [
+    ("", "[-1, 1, Conv, [16, '$(1 + 2)']]"), ("", "[-1, 1, Conv, [16, '$nc']]"),
+    ("", "[-1, 1, SPP, [64, ['$(5)', 9]]]"), ("kpt_shape: ['$(17)', 3]\n",
+                                             "[[0, 1, 2], 1, Pose, [nc, kpt_shape]]"),
+    ("activation: 'nn.ELU(alpha=\"$(2**99999)\")'\n", "[-1, 1, Conv, [16]]")])
+def test_yn7_text_that_cnncalc_would_evaluate(tmp_path: Path, top: str, row: str) -> None:
+    """YN7: text starting with `$` in a row's args (nested too), in a name a row uses, or in
+    the activation's arguments reached the document as cnncalc's own `$name`/`$(...)`:
+    `[16, '$(1 + 2)']` analysed as k=3 where Ultralytics cannot build the row. Refused."""
+    r = run(["check", config(tmp_path, row, top=top)], seconds=10, mib=300)
+    assert r.code == 1 and "cnncalc would read it as its own" in r.out, r.text
+
+
+def test_yn7_a_file_named_like_an_expression(tmp_path: Path) -> None:
+    """YN7: a config named `$(2**99999).yaml` failed (E112 at 1:1): its name, written into
+    the document, was evaluated. The network is now named by the file, unevaluated."""
+    path = tmp_path / "$(2**99999).yaml"
+    path.write_text(BACKBONE.replace("head:\n", "head:\n  - [-1, 1, Classify, [nc]]\n"),
+                    encoding="utf-8")
+    r = run(["show", path], seconds=10, mib=300)
+    assert r.code == 0 and r.out.startswith("$(2**99999)\n"), r.text
