@@ -78,8 +78,10 @@ class _Layer:
         if not self.positional and not self.named:
             return self.op
         if not self.named:
-            return {self.op: self.positional if len(self.positional) > 1
-                    else self.positional[0]}
+            # one value that is a list (`maxpool 3x2`) is the first argument, not the list of
+            # positional ones the format reads `maxpool: [3, 2]` as (kernel 3, stride 2)
+            one = len(self.positional) == 1 and not isinstance(self.positional[0], list)
+            return {self.op: self.positional[0] if one else self.positional}
         found = lookup(self.op)
         if found is not None and self.positional:
             spec = found[0]  # both: the positional ones by name
@@ -103,14 +105,15 @@ def _layers(words: list[str]) -> list[_Layer]:
     the layer before them."""
     layers: list[_Layer] = []
     for word in words:
-        parts = word.split()
-        if len(parts) > 1 and "=" not in parts[0] and lookup(parts[0]) is not None:
+        parts = _split(word)
+        several = len(parts) > 1  # a quoted layer: its words are read one by one
+        if several and "=" not in parts[0] and lookup(parts[0]) is not None:
             layers.append(_Layer(parts[0]))
             parts = parts[1:]
         elif not layers or (lookup(word.strip()) is not None and "=" not in word):
             layers.append(_Layer(word.strip()))
             continue
-        for part in parts if len(parts) > 1 else [word]:
+        for part in parts if several else [word]:
             name, eq, value = part.partition("=")
             if eq and not name.strip():
                 raise typer.BadParameter(f"{quoted(part)} is not NAME=VALUE "
@@ -122,6 +125,32 @@ def _layers(words: list[str]) -> list[_Layer]:
             else:
                 layers[-1].positional.append(_value(part, part))
     return layers
+
+
+def _split(word: str) -> list[str]:
+    """`word` split at the spaces outside brackets and quotes: `reshape [2, -1]` is the op
+    and one value, as `maxpool 2` is (one pass, whatever the nesting)."""
+    parts: list[str] = []
+    start, depth, quote = None, 0, ""
+    for i, ch in enumerate(word):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch.isspace() and depth == 0:
+            if start is not None:
+                parts.append(word[start:i])
+            start = None
+            continue
+        if start is None:
+            start = i
+    if start is not None:
+        parts.append(word[start:])
+    return parts
 
 
 def _argument(op: str, word: str) -> bool:
