@@ -446,6 +446,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if d is not None and d.sources:  # diagnostics may quote the included files
         src = Source(src.name, src.text, d.sources)
     if graph is None:
+        if loaded.config is not None:
+            diagnostics = library_problems_at_rows(loaded.config, diagnostics)
         return Analysis(d.name if d and d.library is not None else stem, src,
                         diagnostics=_ordered(diagnostics), format_version=version,
                         library=d.library if d else None)
@@ -502,8 +504,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
     if loaded.config is not None:
-        diagnostics = _in_row_terms(loaded.config, graph, shapes,
-                                    library_notes_dropped(diagnostics))
+        diagnostics = _in_row_terms(loaded.config, graph, shapes, library_problems_at_rows(
+            loaded.config, library_notes_dropped(diagnostics)))
     result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                       optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
                       tuple(shapes), tuple(expansion.params.items()), version,
@@ -532,11 +534,32 @@ def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """A YOLO config's diagnostics without the notes located in the reader's block library:
     they are about Ultralytics' own modules (N101 on every stride-2 3x3 conv: "only padding
     is left unread"), true of every config and nothing its author can change. Errors and
-    warnings there stay (they would be cnncalc's bug, and must show)."""
+    warnings there stay (library_problems_at_rows moves them to the row)."""
     from .readers.ultralytics import LIBRARY
 
     return [d for d in diagnostics if not (d.severity is Severity.NOTE and d.span is not None
                                            and d.span.file.endswith(f"/{LIBRARY}"))]
+
+
+def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic]
+                             ) -> list[Diagnostic]:
+    """A YOLO config's errors and warnings located in the reader's block library, moved to
+    the row they come from (the `l<row>` their layer path starts with), the library's line
+    kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
+    width that rounds to 0 channels), and the config is the file its author edits, where a
+    CI annotation must point."""
+    from .readers.ultralytics import LIBRARY
+
+    rows = {row.index: row for row in config.rows} if config is not None else {}
+    moved = []
+    for d in diagnostics:
+        found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
+        row = rows.get(int(found.group(1))) if found else None
+        if row is not None and d.span is not None and d.span.file.endswith(f"/{LIBRARY}"):
+            d = replace(d, span=row.span, message=f"{d.message} (cnncalc's block library, "
+                        f"{LIBRARY}:{d.span.line})")
+        moved.append(d)
+    return moved
 
 
 def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],

@@ -128,3 +128,22 @@ def test_yn7_a_file_named_like_an_expression(tmp_path: Path) -> None:
                     encoding="utf-8")
     r = run(["show", path], seconds=10, mib=300)
     assert r.code == 0 and r.out.startswith("$(2**99999)\n"), r.text
+
+
+@pytest.mark.parametrize(("row", "top"), [
+    ("[-1, 1, Conv, [16, 'abc']]", ""),  # text where the library computes the padding
+    ("[-1, 1, C2f, [16, true, 1, .nan]]", ""),  # NaN expansion ratio
+    ("[-1, 1, Conv, [16]]", "scales:\n  n: [1, 1.0e-300, 1.0e-300]\n"),  # 0 channels
+])
+def test_yn8_errors_inside_the_block_library_point_at_the_row(tmp_path: Path, row: str,
+                                                              top: str) -> None:
+    """YN8: a row's argument refused by the block library's arithmetic was reported at
+    cnncalc/readers/ultralytics_blocks.yaml:LINE, a file not in the user's repository (a
+    GitHub annotation pointing nowhere). It is reported at the row, the library's line kept
+    in the message."""
+    path = config(tmp_path, row, top=top)
+    r = run(["check", "--format", "github", path], seconds=10, mib=300)
+    assert r.code == 1, r.text
+    errors = [line for line in r.out.splitlines() if line.startswith("::error")]
+    assert errors and all(f"file={path}," in line and "ultralytics_blocks.yaml:" in line
+                          for line in errors), r.out
