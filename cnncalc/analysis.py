@@ -25,7 +25,7 @@ from .passes.receptive import Field
 from .source import Source, Span, position
 
 if TYPE_CHECKING:
-    from .readers.ultralytics import Config
+    from .readers.ultralytics import Config, Row
 
 
 @frozen
@@ -581,6 +581,9 @@ def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
             problem = u.concat_mismatch(config, row, rows)
         elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
             problem = u.detect_strides(config, row, rows, base[1])
+        elif (u.MODULES[row.module].kind in (u.BASE, u.REPEAT, u.CLASSIFY) and base
+              and base[0] == 3 and row.source[0] >= 0):  # the reader counts from 3 channels
+            problem = _built_for(row, rows)
         else:
             continue
         if problem is not None:
@@ -590,6 +593,22 @@ def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
     # the row's own message replaces the errors located at the row (E204 of its concat)
     kept = [d for d in diagnostics if not (d.severity is Severity.ERROR and d.span in said)]
     return kept + list(said.values())
+
+
+def _built_for(row: Row, rows: Mapping[int, Shape]) -> Diagnostic | None:
+    """A row Ultralytics builds for other input channels than its input has: parse_model
+    gives it the channel count it keeps per row (a Concat's is the sum of its inputs',
+    whatever its dimension), and its forward pass then fails; cnncalc, which takes the
+    input's own channels, would count another model."""
+    c1 = row.args[0] if row.args else None
+    shape = rows.get(row.source[0])
+    if not isinstance(c1, int) or not shape or shape[0] == c1:
+        return None
+    return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for {c1} "
+                      f"input channels (parse_model's count for row {row.source[0]}), but row "
+                      f"{row.source[0]} gives {list(shape)}: the model cannot run", row.span,
+                      "parse_model adds up a Concat's input channels whatever its dimension: "
+                      "concatenate along the channels (1)")
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -147,3 +147,19 @@ def test_yn8_errors_inside_the_block_library_point_at_the_row(tmp_path: Path, ro
     errors = [line for line in r.out.splitlines() if line.startswith("::error")]
     assert errors and all(f"file={path}," in line and "ultralytics_blocks.yaml:" in line
                           for line in errors), r.out
+
+
+def test_yn9_a_row_built_for_channels_its_input_does_not_have(tmp_path: Path) -> None:
+    """YN9: after Concat [-1] (along W) parse_model still adds the channels (32), so the next
+    Conv is built for 32 input channels and the model's forward fails on the 16 it gets;
+    cnncalc took the input's own 16 and passed the model (5,136 params, none of them
+    Ultralytics'). Now E402 at that row."""
+    path = tmp_path / "y.yaml"
+    path.write_text("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+                    "  - [-1, 1, Conv, [16, 3, 1]]\nhead:\n  - [[0, 1], 1, Concat, [-1]]\n"
+                    "  - [-1, 1, Conv, [16, 3, 1]]\n", encoding="utf-8")
+    r = run(["check", path], seconds=10, mib=300)
+    assert r.code == 1 and "y.yaml:7:5: error[E402]: row 3 Conv: Ultralytics builds it for " \
+        "32 input channels" in r.out, r.text
+    path.write_text(path.read_text().replace("[-1]]", "[1]]"), encoding="utf-8")
+    assert run(["check", path], seconds=10, mib=300).code == 0
