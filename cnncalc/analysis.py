@@ -459,6 +459,12 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
                        for node, c in zip(graph.nodes, node_counts)]
+    for node, c in zip(graph.nodes, node_counts):
+        if c.params > MAX_INT:  # one layer's weights past int64: PyTorch cannot make them
+            diagnostics.append(Diagnostic(
+                "E118", f"{c.params:,} parameters in one layer: more than 2^63 - 1, past what "
+                "PyTorch's int64 sizes hold", node.span, "shrink its channels or features",
+                node.name))
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))

@@ -163,3 +163,23 @@ def test_yn9_a_row_built_for_channels_its_input_does_not_have(tmp_path: Path) ->
         "32 input channels" in r.out, r.text
     path.write_text(path.read_text().replace("[-1]]", "[1]]"), encoding="utf-8")
     assert run(["check", path], seconds=10, mib=300).code == 0
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("input: [3000000000000, 1, 1]\nlayers:\n  - conv: {out_channels: 3000000000000, "
+     "kernel_size: 1}\n", "net.yaml:3:5"),
+    ("nc: 9223372036854775807\n" + BACKBONE.removeprefix("nc: 3\n")
+     + "  - [-1, 1, Classify, [nc]]\n", "net.yaml:7:5"),
+    (BACKBONE + "  - [[0, 1, 2], 1, Segment, [nc, 1000000000000, 256]]\n", "net.yaml:7:5"),
+])
+def test_yn10_one_layer_with_more_parameters_than_int64(tmp_path: Path, text: str,
+                                                         where: str) -> None:
+    """YN10: a conv of 3*10^12 channels each way (9*10^24 weights), a Classify head of
+    2^63 - 1 classes, a Segment head of 10^12 masks: each layer's weights are past what
+    PyTorch's int64 sizes hold, yet `check` passed them (exit 0). Now E118 at the layer (for
+    a config, at its row)."""
+    path = tmp_path / "net.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run(["check", path], seconds=20, mib=300)
+    assert r.code == 1 and f"{where}: error[E118]" in r.out and "parameters in one layer" \
+        in r.out, r.text
