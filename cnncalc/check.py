@@ -265,6 +265,9 @@ _ARCHITECTURE = re.compile(
 
 
 _TOP_KEYS = frozenset({"input", "layers", "blocks", "cnncalc", "backbone"})
+# one of those keys anywhere, however written (`{input: ...`, `? input⏎: ...`): only a file
+# that has one is parsed, so a data file of megabytes is skipped at once, as by the line test
+_KEY_ANYWHERE = re.compile(rb"(?:input|layers|blocks|cnncalc|backbone)[\"']?\s*:")
 # a byte-order mark of UTF-16 or UTF-32: text the line test cannot see through its NUL bytes
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
@@ -278,19 +281,46 @@ def is_architecture(data: bytes) -> bool:
     Text in UTF-16 or UTF-32 is judged by its characters (it then fails as not UTF-8)."""
     if _ARCHITECTURE.search(data) is not None:
         return True
-    from .loader import YMap, load
+    if data.startswith(_WIDE_BOMS):
+        try:
+            wide = "utf-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) \
+                else "utf-16"
+            return is_architecture(data.decode(wide).encode("utf-8"))
+        except UnicodeError:
+            return False
+    return _KEY_ANYWHERE.search(data) is not None and _top_level_has_key(data)
 
+
+def _top_level_has_key(data: bytes) -> bool:
+    """Whether the first YAML document in `data` is a mapping with one of _TOP_KEYS: read
+    from the parser's events (memory stays flat however long the file), stopping at the
+    first such key."""
+    import yaml
+
+    depth, key_next = 0, True  # depth 1: inside the top-level mapping
     try:
-        if data.startswith(_WIDE_BOMS):
-            text = data.decode("utf-32" if data.startswith((b"\xff\xfe\x00\x00",
-                                                            b"\x00\x00\xfe\xff"))
-                               else "utf-16")
-            return (_ARCHITECTURE.search(text.encode("utf-8")) is not None
-                    or is_architecture(text.encode("utf-8")))
-        root, _ = load(Source("<sniffed>", data.decode("utf-8-sig")))
-    except (UnicodeDecodeError, FatalError):
+        for event in yaml.parse(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 0 and isinstance(event, yaml.SequenceStartEvent):
+                    return False
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 0:
+                    return False  # the top-level mapping ended without one
+                if depth == 1:  # a collection was a value (or a key): the next is the other
+                    key_next = not key_next
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if depth == 0:
+                    return False  # the document is one scalar
+                if depth == 1:
+                    if key_next and isinstance(event, yaml.ScalarEvent) \
+                            and event.value in _TOP_KEYS:
+                        return True
+                    key_next = not key_next
+    except (yaml.YAMLError, RecursionError, UnicodeError):
         return False  # not YAML text: a Helm template, a binary file
-    return isinstance(root, YMap) and any(key.value in _TOP_KEYS for key, _ in root.items)
+    return False
 
 
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:

@@ -44,6 +44,18 @@ def test_g1_other_yaml_is_still_skipped(tmp_path: Path) -> None:
     assert r.code == 0 and r.out.rstrip().endswith("3 files: 3 skipped"), r.text
 
 
+@pytest.mark.parametrize("key", ["name", "input"])
+def test_g1_megabytes_of_other_yaml_are_skipped_in_bounded_memory(tmp_path: Path,
+                                                                  key: str) -> None:
+    """G1: the parse behind the line test reads the parser's events, not a node tree: 4 MB
+    of data YAML (with `input:` keys nested in it, or none) is skipped in flat memory (a
+    tree of 16 MB took 2 GB and 85 s)."""
+    rows = "".join(f"  - {{{key}: item{i}, value: {i}, tags: [a, b]}}\n" for i in range(80000))
+    (tmp_path / "data.yaml").write_text("items:\n" + rows, encoding="utf-8")
+    r = run(["check", tmp_path / "data.yaml", "--max-params", "1"], seconds=30, mib=120)
+    assert r.code == 0 and "1 skipped" in r.out, r.text
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
 def test_g2_an_architecture_saved_as_utf16(tmp_path: Path, encoding: str) -> None:
     """G2: an architecture saved as UTF-16 (PowerShell's `>`) was skipped as not a cnncalc
