@@ -119,6 +119,8 @@ def _layers(words: list[str]) -> list[_Layer]:
                 raise typer.BadParameter(f"{quoted(part)} is not NAME=VALUE "
                                          "(e.g. kernel_size=3)")
             if eq:
+                if name.strip() in layers[-1].named:  # as a file's duplicate key (E005)
+                    raise typer.BadParameter(f"{quoted(name.strip())} is given twice")
                 layers[-1].named[name.strip()] = _value(part, value)
             elif _argument(layers[-1].op, part):  # `kernel_size 3`: a name without its value
                 raise typer.BadParameter(f"{quoted(part)} needs its value: {part}=VALUE")

@@ -54,3 +54,12 @@ def test_k3_one_size_pair_is_one_argument(args: list[str], output: str) -> None:
     [1, 3, 3, 4]."""
     r = run(["calc", *args, "--input", "3x9x9"], seconds=10, mib=300)
     assert r.code in (0, 1) and shapes(r.out) == [output], r.text
+
+
+@pytest.mark.parametrize("args", [["conv out_channels=4 kernel_size=3 out_channels=5"],
+                                  ["conv", "out_channels=4", "kernel_size=3", "out_channels=5"]])
+def test_k4_an_argument_given_twice(args: list[str]) -> None:
+    """K4: `out_channels=4 ... out_channels=5` silently took the last (5 channels); a file's
+    duplicate key is E005, and the command line now refuses it too (exit 2)."""
+    r = run(["calc", *args, "--input", "3x8x8"], seconds=10, mib=300)
+    assert r.code == 2 and "'out_channels' is given twice" in r.err, r.text
