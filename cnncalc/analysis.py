@@ -25,7 +25,7 @@ from .passes.receptive import Field
 from .source import Source, Span, position
 
 if TYPE_CHECKING:
-    from .readers.ultralytics import Config
+    from .readers.ultralytics import Config, Row
 
 
 @frozen
@@ -172,6 +172,11 @@ def decode(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Source
             _position(name, data, max_bytes),
             "an architecture file is kilobytes: check that this is the file you meant "
             "(raise the limit with --max-bytes if it is)"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        # what PowerShell's `>` writes: text, but not text the YAML parser reads
+        raise FatalError(Diagnostic("E002", "the file is UTF-16 or UTF-32 text (it starts with "
+                                    "that byte-order mark), not UTF-8",
+                                    Span(name, 1, 1), "save the file as UTF-8"))
     if b"\0" in data:
         offset = data.index(b"\0")
         raise FatalError(Diagnostic("E002", "the file is binary (it contains NUL bytes), not "
@@ -371,8 +376,16 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     config, problems = ultralytics.read(root, src.name, scale, params)
     doc = None
     if config is not None:
-        doc, more = ultralytics.document(config, _yolo_name(loaded.stem, config.scale))
+        name = _yolo_name(loaded.stem, config.scale)
+        doc, more = ultralytics.document(config, name)
+        loaded = replace(loaded, stem=name)
         problems += more
+        key = root.key("expect") if isinstance(root, YMap) else None
+        expect = root.get("expect") if isinstance(root, YMap) else None
+        if doc is not None and key is not None and expect is not None:
+            # the config's own `expect:` (totals) holds the document it means, as in a cnncalc
+            # file: dropped, it let `check` pass whatever the figures
+            doc = YMap((*doc.items, (key, expect)), doc.span)
     return replace(loaded, root=doc, diagnostics=(*loaded.diagnostics, *problems),
                    reader="ultralytics", config=config)
 
@@ -438,6 +451,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if d is not None and d.sources:  # diagnostics may quote the included files
         src = Source(src.name, src.text, d.sources)
     if graph is None:
+        if loaded.config is not None:
+            diagnostics = library_problems_at_rows(loaded.config, diagnostics)
         return Analysis(d.name if d and d.library is not None else stem, src,
                         diagnostics=_ordered(diagnostics), format_version=version,
                         library=d.library if d else None)
@@ -449,6 +464,12 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
                        for node, c in zip(graph.nodes, node_counts)]
+    for node, c in zip(graph.nodes, node_counts):
+        if c.params > MAX_INT:  # one layer's weights past int64: PyTorch cannot make them
+            diagnostics.append(Diagnostic(
+                "E118", f"{c.params:,} parameters in one layer: more than 2^63 - 1, past what "
+                "PyTorch's int64 sizes hold", node.span, "shrink its channels or features",
+                node.name))
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))
@@ -494,8 +515,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
     if loaded.config is not None:
-        diagnostics = _in_row_terms(loaded.config, graph, shapes,
-                                    library_notes_dropped(diagnostics))
+        diagnostics = _in_row_terms(loaded.config, graph, shapes, library_problems_at_rows(
+            loaded.config, library_notes_dropped(diagnostics)))
     result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                       optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
                       tuple(shapes), tuple(expansion.params.items()), version,
@@ -524,11 +545,32 @@ def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """A YOLO config's diagnostics without the notes located in the reader's block library:
     they are about Ultralytics' own modules (N101 on every stride-2 3x3 conv: "only padding
     is left unread"), true of every config and nothing its author can change. Errors and
-    warnings there stay (they would be cnncalc's bug, and must show)."""
+    warnings there stay (library_problems_at_rows moves them to the row)."""
     from .readers.ultralytics import LIBRARY
 
     return [d for d in diagnostics if not (d.severity is Severity.NOTE and d.span is not None
                                            and d.span.file.endswith(f"/{LIBRARY}"))]
+
+
+def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic]
+                             ) -> list[Diagnostic]:
+    """A YOLO config's errors and warnings located in the reader's block library, moved to
+    the row they come from (the `l<row>` their layer path starts with), the library's line
+    kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
+    width that rounds to 0 channels), and the config is the file its author edits, where a
+    CI annotation must point."""
+    from .readers.ultralytics import LIBRARY
+
+    rows = {row.index: row for row in config.rows} if config is not None else {}
+    moved = []
+    for d in diagnostics:
+        found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
+        row = rows.get(int(found.group(1))) if found else None
+        if row is not None and d.span is not None and d.span.file.endswith(f"/{LIBRARY}"):
+            d = replace(d, span=row.span, message=f"{d.message} (cnncalc's block library, "
+                        f"{LIBRARY}:{d.span.line})")
+        moved.append(d)
+    return moved
 
 
 def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
@@ -550,6 +592,9 @@ def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
             problem = u.concat_mismatch(config, row, rows)
         elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
             problem = u.detect_strides(config, row, rows, base[1])
+        elif (u.MODULES[row.module].kind in (u.BASE, u.REPEAT, u.CLASSIFY) and base
+              and base[0] == 3 and row.source[0] >= 0):  # the reader counts from 3 channels
+            problem = _built_for(row, rows)
         else:
             continue
         if problem is not None:
@@ -559,6 +604,22 @@ def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
     # the row's own message replaces the errors located at the row (E204 of its concat)
     kept = [d for d in diagnostics if not (d.severity is Severity.ERROR and d.span in said)]
     return kept + list(said.values())
+
+
+def _built_for(row: Row, rows: Mapping[int, Shape]) -> Diagnostic | None:
+    """A row Ultralytics builds for other input channels than its input has: parse_model
+    gives it the channel count it keeps per row (a Concat's is the sum of its inputs',
+    whatever its dimension), and its forward pass then fails; cnncalc, which takes the
+    input's own channels, would count another model."""
+    c1 = row.args[0] if row.args else None
+    shape = rows.get(row.source[0])
+    if not isinstance(c1, int) or not shape or shape[0] == c1:
+        return None
+    return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for {c1} "
+                      f"input channels (parse_model's count for row {row.source[0]}), but row "
+                      f"{row.source[0]} gives {list(shape)}: the model cannot run", row.span,
+                      "parse_model adds up a Concat's input channels whatever its dimension: "
+                      "concatenate along the channels (1)")
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

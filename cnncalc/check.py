@@ -12,7 +12,9 @@ keeps its own stack: a tree of any depth.
 Which are architectures: a YAML file none of whose lines starts with one of the top-level keys
 `input:`, `layers:`, `blocks:` or `cnncalc:` is not a cnncalc file (a GitHub workflow, a
 docker-compose file); it is skipped with note N105, so a pre-commit hook over every YAML file
-passes an ordinary repository. A file with one of them is an architecture, broken or not.
+passes an ordinary repository. A file with one of them is an architecture, broken or not;
+so is one whose parsed top level has one (`{input: ..., layers: ...}` on one line), since a
+skipped file passes whatever its budgets (is_architecture).
 """
 
 from __future__ import annotations
@@ -262,10 +264,63 @@ _ARCHITECTURE = re.compile(
     re.MULTILINE)
 
 
+_TOP_KEYS = frozenset({"input", "layers", "blocks", "cnncalc", "backbone"})
+# one of those keys anywhere, however written (`{input: ...`, `? input⏎: ...`): only a file
+# that has one is parsed, so a data file of megabytes is skipped at once, as by the line test
+_KEY_ANYWHERE = re.compile(rb"(?:input|layers|blocks|cnncalc|backbone)[\"']?\s*:")
+# a byte-order mark of UTF-16 or UTF-32: text the line test cannot see through its NUL bytes
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
 def is_architecture(data: bytes) -> bool:
     """Whether a line of `data` starts with `input:`, `layers:`, `blocks:` or `cnncalc:`, or
-    `backbone:` (an Ultralytics YOLO config, docs/yolo.md)."""
-    return _ARCHITECTURE.search(data) is not None
+    `backbone:` (an Ultralytics YOLO config, docs/yolo.md), or, written so that no line does
+    (a flow mapping `{input: ..., layers: ...}`, explicit keys `? input`, an indented
+    document), its top level has one of those keys: the line test is only the quick way to
+    the parser's answer, and a skipped file passes the gate whatever its budgets.
+    Text in UTF-16 or UTF-32 is judged by its characters (it then fails as not UTF-8)."""
+    if _ARCHITECTURE.search(data) is not None:
+        return True
+    if data.startswith(_WIDE_BOMS):
+        try:
+            wide = "utf-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) \
+                else "utf-16"
+            return is_architecture(data.decode(wide).encode("utf-8"))
+        except UnicodeError:
+            return False
+    return _KEY_ANYWHERE.search(data) is not None and _top_level_has_key(data)
+
+
+def _top_level_has_key(data: bytes) -> bool:
+    """Whether the first YAML document in `data` is a mapping with one of _TOP_KEYS: read
+    from the parser's events (memory stays flat however long the file), stopping at the
+    first such key."""
+    import yaml
+
+    depth, key_next = 0, True  # depth 1: inside the top-level mapping
+    try:
+        for event in yaml.parse(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 0 and isinstance(event, yaml.SequenceStartEvent):
+                    return False
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 0:
+                    return False  # the top-level mapping ended without one
+                if depth == 1:  # a collection was a value (or a key): the next is the other
+                    key_next = not key_next
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if depth == 0:
+                    return False  # the document is one scalar
+                if depth == 1:
+                    if key_next and isinstance(event, yaml.ScalarEvent) \
+                            and event.value in _TOP_KEYS:
+                        return True
+                    key_next = not key_next
+    except (yaml.YAMLError, RecursionError, UnicodeError):
+        return False  # not YAML text: a Helm template, a binary file
+    return False
 
 
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:

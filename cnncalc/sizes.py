@@ -30,7 +30,7 @@ from dataclasses import field
 from enum import Enum
 from typing import Any
 
-from .analysis import Analysis, library_notes_dropped, read_and_load
+from .analysis import Analysis, library_notes_dropped, library_problems_at_rows, read_and_load
 from .diagnostics import Diagnostic, Severity
 from .expand import expand
 from .format import SPATIAL_AXES
@@ -158,7 +158,8 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
             for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
                 diagnostics.extend(fractions.report(node, unfit))
         if loaded.reader:  # a YOLO config: not its block library's notes (analysis.py)
-            diagnostics = library_notes_dropped(diagnostics)
+            diagnostics = library_problems_at_rows(loaded.config,
+                                                   library_notes_dropped(diagnostics))
         checks.append(_judge(n, shape, diagnostics, graph))
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
                        seconds=time.perf_counter() - start)

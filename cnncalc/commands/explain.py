@@ -78,8 +78,10 @@ class _Layer:
         if not self.positional and not self.named:
             return self.op
         if not self.named:
-            return {self.op: self.positional if len(self.positional) > 1
-                    else self.positional[0]}
+            # one value that is a list (`maxpool 3x2`) is the first argument, not the list of
+            # positional ones the format reads `maxpool: [3, 2]` as (kernel 3, stride 2)
+            one = len(self.positional) == 1 and not isinstance(self.positional[0], list)
+            return {self.op: self.positional[0] if one else self.positional}
         found = lookup(self.op)
         if found is not None and self.positional:
             spec = found[0]  # both: the positional ones by name
@@ -104,18 +106,21 @@ def _layers(words: list[str]) -> list[_Layer]:
     layers: list[_Layer] = []
     for word in words:
         parts = _parts(word)
-        if len(parts) > 1 and "=" not in parts[0] and lookup(parts[0]) is not None:
+        several = len(parts) > 1  # a quoted layer: its words are read one by one
+        if several and "=" not in parts[0] and lookup(parts[0]) is not None:
             layers.append(_Layer(parts[0]))
             parts = parts[1:]
         elif not layers or (lookup(word.strip()) is not None and "=" not in word):
             layers.append(_Layer(word.strip()))
             continue
-        for part in parts if len(parts) > 1 else [word]:
+        for part in parts if several else [word]:
             name, eq, value = part.partition("=")
             if eq and not name.strip():
                 raise typer.BadParameter(f"{quoted(part)} is not NAME=VALUE "
                                          "(e.g. kernel_size=3)")
             if eq:
+                if name.strip() in layers[-1].named:  # as a file's duplicate key (E005)
+                    raise typer.BadParameter(f"{quoted(name.strip())} is given twice")
                 layers[-1].named[name.strip()] = _value(part, value)
             elif _argument(layers[-1].op, part):  # `kernel_size 3`: a name without its value
                 raise typer.BadParameter(f"{quoted(part)} needs its value: {part}=VALUE")
@@ -124,19 +129,50 @@ def _layers(words: list[str]) -> list[_Layer]:
     return layers
 
 
-_NAMED = re.compile(r"(?:^|(?<=\s))\w+\s*=")
+_NAMED = re.compile(r"\w+\s*=")
 
 
 def _parts(word: str) -> list[str]:
-    """A quoted word's parts: an op and values split at spaces, then each NAME=VALUE whole up
-    to the next NAME=, as a value may hold spaces (`"kernel_size=3, 5"`, `"conv 10
-    kernel_size=[3, 5]"`); a value by position never follows one by name."""
-    named = _NAMED.search(word)
-    if named is None:
-        return word.split()
-    rest = word[named.start():].strip()
-    return [*word[:named.start()].split(),
-            *(p.strip() for p in re.split(r"(?<=\S)\s+(?=\w+\s*=)", rest))]
+    """A quoted word's parts: an op and values split at the spaces outside brackets and quotes
+    (`reshape [2, -1]` is the op and one value), then each NAME=VALUE kept whole up to the
+    next NAME=, as a value may hold spaces (`"kernel_size=3, 5"`, `"kernel_size = 3"`); a
+    value by position never follows one by name."""
+    parts: list[list[str]] = []
+    named: list[bool] = []  # whether each part is NAME=VALUE (or its start, `NAME =`)
+    for piece in _split(word):
+        if parts and not _NAMED.match(piece) and (named[-1] or piece.startswith("=")):
+            parts[-1].append(piece)
+            named[-1] = True
+        else:
+            parts.append([piece])
+            named.append(_NAMED.match(piece) is not None)
+    return [" ".join(p) for p in parts]
+
+
+def _split(word: str) -> list[str]:
+    """`word` split at the spaces outside brackets and quotes (one pass, whatever the
+    nesting)."""
+    parts: list[str] = []
+    start, depth, quote = None, 0, ""
+    for i, ch in enumerate(word):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        elif ch.isspace() and depth == 0:
+            if start is not None:
+                parts.append(word[start:i])
+            start = None
+            continue
+        if start is None:
+            start = i
+    if start is not None:
+        parts.append(word[start:])
+    return parts
 
 
 def _argument(op: str, word: str) -> bool:

@@ -373,10 +373,12 @@ class _Reader:
         if node is None:
             return None
         value = node.value if isinstance(node, YScalar) else None
-        if not isinstance(value, str) or activation_op(value) is None:
+        found = activation_op(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or found is None:
             raise self.error(BAD_ACTIVATION, f"activation {_shown(self._plain(node))} is not "
                              "one cnncalc knows", node.span,
                              "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
+        self._no_expression(found[1], node.span, "the activation", BAD_ACTIVATION)
         return value
 
     # ----------------------------------------------------------------- rows
@@ -451,7 +453,8 @@ class _Reader:
             c2 = c_in[-1]
         elif module.name == "ResNetLayer":
             self._need(args, 4, label, a_node.span, "c1, c2, s, is_first")
-            c2 = args[1] if args[3] else args[1] * 4
+            c2 = self._count(args[1], label, "output channels", a_node.items[1].span)
+            c2 = c2 if args[3] else c2 * 4
         elif module.name in ("TorchVision", "Index"):
             self._need(args, 1, label, a_node.span, "its output channels first")
             c2 = args[0]
@@ -484,9 +487,12 @@ class _Reader:
         capped by max_channels, and args[1] replaced by the hidden channels."""
         self._need(args, 3, label, span, "c2, ec, nh")
         nh = args[2]
-        if isinstance(nh, bool) or not _number(nh):
-            raise self.error(BAD_ARGS, f"{label}: the head count must be a number, got "
-                             f"{_shown(nh)}", span)
+        if isinstance(nh, bool) or not _positive(nh):
+            raise self.error(BAD_ARGS, f"{label}: the head count must be a positive number, "
+                             f"got {_shown(nh)}", span)
+        if len(args) > 6 and not _positive(args[6]):  # the ratio multiplies the channels
+            raise self.error(BAD_ARGS, f"{label}: the expansion ratio must be a positive "
+                             f"number, got {_shown(args[6])}", span)
         cap = names["max_channels"] // 2 // 32
         args[2] = int(max(round(min(nh, cap)) * names["width"], 1) if nh > 1 else nh)
         args[1] = int(c2 * (args[6] if len(args) > 6 else 0.5))
@@ -557,13 +563,30 @@ class _Reader:
         value = self._plain(node)
         if isinstance(value, str):
             if value in names:
-                return names[value]
-            if len(value) <= _LITERAL_CHARS:
-                try:
-                    return ast.literal_eval(value)
-                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                    return value
+                value = names[value]
+            elif len(value) <= _LITERAL_CHARS:
+                with contextlib.suppress(ValueError, SyntaxError, TypeError, MemoryError,
+                                         RecursionError):
+                    value = ast.literal_eval(value)
+        self._no_expression(value, node.span, f"{label}: an argument", BAD_ARGS)
         return value
+
+    def _no_expression(self, value: Any, span: Span, what: str, code: str) -> None:
+        """Refuse text starting with `$` anywhere in `value`: the document would hand it to
+        cnncalc's expander as `$name` or `$(...)`, which Ultralytics never evaluates (and no
+        module of it takes such text)."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str) and item.startswith("$"):
+                raise self.error(code, f"{what} holds the text {_shown(item)}: cnncalc would "
+                                 "read it as its own $name or $(...) expression, which "
+                                 "Ultralytics never evaluates", span,
+                                 "write the value itself (a number, or a name such as nc)")
+            if isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend((*item.keys(), *item.values()))
 
     def _need(self, args: list[Any], count: int, label: str, span: Span, what: str) -> None:
         if len(args) < count:
@@ -702,6 +725,8 @@ def document(config: Config, name: str, imgsz: int = 640
     start = Span(config.rows[0].span.file, 1, 1)
     head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
                             "input": [3, imgsz, imgsz]}
+    if name.startswith("$"):  # (a file named so) it would be read as an expression: the
+        del head["name"]  # network is named by the file, as a cnncalc file without `name:`
     items = [(YScalar(k, start), _node(v, start)) for k, v in head.items()]
     items.append((YScalar("blocks", start), blocks))
     items.append((YScalar("layers", start),
@@ -750,9 +775,15 @@ class _Writer:
         elif row.module == "nn.ConvTranspose2d":
             entry["conv_transpose"] = list(row.args[1:])
         elif module.kind == CONCAT:
-            dimension = row.args[0] if row.args else 1
+            dimension = self._whole(row, row.args[0] if row.args else 1,
+                                    "the dimension", -MAX_INT)
+            if dimension == 0:
+                raise self.fail(row, "Concat(0) joins along the batch; cnncalc's rows are "
+                                "one image's [C, H, W]", BAD_ARGS, "write 1 (the channels)")
+            # Concat's dim counts the batch, cnncalc's does not (negative ones count from the
+            # end in both)
             entry["concat"] = {"inputs": [_ref(s) for s in row.source],
-                               "dim": dimension - 1}  # Concat's dim counts the batch
+                               "dim": dimension - 1 if dimension > 0 else dimension}
         elif row.module == "SPP":
             return self._spp(row)
         elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
@@ -772,6 +803,33 @@ class _Writer:
         if row.copies > 1:
             entry["repeat"] = row.copies
         return [entry]
+
+    def _whole(self, row: Row, value: Any, what: str, low: int = 1) -> int:
+        """An argument the writer computes with in Python, checked first: an integer from
+        `low` to 2^63 - 1, else E405 at the row (arithmetic on text or a list would raise, or
+        repeat the text into a string of any length)."""
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= MAX_INT:
+            shown = "a positive integer" if low == 1 else "an integer"
+            raise self.fail(row, f"{what} must be {shown}, got {_shown(value)}", BAD_ARGS)
+        return value
+
+    def _extra(self, row: Row) -> int:
+        """The channels per anchor of a head's extra branch, from its second argument (a
+        count, or Pose's kpt_shape [keypoints, dims])."""
+        extra = _HEAD_EXTRA[row.module]
+        if len(row.args) < 5:  # written: nc and the extra; parse_model adds three
+            raise self.fail(row, "needs 2 arguments (nc and "
+                            f"{'kpt_shape' if row.module.startswith('Pose') else 'its count'})"
+                            f", got {len(row.args) - 3}", BAD_ARGS)
+        value = row.args[1]
+        if row.module.startswith("Pose"):
+            if not isinstance(value, (list, tuple)) or len(value) < 2:
+                raise self.fail(row, f"kpt_shape must be [keypoints, dims], got "
+                                f"{_shown(value)}", BAD_ARGS)
+            value = [self._whole(row, v, "each size of kpt_shape") for v in value[:2]]
+        else:
+            self._whole(row, value, "the second argument")
+        return int(extra(value))
 
     def _torch_args(self, row: Row) -> Any:
         if row.module == "nn.Upsample":
@@ -799,7 +857,10 @@ class _Writer:
         """Detect and its kin inline: each level's branches, then the concatenations over
         the anchors, DFL and the decoded output (as the eval forward returns it)."""
         i, args = row.index, row.args
-        nc = args[0]
+        if len(args) < (2 if row.module == "v10Detect" else 4):  # parse_model appended 1 or 3
+            raise self.fail(row, "needs nc (the class count) as its first argument",
+                            BAD_ARGS)
+        nc = self._whole(row, args[0], "nc (the class count)")
         ch: list[int] = args[-1]
         if row.module == "v10Detect":
             reg_max, end2end, legacy = 16, True, False
@@ -811,7 +872,7 @@ class _Writer:
         cls = ("V10DetectClass" if row.module == "v10Detect"
                else "DetectClassLegacy" if legacy else "DetectClass")
         extra = _HEAD_EXTRA.get(row.module)
-        out_extra = extra(args[1]) if extra else 0
+        out_extra = self._extra(row) if extra else 0
         c4 = max(ch[0] // 4, out_extra)
         layers: list[dict[str, Any]] = []
         copies = ("", "_o2o") if end2end else ("",)
@@ -869,10 +930,15 @@ class _Writer:
     def _cblinear(self, row: Row) -> list[dict[str, Any]]:
         """CBLinear(c1, c2s, k=1, s=1, p=None, g=1): one conv with a bias, split by c2s."""
         c2s, k, s, p, g = (list(row.args[1:]) + [1, 1, None, 1][len(row.args) - 2:])[:5]
-        if not isinstance(c2s, list):
+        if not isinstance(c2s, list) or not c2s:
             raise self.fail(row, f"the output channels are a list, got {_shown(c2s)}",
                             BAD_ARGS)
-        pad = k // 2 if p is None else p
+        c2s = [self._whole(row, c, "each piece's output channels") for c in c2s]
+        pad = p
+        if p is None:  # autopad: half of each kernel size
+            halves = [self._whole(row, n, "the kernel size") // 2
+                      for n in (k if isinstance(k, list) else [k])]
+            pad = halves if isinstance(k, list) else halves[0]
         conv: dict[str, Any] = {"id": f"{_id(row.index)}_conv", "conv": {
             "out_channels": sum(c2s), "kernel_size": k, "stride": s, "padding": pad,
             "groups": g, "bias": True}}
@@ -888,6 +954,7 @@ class _Writer:
         if not isinstance(idx, list) or len(idx) != len(pieces):
             raise self.fail(row, f"idx must list one piece per input before the last "
                             f"({len(pieces)}), got {_shown(idx)}", BAD_ARGS)
+        idx = [self._whole(row, piece, "each piece of idx", -MAX_INT) for piece in idx]
         target = _ref(last)
         layers = [{"id": f"{_id(row.index)}_{j}", "from": f"{_ref(source)}[{piece}]",
                    "upsample": {"size": [f"$(size({target}, 1))", f"$(size({target}, 2))"],
