@@ -12,7 +12,7 @@ from .common import deliver, parse_scale, parse_sets, parse_shape, read, say
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
         set_: list[str] | None, scale: str | None, depth: int | None = None,
-        direction: str = "TB") -> int:
+        direction: str | None = None) -> int:
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_),
                        scale=parse_scale(scale))
