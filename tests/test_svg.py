@@ -132,8 +132,19 @@ def test_labels_are_escaped() -> None:
 def test_too_many_boxes_is_refused() -> None:
     layers = "\n".join(f"  - conv: [{2 + i % 2}, 1]" for i in range(MAX_DRAWN + 1))
     a = run(f"input: [3, 4, 4]\nlayers:\n{layers}\n", max_layers=MAX_DRAWN + 10)
-    with pytest.raises(ExportError, match=r"2,002 boxes .*--depth"):
+    with pytest.raises(ExportError, match=r"would have 2,002 boxes: at most 2,000") as refused:
         svg(a)
+    d = refused.value.diagnostic
+    assert d is not None and d.code == "E181"
+    # every conv is a box of its own whatever the depth: nothing to collapse
+    assert d.hint == "draw a part of it: the network has more boxes than that even at --depth 1"
+    nested = run(f"input: [3, 4, 4]\nlayers:\n  - {{conv: [3, 1], repeat: {MAX_DRAWN + 1}}}\n",
+                 max_layers=MAX_DRAWN + 10)
+    with pytest.raises(ExportError) as refused:
+        svg(nested)
+    d = refused.value.diagnostic
+    assert d is not None and d.hint is not None and d.hint.startswith("draw it with --depth 1,")
+    svg(nested, 1)
 
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"

@@ -25,8 +25,11 @@ def run(*, file: str, to: str, input: str | None, output: str | None,
             analysis, registry.View(depth=depth, direction=direction)))
     except ExportError as exc:
         errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
+        if exc.diagnostic is not None:  # a diagram too large: said as the file's diagnostics
+            errors.append(exc.diagnostic)
         if errors:
             say(text.diagnostics(errors, analysis.source))
-        say(f"cnncalc: {clean(str(exc))}")
+        if exc.diagnostic is None:
+            say(f"cnncalc: {clean(str(exc))}")
         return 1
     return deliver(code, output) or analysis.exit_code()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..analysis import Analysis
-from ..export import DEFAULT_DEPTH, ExportError, Item, Picture, picture
+from ..export import DEFAULT_DEPTH, Item, Picture, deepest_fitting, picture, too_large
 from ..graph import format_shape
 from .diagram import colours
 from .registry import View
@@ -110,8 +110,8 @@ def _labels(item: Item, folded: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def volumes(pic: Picture) -> tuple[dict[int, Volume], dict[int, int]]:
-    """The drawn boxes by item, and for every item the box it is drawn in."""
+def _folds(pic: Picture) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """For every item the item whose box it is drawn in, and the ops folded into each box."""
     consumers: dict[int, int] = {}
     for e in pic.edges:
         consumers[e.source] = consumers.get(e.source, 0) + 1
@@ -131,9 +131,12 @@ def volumes(pic: Picture) -> tuple[dict[int, Volume], dict[int, int]]:
         else:
             drawn_in[item.index] = item.index
             folded[item.index] = []
-    if len(folded) > MAX_DRAWN:
-        raise ExportError(f"the volume diagram would have {len(folded):,} boxes (at most "
-                          f"{MAX_DRAWN:,} are drawn): draw it with a smaller --depth")
+    return drawn_in, folded
+
+
+def volumes(pic: Picture) -> tuple[dict[int, Volume], dict[int, int]]:
+    """The drawn boxes by item, and for every item the box it is drawn in."""
+    drawn_in, folded = _folds(pic)
     out = {}
     for index, names in folded.items():
         item = pic.items[index]
@@ -322,6 +325,7 @@ def svg(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = 
     """The volume diagram as an SVG 1.1 document, flowing left to right (LR, in rows of at
     most A4_WIDTH) or top to bottom (TB)."""
     pic = picture(analysis, depth)
+    _refuse_too_many(analysis, pic)
     boxes, drawn_in = volumes(pic)
     inputs: dict[int, list[int]] = {i: [] for i in boxes}
     for e in pic.edges:
@@ -378,6 +382,25 @@ def svg(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = 
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def _count(analysis: Analysis, depth: int) -> int:
+    return len(_folds(picture(analysis, depth))[1])
+
+
+def _refuse_too_many(analysis: Analysis, pic: Picture) -> None:
+    """E181 past MAX_DRAWN boxes, with the deepest --depth that draws at most that many."""
+    drawn = len(_folds(pic)[1])
+    if drawn <= MAX_DRAWN:
+        return
+    deepest = max(len(item.path) for item in pic.items)
+    start = deepest if pic.depth is None else min(pic.depth, deepest)
+    fits = deepest_fitting(lambda d: _count(analysis, d) <= MAX_DRAWN, start)
+    hint = (f"draw it with --depth {fits}, the deepest at which it fits (what is deeper than "
+            f"{fits} path level{'s' if fits > 1 else ''} as one box)" if fits is not None else
+            "draw a part of it: the network has more boxes than that even at --depth 1")
+    raise too_large("E181", f"the volume diagram would have {drawn:,} boxes: at most "
+                    f"{MAX_DRAWN:,} are drawn", hint)
 
 
 def _summary(analysis: Analysis, pic: Picture) -> str:
