@@ -277,3 +277,20 @@ def test_direction_top_to_bottom() -> None:
 def export_view(a: Analysis, direction: str) -> str:
     from cnncalc.render.registry import EXPORT, View
     return "".join(EXPORT["svg"](a, View(direction=direction)))
+
+
+def test_rows_keep_a_module_whole_and_a_branch_on_its_lane() -> None:
+    """GoogLeNet wraps between inception modules, never inside one, and each branch's
+    second layer stands on its first's lane."""
+    names, cells = _cells("googlenet", "LR")
+    by_name = {n: cells[i] for i, n in names.items()}
+    modules: dict[str, set[int]] = {}
+    for name, cell in by_name.items():
+        if name.startswith("inception"):
+            modules.setdefault(name.split(".")[0], set()).add(cell.band)
+    assert len(modules) == 9 and all(len(b) == 1 for b in modules.values())
+    assert len({b for bands in modules.values() for b in bands}) > 1  # and it does wrap
+    for module in modules:
+        for first, second in (("basic_conv2", "b2"), ("basic_conv4", "b3"), ("maxpool1", "b4")):
+            assert by_name[f"{module}.{first}"].lane == by_name[f"{module}.{second}"].lane > 0
+        assert by_name[f"{module}.b1"].lane == by_name[f"{module}.concat1"].lane == 0

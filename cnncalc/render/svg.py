@@ -229,11 +229,14 @@ def folds(boxes: dict[int, Volume], inputs: dict[int, list[int]],
 Run = tuple[list[int], str]  # columns, and where the run stands in its band: start, end, middle
 
 
-def bands(widths: list[float], pairs: list[tuple[int, int]], budget: float) -> list[list[Run]]:
+def bands(widths: list[float], pairs: list[tuple[int, int]], budget: float,
+          clean: Sequence[bool] = ()) -> list[list[Run]]:
     """The columns in bands. Folded (an encoder-decoder): a band per skip, the encoder's
     columns up to the skip at its start and the decoder's from the skip at its end, then the
     bottom in the middle of the last band. Otherwise in order, a new band whenever the next
-    column would pass `budget`."""
+    column would pass `budget`: after the last column of the band where the flow is one box's
+    output (`clean[c]`: what leaves column c and the columns before comes from one box, so an
+    inception module or a residual block stays whole), else just before that column."""
     n = len(widths)
     if pairs:
         out: list[list[Run]] = []
@@ -248,8 +251,11 @@ def bands(widths: list[float], pairs: list[tuple[int, int]], budget: float) -> l
     out = []
     for c in range(n):
         if current and used + widths[c] > budget:
-            out.append([(current, "start")])
-            current, used = [], 0.0
+            cut = next((i for i in range(len(current), 0, -1)
+                        if current[i - 1] < len(clean) and clean[current[i - 1]]), len(current))
+            out.append([(current[:cut], "start")])
+            current = current[cut:]
+            used = sum(widths[k] for k in current)
         current.append(c)
         used += widths[c]
     out.append([(current, "start")])
@@ -266,6 +272,16 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
     for index in boxes:
         lanes.setdefault(column[index], []).append(index)
     count = len(lanes)
+    # a box's lane: its first input's, when that is free, so a branch stays on one line
+    # (inception's 3x3 reduce and its 3x3 side by side); else the next free one
+    slot: dict[int, int] = {}
+    for c in range(count):
+        wanted = sorted(lanes[c], key=lambda i: slot[inputs[i][0]] if inputs[i] else 0)
+        last = -1
+        for index in wanted:
+            last = max(last + 1, slot[inputs[index][0]] if inputs[index] else 0)
+            slot[index] = last
+        lanes[c] = wanted
     content = {c: max(boxes[i].width for i in members) for c, members in lanes.items()}
     label_rows = max(v.rows for v in boxes.values())
     tallest = max(v.box_height for v in boxes.values())
@@ -275,7 +291,13 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
     major = widths if lr else [height] * count  # along the flow, per column
     budget = A4_WIDTH - 2 * MARGIN if lr else math.inf
     between = 2 * GAP if lr else height  # the gap between a band's runs
-    plan = bands(major, folds(boxes, inputs, column), budget)
+    sources: list[set[int]] = [set() for _ in range(count)]  # what crosses each boundary
+    for b, froms in inputs.items():
+        for a in froms:
+            for c in range(column[a], column[b]):
+                sources[c].add(a)
+    clean = [len(s) == 1 for s in sources]
+    plan = bands(major, folds(boxes, inputs, column), budget, clean)
 
     def extent(band: list[Run]) -> float:
         return sum(major[c] for cols, _ in band for c in cols) + between * (len(band) - 1)
@@ -288,7 +310,7 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
     across = top if lr else MARGIN  # where the next band starts, across the flow
     for b, band in enumerate(plan):
         lane_size = height if lr else max(content[c] for cols, _ in band for c in cols) + GAP
-        deepest = max(len(lanes[c]) for cols, _ in band for c in cols)
+        deepest = max(slot[lanes[c][-1]] + 1 for cols, _ in band for c in cols)
         for r, (cols, where) in enumerate(band):
             size = sum(major[c] for c in cols)
             at = {"start": origin, "end": origin + flow - size,
@@ -296,7 +318,8 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
             if not lr and where == "middle":  # on the grid of the other runs' cells
                 at = origin + height * math.floor((flow - size) / 2 / height)
             for c in cols:
-                for lane, index in enumerate(lanes[c]):
+                for index in lanes[c]:
+                    lane = slot[index]
                     side = across + lane * lane_size
                     cells[index] = (Cell(at, side, major[c], lane_size, b, r, lane, c) if lr
                                     else Cell(side, at, lane_size, major[c], b, r, lane, c))
