@@ -14,6 +14,7 @@ monospace at a fixed size, so the width of a label is known and every box is mad
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -230,12 +231,12 @@ Run = tuple[list[int], str]  # columns, and where the run stands in its band: st
 
 
 def bands(widths: list[float], pairs: list[tuple[int, int]], budget: float,
-          clean: Sequence[bool] = ()) -> list[list[Run]]:
+          cuts: Sequence[bool] = ()) -> list[list[Run]]:
     """The columns in bands. Folded (an encoder-decoder): a band per skip, the encoder's
     columns up to the skip at its start and the decoder's from the skip at its end, then the
     bottom in the middle of the last band. Otherwise in order, a new band whenever the next
     column would pass `budget`: after the last column of the band where the flow is one box's
-    output (`clean[c]`: what leaves column c and the columns before comes from one box, so an
+    output (`cuts[c]`: what leaves column c and the columns before comes from one box, so an
     inception module or a residual block stays whole), else just before that column."""
     n = len(widths)
     if pairs:
@@ -252,7 +253,7 @@ def bands(widths: list[float], pairs: list[tuple[int, int]], budget: float,
     for c in range(n):
         if current and used + widths[c] > budget:
             cut = next((i for i in range(len(current), 0, -1)
-                        if current[i - 1] < len(clean) and clean[current[i - 1]]), len(current))
+                        if current[i - 1] < len(cuts) and cuts[current[i - 1]]), len(current))
             out.append([(current[:cut], "start")])
             current = current[cut:]
             used = sum(widths[k] for k in current)
@@ -291,13 +292,18 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
     major = widths if lr else [height] * count  # along the flow, per column
     budget = A4_WIDTH - 2 * MARGIN if lr else math.inf
     between = 2 * GAP if lr else height  # the gap between a band's runs
-    sources: list[set[int]] = [set() for _ in range(count)]  # what crosses each boundary
+    # how many boxes send lines past the boundary after each column (a box's lines pass the
+    # boundaries from its column to its farthest reader's): by differences, linear in the edges
+    reach: dict[int, int] = {}
     for b, froms in inputs.items():
         for a in froms:
-            for c in range(column[a], column[b]):
-                sources[c].add(a)
-    clean = [len(s) == 1 for s in sources]
-    plan = bands(major, folds(boxes, inputs, column), budget, clean)
+            reach[a] = max(reach.get(a, 0), column[b])
+    senders = [0] * (count + 1)
+    for a, farthest in reach.items():
+        senders[column[a]] += 1
+        senders[farthest] -= 1
+    crossing = itertools.accumulate(senders[:count])
+    plan = bands(major, folds(boxes, inputs, column), budget, [n == 1 for n in crossing])
 
     def extent(band: list[Run]) -> float:
         return sum(major[c] for cols, _ in band for c in cols) + between * (len(band) - 1)
