@@ -73,8 +73,9 @@ def check_svg(a: Analysis, text: str, depth: int | None = 2) -> ET.Element:
 def test_zoo_svg(path: Path) -> None:
     a = analyze(zoo_source(path), batch=1)
     text = export(a, "svg")
-    check_svg(a, text)
+    root = check_svg(a, text)
     assert text == export(a, "svg")  # deterministic
+    assert float((root.get("viewBox") or "").split()[2]) <= A4_WIDTH  # rows fit an A4 page
 
 
 def test_alexnet_volumes() -> None:
@@ -169,6 +170,7 @@ def test_wrap_breaks_at_spaces_and_dots_and_joins_back() -> None:
         assert all(len(p) <= 18 or " " not in p for p in pieces)
     assert wrap("conv_transpose k2 s2 c512") == ("conv_transpose k2", "s2 c512")
     assert wrap("inception3a.basic_conv2") == ("inception3a.", "basic_conv2")
+    assert wrap("bottleneck (12 layers)") == ("bottleneck", "(12 layers)")
     assert wrap("0.123456789012345678") == ("0.123456789012345678",)  # no break in a number
 
 

@@ -148,13 +148,19 @@ def volumes(pic: Picture) -> tuple[dict[int, Volume], dict[int, int]]:
 
 
 def wrap(line: str, width: int = WRAP) -> tuple[str, ...]:
-    """A label line in pieces of at most `width` characters where it can break: after a space,
-    or after a dot before a name (res3[0].conv2 -> res3[0]. / conv2); a longer word stays
-    whole. `unwrap` joins the pieces back into the line."""
+    """A label line in pieces of at most `width` characters where it can break: after a space
+    outside parentheses ("bottleneck / (12 layers)"), or after a dot before a name
+    (res3[0].conv2 -> res3[0]. / conv2); a longer word stays whole. `unwrap` joins the pieces
+    back into the line."""
     if len(line) <= width:
         return (line,)
-    cuts = [i + 1 for i, c in enumerate(line[:-1])
-            if c == " " or (c == "." and (line[i + 1].isalpha() or line[i + 1] == "_"))]
+    cuts = []
+    inside = 0
+    for i, c in enumerate(line[:-1]):
+        inside += (c == "(") - (c == ")")
+        if (c == " " and inside <= 0) or (c == "." and (line[i + 1].isalpha()
+                                                        or line[i + 1] == "_")):
+            cuts.append(i + 1)
     pieces: list[str] = []
     start = last = 0
     for cut in [*cuts, len(line)]:
@@ -189,6 +195,7 @@ class Cell:
     run: int
     lane: int
     column: int
+    across: float  # where its band starts across the flow (its first lane's y, or x TB)
 
 
 def _columns(boxes: dict[int, Volume], inputs: dict[int, list[int]]) -> dict[int, int]:
@@ -327,8 +334,9 @@ def layout(boxes: dict[int, Volume], inputs: dict[int, list[int]], direction: st
                 for index in lanes[c]:
                     lane = slot[index]
                     side = across + lane * lane_size
-                    cells[index] = (Cell(at, side, major[c], lane_size, b, r, lane, c) if lr
-                                    else Cell(side, at, lane_size, major[c], b, r, lane, c))
+                    cells[index] = (
+                        Cell(at, side, major[c], lane_size, b, r, lane, c, across) if lr
+                        else Cell(side, at, lane_size, major[c], b, r, lane, c, across))
                 at += major[c]
         across += deepest * lane_size
     if lr:
@@ -493,8 +501,9 @@ def _edge(a: Volume, ca: Cell, pa: tuple[float, float], b: Volume, cb: Cell,
         mid = round((y1 + y2) / 2, 1)
         return f'<path d="M{x1:g},{y1:g} C{x1:g},{mid:g} {x2:g},{mid:g} {x2:g},{y2:g}"{end}'
     # back across the flow (a new row, the way up a fold): out of the source's cell, across
-    # through the room above the boxes of the lower band, and in along the target cell's edge
-    into = max(ca.y, cb.y) + ARC_ROOM / 2 if lr else cb.x + 4
+    # through the room above the first lane of the later band, and in along the target cell's
+    # edge (past the lanes before it)
+    into = (max(ca.across, cb.across) + ARC_ROOM / 2) if lr else cb.across + 4
     if lr:
         out, enter = ca.x + ca.w, cb.x + 4
         return (f'<path d="M{x1:g},{y1:g} H{out:g} V{into:g} H{enter:g} V{y2:g} H{x2:g}"'
