@@ -5,8 +5,17 @@ height H and width W, on a logarithmic scale (3 and 4,096 channels both read); a
 pool's kernel is a small square on the volume it slides over; a flat output [F] is a bar. A
 layer that keeps its input's shape (an activation, a normalisation, dropout) is not drawn on its
 own: its name joins the label of the volume it acts on. Blocks and repeats below --depth are one
-box (cnncalc/export.py's `picture`). Branches (inception's, a skip, U-Net's crop-and-concat) get
-lanes of their own: a column is the longest path from the input, a lane the place in it.
+box (cnncalc/export.py's `picture`).
+
+The layout (`layout`): a box's column is the longest path from the input to it, its lane its
+place among the branches of that column (inception's four, a projection shortcut). The columns
+are laid in bands: left to right (the default) a band is a row, and a chain wider than A4_WIDTH
+wraps into rows, each break after a column where the flow is one box's output; top to bottom
+(--direction TB) a band is a column of cells. An encoder-decoder whose skips nest and join
+volumes of one spatial level (U-Net's crop-and-concat, an hourglass) is folded instead: a band
+per skip, the encoder's part at its start and the decoder's at its end, the bottom in the middle
+of the last band, so U-Net is drawn as its U. A skip along a row is a dashed arc; a line back
+to another row runs around the cells.
 
 Everything is computed from the figures (no font metrics, no external program): the text is
 monospace at a fixed size, so the width of a label is known and every box is made wide enough.
