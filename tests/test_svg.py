@@ -238,8 +238,8 @@ def test_unet_top_to_bottom_is_the_u_turned() -> None:
 
 def test_fold_is_a_rule_not_a_file() -> None:
     """Any encoder-decoder whose skips nest and join volumes of one size is folded; ResNet's
-    skips, one after another, and a network of one skip are not."""
-    a = run("""\
+    skips, one after another, and skips that nest without the size shrinking are not."""
+    hourglass = """\
         name: hourglass
         input: [3, 64, 64]
         layers:
@@ -253,11 +253,15 @@ def test_fold_is_a_rule_not_a_file() -> None:
           - upsample: {scale_factor: 2}
           - conv: {out_channels: 8, kernel_size: 3, padding: 1}
           - {id: up1, add: [e1, prev]}
-    """)
-    names, cells = _cells(a, "LR")
+    """
+    names, cells = _cells(run(hourglass), "LR")
     by_name = {n: cells[i] for i, n in names.items()}
     assert by_name["e1"].y == by_name["up1"].y < by_name["e2"].y == by_name["up2"].y
     assert by_name["e1"].x < by_name["up1"].x and by_name["e2"].x < by_name["up2"].x
+    flat = hourglass.replace("- maxpool: 2", "- relu").replace(
+        "- upsample: {scale_factor: 2}", "- relu")
+    names, cells = _cells(run(flat), "LR")
+    assert {c.band for c in cells.values()} == {0}  # one row: its 7 boxes fit A4_WIDTH
     root = ET.fromstring(svg(_zoo("resnet50"), 3).encode())
     assert len(root.findall(".//s:path[@stroke-dasharray]", NS)) == 12
     names, cells = _cells("resnet50", "LR", 3)

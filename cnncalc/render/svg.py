@@ -229,18 +229,25 @@ def _same_size(a: Volume, b: Volume) -> bool:
 def folds(boxes: dict[int, Volume], inputs: dict[int, list[int]],
           column: dict[int, int]) -> list[tuple[int, int]]:
     """Where an encoder-decoder folds: skips (edges over more than one column) joining volumes
-    of the same spatial size and nested one inside the other, as (encoder column, decoder
-    column) from the outermost in; at least two of them, or none. The decoder is then drawn
-    back along the encoder, each skip joining the two halves of one band (U-Net's U). ResNet's
-    skips follow one another and never nest."""
-    skips = sorted((column[a], -column[b]) for b, sources in inputs.items() for a in sources
+    of one spatial level, nested one inside the other, each inner one at a smaller level (the
+    encoder shrinks the picture on the way down), as (encoder column, decoder column) from the
+    outermost in; at least two of them, or none. The decoder is then drawn back along the
+    encoder, each skip joining the two halves of one band (U-Net's U). ResNet's skips follow
+    one another and never nest; DenseNet's nest but keep one size, so neither folds."""
+    skips = sorted((column[a], -column[b], -_area(boxes[a])) for b, sources in inputs.items()
+                   for a in sources
                    if column[b] - column[a] > 1 and _same_size(boxes[a], boxes[b]))
-    chain: list[tuple[int, int]] = []
-    for a, minus_b in skips:
-        b = -minus_b
-        if not chain or (a > chain[-1][0] and b < chain[-1][1]):
-            chain.append((a, b))
-    return chain if len(chain) >= 2 else []
+    chain: list[tuple[int, int, int]] = []
+    for a, minus_b, minus_area in skips:
+        b, area = -minus_b, -minus_area
+        if not chain or (a > chain[-1][0] and b < chain[-1][1] and area < chain[-1][2]):
+            chain.append((a, b, area))
+    return [(a, b) for a, b, _ in chain] if len(chain) >= 2 else []
+
+
+def _area(v: Volume) -> int:
+    """The spatial size of a volume (H x W ...); _same_size has checked it has one."""
+    return math.prod(v.item.shape[1:]) if v.item.shape is not None else 0
 
 
 Run = tuple[list[int], str]  # columns, and where the run stands in its band: start, end, middle

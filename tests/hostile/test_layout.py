@@ -1,8 +1,9 @@
 """Hostile input against the volume diagram's layout (issue 17: rows, folds, lanes): every case
 through the real console entry point, each within the time and memory bound it states.
 
-- L1: an encoder-decoder of 900 nested skips, every one joining volumes of one size: folded
-  into 901 bands, the picture stays well-formed and within its bounds.
+- L1: 900 nested skips, every one joining volumes of one size (nested like an encoder-decoder's,
+  but never shrinking, so not folded): 1,801 boxes wrapped into rows and their arcs, both
+  directions within their bounds.
 - L2: 1,900 layers each read by a merge at the end (a boundary crossed by 1,900 lines from
   1,900 boxes): where rows may break is counted in time linear in the lines, not their spans.
 - L3: a layer name of 20,000 characters with no place to break: the row is as wide as the
