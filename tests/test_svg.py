@@ -261,7 +261,7 @@ def test_fold_is_a_rule_not_a_file() -> None:
     flat = hourglass.replace("- maxpool: 2", "- relu").replace(
         "- upsample: {scale_factor: 2}", "- relu")
     names, cells = _cells(run(flat), "LR")
-    assert {c.band for c in cells.values()} == {0}  # one row: its 7 boxes fit A4_WIDTH
+    assert {c.band for c in cells.values()} == {0}  # one row: its 9 boxes fit A4_WIDTH
     root = ET.fromstring(svg(_zoo("resnet50"), 3).encode())
     assert len(root.findall(".//s:path[@stroke-dasharray]", NS)) == 12
     names, cells = _cells("resnet50", "LR", 3)
