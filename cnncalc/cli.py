@@ -293,8 +293,9 @@ def export(
         help="diagrams: blocks and repeats below N path levels as one node (default 2; "
              "a large N draws every layer)")
     ] = None,
-    direction: Annotated[Direction, typer.Option(
-        help="diagrams: top to bottom (TB) or left to right (LR)")] = Direction.TB,
+    direction: Annotated[Direction | None, typer.Option(
+        help="diagrams: top to bottom (TB) or left to right (LR); default TB for mermaid and "
+             "dot, LR for svg")] = None,
     scale: ScaleOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).

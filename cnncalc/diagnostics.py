@@ -83,6 +83,12 @@ CODES: dict[str, Code] = {
         Code("E142", _E, "id[*] outside a merge's input list",
              "name one result, or list them all in add, mul or concat"),
         Code("E143", _E, "a split op repeated", "split once; repeat the layers that read it"),
+        # E18x: the network is fine, but a picture of it at this --depth is too large to draw
+        # (`export --to mermaid|svg`): a problem of the command, not of the file.
+        Code("E180", _E, "Mermaid diagram too large", "draw it with a smaller --depth (the "
+             "hint names the deepest that fits), or with --to dot or --to svg"),
+        Code("E181", _E, "volume diagram too large", "draw it with a smaller --depth (the hint "
+             "names the deepest that fits)"),
         # E2xx: the architecture is well formed but cannot be built.
         Code("E201", _E, "wrong input rank", "use an op for the input's dimensionality"),
         Code("E202", _E, "output size not positive", "shrink the kernel or add padding"),

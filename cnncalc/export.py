@@ -14,11 +14,12 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .analysis import Analysis
+from .diagnostics import Diagnostic
 from .graph import Graph, Node, Shape, path_str
 from .ops import REGISTRY
 from .render.registry import EXPORT, View
@@ -28,7 +29,32 @@ FORMATS = tuple(EXPORT)  # by name, as the CLI offers them
 
 
 class ExportError(ValueError):
-    """The analysis cannot be exported (no graph, a layer that failed, an unknown format)."""
+    """The analysis cannot be exported (no graph, a layer that failed, an unknown format), or
+    a diagram is too large to draw: then `diagnostic` says so with its code (E180, E181)."""
+
+    def __init__(self, message: str, diagnostic: Diagnostic | None = None) -> None:
+        super().__init__(message)
+        self.diagnostic = diagnostic
+
+
+def too_large(code: str, message: str, hint: str) -> ExportError:
+    """A diagram past what is drawn (the code's entry in diagnostics.CODES): a problem of the
+    whole file at that depth, so its diagnostic has no span."""
+    return ExportError(message, Diagnostic(code, message, hint=hint))
+
+
+def deepest_fitting(fits: Callable[[int], bool], below: int) -> int | None:
+    """The largest depth under `below` at which `fits` holds, or None when not even depth 1
+    does; by bisection (a picture only grows with the depth), so a few pictures are drawn
+    whatever the nesting."""
+    lo, hi = 0, max(below, 1)  # fits at lo (0: none found yet), not at hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo or None
 
 
 def export(analysis: Analysis, to: str) -> str:

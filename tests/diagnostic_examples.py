@@ -825,6 +825,28 @@ PAGE = [
     Example("E143", "A `chunk` or `split` with `repeat`: a chain feeds each copy the previous "
             "copy's output, and a split op has several. Split once and repeat the layers that "
             "read its outputs.", case="split-op-repeated", fix=(", repeat: 2}", "}")),
+    # ---------------------------------------------------------------- E18x
+    Example("E180", "Only `cnncalc export --to mermaid`: the flowchart at the `--depth` asked "
+            "(2 by default) has more edges or characters than Mermaid draws by default (500 "
+            "edges, 50,000 characters; GitHub keeps those limits and shows only \"Maximum text "
+            "size in diagram exceeded\" past them). Nothing is written. The message gives the "
+            "count, the hint the deepest `--depth` at which the diagram fits (found by drawing "
+            "it at a few depths); `--to dot` and `--to svg` have no such limit. The file is "
+            "fine: the fix is the command's.",
+            yaml="input: [3, 32, 32]\nlayers:\n  - {conv: [8, 3, 1, 1], repeat: 600}\n",
+            commands=(("export", "bad.yaml", "--to", "mermaid"),
+                      ("export", "bad.yaml", "--to", "mermaid", "--depth", "1", "-o",
+                       "bad.mmd"))),
+    Example("E181", "Only `cnncalc export --to svg` (and the diagram of `cnncalc report`, "
+            "which says it in place of the picture): the volume diagram at the `--depth` asked "
+            "would have more than 2,000 boxes, past what anyone reads (and a file of "
+            "megabytes). Nothing is written. The hint gives the deepest `--depth` at which it "
+            "has at most 2,000, or says that even `--depth 1` has more. The file is fine: the "
+            "fix is the command's.",
+            yaml="input: [3, 8, 8]\nlayers:\n  - {conv: [8, 3, 1, 1], repeat: 2000}\n",
+            commands=(("export", "bad.yaml", "--to", "svg"),
+                      ("export", "bad.yaml", "--to", "svg", "--depth", "1", "-o",
+                       "bad.svg"))),
     # ---------------------------------------------------------------- E2xx
     Example("E201", "An op meets an input of a rank it does not handle: `conv1d` on an image, "
             "a convolution or pooling after `flatten`, an `upsample` mode made for another rank "

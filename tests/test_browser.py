@@ -8,7 +8,9 @@ mermaid.min.js. Without them these tests skip, saying why.
 
 Each check page runs a few lines of script in the browser and writes what it measured as JSON
 into the page, which `--dump-dom` hands back; screenshots are decoded here (PNG, zlib) to check
-they are not blank.
+they are not blank. What the browser saw (sizes, counts, overflow checks) is printed and written
+to browser-facts.json in pytest's temporary directory (its path is printed at the end), so a
+run's numbers can be quoted.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import shutil
 import struct
 import subprocess
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, ZOO, zoo_source
@@ -28,7 +32,7 @@ from cnncalc.analysis import Analysis, analyze
 from cnncalc.export import picture
 from cnncalc.render.diagram import MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaid
 from cnncalc.render.html import report
-from cnncalc.render.svg import svg, volumes
+from cnncalc.render.svg import FONT, svg, volumes
 
 CHROMIUM = os.environ.get("CNNCALC_CHROMIUM") or shutil.which("chromium") or shutil.which(
     "chromium-browser")
@@ -41,6 +45,24 @@ pytestmark = pytest.mark.skipif(
 needs_mermaid = pytest.mark.skipif(
     not Path(MERMAID_JS).is_file(), reason="no mermaid.min.js (set CNNCALC_MERMAID_JS; .ci/run "
     "installs the mermaid npm package)")
+
+
+FACTS: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def facts_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test's measurements, in one JSON file when the module's tests are done."""
+    yield
+    if FACTS:
+        path = tmp_path_factory.getbasetemp() / "browser-facts.json"
+        path.write_text(json.dumps(FACTS, indent=1, sort_keys=True), encoding="utf-8")
+        print(f"\nwhat the browser saw: {path}")
+
+
+def _record(key: str, seen: dict[str, Any]) -> None:
+    FACTS[key] = seen
+    print(f"{key}: {json.dumps(seen, sort_keys=True)}")
 
 
 def _browser(*args: str, url: str, seconds: float = 180) -> str:
@@ -132,42 +154,65 @@ const labels = [...svg.querySelectorAll("text")].map(t => {
 });
 const outside = labels.filter(l => l.x < 0 || l.y < 0 || l.x + l.w > box.width + 0.5
                                    || l.y + l.h > box.height + 0.5).map(l => l.text);
+const meet = (a, b) => a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5
+                       && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
 const overlaps = [];
 const placed = labels.filter((l, i) => i >= 2);  // the title and summary lines stand alone
 for (let i = 0; i < placed.length; i++) for (let j = i + 1; j < placed.length; j++) {
-  const a = placed[i], b = placed[j];
-  if (a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5
-      && b.y < a.y + a.h - 0.5) overlaps.push([a.text, b.text]);
+  if (meet(placed[i], placed[j])) overlaps.push([placed[i].text, placed[j].text]);
 }
+// every box (its faces, not its labels) against every label: no text over a box
+const shapes = [...svg.querySelectorAll("g.volume")].map(g => {
+  const parts = [...g.querySelectorAll("polygon, rect.box")].map(p => p.getBBox());
+  const x = Math.min(...parts.map(b => b.x)), y = Math.min(...parts.map(b => b.y));
+  return {x: x, y: y, w: Math.max(...parts.map(b => b.x + b.width)) - x,
+          h: Math.max(...parts.map(b => b.y + b.height)) - y};
+});
+const over_boxes = placed.filter(l => shapes.some(s => meet(l, s))).map(l => l.text);
+// the labels' size when the picture is printed 180 mm wide (an A4 page less its margins)
+svg.style.width = "180mm"; svg.style.height = "auto";
+const at_a4 = %s * svg.getScreenCTM().a * 0.75;  // CSS px to pt
 document.getElementById("result").textContent = JSON.stringify({
   volumes: svg.querySelectorAll("g.volume").length,
   kernels: svg.querySelectorAll("rect.kernel").length,
+  edges: svg.querySelectorAll("g.edges path").length,
   labels: labels.length, outside: outside, overlaps: overlaps.slice(0, 10),
+  labels_over_boxes: over_boxes.slice(0, 10), label_pt_at_180mm: Math.round(at_a4 * 100) / 100,
   width: box.width, height: box.height});
 </script></body></html>"""
 
-DRAWN = ("alexnet", "vgg16", "googlenet", "resnet50", "unet")
+# the five the issue asks to be readable at A4 width, at the default depth (GoogLeNet and
+# ResNet-50 collapsed to their blocks), U-Net also top to bottom
+DRAWN = (("alexnet", "LR"), ("vgg16", "LR"), ("googlenet", "LR"), ("resnet50", "LR"),
+         ("unet", "LR"), ("unet", "TB"))
 
 
-@pytest.mark.parametrize("stem", DRAWN)
-def test_volume_diagram_in_the_browser(stem: str, tmp_path: Path) -> None:
-    """Every box drawn, no label outside the picture or over another, a picture not blank."""
+@pytest.mark.parametrize(("stem", "direction"), DRAWN)
+def test_volume_diagram_in_the_browser(stem: str, direction: str, tmp_path: Path) -> None:
+    """Every box and edge drawn, no label outside the picture, over another label or over a
+    box; left to right, labels of 6 pt or more when the picture is printed 180 mm wide; a
+    screenshot that is not blank."""
     a = _zoo(stem)
-    drawn = svg(a)
+    drawn = svg(a, direction=direction)
     page = tmp_path / "probe.html"
-    page.write_text(SVG_PROBE % drawn.split("\n", 1)[1], encoding="utf-8")
+    page.write_text(SVG_PROBE % (drawn.split("\n", 1)[1], FONT), encoding="utf-8")
     seen = _measure(page)
     boxes, _ = volumes(picture(a))
     assert seen["volumes"] == len(boxes)
-    assert seen["outside"] == [] and seen["overlaps"] == []
+    assert seen["edges"] == drawn.count("marker-end=")
+    assert seen["outside"] == [] and seen["overlaps"] == [] and seen["labels_over_boxes"] == []
+    if direction == "LR":
+        assert float(seen["label_pt_at_180mm"]) >= 6
     image = tmp_path / f"{stem}.svg"
     image.write_text(drawn, encoding="utf-8")
     shot = tmp_path / f"{stem}.png"
     width, height = int(float(str(seen["width"]))) + 1, int(float(str(seen["height"]))) + 1
     _browser(f"--screenshot={shot}", f"--window-size={width},{height}", url=image.as_uri())
-    assert 0.03 < _ink(shot) < 0.6
-    print(f"{stem}: {width}x{height} px, {seen['volumes']} boxes, {seen['kernels']} kernels, "
-          f"{seen['labels']} labels")
+    shot_width, shot_height, _ = _png_pixels(shot.read_bytes())
+    ink = _ink(shot)
+    assert (shot_width, shot_height) == (width, height) and 0.03 < ink < 0.6
+    _record(f"svg {stem} {direction}", {**seen, "screenshot": f"{shot_width}x{shot_height}",
+                                         "ink": round(ink, 3)})
 
 
 REPORT_PROBE = """<pre id="result"></pre><script>
@@ -204,11 +249,14 @@ def test_report_in_the_browser(stem: str, width: int, tmp_path: Path, regen: boo
     plain.write_text(page, encoding="utf-8")
     shot = tmp_path / "report.png"
     _browser(f"--screenshot={shot}", f"--window-size={width},900", url=plain.as_uri())
-    assert _ink(shot) > 0.02
+    shot_width, shot_height, _ = _png_pixels(shot.read_bytes())
+    ink = _ink(shot)
+    assert (shot_width, shot_height) == (width, 900) and ink > 0.02
     if stem == "resnet50" and width == 1280 and regen:
         IMAGES.mkdir(exist_ok=True)
         shutil.copyfile(shot, IMAGES / "report-resnet50.png")
-    print(f"{stem} report at {width} px: {seen}")
+    _record(f"report {stem} at {width} px", {**seen, "screenshot": f"{shot_width}x{shot_height}",
+                                              "ink": round(ink, 3)})
 
 
 def test_readme_screenshot_exists() -> None:
@@ -263,4 +311,5 @@ def test_mermaid_renders_every_zoo_file(tmp_path: Path) -> None:
         pic = picture(analyze(zoo_source(path), batch=1))
         assert got["nodes"] == len(pic.items), path.stem
         assert got["edges"] == len(pic.edges), path.stem
-    print({k: (v["nodes"], v["edges"]) for k, v in results.items()})
+    _record("mermaid", {"maxTextSize": seen["maxTextSize"], "maxEdges": seen["maxEdges"],
+                        **{stem: results[stem] for stem in sorted(results)}})

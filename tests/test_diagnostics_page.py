@@ -40,6 +40,9 @@ GROUPS = {
     "E0": ("E0xx: the file cannot be read", "The file is not readable YAML text."),
     "E1": ("E1xx: not a valid architecture", "The file is YAML, but not what the format "
            "allows. cnncalc reports the problem, skips what it cannot use and checks the rest."),
+    "E18": ("E18x: a picture too large to draw", "The network is fine, but the diagram "
+            "`cnncalc export` was asked for is larger, at the `--depth` given, than its renderer "
+            "can show. Nothing is written; the hint names the deepest `--depth` that fits."),
     "E2": ("E2xx: the network cannot be built", "The file is well formed, but a layer cannot "
            "be built on the input it gets. The layers that depend on it are left unknown, "
            "without errors of their own."),
@@ -225,8 +228,9 @@ def section(code: Code) -> str:
 
 
 def group_of(code: str) -> str:
-    """The family of a code in GROUPS: its letter and first digit."""
-    return code[:2]
+    """The family of a code in GROUPS: its letter and first digit (E18x, pictures too large,
+    is a family of its own)."""
+    return code[:3] if code.startswith("E18") else code[:2]
 
 
 def table(header: tuple[str, ...], *rows: tuple[str, ...]) -> str:
@@ -496,9 +500,9 @@ def test_example_gives_its_code(example: Example) -> None:
     source = text(example)
     # budgets, input overrides and the size limit come from the command line; what `check`
     # skips, from `check`; E410 (a native file), from `convert`
-    if source is not None and code.code not in ("E302", "N104", "E007", "N105", "E121",
-                                                "N110", "E125", "E409",
-                                                "E410") and not example.files:
+    command_line = ("E302", "N104", "E007", "N105", "E121", "N110", "E125", "E409", "E410",
+                    "E180", "E181")
+    if source is not None and code.code not in command_line and not example.files:
         assert [d.code for d in analyze(Source(FILE, source)).diagnostics] == [code.code]
 
 
@@ -511,9 +515,22 @@ def test_fix_fixes(example: Example) -> None:
         assert f"[{example.code}]" not in r.output, r.output
 
 
+@pytest.mark.parametrize("code", ["E180", "E181"])
+def test_too_large_is_fixed_by_the_depth_in_its_hint(code: str) -> None:
+    """A diagram too large: the example's second command, at the --depth the hint names,
+    writes the picture."""
+    refused, drawn = runs(example_for(code))
+    depth = re.search(r"hint: draw it with --depth (\d+)", refused.output)
+    assert depth is not None and drawn.command.endswith(f"--depth {depth.group(1)} -o bad."
+                                                        f"{'mmd' if code == 'E180' else 'svg'}")
+    assert (drawn.status, drawn.output) == (0, "")
+
+
 def test_only_notes_go_without_a_fix() -> None:
-    # E001: no file; E409: a mistake of the command line (`--set`), not of the file
-    unfixed = [e.code for e in PAGE if fixed(e) is None and e.code not in ("E001", "E409")]
+    # E001: no file; E409, E180, E181: a mistake of the command line (`--set`, `--depth`), not
+    # of the file (the E18x examples run the fixed command after the failing one)
+    unfixed = [e.code for e in PAGE if fixed(e) is None
+               and e.code not in ("E001", "E409", "E180", "E181")]
     assert all(CODES[c].severity is Severity.NOTE for c in unfixed), unfixed
 
 

@@ -692,9 +692,15 @@ def test_mermaid_refuses_what_github_cannot_draw() -> None:
     """Past Mermaid's default maxEdges (500) or maxTextSize (50,000) GitHub shows only an
     error: ResNet-152's every layer is refused, naming the depth at which it fits."""
     a = _zoo(next(p for p in ZOO if p.stem == "resnet152"))
-    with pytest.raises(ExportError, match=r"\(565 edges; they draw at "
-                       r"most 500 edges and 50,000 characters\): draw it with --depth 3"):
+    with pytest.raises(ExportError, match=r"has 565 edges: Mermaid \(and GitHub\) draw at "
+                       r"most 500 edges and 50,000 characters") as refused:
         mermaid(a, None)
+    d = refused.value.diagnostic
+    assert d is not None and d.code == "E180" and d.span is None
+    assert d.hint is not None and d.hint.startswith("draw it with --depth 3, the deepest")
+    mermaid(a, 3)  # which fits, and 4 does not
+    with pytest.raises(ExportError):
+        mermaid(a, 4)
     assert "too large" not in export(a, "mermaid")
 
 
@@ -702,7 +708,8 @@ def test_mermaid_size_error_on_the_command_line(capsys: pytest.CaptureFixture[st
     path = next(p for p in ZOO if p.stem == "resnet152")
     code, out, err = _cli(capsys, "export", str(path), "--to", "mermaid", "--depth", "9")
     assert (code, out) == (1, "")
-    assert "too large for Mermaid and GitHub" in err and "--depth 3" in err
+    assert f"{path}: error[E180]: the Mermaid diagram has 565 edges: Mermaid" in err
+    assert "= hint: draw it with --depth 3" in err
     code, out, err = _cli(capsys, "export", str(path), "--to", "mermaid")
     assert (code, err) == (0, "") and out.count("-->") == 57
 

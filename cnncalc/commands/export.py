@@ -12,7 +12,7 @@ from .common import deliver, parse_scale, parse_sets, parse_shape, read, say
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
         set_: list[str] | None, scale: str | None, depth: int | None = None,
-        direction: str = "TB") -> int:
+        direction: str | None = None) -> int:
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_),
                        scale=parse_scale(scale), input_layout=None)  # as the file writes shapes
@@ -25,8 +25,11 @@ def run(*, file: str, to: str, input: str | None, output: str | None,
             analysis, registry.View(depth=depth, direction=direction)))
     except ExportError as exc:
         errors = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
+        if exc.diagnostic is not None:  # a diagram too large: said as the file's diagnostics
+            errors.append(exc.diagnostic)
         if errors:
             say(text.diagnostics(errors, analysis.source))
-        say(f"cnncalc: {clean(str(exc))}")
+        if exc.diagnostic is None:
+            say(f"cnncalc: {clean(str(exc))}")
         return 1
     return deliver(code, output) or analysis.exit_code()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..analysis import Analysis
-from ..export import DEFAULT_DEPTH, ExportError, Item, Picture, picture
+from ..export import DEFAULT_DEPTH, Item, Picture, deepest_fitting, picture, too_large
 from ..graph import format_shape, path_str
 from .registry import View
 
@@ -169,13 +169,14 @@ def mermaid(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: st
         return text
     deepest = max(len(item.path) for item in pic.items)
     start = deepest if depth is None else min(depth, deepest)
-    fits = next((d for d in range(start - 1, 0, -1) if _fits_at(analysis, d, direction)), None)
-    hint = (f"draw it with --depth {fits} (what is deeper than {fits} path levels as one node)"
+    fits = deepest_fitting(lambda d: _fits_at(analysis, d, direction), start)
+    hint = (f"draw it with --depth {fits}, the deepest at which it fits (what is deeper than "
+            f"{fits} path level{'s' if fits > 1 else ''} as one node), or with --to dot or --to svg"
             if fits is not None else "draw it with --to dot or --to svg")
-    size = f", {len(text):,} characters" if text else ""
-    raise ExportError(f"the Mermaid diagram is too large for Mermaid and GitHub ({edges:,} "
-                      f"edges{size}; they draw at most "
-                      f"{MERMAID_MAX_EDGES} edges and {MERMAID_MAX_TEXT:,} characters): {hint}")
+    size = f" and {len(text):,} characters" if text else ""
+    raise too_large("E180", f"the Mermaid diagram has {edges:,} edges{size}: Mermaid (and "
+                    f"GitHub) draw at most {MERMAID_MAX_EDGES} edges and "
+                    f"{MERMAID_MAX_TEXT:,} characters, and show only an error past that", hint)
 
 
 def _dot_text(text: str) -> str:

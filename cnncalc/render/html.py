@@ -158,7 +158,9 @@ def report(a: Analysis, depth: int | None = DEFAULT_DEPTH) -> str:
             drawn = svg(a, depth)
             out.append('<div class="diagram">' + drawn.split("\n", 1)[1] + "</div>")
         except ExportError as exc:
-            out.append(f'<p class="muted">{_e(str(exc))}</p>')
+            said = (text.diagnostic(exc.diagnostic, a.source) if exc.diagnostic is not None
+                    else str(exc))
+            out.append(f'<pre class="error">{_block(said)}</pre>')
     else:
         out.append('<p class="muted">no network to draw</p>')
     out.append("<h2>Layers</h2>")

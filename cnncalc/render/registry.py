@@ -33,7 +33,8 @@ class View:
     share: str | None = None
     notes: bool = False
     all_layers: bool = False
-    direction: str = "TB"  # diagrams: top to bottom, or LR left to right
+    direction: str | None = None  # diagrams: TB top to bottom, LR left to right (None: the
+    # diagram's own: TB for Mermaid and dot, LR for the volume diagram)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def test_p1_name_with_markup_and_control_characters(tmp_path: Path) -> None:
     assert svg.code == 0
     root = ET.fromstring(svg.out.encode("utf-8"))
     tags = {element.tag.rpartition("}")[2] for element in root.iter()}
-    assert tags <= {"svg", "title", "rect", "text", "g", "polygon", "path"}
+    assert tags <= {"svg", "title", "defs", "marker", "rect", "text", "tspan", "g", "polygon",
+                    "path"}
     assert "<script" not in svg.out and "]]>" not in svg.out
     mermaid = run(["export", path, "--to", "mermaid"], seconds=20, mib=300)
     assert mermaid.code == 0 and "<script>" not in mermaid.out and "]]>" not in mermaid.out
