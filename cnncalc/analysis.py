@@ -444,6 +444,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
                        for node, c in zip(graph.nodes, node_counts)]
+    if any(not node.inference for node in graph.nodes):  # `inference: false`: never run
+        node_counts = [c if node.inference else replace(c, macs=0, extra_ops=0)
+                       for node, c in zip(graph.nodes, node_counts)]
     for node, unfit in zip(graph.nodes, rules.each(fractions.unfit)):
         if unfit:
             diagnostics.extend(fractions.report(node, unfit))

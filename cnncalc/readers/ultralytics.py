@@ -649,7 +649,8 @@ _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
 # kpt_shape[0] * kpt_shape[1], OBB's angles ne
 _HEAD_EXTRA: dict[str, Any] = {
     "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a,
-    "OBB26": lambda a: a}  # OBB26 is OBB with another angle decoding: the same modules
+    "OBB26": lambda a: a,  # OBB26 is OBB with another angle decoding: the same modules
+    "Segment26": lambda a: a, "Pose26": lambda a: a[0] * a[1]}
 
 
 @functools.lru_cache(maxsize=1)
@@ -811,6 +812,11 @@ class _Writer:
         extra = _HEAD_EXTRA.get(row.module)
         out_extra = extra(args[1]) if extra else 0
         c4 = max(ch[0] // 4, out_extra)
+        extra_block: tuple[str, dict[str, Any]] = ("DetectExtra", {"c4": c4, "out": out_extra})
+        if row.module == "Pose26":  # its cv4 ends before the 1x1 convs: keypoints and sigmas
+            kpts, dims = args[1][0], args[1][1]
+            c4 = max(ch[0] // 4, kpts * (dims + 2))
+            extra_block = ("Pose26Extra", {"c4": c4, "nk": out_extra, "nk_sigma": kpts * 2})
         layers: list[dict[str, Any]] = []
         copies = ("", "_o2o") if end2end else ("",)
         for copy in copies:  # end2end heads run the one-to-many and one-to-one branches
@@ -822,7 +828,7 @@ class _Writer:
                                cls: {"c3": c3, "nc": nc}})
                 if extra:
                     layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
-                                   "DetectExtra": {"c4": c4, "out": out_extra}})
+                                   extra_block[0]: extra_block[1]})
         levels = range(len(row.source))
         merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
         for part in merged:
@@ -834,14 +840,62 @@ class _Writer:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
             box = f"{_id(i)}_dfl"
         layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
-        if row.module == "Segment":  # before the output, which stays the row's last layer
+        # before the output, which stays the row's last layer
+        if row.module == "Segment":
             layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
                            "Proto": {"c_": args[2], "c2": args[1]}})
+        elif row.module == "Segment26":
+            layers += self._proto26(row, nc, args[2], args[1])
+        elif row.module == "Pose26":
+            layers += self._flow(row, args[1])
         parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
         layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
         self.outputs.append(_id(i))
-        if row.module == "Segment":
+        if row.module in ("Segment", "Segment26"):
             self.outputs.append(f"{_id(i)}_proto")
+        return layers
+
+    def _proto26(self, row: Row, nc: int, c_: int, nm: int) -> list[dict[str, Any]]:
+        """Proto26(ch, c_, c2=nm, nc): each coarser input through a 1x1 Conv to the finest's
+        channels, upsampled (nearest, by 2, 4, ...) and added to the finest; a 3x3 Conv to c_,
+        then Proto(c_, c_, nm). Its `semseg` branch (two 3x3 Convs and a 1x1 conv to nc) is
+        computed only while training: its parameters count, its MACs do not."""
+        i, ch = row.index, row.args[-1]
+        name = f"{_id(i)}_proto"
+        layers: list[dict[str, Any]] = []
+        for level, source in enumerate(row.source[1:], start=1):
+            layers.append({"id": f"{name}_refine{level}", "from": _ref(source),
+                           "Conv": {"c2": ch[0], "k": 1}})
+            layers.append({"id": f"{name}_up{level}",
+                           "upsample": {"scale_factor": 2 ** level, "mode": "nearest"}})
+        inputs = [_ref(row.source[0])] + [f"{name}_up{n}" for n in range(1, len(row.source))]
+        feat = inputs[0]
+        if len(inputs) > 1:
+            feat = f"{name}_feat"
+            layers.append({"id": feat, "add": inputs})
+        layers.append({"id": f"{name}_semseg", "from": feat, "inference": False,
+                       "ProtoSemseg": {"c_": c_, "nc": nc}})
+        layers.append({"id": f"{name}_fuse", "from": feat, "Conv": {"c2": c_, "k": 3}})
+        layers.append({"id": name, "Proto": {"c_": c_, "c2": nm}})
+        return layers
+
+    def _flow(self, row: Row, kpt_shape: list[int]) -> list[dict[str, Any]]:
+        """Pose26's flow_model, RealNVP(): a normalising flow over the keypoints' (x, y) that
+        only the training loss runs; its parameters and buffers count, its MACs do not. It
+        reads the keypoint predictions [kpts, dims, anchors] as points [kpts, anchors, 2]."""
+        i = row.index
+        kpts, dims = kpt_shape[0], kpt_shape[1]
+        name = f"{_id(i)}_flow"
+        layers: list[dict[str, Any]] = [
+            {"id": f"{name}_points", "from": f"{_id(i)}_ext", "inference": False,
+             "reshape": {"shape": [kpts, dims, -1]}},
+            {"id": f"{name}_xy", "inference": False, "transpose": [1, 2]}]
+        xy = f"{name}_xy"
+        if dims > 2:  # (x, y) without the visibility
+            layers.append({"id": f"{name}_split", "inference": False,
+                           "split": {"split_size_or_sections": [2, dims - 2], "dim": 2}})
+            xy = f"{name}_split[0]"
+        layers.append({"id": name, "from": xy, "inference": False, "RealNVP": {}})
         return layers
 
     def _spp(self, row: Row) -> list[dict[str, Any]]:
