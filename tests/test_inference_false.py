@@ -119,7 +119,7 @@ def test_against_torch_parameters_and_the_eval_forward_hooks() -> None:
             module.register_forward_hook(hook)
     with torch.no_grad():
         net(torch.zeros(1, 3, 32, 32))
-    a = run(AUX + "      - buffer: {shape: [2, 2]}\n")
+    a = run(AUX.rstrip(" ") + "      - buffer: {shape: [2, 2]}\n")
     assert a.exit_code() == 0, a.diagnostics
     assert (a.totals.params, a.totals.buffers, a.totals.macs) == (
         sum(p.numel() for p in net.parameters()), sum(b.numel() for b in net.buffers()),
