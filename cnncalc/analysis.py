@@ -492,7 +492,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
     if loaded.config is not None:
-        diagnostics = _in_row_terms(loaded.config, graph, shapes,
+        diagnostics = in_row_terms(loaded.config, graph, shapes,
                                     library_notes_dropped(diagnostics))
     result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                       optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
@@ -529,18 +529,24 @@ def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
                                            and d.span.file.endswith(f"/{LIBRARY}"))]
 
 
-def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
-                  diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
-    their shapes, the row probably meant) in place of the layer-level error at that row."""
-    from .readers import ultralytics as u
-
-    rows: dict[int, Shape] = {}  # each row's output: the last layer of its id `l<row>`
+def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
+    """A YOLO config's rows' outputs: the last layer of each row's id `l<row>`."""
+    rows: dict[int, Shape] = {}
     for node in graph.nodes[1:]:
         shape = shapes[node.index]
         found = re.fullmatch(r"l(\d+)", node.path[0])
         if found and shape is not None:
             rows[int(found.group(1))] = shape
+    return rows
+
+
+def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
+                  diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
+    their shapes, the row probably meant) in place of the layer-level error at that row."""
+    from .readers import ultralytics as u
+
+    rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
     for row in config.rows:

@@ -1047,5 +1047,56 @@ def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_
                       f"[{', '.join(str(s) for _, s in order)}]")
 
 
+# Ultralytics' trainer and predictor round `imgsz` up to a multiple of the model's largest
+# stride, never of less than 32 (engine/trainer.py `gs = max(int(model.stride.max()), 32)`,
+# nn/backends/pytorch.py likewise, then utils/checks.check_imgsz)
+MIN_GRID = 32
+OFF_GRID = "W420"  # an imgsz Ultralytics would not use as given: it rounds it up
+
+
+@frozen
+class Grid:
+    """The imgsz multiple Ultralytics uses for a config, and why."""
+
+    step: int  # max(largest stride, MIN_GRID)
+    stride: int  # the model's largest stride (0: no detection head, as for Classify)
+    head: Row | None  # the head reading a row at that stride
+    source: int  # that row (-1 without a head)
+
+
+def grid(config: Config, shapes: Mapping[int, Shape], input_hw: int) -> Grid:
+    """The largest stride of the heads' inputs (input size / their H, as Ultralytics measures
+    it on a square input) and the imgsz step that follows from it."""
+    best: tuple[int, Row | None, int] = (0, None, -1)
+    for row in config.rows:
+        if MODULES[row.module].kind not in (HEAD, V10HEAD):
+            continue
+        for source in row.source:
+            shape = shapes.get(source)
+            if shape is None or len(shape) != 3 or shape[1] < 1:
+                continue
+            stride = int(input_hw / shape[1])  # Ultralytics: int(stride.max())
+            if stride > best[0]:
+                best = (stride, row, source)
+    return Grid(max(best[0], MIN_GRID), *best)
+
+
+def off_grid(config: Config, found: Grid, imgsz: int) -> Diagnostic:
+    """Why Ultralytics would not use `imgsz` (not a multiple of `found.step`) as given."""
+    up = math.ceil(imgsz / found.step) * found.step
+    if found.head is not None:
+        why = (f"row {found.head.index} {found.head.module} reads row {found.source} at "
+               f"stride {found.stride}")
+        if found.stride < found.step:
+            why += f", and Ultralytics never uses a grid below {MIN_GRID}"
+        span = found.head.span
+    else:
+        why = f"no detection head: Ultralytics' default grid of {MIN_GRID}"
+        span = config.rows[-1].span
+    return Diagnostic(OFF_GRID, f"imgsz {imgsz} is not a multiple of {found.step} ({why}): "
+                      f"Ultralytics rounds it up to {up}", span,
+                      f"use a multiple of {found.step}, such as {up}")
+
+
 def _stride(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:g}"
