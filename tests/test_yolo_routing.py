@@ -135,6 +135,18 @@ def test_sizes_of_a_config_are_the_multiples_of_its_grid() -> None:
     assert (problem.span.line, problem.span.col) == (22, 5)
 
 
+def test_the_p2_variant_reads_strides_4_8_and_16() -> None:
+    """tinydet-p2's head reads the neck's P2/4, P3/8 and P4/16 (rows 13, 16, 19); its grid
+    stays 32 (largest stride 16, and Ultralytics' minimum)."""
+    p2 = TINY.with_name("tinydet-p2.yaml")
+    a = analyze(p2, scale="s")
+    assert errors(a) == []
+    shapes = {layer.parts[0]: layer.output_shape for layer in a.layers}  # a row's last
+    assert [shapes[f"l{row}"][1:] for row in (13, 16, 19)] == [(160, 160), (80, 80), (40, 40)]
+    assert a.output_shape == (7, 160 * 160 + 80 * 80 + 40 * 40)
+    assert fitting_sizes(p2, 600, 700, scale="s").exact == (608, 640, 672)
+
+
 def test_sizes_why_1080_names_the_row(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sizes", str(TINY), "--scale", "s", "--min", "1050", "--max", "1100",
                  "--why", "1080", "--why", "1081", "--color", "never"]) == 0
