@@ -429,6 +429,7 @@ class _Reader:
         elif kind == CONCAT:
             c2 = sum(c_in)
         elif kind in (HEAD, V10HEAD):
+            self._head_args(module.name, args, label, a_node)
             if kind == HEAD:
                 args.extend([names["reg_max"], names["end2end"], c_in])
                 if module.name in _SEGMENT:
@@ -475,6 +476,35 @@ class _Reader:
         row = Row(i, node.span, source, many, n, copies, module.name, tuple(args),
                   c2 if isinstance(c2, int) else last_c2)
         return row, row.channels, legacy
+
+    def _head_args(self, name: str, args: list[Any], label: str, a_node: YSeq) -> None:
+        """A head's own arguments, before parse_model appends reg_max, end2end and the input
+        channels: the class count, then Pose's kpt_shape, OBB's angle count, or Segment's
+        mask and proto counts (which parse_model would otherwise fill with what it appends)."""
+        def span(i: int) -> Span:
+            return a_node.items[i].span if i < len(a_node.items) else a_node.span
+
+        self._need(args, 1, label, a_node.span, "the class count first")
+        if args[0] is None:  # `nc` written, and the file has no `nc:`
+            raise self.error(BAD_ARGS, f"{label}: the class count is `nc`, and the config has "
+                             "no `nc:`", span(0), "add `nc: 80` (or your class count) at the "
+                             "top, or give --set nc=N")
+        self._count(args[0], label, "the class count", span(0))
+        if name in ("Pose", "Pose26"):
+            self._need(args, 2, label, a_node.span, "nc, kpt_shape")
+            shape = args[1]
+            if (not isinstance(shape, list) or len(shape) != 2 or isinstance(shape[1], bool)
+                    or not isinstance(shape[1], int) or shape[1] not in (2, 3)):
+                raise self.error(BAD_ARGS, f"{label}: kpt_shape must be [keypoints, dims], "
+                                 f"dims 2 (x, y) or 3 (x, y, visible), got {_shown(shape)}",
+                                 span(1), "write e.g. [17, 3] (COCO's 17 keypoints)")
+            self._count(shape[0], label, "the keypoint count", span(1))
+        elif name in ("OBB", "OBB26"):
+            self._need(args, 2, label, a_node.span, "nc, the angle count")
+            self._count(args[1], label, "the angle count", span(1))
+        elif name in _SEGMENT:
+            self._need(args, 3, label, a_node.span, "nc, masks, protos")
+            self._count(args[1], label, "the mask count", span(1))
 
     def _c2fattn(self, args: list[Any], c2: int, names: dict[str, Any], label: str,
                  span: Span) -> None:
