@@ -18,6 +18,7 @@ import importlib.metadata
 import importlib.util
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -79,6 +80,67 @@ def config_dir(directory: Path, count: int) -> Path:
         source = zoo[i % len(zoo)]
         shutil.copyfile(source, directory / f"{i:03d}_{source.name}")
     return directory
+
+
+# Ultralytics' YOLO configs (issue 15), read from the installed `ultralytics` package: its
+# license keeps them out of this repository, so without the package these cases are skipped
+# (with the reason printed). The version the reader was checked against (tests/yolo_oracle.py):
+YOLO_VERSION = "8.4.190"
+# the shipped config with the most layers at scale x: 1,022 (yolo12-seg.yaml; measured with
+# ultralytics 8.4.190 over every config that has an x scale and is read)
+YOLO_LARGEST = "12/yolo12-seg.yaml"
+# Ultralytics derives the scale from a file name this way (tasks.guess_model_scale): a copy of
+# yolov8.yaml named yolov8s.yaml is read at scale s by `check`, as by Ultralytics
+YOLO_SCALE_IN_NAME = re.compile(r"^(yolo(?:e-)?v?\d+)")
+
+
+def yolo_models() -> Path | None:
+    """The installed package's model configs (found without importing it), or None."""
+    spec = importlib.util.find_spec("ultralytics")
+    if spec is None or spec.origin is None:
+        return None
+    models = Path(spec.origin).parent / "cfg" / "models"
+    return models if (models / YOLO_LARGEST).is_file() else None
+
+
+def yolo_status() -> str | None:
+    """Why the YOLO cases cannot run with this Python, or None when they can."""
+    if yolo_models() is None:
+        return (f"ultralytics (its model configs, {YOLO_LARGEST} among them) not installed for "
+                f"{sys.executable}: `pip install --no-deps ultralytics=={YOLO_VERSION}`")
+    return None
+
+
+def yolo_note() -> str:
+    """The report's note on the YOLO cases: what they read, or why they were skipped."""
+    skipped = yolo_status()
+    if skipped:
+        return f"**Skipped**: the YOLO cases (yolo_show, yolo_check): {skipped}."
+    return (f"The YOLO cases read the installed ultralytics package's configs (their license "
+            f"keeps them out of the repository): yolo_show the one with the most layers at "
+            f"scale x ({YOLO_LARGEST}), yolo_check a copy of every config per scale, named "
+            f"as Ultralytics names a scale's file (yolov8s.yaml), in one directory.")
+
+
+def yolo_dir(directory: Path, models: Path) -> tuple[Path, int]:
+    """Every shipped config once per scale, named as Ultralytics names a scale's file
+    (yolov8.yaml -> yolov8n.yaml, yolov8s.yaml, ...), so that one `cnncalc check` of the
+    directory reads each at each scale; and how many files that made."""
+    import yaml
+
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for path in sorted(models.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        scales = list((yaml.safe_load(text) or {}).get("scales") or {}) or [""]
+        for scale in scales:
+            name = YOLO_SCALE_IN_NAME.sub(lambda m, s=scale: m.group(1) + s, path.name, count=1)
+            if name == path.name and scale != scales[0]:
+                # a name that cannot carry a scale is read at its first (Ultralytics' default)
+                continue
+            (directory / f"{path.parent.name}-{name}").write_text(text, encoding="utf-8")
+            count += 1
+    return directory, count
 
 
 # ------------------------------------------------------------------ running
@@ -213,6 +275,19 @@ def build_cases(work: Path, big: int, small: int, flat: int, configs: int) -> li
         Case("check", f"`cnncalc check` of {configs} configs (one process)",
              [*cli, "check", str(corpus)], max_seconds=2, codes=(0, 1), heavy=True),
     ]
+    models = yolo_models()
+    if models is not None:
+        yolo, files = yolo_dir(work / "yolo", models)
+        cases += [
+            # issue 15: the largest shipped config within 1.5x of the import floor; every
+            # shipped config at every scale checked in one process within 5 s
+            Case("yolo_show", f"`cnncalc show {Path(YOLO_LARGEST).name} --scale x` (Ultralytics)",
+                 [*cli, "show", str(models / YOLO_LARGEST), "--scale", "x"], "import",
+                 max_ratio=1.5),
+            Case("yolo_check", f"`cnncalc check` of every shipped YOLO config at every scale "
+                 f"({files} files, one process)", [*cli, "check", str(yolo)], max_seconds=5,
+                 codes=(0, 1), heavy=True),  # 1: the refused configs (RT-DETR, YOLOE, ...)
+        ]
     if torchinfo_status() is None:
         cases += [
             Case("torchinfo", "torchinfo: `summary(resnet50())`, torch import and forward pass",
@@ -374,6 +449,7 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
 
 ## Notes
 
+- {yolo_note()}
 - The networks of {args.small:,} and {args.big:,} layers are a four-layer residual block
   (conv, batch norm, ReLU, add) under `repeat`; the flat file is that network written out
   entry by entry, without blocks; the configs for `check` are the zoo copied round-robin.
@@ -405,6 +481,17 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
 """
 
 
+def selected(cases: list[Case], keys: list[str]) -> list[Case]:
+    """The cases named, with the floors they are measured against, in the benchmark's order."""
+    by_key = {c.key: c for c in cases}
+    unknown = [k for k in keys if k not in by_key]
+    if unknown:
+        raise SystemExit(f"--only: no case {', '.join(unknown)} here; the cases are "
+                         f"{', '.join(by_key)}")
+    wanted = set(keys) | {by_key[k].floor for k in keys if by_key[k].floor}
+    return [c for c in cases if c.key in wanted]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15,
@@ -418,17 +505,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=REPORT,
                         help="where to write the report (default docs/performance.md)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--only", metavar="KEYS",
+                        help="run only these cases (comma-separated keys, e.g. "
+                             "yolo_show,yolo_check) and the floors they are measured against; "
+                             "prints the table only (the report is written by a full run)")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    skipped = yolo_status()
+    if skipped:
+        log(f"skipping the YOLO cases (yolo_show, yolo_check): {skipped}")
     with tempfile.TemporaryDirectory(prefix="cnncalc-bench-") as tmp:
         cases = build_cases(Path(tmp), args.big, args.small, args.flat, args.configs)
+        if args.only is not None:
+            cases = selected(cases, args.only.split(","))
         measure(cases, args.runs, args.heavy_runs, Path(tmp), log)
     rows, ok = table(cases)
     print(rows)
-    if not args.no_write:
+    if not args.no_write and args.only is None:
         args.output.write_text(document(cases, args, ok, rows), encoding="utf-8")
         log(f"wrote {args.output}")
     return 0 if ok else 1

@@ -464,6 +464,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
                        for node, c in zip(graph.nodes, node_counts)]
+    if any(not node.inference for node in graph.nodes):  # `inference: false`: never run
+        node_counts = [c if node.inference else replace(c, macs=0, extra_ops=0)
+                       for node, c in zip(graph.nodes, node_counts)]
     for node, c in zip(graph.nodes, node_counts):
         if c.params > MAX_INT:  # one layer's weights past int64: PyTorch cannot make them
             diagnostics.append(Diagnostic(
@@ -515,7 +518,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                     graph.nodes[peak.node].name, training, layers_deep)
     output = shapes[graph.output] if graph.output >= 0 else None
     if loaded.config is not None:
-        diagnostics = _in_row_terms(loaded.config, graph, shapes, library_problems_at_rows(
+        diagnostics = in_row_terms(loaded.config, graph, shapes, library_problems_at_rows(
             loaded.config, library_notes_dropped(diagnostics)))
     result = Analysis(graph.name, src, shapes[0], output, batch, dtype, count,
                       optimizer, layers, totals, _ordered(diagnostics), verdicts, graph,
@@ -573,18 +576,24 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     return moved
 
 
-def _in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
-                  diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
-    their shapes, the row probably meant) in place of the layer-level error at that row."""
-    from .readers import ultralytics as u
-
-    rows: dict[int, Shape] = {}  # each row's output: the last layer of its id `l<row>`
+def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
+    """A YOLO config's rows' outputs: the last layer of each row's id `l<row>`."""
+    rows: dict[int, Shape] = {}
     for node in graph.nodes[1:]:
         shape = shapes[node.index]
         found = re.fullmatch(r"l(\d+)", node.path[0])
         if found and shape is not None:
             rows[int(found.group(1))] = shape
+    return rows
+
+
+def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
+                  diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
+    their shapes, the row probably meant) in place of the layer-level error at that row."""
+    from .readers import ultralytics as u
+
+    rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
     for row in config.rows:

@@ -142,6 +142,10 @@ CODES: dict[str, Code] = {
         Code("W131", _W, "a bare image size given to a 2-D-minded op",
              "add the channel count in front (1x7x7 for one channel): [N, N] is read as N "
              "channels of length N"),
+        # W4xx: a YOLO config builds, but not as Ultralytics would run it.
+        Code("W420", _W, "imgsz not a multiple of the config's grid",
+             "use a multiple of the largest stride (of 32 at least): Ultralytics rounds imgsz "
+             "up to one"),
         # N1xx: worth knowing, nothing to fix.
         Code("N101", _N, "fractional size, no input lost to it",
              "nothing: what the floor drops is padding, or a gap the stride skips anyway"),

@@ -86,6 +86,8 @@ class _Expander(Scopes):
         self.skip_literal = bool(declarations.changed)
         # false inside a layer or block call marked `trainable: false` (and all it contains)
         self.trainable = True
+        # false inside a layer or block call marked `inference: false` (and all it contains)
+        self.inference = True
         self.pieces: dict[int, tuple[Shape, ...]] = {}  # see Scopes
         self.items: dict[tuple[int, int], int] = {}
         self.result_names: list[str] = []  # the `outputs:` as written, `id[*]` expanded
@@ -238,7 +240,8 @@ class _Expander(Scopes):
 
         # -- meta keys (all validated, whatever happens after)
         when = self._when(meta.get("when"), scope)
-        trainable = self._trainable(meta.get("trainable"), scope)
+        trainable = self._flag("trainable", meta.get("trainable"), scope)
+        inference = self._flag("inference", meta.get("inference"), scope)
         repeat = self._repeat(meta.get("repeat"), scope)
         spec = found[0] if found else None
         if spec is not None and spec.multi_input:
@@ -259,8 +262,9 @@ class _Expander(Scopes):
                   else self._ref_meta(meta.get("from"), scope, op_key.span))
         start = len(self.nodes)
 
-        outer, copies = self.trainable, self.copies
+        outer, copies, running = self.trainable, self.copies, self.inference
         self.trainable = outer and trainable  # a frozen call freezes everything inside
+        self.inference = running and inference  # and a call not run runs nothing inside
         self.copies = [] if layer_id is not None and repeat is not None else None
         try:
             if block is not None:
@@ -273,7 +277,7 @@ class _Expander(Scopes):
             if self.copies is not None and layer_id is not None:
                 scope.copies[layer_id] = self.copies
         finally:
-            self.trainable, self.copies = outer, copies
+            self.trainable, self.copies, self.inference = outer, copies, running
         if layer_id is not None:
             scope.ids[layer_id] = out
         expect = meta.get("expect")
@@ -351,7 +355,7 @@ class _Expander(Scopes):
             raise Skip()
         self.spend(len(path), span)  # a node's path and name are as long as its nesting
         node = Node(len(self.nodes), spec.name, path, args, inputs, span, spans, rank,
-                    self.trainable)
+                    self.trainable, self.inference)
         self.nodes.append(node)
         # layers of one kind (passes.kind) have one shape: infer it once
         key = kind(node, self.shapes)
@@ -439,7 +443,7 @@ class _Expander(Scopes):
         A call alike an earlier one is replayed (replay.py)."""
         calls = (*scope.calls, block.name)
         key = (calls, tuple((p, repr(v.value)) for p, v in bound.items()), self.shapes[inp],
-               self.trainable)
+               self.trainable, self.inference)
         recorded = self.memo.recorded(key) if inp > 0 else None
         if recorded is not None and (
                 len(self.nodes) + len(recorded.nodes) <= self.max_layers

@@ -15,7 +15,7 @@ TOP_KEYS = ("cnncalc", "name", "input", "batch", "dtype", "params", "let", "incl
 # how shapes are written: channels first as PyTorch, or H×W×C as course notes (`55x55x96`)
 LAYOUTS = ("chw", "hwc")
 BLOCK_KEYS = ("params", "let", "layers")
-META = ("id", "from", "repeat", "first", "when", "expect", "trainable")
+META = ("id", "from", "repeat", "first", "when", "expect", "trainable", "inference")
 REFS = ("prev", "in", "input")
 REF_MEANING = {"prev": "the previous layer", "in": "a block's input",
                "input": "the network input"}

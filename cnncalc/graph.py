@@ -39,6 +39,9 @@ class Node:
     arg_spans: dict[str, Span] = field(default_factory=dict)
     rank: int | None = None  # spatial rank demanded by an alias such as conv2d
     trainable: bool = True  # false under `trainable: false`: requires_grad=False
+    # false under `inference: false`: built (its parameters and buffers count) but not run by
+    # the inference forward, so no MACs and no activations
+    inference: bool = True
     # `path_str(path)`, made once: every pass and renderer names nodes, many times over
     name: str = field(init=False, repr=False, compare=False)
 

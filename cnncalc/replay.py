@@ -22,7 +22,7 @@ from .loader import YNode, YScalar
 from .source import Span
 from .values import Value
 
-CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None, bool]
+CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None, bool, bool]
 Form = tuple[YScalar, YNode | None, dict[str, YNode]]
 Groups = list[tuple[tuple[str, ...], str]]
 
@@ -30,7 +30,7 @@ Groups = list[tuple[tuple[str, ...], str]]
 @frozen
 class Call:
     """A block call's nodes, recorded to be replayed: per node (op, path below the call, args,
-    inputs, span, arg spans, rank, shape, trainable, its outputs if several), inputs and
+    inputs, span, arg spans, rank, shape, trainable, inference, its outputs if several), inputs and
     `out` as offsets into the call, -1 for the call's input and -2 for the network's."""
 
     nodes: list[tuple[Any, ...]]
@@ -73,11 +73,12 @@ class Memo:
         def at(offset: int) -> int:
             return start + offset if offset >= 0 else places[-1 - offset]
 
-        for op, path, args, inputs, span, spans, rank, shape, trainable, pieces in call.nodes:
+        for (op, path, args, inputs, span, spans, rank, shape, trainable, inference,
+             pieces) in call.nodes:
             if pieces is not None:
                 outputs[len(nodes)] = pieces
             nodes.append(Node(len(nodes), op, prefix + path, args, tuple(map(at, inputs)),
-                              span, spans, rank, trainable))
+                              span, spans, rank, trainable, inference))
             shapes.append(shape)
         return at(call.out)
 
@@ -91,7 +92,7 @@ def record(nodes: list[Node], shapes: list[Shape | None],
 
     n = len(prefix)
     made = [(node.op, node.path[n:], node.args, tuple(map(where, node.inputs)), node.span,
-             node.arg_spans, node.rank, shapes[node.index], node.trainable,
+             node.arg_spans, node.rank, shapes[node.index], node.trainable, node.inference,
              outputs.get(node.index))
             for node in nodes[start:]]
     return Call(made, where(out), visited, [(path[n:], label) for path, label in groups],

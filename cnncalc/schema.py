@@ -69,6 +69,9 @@ _META_DOC = {
               "buffers, macs}",
     "trainable": "false: the parameters of this layer or block call (everything inside) are "
                  "frozen (requires_grad=False): counted in params, not trainable_params",
+    "inference": "false: this layer or block call (everything inside) is built but not run by "
+                 "the inference forward (a training-only branch): its params and buffers "
+                 "count, its MACs and activations do not",
 }
 _EXPECT_DOC = {
     "params": "total parameters",
@@ -376,6 +379,7 @@ def schema() -> dict[str, Any]:
         "first": {"type": "object", "propertyNames": _ref("identifier")},
         "when": b.type_ref(Bool()),
         "trainable": b.type_ref(Bool()),
+        "inference": b.type_ref(Bool()),
         "expect": {"anyOf": [_shape(_EXPECT_DOC["shape"]),
                              _figures(LAYER_EXPECT, "figures for this layer")]},
     }

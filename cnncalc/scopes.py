@@ -72,13 +72,14 @@ class Scopes(Arguments):
                             node.span, hint)
         return value
 
-    def _trainable(self, node: YNode | None, scope: Scope) -> bool:
-        """`trainable:` (true when absent); false freezes the layer's or call's parameters."""
+    def _flag(self, key: str, node: YNode | None, scope: Scope) -> bool:
+        """A meta key that is true when absent: `trainable:` (false freezes the layer's or
+        call's parameters), `inference:` (false: built but not run by the inference forward)."""
         if node is None:
             return True
         value = self.plain(node, scope)
         if not isinstance(value, bool):
-            raise self.fail("E103", f"trainable must be true or false, got "
+            raise self.fail("E103", f"{key} must be true or false, got "
                             f"{describe_value(value)}", node.span)
         return value
 

@@ -30,7 +30,8 @@ from dataclasses import field
 from enum import Enum
 from typing import Any
 
-from .analysis import Analysis, library_notes_dropped, library_problems_at_rows, read_and_load
+from .analysis import (Analysis, in_row_terms, library_notes_dropped, library_problems_at_rows,
+                       read_and_load, row_shapes)
 from .diagnostics import Diagnostic, Severity
 from .expand import expand
 from .format import SPATIAL_AXES
@@ -73,6 +74,8 @@ class SizesResult:
     lo: int
     hi: int
     checks: tuple[SizeCheck, ...] = ()  # one per size from lo to hi
+    # a YOLO config's imgsz step (docs/yolo.md "sizes"): only multiples of it fit; 0 otherwise
+    grid: int = 0
     # why nothing was checked: the file cannot be read or parsed, or has no usable input
     diagnostics: tuple[Diagnostic, ...] = ()
     seconds: float = field(default=0.0, compare=False)
@@ -113,13 +116,18 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
                   max_layers: int = DEFAULT_MAX_LAYERS,
                   progress: Callable[[int], None] | None = None,
                   params: Mapping[str, Any] | None = None,
-                  scale: str | None = None) -> SizesResult:
+                  scale: str | None = None, explain: Iterable[int] = ()) -> SizesResult:
     """Try every size from `lo` to `hi` (inclusive) on `axes` of the input.
 
     `source`: a Source, or a path. `axes`: spatial axis names ("h", "w"; "d" in 3-D, "l" in 1-D;
     any case), all of them by default (square, cubic). `base`: the input shape the other axes
     and the channels come from, the file's by default (`base=(3, 100, 224)`, `axes=["h"]` tries
     every height at width 224). `progress` is called with each size before it is tried.
+
+    A YOLO config (read by readers/ultralytics.py) fits only at multiples of its grid (the
+    imgsz step Ultralytics rounds to: its largest stride, 32 at least): a size off the grid
+    is NO with W420 without being built, unless it is in `explain`, which builds it so that
+    the verdict gives the row that breaks (`sizes --why 1080`) where it does not build.
 
     Raises ValueError for arguments that make no sense (lo < 1, lo > hi, an unknown axis, a flat
     input). A file that cannot be read, parsed or given an input comes back with nothing
@@ -129,6 +137,7 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         raise ValueError(f"the size range must satisfy 1 <= lo <= hi, got {lo}..{hi}")
     start = time.perf_counter()
     loaded = read_and_load(source, scale=scale, params=params)
+    found = None  # a YOLO config's grid (readers.ultralytics.Grid)
     if loaded.reader:  # a YOLO config: it took --set (nc) itself
         params = None
     stem, src, root = loaded.stem, loaded.source, loaded.root
@@ -142,13 +151,29 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
                            if d.severity is Severity.ERROR)
             return SizesResult(stem, src, None, (), lo, hi, diagnostics=errors)
         base, name = own.shapes[0], own.graph.name
+        if loaded.config is not None and len(base) == 3:
+            from .readers import ultralytics as u
+
+            found = u.grid(loaded.config, row_shapes(own.graph, own.shapes), base[1])
     swept = _axes(base, axes)
     names = SPATIAL_AXES[len(base) - 1]
+    wanted = set(explain)
+
+    def off_grid(n: int) -> Diagnostic:
+        from .readers import ultralytics as u
+
+        assert found is not None and loaded.config is not None
+        return u.off_grid(loaded.config, found, n)
+
     checks = []
     for n in range(lo, hi + 1):
         if progress is not None:
             progress(n)
         shape = tuple(n if i - 1 in swept else d for i, d in enumerate(base))
+        if found is not None and n % found.step and n not in wanted:
+            # off the grid: whether it builds or not, Ultralytics would not use it as given
+            checks.append(SizeCheck(n, shape, Fit.NO, off_grid(n), 1))
+            continue
         expansion = expand(root, stem, shape, max_layers, params, loaded.origin)
         diagnostics = [*loaded.diagnostics, *expansion.diagnostics]
         graph = expansion.graph
@@ -160,9 +185,16 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         if loaded.reader:  # a YOLO config: not its block library's notes (analysis.py)
             diagnostics = library_problems_at_rows(loaded.config,
                                                    library_notes_dropped(diagnostics))
-        checks.append(_judge(n, shape, diagnostics, graph))
+        if loaded.config is not None and graph is not None:
+            # in the config's terms (rows and their shapes), as `show` and `check` say them
+            diagnostics = in_row_terms(loaded.config, graph, expansion.shapes, diagnostics)
+        check = _judge(n, shape, diagnostics, graph)
+        if found is not None and check.fit is not Fit.NO and n % found.step:
+            # it builds, but Ultralytics would round this imgsz up before using it
+            check = SizeCheck(n, shape, Fit.NO, off_grid(n), 1)
+        checks.append(check)
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
-                       seconds=time.perf_counter() - start)
+                       seconds=time.perf_counter() - start, grid=found.step if found else 0)
 
 
 def classify(analysis: Analysis, size: int = 0) -> SizeCheck:

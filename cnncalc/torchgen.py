@@ -29,6 +29,17 @@ class LayerScale(nn.Module):
         return x * self.gamma
 
 
+class Buffer(nn.Module):
+    """State registered as a buffer (not a parameter); passes its input on."""
+
+    def __init__(self, shape):
+        super().__init__()
+        self.register_buffer("state", torch.zeros(shape))
+
+    def forward(self, x):
+        return x
+
+
 class StochasticDepth(nn.Module):
     """torchvision.ops.StochasticDepth: drops whole residual branches while training."""
 

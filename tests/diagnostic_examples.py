@@ -991,6 +991,13 @@ PAGE = [
             "few channels and a long signal (audio `[1, 16000]`, ECG `[12, 1000]`) and is not "
             "reported; `conv1d` says a 1-D op is meant.", case="W131-bare-7x7",
             fix=("[7, 7]", "[1, 7, 7]")),
+    Example("W420", "`cnncalc sizes` of a YOLO config, at a size that is not a multiple of "
+            "the config's grid: its largest stride (the coarsest map a head reads), 32 at "
+            "least, the step Ultralytics' trainer and predictor round `imgsz` up to. The model "
+            "may build at that size, but Ultralytics would not use it as given. A size asked "
+            "about with `--why` that does not build is explained by the row that breaks "
+            "(E402) instead.", yaml=YOLO,
+            commands=(("sizes", "bad.yaml", "--min", "90", "--max", "100", "--why", "100"),)),
     Example("N101", "An output size is floored, but what is left unread is padding (ResNet's "
             "3x3, stride-2 convolutions with padding 1), or the window is smaller than the "
             "stride, so it skips the gaps between windows by design (ResNet's 1x1, stride-2 "

@@ -47,6 +47,41 @@ def test_the_whole_benchmark_runs_at_toy_sizes(tmp_path: Path) -> None:
     assert "torchinfo" in text and "## The machine" in text
 
 
+def test_only_runs_the_cases_named_and_their_floors(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "performance.md"
+    assert bench().main(["--only", "help", "--runs", "1", "--heavy-runs", "1", "--big", "80",
+                         "--small", "40", "--flat", "40", "--configs", "3",
+                         "--output", str(report)]) in (0, 1)
+    rows = [line.split(" | ")[1] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert rows == ["import", "help"]
+    assert not report.exists()  # the report is a full run's
+    with pytest.raises(SystemExit, match="no case nope"):
+        bench().main(["--only", "nope", "--big", "80", "--small", "40", "--flat", "40",
+                      "--configs", "3"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ultralytics") is None,
+                    reason="the YOLO cases read the installed ultralytics package's configs")
+def test_the_yolo_configs_are_copied_once_per_scale(tmp_path: Path) -> None:
+    """Named as Ultralytics names a scale's file, so that `check` reads each at its scale."""
+    from cnncalc import analyze
+
+    run = bench()
+    models = run.yolo_models()
+    assert models is not None
+    directory, count = run.yolo_dir(tmp_path / "yolo", models)
+    names = sorted(p.name for p in directory.iterdir())
+    assert len(names) == count
+    assert [n for n in names if n.startswith("v8-yolov8") and n[9:] in (
+        "n.yaml", "s.yaml", "m.yaml", "l.yaml", "x.yaml")] == [
+        "v8-yolov8l.yaml", "v8-yolov8m.yaml", "v8-yolov8n.yaml", "v8-yolov8s.yaml",
+        "v8-yolov8x.yaml"]
+    assert "26-yolo26x-seg.yaml" in names and "v9-yolov9c.yaml" in names
+    assert (analyze(directory / "v8-yolov8s.yaml").totals
+            == analyze(models / "v8" / "yolov8.yaml", scale="s").totals)
+
+
 def test_the_report_is_linked_and_generated() -> None:
     assert "docs/performance.md" in (ROOT / "README.md").read_text(encoding="utf-8")
     text = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")

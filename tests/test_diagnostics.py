@@ -66,12 +66,12 @@ def test_every_code_has_a_case() -> None:
     # limit) and N105 (a file `check` skips): tests/hostile/test_check.py
     # E121, N110: `--set` (tests/test_file_params.py); E125, E126: several files
     # (tests/test_include.py)
-    # E409: `--set` of a YOLO config (tests/test_yolo_routing.py); E410: `convert` of a
-    # native file (tests/test_convert.py); E180, E181: a diagram too large at the --depth
-    # asked (tests/test_export.py, tests/test_svg.py and the diagnostics page's examples)
+    # E409: `--set` of a YOLO config, W420: `sizes` of one (tests/test_yolo_routing.py); E410:
+    # `convert` of a native file (tests/test_convert.py); E180, E181: a diagram too large at
+    # the --depth asked (tests/test_export.py, tests/test_svg.py and the diagnostics page)
     covered = {c.code for c in CASES} | {"E001", "E002", "E302", "N104", "E007", "N105",
                                          "E121", "N110", "E125", "E126", "E409", "E410",
-                                         "E180", "E181"}
+                                         "E180", "E181", "W420"}
     assert set(CODES) <= covered, sorted(set(CODES) - covered)
 
 

@@ -54,6 +54,8 @@ GROUPS = {
            "is not such a config."),
     "W1": ("W1xx: warnings", "The network builds as PyTorch would build it, but probably not "
            "as meant."),
+    "W4": ("W4xx: Ultralytics YOLO configs at other sizes", "The config builds at the size "
+           "asked, but Ultralytics would not use that size as given (`cnncalc sizes`)."),
     "N1": ("N1xx: notes", "Worth knowing; nothing to fix."),
 }
 
@@ -499,9 +501,9 @@ def test_example_gives_its_code(example: Example) -> None:
     assert "Traceback" not in first.output
     source = text(example)
     # budgets, input overrides and the size limit come from the command line; what `check`
-    # skips, from `check`; E410 (a native file), from `convert`
+    # skips, from `check`; E410 (a native file), from `convert`; W420, from `sizes`
     command_line = ("E302", "N104", "E007", "N105", "E121", "N110", "E125", "E409", "E410",
-                    "E180", "E181")
+                    "E180", "E181", "W420")
     if source is not None and code.code not in command_line and not example.files:
         assert [d.code for d in analyze(Source(FILE, source)).diagnostics] == [code.code]
 
@@ -528,9 +530,10 @@ def test_too_large_is_fixed_by_the_depth_in_its_hint(code: str) -> None:
 
 def test_only_notes_go_without_a_fix() -> None:
     # E001: no file; E409, E180, E181: a mistake of the command line (`--set`, `--depth`), not
-    # of the file (the E18x examples run the fixed command after the failing one)
+    # of the file (the E18x examples run the fixed command after the failing one); W420: a
+    # size asked of `sizes`, not a mistake of the file
     unfixed = [e.code for e in PAGE if fixed(e) is None
-               and e.code not in ("E001", "E409", "E180", "E181")]
+               and e.code not in ("E001", "E409", "E180", "E181", "W420")]
     assert all(CODES[c].severity is Severity.NOTE for c in unfixed), unfixed
 
 

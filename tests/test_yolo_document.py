@@ -11,7 +11,7 @@ import pytest
 import yolo_oracle as oracle
 from test_yolo_reader import TINY, parse
 
-from cnncalc.format import TOP_KEYS
+from cnncalc.format import META, TOP_KEYS
 from cnncalc.loader import YMap, YNode, YScalar, YSeq
 from cnncalc.mapping import plain
 from cnncalc.ops import names
@@ -149,7 +149,7 @@ def _calls(node: YNode) -> set[str]:
                 found.add(item.value)
             elif isinstance(item, YMap):
                 found |= {str(k.value) for k, _ in item.items
-                          if k.value not in ("id", "from", "repeat", "when", "trainable")}
+                          if k.value not in META}
     return found
 
 

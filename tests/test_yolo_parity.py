@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,6 +89,22 @@ def _by_row(analysis: Analysis) -> dict[int, dict[str, Any]]:
         if top == f"l{index}":  # the last layer of the row's own id is its output
             row["shape"] = list(layer.output_shape or ())
     return rows
+
+
+# our own configs (architectures/yolo/), small enough to run at every scale by default
+OWN = sorted((Path(__file__).parent.parent / "architectures" / "yolo").glob("*.yaml"))
+
+
+def _own_cases() -> list[tuple[str, str]]:
+    if MISSING is not None:
+        return []
+    return [(str(path), scale) for path in OWN for scale in oracle.scales(str(path))]
+
+
+@pytest.mark.parametrize(("name", "scale"), _own_cases())
+def test_our_own_configs_match_ultralytics(name: str, scale: str) -> None:
+    """tinydet and its P2 variant: Ultralytics builds them from the file as cnncalc reads it."""
+    test_totals_and_rows_match_ultralytics(name, scale)
 
 
 @pytest.mark.parametrize(("name", "scale"), _cases())

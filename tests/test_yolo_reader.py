@@ -100,7 +100,8 @@ def test_scale_of_the_file_name_missing() -> None:
 
 def test_multiples_without_scales() -> None:
     text = TINY.split("backbone:")[1]
-    config, problems = parse("depth_multiple: 0.5\nwidth_multiple: 0.5\nbackbone:" + text)
+    config, problems = parse("nc: 3\ndepth_multiple: 0.5\nwidth_multiple: 0.5\nbackbone:"
+                             + text)
     assert not problems and config is not None
     assert (config.scale, config.depth, config.width) == ("", 0.5, 0.5)
     assert config.rows[0].args == (3, 32, 3, 2)

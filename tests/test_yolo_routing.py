@@ -17,7 +17,7 @@ from cnncalc import analyze, analyze_text
 from cnncalc.analysis import read_and_load
 from cnncalc.cli import main
 from cnncalc.diagnostics import Severity
-from cnncalc.sizes import Fit, fitting_sizes
+from cnncalc.sizes import fitting_sizes
 
 ROOT = Path(__file__).parent.parent
 TINY = ROOT / "architectures" / "yolo" / "tinydet.yaml"
@@ -111,13 +111,60 @@ def test_a_mapping_is_routed_too() -> None:
     assert errors(a) == [] and a.totals == analyze(TINY, scale="s").totals
 
 
-def test_sizes_of_a_config() -> None:
-    result = fitting_sizes(TINY, 600, 700, scale="s")
-    assert result.diagnostics == ()
-    exact = {c.size for c in result.checks if c.fit is Fit.EXACT}
-    # four stride-2 convs (k3, p1): every multiple of 16 builds; 609 gives row 8's upsample
-    # 78x78 against row 4's 77x77. The library's notes (N101) make no size "rounded".
-    assert set(range(608, 701, 16)) <= exact and 609 not in exact
+def test_sizes_of_a_config_are_the_multiples_of_its_grid() -> None:
+    """tinydet's largest stride is 16 (row 14 Detect reads row 13 at 40x40 of 640), but
+    Ultralytics never rounds imgsz to less than 32; the library's notes (N101) make no size
+    "rounded"."""
+    result = fitting_sizes(TINY, 600, 700, scale="s", explain=[609, 1080])
+    assert result.diagnostics == () and result.grid == 32
+    assert result.exact == (608, 640, 672) and result.rounded == ()
+    # 624 builds (a multiple of 16) and 601 too (four stride-2 convs round up alike), but
+    # Ultralytics would round both up to 640 and 608 first
+    for size, up in ((624, 640), (601, 608)):
+        problem = result.check(size).problem
+        assert problem is not None and (problem.code, problem.message, problem.hint) == (
+            "W420", f"imgsz {size} is not a multiple of 32 (row 14 Detect reads row 13 at "
+            "stride 16, and Ultralytics never uses a grid below 32): Ultralytics rounds it up "
+            f"to {up}", f"use a multiple of 32, such as {up}")
+        assert (problem.span.line, problem.span.col) == (27, 5)  # the Detect row
+    # 609, asked about, is built: row 8's upsample gives 78x78 where row 4 has 77x77
+    problem = result.check(609).problem
+    assert problem is not None and (problem.code, problem.message, problem.hint) == (
+        "E402", "row 9 Concat: inputs from rows 8 [128, 78, 78] and 4 [64, 77, 77] differ in H "
+        "and W (78 vs 77)", None)
+    assert (problem.span.line, problem.span.col) == (22, 5)
+
+
+def test_the_p2_variant_reads_strides_4_8_and_16() -> None:
+    """tinydet-p2's head reads the neck's P2/4, P3/8 and P4/16 (rows 13, 16, 19); its grid
+    stays 32 (largest stride 16, and Ultralytics' minimum)."""
+    p2 = TINY.with_name("tinydet-p2.yaml")
+    a = analyze(p2, scale="s")
+    assert errors(a) == []
+    shapes = {layer.parts[0]: layer.output_shape for layer in a.layers}  # a row's last
+    assert [shapes[f"l{row}"][1:] for row in (13, 16, 19)] == [(160, 160), (80, 80), (40, 40)]
+    assert a.output_shape == (7, 160 * 160 + 80 * 80 + 40 * 40)
+    assert fitting_sizes(p2, 600, 700, scale="s").exact == (608, 640, 672)
+
+
+def test_sizes_why_1080_names_the_row(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sizes", str(TINY), "--scale", "s", "--min", "1050", "--max", "1100",
+                 "--why", "1080", "--why", "1081", "--color", "never"]) == 0
+    assert capsys.readouterr().out == f"""\
+tinydet-s: imgsz 1050..1100 (HxW) that build and that Ultralytics uses as given (multiples of 32):
+  1056, 1088
+1080 does not fit (nearest that do: 1056 or 1088):
+{TINY}:22:5: error[E402]: \
+row 9 Concat: inputs from rows 8 [128, 136, 136] and 4 [64, 135, 135] differ in H and W (136 vs 135)
+  22 |   - [[-1, 4], 1, Concat, [1]] # 9 cat backbone P3
+     |     ^~~~~~~~~~~~~~~~~~~~~~~~~
+1081 does not fit (nearest that do: 1056 or 1088):
+{TINY}:27:5: warning[W420]: imgsz 1081 is not a multiple of 32 (row 14 Detect reads row 13 \
+at stride 16, and Ultralytics never uses a grid below 32): Ultralytics rounds it up to 1088
+  27 |   - [[10, 13], 1, Detect, [nc]] # 14 Detect(P3, P4)
+     |     ^~~~~~~~~~~~~~~~~~~~~~~~~~~
+  = hint: use a multiple of 32, such as 1088
+"""
 
 
 @pytest.mark.parametrize("command", [

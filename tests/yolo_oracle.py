@@ -77,7 +77,10 @@ def shipped() -> list[Path]:
 
 
 def config(name: str) -> Path:
-    """The shipped config named `name` (`yolov8.yaml`)."""
+    """The shipped config named `name` (`yolov8.yaml`), or the config file at the path `name`
+    (one of our own, architectures/yolo/)."""
+    if Path(name).is_file():
+        return Path(name)
     (found,) = [p for p in shipped() if p.name == name]
     return found
 
@@ -173,8 +176,8 @@ def _tensors(value: Any) -> Iterator[Any]:
 
 @functools.lru_cache(maxsize=8)
 def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640) -> ModelFacts:
-    """Build the shipped config `name` at `scale` ("" keeps what the file and its name say)
-    and measure it at 3 x imgsz x imgsz."""
+    """Build the config `name` (see `config`) at `scale` ("" keeps what the file and its name
+    say) and measure it at 3 x imgsz x imgsz."""
     import torch
     from ultralytics.nn.tasks import guess_model_task, yaml_model_load
     from ultralytics.utils.torch_utils import get_flops

@@ -20,7 +20,7 @@ def run(*, file: str, min: int, max: int, axes: str | None, why: list[int] | Non
     source = read(file)
     try:
         result = fitting_sizes(source, min, max, axes=swept, params=parse_sets(set_),
-                               scale=parse_scale(scale))
+                               scale=parse_scale(scale), explain=why or ())
     except ValueError as exc:
         raise typer.BadParameter(clean(str(exc))) from None
     painted, columns = use_color(color), width()

@@ -1,5 +1,7 @@
 """Residual-branch ops of today's networks (format 1.1): a learnable per-channel scale
-(ConvNeXt's and CaiT's layer scale) and stochastic depth (torchvision.ops.StochasticDepth)."""
+(ConvNeXt's and CaiT's layer scale) and stochastic depth (torchvision.ops.StochasticDepth);
+and a module's state that is not a parameter (`buffer`: RealNVP's prior and masks in YOLO26's
+pose head)."""
 
 from __future__ import annotations
 
@@ -84,4 +86,24 @@ STOCHASTIC_DEPTH = OpSpec(
     torch=_stochastic_depth_torch,
 )
 
-SCALES = [LAYER_SCALE, STOCHASTIC_DEPTH]
+def _buffer_shape(ctx: Ctx) -> tuple[int, ...]:
+    shape = ctx.args["shape"]
+    return shape if isinstance(shape, tuple) else (shape,)
+
+
+BUFFER = OpSpec(
+    name="buffer",
+    summary="a tensor the module registers as a buffer (register_buffer(name, "
+            "torch.zeros(shape))), state that is not a parameter: counted in buffers; passes "
+            "its input on",
+    args=(Arg("shape", PerAxis(Int(1)), doc="the buffer's shape"),),
+    shape=lambda ctx: ctx.x,
+    params=lambda ctx, out: Counts(0, prod(_buffer_shape(ctx))),
+    view=lambda ctx: True,  # it returns its input
+    layout=lambda ctx: "keep",
+    formulas=lambda ctx, out: [f"buffers: {'·'.join(map(str, _buffer_shape(ctx)))} = "
+                               f"{prod(_buffer_shape(ctx)):,}"],
+    torch=lambda ctx: (f"Buffer({_buffer_shape(ctx)!r})", "{m}({0})"),
+)
+
+SCALES = [LAYER_SCALE, STOCHASTIC_DEPTH, BUFFER]

@@ -52,7 +52,7 @@ def allocations(graph: Graph, shapes: Sequence[Shape | None], rules: Memo, batch
             shared = False  # PyTorch copies: no view has these strides
         # elementwise ops and views keep their input's strides; a reshape's result is contiguous
         contiguous.append(before if kind == "keep" else kind != "strided")
-        if out is None or shared:
+        if out is None or shared or not node.inference:  # `inference: false`: never made
             sizes.append(0)
             storage.append(storage[node.inputs[0]] if shared else node.index)
         else:
@@ -65,7 +65,7 @@ def peak(graph: Graph, sizes: Sequence[int], storage: Sequence[int]) -> Peak:
     """The most activation memory live at once in a topological execution."""
     last_use = list(range(len(graph.nodes)))  # by storage owner
     for node in graph.nodes:
-        for i in node.inputs:
+        for i in node.inputs if node.inference else ():  # a layer not run reads nothing
             last_use[storage[i]] = max(last_use[storage[i]], node.index)
     for result in (graph.output, *graph.results):
         if result >= 0:

@@ -433,6 +433,7 @@ class _Reader:
         elif kind == CONCAT:
             c2 = sum(c_in)
         elif kind in (HEAD, V10HEAD):
+            self._head_args(module.name, args, label, a_node)
             if kind == HEAD:
                 args.extend([names["reg_max"], names["end2end"], c_in])
                 if module.name in _SEGMENT:
@@ -480,6 +481,35 @@ class _Reader:
         row = Row(i, node.span, source, many, n, copies, module.name, tuple(args),
                   c2 if isinstance(c2, int) else last_c2)
         return row, row.channels, legacy
+
+    def _head_args(self, name: str, args: list[Any], label: str, a_node: YSeq) -> None:
+        """A head's own arguments, before parse_model appends reg_max, end2end and the input
+        channels: the class count, then Pose's kpt_shape, OBB's angle count, or Segment's
+        mask and proto counts (which parse_model would otherwise fill with what it appends)."""
+        def span(i: int) -> Span:
+            return a_node.items[i].span if i < len(a_node.items) else a_node.span
+
+        self._need(args, 1, label, a_node.span, "the class count first")
+        if args[0] is None:  # `nc` written, and the file has no `nc:`
+            raise self.error(BAD_ARGS, f"{label}: the class count is `nc`, and the config has "
+                             "no `nc:`", span(0), "add `nc: 80` (or your class count) at the "
+                             "top, or give --set nc=N")
+        self._count(args[0], label, "the class count", span(0))
+        if name in ("Pose", "Pose26"):
+            self._need(args, 2, label, a_node.span, "nc, kpt_shape")
+            shape = args[1]
+            if (not isinstance(shape, list) or len(shape) != 2 or isinstance(shape[1], bool)
+                    or not isinstance(shape[1], int) or shape[1] not in (2, 3)):
+                raise self.error(BAD_ARGS, f"{label}: kpt_shape must be [keypoints, dims], "
+                                 f"dims 2 (x, y) or 3 (x, y, visible), got {_shown(shape)}",
+                                 span(1), "write e.g. [17, 3] (COCO's 17 keypoints)")
+            self._count(shape[0], label, "the keypoint count", span(1))
+        elif name in ("OBB", "OBB26"):
+            self._need(args, 2, label, a_node.span, "nc, the angle count")
+            self._count(args[1], label, "the angle count", span(1))
+        elif name in _SEGMENT:
+            self._need(args, 3, label, a_node.span, "nc, masks, protos")
+            self._count(args[1], label, "the mask count", span(1))
 
     def _c2fattn(self, args: list[Any], c2: int, names: dict[str, Any], label: str,
                  span: Span) -> None:
@@ -674,7 +704,8 @@ _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
 # kpt_shape[0] * kpt_shape[1], OBB's angles ne
 _HEAD_EXTRA: dict[str, Any] = {
     "Detect": None, "Segment": lambda a: a, "Pose": lambda a: a[0] * a[1], "OBB": lambda a: a,
-    "OBB26": lambda a: a}  # OBB26 is OBB with another angle decoding: the same modules
+    "OBB26": lambda a: a,  # OBB26 is OBB with another angle decoding: the same modules
+    "Segment26": lambda a: a, "Pose26": lambda a: a[0] * a[1]}
 
 
 @functools.lru_cache(maxsize=1)
@@ -874,6 +905,11 @@ class _Writer:
         extra = _HEAD_EXTRA.get(row.module)
         out_extra = self._extra(row) if extra else 0
         c4 = max(ch[0] // 4, out_extra)
+        extra_block: tuple[str, dict[str, Any]] = ("DetectExtra", {"c4": c4, "out": out_extra})
+        if row.module == "Pose26":  # its cv4 ends before the 1x1 convs: keypoints and sigmas
+            kpts, dims = args[1][0], args[1][1]
+            c4 = max(ch[0] // 4, kpts * (dims + 2))
+            extra_block = ("Pose26Extra", {"c4": c4, "nk": out_extra, "nk_sigma": kpts * 2})
         layers: list[dict[str, Any]] = []
         copies = ("", "_o2o") if end2end else ("",)
         for copy in copies:  # end2end heads run the one-to-many and one-to-one branches
@@ -885,7 +921,7 @@ class _Writer:
                                cls: {"c3": c3, "nc": nc}})
                 if extra:
                     layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
-                                   "DetectExtra": {"c4": c4, "out": out_extra}})
+                                   extra_block[0]: extra_block[1]})
         levels = range(len(row.source))
         merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
         for part in merged:
@@ -897,14 +933,62 @@ class _Writer:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
             box = f"{_id(i)}_dfl"
         layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
-        if row.module == "Segment":  # before the output, which stays the row's last layer
+        # before the output, which stays the row's last layer
+        if row.module == "Segment":
             layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
                            "Proto": {"c_": args[2], "c2": args[1]}})
+        elif row.module == "Segment26":
+            layers += self._proto26(row, nc, args[2], args[1])
+        elif row.module == "Pose26":
+            layers += self._flow(row, args[1])
         parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
         layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
         self.outputs.append(_id(i))
-        if row.module == "Segment":
+        if row.module in ("Segment", "Segment26"):
             self.outputs.append(f"{_id(i)}_proto")
+        return layers
+
+    def _proto26(self, row: Row, nc: int, c_: int, nm: int) -> list[dict[str, Any]]:
+        """Proto26(ch, c_, c2=nm, nc): each coarser input through a 1x1 Conv to the finest's
+        channels, upsampled (nearest, by 2, 4, ...) and added to the finest; a 3x3 Conv to c_,
+        then Proto(c_, c_, nm). Its `semseg` branch (two 3x3 Convs and a 1x1 conv to nc) is
+        computed only while training: its parameters count, its MACs do not."""
+        i, ch = row.index, row.args[-1]
+        name = f"{_id(i)}_proto"
+        layers: list[dict[str, Any]] = []
+        for level, source in enumerate(row.source[1:], start=1):
+            layers.append({"id": f"{name}_refine{level}", "from": _ref(source),
+                           "Conv": {"c2": ch[0], "k": 1}})
+            layers.append({"id": f"{name}_up{level}",
+                           "upsample": {"scale_factor": 2 ** level, "mode": "nearest"}})
+        inputs = [_ref(row.source[0])] + [f"{name}_up{n}" for n in range(1, len(row.source))]
+        feat = inputs[0]
+        if len(inputs) > 1:
+            feat = f"{name}_feat"
+            layers.append({"id": feat, "add": inputs})
+        layers.append({"id": f"{name}_semseg", "from": feat, "inference": False,
+                       "ProtoSemseg": {"c_": c_, "nc": nc}})
+        layers.append({"id": f"{name}_fuse", "from": feat, "Conv": {"c2": c_, "k": 3}})
+        layers.append({"id": name, "Proto": {"c_": c_, "c2": nm}})
+        return layers
+
+    def _flow(self, row: Row, kpt_shape: list[int]) -> list[dict[str, Any]]:
+        """Pose26's flow_model, RealNVP(): a normalising flow over the keypoints' (x, y) that
+        only the training loss runs; its parameters and buffers count, its MACs do not. It
+        reads the keypoint predictions [kpts, dims, anchors] as points [kpts, anchors, 2]."""
+        i = row.index
+        kpts, dims = kpt_shape[0], kpt_shape[1]
+        name = f"{_id(i)}_flow"
+        layers: list[dict[str, Any]] = [
+            {"id": f"{name}_points", "from": f"{_id(i)}_ext", "inference": False,
+             "reshape": {"shape": [kpts, dims, -1]}},
+            {"id": f"{name}_xy", "inference": False, "transpose": [1, 2]}]
+        xy = f"{name}_xy"
+        if dims > 2:  # (x, y) without the visibility
+            layers.append({"id": f"{name}_split", "inference": False,
+                           "split": {"split_size_or_sections": [2, dims - 2], "dim": 2}})
+            xy = f"{name}_split[0]"
+        layers.append({"id": name, "from": xy, "inference": False, "RealNVP": {}})
         return layers
 
     def _spp(self, row: Row) -> list[dict[str, Any]]:
@@ -1060,6 +1144,57 @@ def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_
                       f"increase: rows {listed}", row.span,
                       f"list them from the finest to the coarsest: "
                       f"[{', '.join(str(s) for _, s in order)}]")
+
+
+# Ultralytics' trainer and predictor round `imgsz` up to a multiple of the model's largest
+# stride, never of less than 32 (engine/trainer.py `gs = max(int(model.stride.max()), 32)`,
+# nn/backends/pytorch.py likewise, then utils/checks.check_imgsz)
+MIN_GRID = 32
+OFF_GRID = "W420"  # an imgsz Ultralytics would not use as given: it rounds it up
+
+
+@frozen
+class Grid:
+    """The imgsz multiple Ultralytics uses for a config, and why."""
+
+    step: int  # max(largest stride, MIN_GRID)
+    stride: int  # the model's largest stride (0: no detection head, as for Classify)
+    head: Row | None  # the head reading a row at that stride
+    source: int  # that row (-1 without a head)
+
+
+def grid(config: Config, shapes: Mapping[int, Shape], input_hw: int) -> Grid:
+    """The largest stride of the heads' inputs (input size / their H, as Ultralytics measures
+    it on a square input) and the imgsz step that follows from it."""
+    best: tuple[int, Row | None, int] = (0, None, -1)
+    for row in config.rows:
+        if MODULES[row.module].kind not in (HEAD, V10HEAD):
+            continue
+        for source in row.source:
+            shape = shapes.get(source)
+            if shape is None or len(shape) != 3 or shape[1] < 1:
+                continue
+            stride = int(input_hw / shape[1])  # Ultralytics: int(stride.max())
+            if stride > best[0]:
+                best = (stride, row, source)
+    return Grid(max(best[0], MIN_GRID), *best)
+
+
+def off_grid(config: Config, found: Grid, imgsz: int) -> Diagnostic:
+    """Why Ultralytics would not use `imgsz` (not a multiple of `found.step`) as given."""
+    up = math.ceil(imgsz / found.step) * found.step
+    if found.head is not None:
+        why = (f"row {found.head.index} {found.head.module} reads row {found.source} at "
+               f"stride {found.stride}")
+        if found.stride < found.step:
+            why += f", and Ultralytics never uses a grid below {MIN_GRID}"
+        span = found.head.span
+    else:
+        why = f"no detection head: Ultralytics' default grid of {MIN_GRID}"
+        span = config.rows[-1].span
+    return Diagnostic(OFF_GRID, f"imgsz {imgsz} is not a multiple of {found.step} ({why}): "
+                      f"Ultralytics rounds it up to {up}", span,
+                      f"use a multiple of {found.step}, such as {up}")
 
 
 def _stride(value: float) -> str:

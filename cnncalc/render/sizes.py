@@ -17,8 +17,13 @@ Answer = tuple[int, SizeCheck | None, tuple[int | None, int | None]]
 def render(result: SizesResult, lo: int, hi: int, answers: Sequence[Answer],
            color: bool = False, width: int | None = None) -> str:
     over = "x".join(result.axes)
-    lines = [f"{clean(result.name)}: input sizes {lo}..{hi} ({over}) where every layer divides "
-             "exactly:", f"  {render_ranges(result.exact)}"]
+    if result.grid:  # a YOLO config: the imgsz Ultralytics uses as given, where it builds
+        head = (f"{clean(result.name)}: imgsz {lo}..{hi} ({over}) that build and that "
+                f"Ultralytics uses as given (multiples of {result.grid}):")
+    else:
+        head = (f"{clean(result.name)}: input sizes {lo}..{hi} ({over}) where every layer "
+                "divides exactly:")
+    lines = [head, f"  {render_ranges(result.exact)}"]
     if result.rounded:
         lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
                   f"  {render_ranges(result.rounded)}"]
