@@ -862,8 +862,8 @@ def test_diagrams_write_shapes_in_the_layout(to: str) -> None:
 def test_export_takes_layout_on_the_command_line(tmp_path: Path) -> None:
     """`export --layout hwc` reads --input and writes the labels in that order."""
     result = subprocess.run(
-        [sys.executable, "-m", "cnncalc", "export", str(ROOT / "architectures" / "lenet5.yaml"), "--to", "mermaid",
-         "--layout", "hwc", "--input", "32x32x1"],
+        [sys.executable, "-m", "cnncalc", "export", str(ROOT / "architectures" / "lenet5.yaml"),
+         "--to", "mermaid", "--layout", "hwc", "--input", "32x32x1"],
         capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '"32x32x1"' in result.stdout and "1x32x32" not in result.stdout
