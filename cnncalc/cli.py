@@ -297,6 +297,7 @@ def export(
         help="diagrams: top to bottom (TB) or left to right (LR); default TB for mermaid and "
              "dot, LR for svg")] = None,
     scale: ScaleOption = None,
+    layout: LayoutOption = None,
 ) -> None:
     """Write the network as a PyTorch module, or draw it (Mermaid, Graphviz dot).
 

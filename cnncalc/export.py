@@ -307,6 +307,7 @@ class Picture:
     edges: tuple[Edge, ...]
     depth: int | None
     groups: dict[tuple[str, ...], str]  # the graph's block calls and repeats, by path
+    layout: str = "chw"  # how labels write shapes: --layout, else the file's `layout:`
 
 
 def _value_text(value: Any) -> str:
@@ -390,4 +391,4 @@ def picture(analysis: Analysis, depth: int | None = DEFAULT_DEPTH) -> Picture:
             params=params, macs=macs, inputs=tuple(inputs[at]), collapsed=collapsed,
             first=first.index, last=last.index))
     return Picture(analysis.name, analysis.source.name, tuple(items), tuple(edges.values()),
-                   depth, graph.groups)
+                   depth, graph.groups, analysis.layout)

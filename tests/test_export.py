@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import ZOO, run, zoo_source
+from conftest import ROOT, ZOO, run, zoo_source
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -830,3 +830,40 @@ def test_several_outputs_export_as_a_tuple(torch: ModuleType) -> None:
         out = model(torch.zeros(1, 3, 16, 16))
     assert isinstance(out, tuple)
     assert [tuple(o.shape[1:]) for o in out] == [shape for _, shape in a.outputs]
+
+
+HWC_FILE = """\
+    cnncalc: 1.1
+    layout: hwc
+    input: [32, 32, 3]
+    layers:
+      - conv: {out_channels: 8, kernel_size: 3}
+      - relu
+"""
+
+
+@pytest.mark.parametrize("to", ["mermaid", "dot", "svg"])
+def test_diagrams_write_shapes_in_the_layout(to: str) -> None:
+    """A file written H×W×C is drawn H×W×C, and --layout turns any file either way; the
+    layout changes the labels only, never the picture's numbers."""
+    from cnncalc.render import registry
+
+    def drawn(analysis: Analysis) -> str:
+        return "".join(registry.EXPORT[to](analysis, registry.View()))
+
+    own = drawn(run(HWC_FILE))
+    assert "30x30x8" in own and "8x30x30" not in own
+    turned = drawn(run(HWC_FILE, layout="chw"))
+    assert "8x30x30" in turned and "30x30x8" not in turned
+    alexnet = drawn(analyze(ROOT / "architectures" / "alexnet.yaml", layout="hwc"))
+    assert "55x55x64" in alexnet and "64x55x55" not in alexnet
+
+
+def test_export_takes_layout_on_the_command_line(tmp_path: Path) -> None:
+    """`export --layout hwc` reads --input and writes the labels in that order."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncalc", "export", str(ROOT / "architectures" / "lenet5.yaml"),
+         "--to", "mermaid", "--layout", "hwc", "--input", "32x32x1"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"32x32x1"' in result.stdout and "1x32x32" not in result.stdout

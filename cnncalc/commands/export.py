@@ -12,10 +12,11 @@ from .common import deliver, parse_scale, parse_sets, parse_shape, read, say
 
 def run(*, file: str, to: str, input: str | None, output: str | None,
         set_: list[str] | None, scale: str | None, depth: int | None = None,
-        direction: str | None = None) -> int:
+        direction: str | None = None, layout: str | None = None) -> int:
     shape = parse_shape(input) if input is not None else None
-    analysis = analyze(read(file), shape, params=parse_sets(set_),
-                       scale=parse_scale(scale), input_layout=None)  # as the file writes shapes
+    # --input and the diagrams' shapes as --layout says, else as the file writes shapes
+    analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout,
+                       scale=parse_scale(scale), input_layout=layout)
     problems = [d for d in analysis.diagnostics if d.fatal]
     if problems:
         say(text.diagnostics(problems, analysis.source))

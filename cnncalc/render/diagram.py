@@ -32,15 +32,15 @@ def colours(kind: str) -> tuple[str, str]:
     return PALETTE.get(kind, PLAIN)
 
 
-def shape_text(item: Item) -> str:
-    return format_shape(item.shape) if item.shape is not None else "?"
+def shape_text(item: Item, layout: str) -> str:
+    return format_shape(item.shape, layout) if item.shape is not None else "?"
 
 
-def label_lines(item: Item, sinks: set[int]) -> list[str]:
+def label_lines(item: Item, sinks: set[int], layout: str) -> list[str]:
     """path; op and key arguments; params (and a group's MACs); the output shape only for the
     input and for what nothing reads (elsewhere it is on the edges)."""
     if item.kind == "input":
-        return [item.name, shape_text(item)]
+        return [item.name, shape_text(item, layout)]
     lines = [item.name, f"{item.op} {item.keys}".strip()]
     figures = []
     if item.params:
@@ -50,7 +50,7 @@ def label_lines(item: Item, sinks: set[int]) -> list[str]:
     if figures:
         lines.append(", ".join(figures))
     if item.index in sinks or item.shape is None:
-        lines.append(shape_text(item))
+        lines.append(shape_text(item, layout))
     return lines
 
 
@@ -63,7 +63,7 @@ def _edge_label(pic: Picture, source: int) -> str | None:
     """The shape on an edge: only where the source changed it (the input's always)."""
     item = pic.items[source]
     if item.kind == "input" or item.changes or item.shape is None:
-        return shape_text(item)
+        return shape_text(item, pic.layout)
     return None
 
 
@@ -119,7 +119,7 @@ def mermaid_text(pic: Picture, direction: str = "TB") -> tuple[str, int]:
     sinks = _sinks(pic)
 
     def node_line(item: Item, depth: int) -> list[str]:
-        label = "<br/>".join(_mermaid_text(t) for t in label_lines(item, sinks))
+        label = "<br/>".join(_mermaid_text(t) for t in label_lines(item, sinks, pic.layout))
         left, right = ('(["', '"])') if item.kind == "input" else ('["', '"]')
         return [f"{pad * (depth + 1)}n{item.index}{left}{label}{right}"]
 
@@ -193,7 +193,7 @@ def dot(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = 
     sinks = _sinks(pic)
 
     def node_line(item: Item, depth: int) -> list[str]:
-        label = _dot_text("\n".join(label_lines(item, sinks)))
+        label = _dot_text("\n".join(label_lines(item, sinks, pic.layout)))
         fill, stroke = colours(item.kind)
         shape = ', shape="oval"' if item.kind == "input" else ""
         return [f'{pad * (depth + 1)}"n{item.index}" [label={label}{shape}, '

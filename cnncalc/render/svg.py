@@ -110,11 +110,11 @@ def _geometry(item: Item) -> tuple[float, float, float, bool]:
     return _scale(channels, 4, 3), _scale(high, 11, 6), _scale(wide, 4, 2), False
 
 
-def _labels(item: Item, folded: tuple[str, ...]) -> tuple[str, ...]:
+def _labels(item: Item, folded: tuple[str, ...], layout: str) -> tuple[str, ...]:
     lines = [item.name, f"{item.op} {item.keys}".strip()]
     if folded:
         lines.append("+ " + ", ".join(folded))
-    lines.append(format_shape(item.shape) if item.shape is not None else "?")
+    lines.append(format_shape(item.shape, layout) if item.shape is not None else "?")
     if item.params:
         lines.append(f"{item.params:,} params")
     return tuple(lines)
@@ -152,7 +152,8 @@ def volumes(pic: Picture) -> tuple[dict[int, Volume], dict[int, int]]:
         item = pic.items[index]
         thick, high, slant, flat = _geometry(item)
         names_t = tuple(dict.fromkeys(names))  # relu, relu -> relu once
-        out[index] = Volume(item, names_t, thick, high, slant, flat, _labels(item, names_t))
+        labels = _labels(item, names_t, pic.layout)
+        out[index] = Volume(item, names_t, thick, high, slant, flat, labels)
     return out, drawn_in
 
 
