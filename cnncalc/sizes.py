@@ -30,8 +30,14 @@ from dataclasses import field
 from enum import Enum
 from typing import Any
 
-from .analysis import (Analysis, in_row_terms, library_notes_dropped, library_problems_at_rows,
-                       read_and_load, row_shapes)
+from .analysis import (
+    Analysis,
+    in_row_terms,
+    library_notes_dropped,
+    library_problems_at_rows,
+    read_and_load,
+    row_shapes,
+)
 from .diagnostics import Diagnostic, Severity
 from .expand import expand
 from .format import SPATIAL_AXES

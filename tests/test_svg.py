@@ -19,6 +19,7 @@ from cnncalc.render.svg import (
     FONT,
     MAX_DRAWN,
     Cell,
+    box_inputs,
     layout,
     svg,
     unwrap,
@@ -194,12 +195,7 @@ def _cells(net: str | Analysis, direction: str,
     """The drawn boxes' names and cells."""
     pic = picture(_zoo(net) if isinstance(net, str) else net, depth)
     boxes, drawn_in = volumes(pic)
-    inputs: dict[int, list[int]] = {i: [] for i in boxes}
-    for e in pic.edges:
-        a, b = drawn_in[e.source], drawn_in[e.target]
-        if a != b and a not in inputs[b]:
-            inputs[b].append(a)
-    cells, _, _ = layout(boxes, inputs, direction, 40, 0)
+    cells, _, _ = layout(boxes, box_inputs(pic, boxes, drawn_in), direction, 40, 0)
     return {i: v.item.name for i, v in boxes.items()}, cells
 
 

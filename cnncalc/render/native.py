@@ -22,7 +22,7 @@ from typing import Any
 
 from ..loader import YMap, YNode, YScalar, YSeq, type_scalar
 from ..readers import ultralytics as u
-from .safe import clean
+from .safe import clean, escaped
 
 WIDTH = 96  # a flow mapping longer than this is written in block style
 _INDENT = "  "
@@ -74,12 +74,7 @@ _NAMED = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00
 
 
 def _escape(match: re.Match[str]) -> str:
-    found = match.group()
-    named = _NAMED.get(found)
-    if named:
-        return named
-    code = ord(found)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return escaped(match.group(), _NAMED)
 
 
 def quoted(text: str) -> str:

@@ -19,6 +19,7 @@ output a CI job should give a runner (docs/diagnostics.md, Robustness).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 # C0 controls (newline and tab included: a one-line field must stay one line), DEL, C1
 # controls, the Unicode line and paragraph separators, the bidirectional overrides and
@@ -29,15 +30,21 @@ _UNSAFE = re.compile(f"[{_CONTROL}]|##\\[|^ *::")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
+def escaped(char: str, named: Mapping[str, str]) -> str:
+    """One character as a backslash escape: its name in `named` (`\\n`), else its code
+    (`\\x1b`, `\\u202e`), as Python and YAML's double-quoted scalars both read it."""
+    name = named.get(char)
+    if name:
+        return name
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _escape(match: re.Match[str]) -> str:
     found = match.group()
     if len(found) > 1:  # `##[` or a leading `::`: escape the character that makes it a command
         return found[:-1] + "\\x5b" if found.endswith("[") else found[:-2] + "\\x3a:"
-    named = _NAMED.get(found)
-    if named:
-        return named
-    code = ord(found)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return escaped(found, _NAMED)
 
 
 def clean(text: str) -> str:

@@ -375,17 +375,24 @@ def _box(v: Volume, x: float, y: float) -> Iterator[str]:
     yield f'<rect class="box" x="{x:g}" y="{top:g}" width="{t:g}" height="{h:g}" {style}/>'
 
 
+def box_inputs(pic: Picture, boxes: dict[int, Volume], drawn_in: dict[int, int]
+               ) -> dict[int, list[int]]:
+    """For every drawn box the boxes it reads, in order (edges inside one box dropped)."""
+    inputs: dict[int, list[int]] = {i: [] for i in boxes}
+    for e in pic.edges:
+        a, b = drawn_in[e.source], drawn_in[e.target]
+        if a != b and a not in inputs[b]:
+            inputs[b].append(a)
+    return inputs
+
+
 def svg(analysis: Analysis, depth: int | None = DEFAULT_DEPTH, direction: str = "LR") -> str:
     """The volume diagram as an SVG 1.1 document, flowing left to right (LR, in rows of at
     most A4_WIDTH) or top to bottom (TB)."""
     pic = picture(analysis, depth)
     _refuse_too_many(analysis, pic)
     boxes, drawn_in = volumes(pic)
-    inputs: dict[int, list[int]] = {i: [] for i in boxes}
-    for e in pic.edges:
-        a, b = drawn_in[e.source], drawn_in[e.target]
-        if a != b and a not in inputs[b]:
-            inputs[b].append(a)
+    inputs = box_inputs(pic, boxes, drawn_in)
     name = text(pic.name)
     summary = _summary(analysis, pic)
     title_h = 2 * LINE + 8
