@@ -9,6 +9,7 @@ also asserts exit 0/1/2, no traceback and no raw control character; the bounds a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_yn1_head_arguments_that_are_not_counts(tmp_path: Path, row: str) -> Non
     missing: E405 at the row (was an internal error: Python compared or indexed them)."""
     r = run(["check", config(tmp_path, row)], seconds=10, mib=300)
     assert r.code == 1 and "error[E405]" in r.out, r.text
-    assert ":7:5:" in r.out  # at the row the user wrote
+    assert re.search(r"y\.yaml:7:\d+: error\[E405\]", r.out)  # in the row the user wrote
 
 
 def test_yn2_kpt_shape_that_repeats_text_a_billion_times(tmp_path: Path) -> None:
@@ -44,7 +45,7 @@ def test_yn2_kpt_shape_that_repeats_text_a_billion_times(tmp_path: Path) -> None
     then a crash); now refused before any arithmetic, in a small bound."""
     r = run(["check", config(tmp_path, "[[0, 1, 2], 1, Pose, [nc, kpt_shape]]",
                              top="kpt_shape: ['aaaa', 1000000000]\n")], seconds=10, mib=150)
-    assert r.code == 1 and "each size of kpt_shape must be a positive integer" in r.out
+    assert r.code == 1 and "kpt_shape must be [keypoints, dims]" in r.out, r.out
 
 
 @pytest.mark.parametrize(("dim", "output"), [
