@@ -334,12 +334,15 @@ def convert(
     file: FileArgument,
     scale: ScaleOption = None,
     set_: SetOption = None,
+    input: InputOption = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", metavar="FILE", help="write to this file instead of standard output")
     ] = None,
 ) -> None:
     """Write an Ultralytics YOLO config as a native cnncalc file at one scale: its blocks,
     one layer per row, the same numbers.
+
+    The file's input is 3x640x640 (the config's `channels:` first), or --input.
 
     Example: cnncalc convert architectures/yolo/tinydet.yaml --scale s -o tinydet-s.yaml
     """

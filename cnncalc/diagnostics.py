@@ -146,6 +146,9 @@ CODES: dict[str, Code] = {
         Code("W420", _W, "imgsz not a multiple of the config's grid",
              "use a multiple of the largest stride (of 32 at least): Ultralytics rounds imgsz "
              "up to one"),
+        Code("W421", _W, "`channels:` in a config Ultralytics builds without reading it",
+             "give the input's channels with --input (1x640x640); Ultralytics takes a "
+             "detection model's channels from the dataset"),
         # N1xx: worth knowing, nothing to fix.
         Code("N101", _N, "fractional size, no input lost to it",
              "nothing: what the floor drops is padding, or a gap the stride skips anyway"),

@@ -570,6 +570,10 @@ CASES = [
     Case("yolo-unknown-activation", yolo("nc: 3\n", "nc: 3\nactivation: nn.Swish()\n"),
          "E408", 2, 13, "activation 'nn.Swish()' is not one cnncalc knows",
          "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)"),
+    Case("yolo-channels-of-a-detector",
+         yolo("nc: 3\n", "nc: 3\nchannels: 1\n").replace(
+             "[-1, 1, Classify, [nc]]", "[[0], 1, Detect, [nc]]"),
+         "W421", 2, 11, "channels: 1 is not read for this config", "--input 1x640x640"),
     # ---------------------------------------------------------------- W/N: fractional sizes
     Case("W101-7x7-3x3-stride-3",
          net("conv: {out_channels: 8, kernel_size: 3, stride: 3}", input="[3, 7, 7]"), "W101", 3,
@@ -998,6 +1002,15 @@ PAGE = [
             "about with `--why` that does not build is explained by the row that breaks "
             "(E402) instead.", yaml=YOLO,
             commands=(("sizes", "bad.yaml", "--min", "90", "--max", "100", "--why", "100"),)),
+    Example("W421", "A detection-family config (a Detect, Segment, Pose or OBB head) with "
+            "`channels:` other than 3. Ultralytics 8.4.190 reads the key only when it builds "
+            "a classifier; a detector is built for the channels its caller gives (the "
+            "trainer passes the dataset's `channels:`), so the key changes nothing and the "
+            "model is analysed for 3. `--input` gives the channels a run would use.",
+            yaml=("nc: 3\nchannels: 1\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+                  "  - [-1, 1, Conv, [32, 3, 2]]\n  - [-1, 1, Conv, [64, 3, 2]]\n"
+                  "head:\n  - [[0, 1, 2], 1, Detect, [nc]]\n"),
+            fix=("channels: 1\n", "")),
     Example("N101", "An output size is floored, but what is left unread is padding (ResNet's "
             "3x3, stride-2 convolutions with padding 1), or the window is smaller than the "
             "stride, so it skips the gaps between windows by design (ResNet's 1x1, stride-2 "

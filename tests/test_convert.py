@@ -266,3 +266,44 @@ def test_a_scalar_reads_back_as_itself(value: Any) -> None:
         assert node is not None and type(node.value) is type(value) and node.value == value
     if not isinstance(value, str) or not any(0xD800 <= ord(c) <= 0xDFFF for c in value):
         assert yaml.safe_load(f"a: {written}\n")["a"] == value
+
+
+@pytest.mark.parametrize("shape", ["3x320x256", "1x128x128"])
+def test_input_is_written_and_analyses_as_show_input(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str) -> None:
+    """`--input` writes that input (its channels too: the first row is built for them, as
+    Ultralytics builds a model for its `ch`): the file analyses to `show --input`'s numbers."""
+    target = tmp_path / "t.yaml"
+    assert main(["convert", str(TINYDET), "--scale", "s", "--input", shape,
+                 "-o", str(target)]) == 0
+    dims = [int(n) for n in shape.split("x")]
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["input"] == dims
+    assert figures(analyze(target))[1:] == figures(analyze(TINYDET, dims, scale="s"))[1:]
+
+
+def test_input_the_config_cannot_take_is_its_row_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """100x100 is not a multiple of 32: row 9's Concat joins 13x13 and 14x14, so nothing is
+    written and the row is named, as `show --input` names it."""
+    target = tmp_path / "t.yaml"
+    assert main(["convert", str(TINYDET), "--scale", "s", "--input", "3x100x100",
+                 "-o", str(target)]) == 1
+    assert not target.exists()
+    assert ("tinydet.yaml:22:5: error[E402]: row 9 Concat: inputs from rows 8 [128, 14, 14] "
+            "and 4 [64, 13, 13] differ in H and W (14 vs 13)") in capsys.readouterr().err
+    assert main(["convert", str(TINYDET), "--input", "3xx"]) == 2
+    assert "is not a shape" in capsys.readouterr().err
+
+
+def test_channels_key_sets_the_input_channels(tmp_path: Path) -> None:
+    """`channels: 1` (a grey-scale config): Ultralytics builds row 0 for one channel, and the
+    converted file's input has one."""
+    path = tmp_path / "grey.yaml"
+    path.write_text("nc: 4\nchannels: 1\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+                    "head:\n  - [-1, 1, Classify, [nc]]\n", encoding="utf-8")
+    analysis = analyze(path)
+    assert analysis.input == (1, 640, 640)
+    assert analysis.layers[0].params == 16 * 1 * 3 * 3
+    assert yaml.safe_load(convert(path))["input"] == [1, 640, 640]
+    path.write_text(path.read_text().replace("channels: 1", "channels: many"))
+    assert [d.code for d in analyze(path).diagnostics] == ["E405"]

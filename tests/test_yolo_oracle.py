@@ -29,7 +29,7 @@ MODELS = {"yolov8n": ("yolov8.yaml", "n"), "yolo11n": ("yolo11.yaml", "n")}
 @pytest.mark.parametrize("model", list(MODELS))
 def test_oracle_reproduces_the_reference(model: str) -> None:
     expected = REFERENCE[model]
-    facts = oracle.build(*MODELS[model])
+    facts = oracle.build(*MODELS[model], forward="cpu")
     got = {"params": facts.params, "trainable_params": facts.trainable_params,
            "buffers": facts.buffers, "macs": facts.macs, "output": facts.output}
     assert got == {k: expected[k] for k in got}
@@ -50,11 +50,26 @@ def test_oracle_reproduces_the_reference(model: str) -> None:
 def test_ultralytics_gflops_definition(model: str) -> None:
     """What Ultralytics prints as GFLOPs, rebuilt from the oracle's counts: 2 x (conv and
     linear multiplies + matmul multiplies + 4 per BatchNorm element) / 1e9."""
-    facts = oracle.build(*MODELS[model])
+    facts = oracle.build(*MODELS[model], flops=True)
     if facts.gflops == 0.0:
         pytest.skip("ultralytics-thop is not installed: Ultralytics reports no GFLOPs")
     ops = facts.macs + facts.matmul_macs + 4 * facts.norm_elements
     assert facts.gflops == ops / 1e9 * 2
+
+
+# one config per kind of head, and per head's variant (end-to-end, the 26 heads, P6 strides)
+HEADS = [("yolov8.yaml", "n"), ("yolov8-seg.yaml", "n"), ("yolov8-pose.yaml", "n"),
+         ("yolov8-obb.yaml", "n"), ("yolov8-cls.yaml", "n"), ("yolov10n.yaml", "n"),
+         ("yolo26.yaml", "n"), ("yolo26-seg.yaml", "n"), ("yolo26-pose.yaml", "n"),
+         ("yolo26-obb.yaml", "n"), ("yolov8-p6.yaml", "n"), ("yolo12.yaml", "n")]
+
+
+@pytest.mark.parametrize(("name", "scale"), HEADS)
+def test_meta_forward_measures_what_the_real_one_does(name: str, scale: str) -> None:
+    """The parity tests measure every config through a forward pass on the meta device
+    (shapes, no values); here it gives the real CPU forward's facts, row by row, for every
+    kind of head (their anchors and strides are the part that needs care)."""
+    assert oracle.build(name, scale) == oracle.build(name, scale, forward="cpu")
 
 
 # ------------------------------------------------------------------ the reader's rows

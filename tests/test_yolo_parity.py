@@ -2,14 +2,13 @@
 params, buffers, conv/linear MACs, the output shape and every row's output shape, at 640.
 
 Each config is read from the installed package through cnncalc's own front end
-(`analyze(path, scale=...)`, the route every command takes). By default every translated
-config at its first (smallest) scale and yolov8/yolo11 at n and s; CNNCALC_YOLO_FULL=1
-runs every translated config at every scale (docs/yolo.md, "Exactness"). They skip without
-the oracle (torch and ultralytics, which .ci/run installs)."""
+(`analyze(path, scale=...)`, the route every command takes): every config cnncalc analyses,
+at every scale (docs/yolo.md, "Exactness"). The oracle measures through a forward pass on the
+meta device (tests/yolo_oracle.py), which is what makes the large scales affordable. They
+skip without the oracle (torch and ultralytics, which .ci/run installs)."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -27,33 +26,13 @@ MISSING = oracle.missing() or (None if lookup("chunk") is not None else
                                "format 1.1 (split ops, reshape) is not in this build")
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
-# By default: the n and s scales of the two reference models (their m, l and x scales took the
-# oracle minutes on the 2-core CI machine), and every other translated config at
-# its first scale when that is small enough for the oracle to build in a few seconds (its MACs,
-# as cnncalc counts them, under SMALL: the n scales, yolov3-tiny, yolov9t, yolov10n; the
-# scale-less YOLOv3, v9 and larger v10 files take the oracle up to minutes each, yolov9e
-# about four). CNNCALC_YOLO_FULL=1 runs every translated config at every scale.
-FULL = ("yolov8.yaml", "yolo11.yaml")
-EVERY_SCALE = os.environ.get("CNNCALC_YOLO_FULL") == "1"
-SMALL = 10 * 10**9
-
 
 def _cases() -> list[tuple[str, str]]:
+    """Every config cnncalc analyses, at every scale it offers."""
     if MISSING is not None:
         return []
-    cases = []
-    for path in oracle.shipped():
-        config = _config(path.name, "")
-        if config is None:
-            continue
-        scales = oracle.scales(path.name)
-        if EVERY_SCALE:
-            cases += [(path.name, s) for s in scales]
-        elif path.name in FULL:
-            cases += [(path.name, s) for s in scales[:2]]
-        elif analyze(path, scale=scales[0] or None).totals.macs < SMALL:
-            cases.append((path.name, scales[0]))
-    return cases
+    return [(path.name, scale) for path in oracle.shipped()
+            if _config(path.name, "") is not None for scale in oracle.scales(path.name)]
 
 
 def _config(name: str, scale: str) -> u.Config | None:
@@ -122,3 +101,54 @@ def test_totals_and_rows_match_ultralytics(name: str, scale: str) -> None:
         assert (mine["params"], mine["trainable_params"], mine["buffers"], mine["macs"]) == \
             (row.params, row.trainable_params, row.buffers, row.macs), f"row {row.i}"
         assert mine["shape"] == row.shapes[0], f"row {row.i}"
+
+
+GREY = """\
+# grey-scale models of our own: `channels: 1`
+nc: 2
+channels: 1
+backbone:
+  - [-1, 1, Conv, [16, 3, 2]]
+  - [-1, 1, Conv, [32, 3, 2]]
+  - [-1, 1, C2f, [32, True]]
+  - [-1, 1, Conv, [64, 3, 2]]
+  - [-1, 1, Conv, [64, 3, 2]]
+  - [-1, 1, Conv, [128, 3, 2]]
+head:
+"""
+
+
+@pytest.mark.parametrize(("head", "read"), [("[-1, 1, Classify, [nc]]", True),
+                                             ("[[3, 4, 5], 1, Detect, [nc]]", False)])
+def test_the_channels_key_matches_ultralytics(tmp_path: Path, head: str, read: bool) -> None:
+    """Ultralytics reads `channels:` for a classifier, and builds a detector for the channels
+    it is given (3 here) whatever the key says; cnncalc warns that the key is unread (W421)."""
+    path = tmp_path / "grey.yaml"
+    path.write_text(f"{GREY}  - {head}\n", encoding="utf-8")
+    test_totals_and_rows_match_ultralytics(str(path), "")
+    analysis = analyze(path)
+    assert analysis.input == (1 if read else 3, 640, 640)
+    assert [d.code for d in analysis.diagnostics if d.code == "W421"] == ([] if read else ["W421"])
+
+
+ONE_LEVEL = """\
+# a head on one level (nl = 1) of our own: nothing to concatenate over the levels
+nc: 3
+kpt_shape: [17, 3]
+backbone:
+  - [-1, 1, Conv, [16, 3, 2]]
+  - [-1, 1, Conv, [32, 3, 2]]
+  - [-1, 1, Conv, [64, 3, 2]]
+  - [-1, 1, Conv, [64, 3, 2]]
+  - [-1, 1, Conv, [64, 3, 2]]
+head:
+"""
+
+
+@pytest.mark.parametrize("head", ["Detect, [nc]", "Segment, [nc, 32, 64]", "Pose, [nc, kpt_shape]",
+                                  "OBB, [nc, 1]", "v10Detect, [nc]", "Segment26, [nc, 32, 64]",
+                                  "Pose26, [nc, kpt_shape]"])
+def test_a_one_level_head_matches_ultralytics(tmp_path: Path, head: str) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text(f"{ONE_LEVEL}  - [[4], 1, {head}]\n", encoding="utf-8")
+    test_totals_and_rows_match_ultralytics(str(path), "")

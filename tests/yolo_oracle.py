@@ -6,7 +6,8 @@ Test-only: cnncalc never imports it, and the repository holds no Ultralytics cod
 torch venv (`pip install --no-deps ultralytics==8.4.190 ...`, see there); tests that
 use it skip with a reason when it is absent.
 
-The facts, for an input of 3x640x640 at batch 1, in eval mode (what the reference
+The facts, for an input of 3x640x640 (of the channels the model is built for: a classifier
+reads its `channels:`) at batch 1, in eval mode (what the reference
 tests/data/yolo_reference.json records, with its source in tests/data/README.md):
 
 - `shapes`: the batch-less shape of every tensor a row outputs, in order, leaving out the
@@ -23,6 +24,8 @@ tests/data/yolo_reference.json records, with its source in tests/data/README.md)
 - `matmul_macs`: the multiplies of the matrix products a forward pass runs as functions
   (attention's `q @ k`, `v @ attn`): `out.numel() * a.shape[-1]` per product.
 - `norm_elements`: the elements BatchNorm modules read, counted at each call.
+- `args`: the constructor arguments parse_model passed (from its verbose row log),
+  `repeats` the row's n after the depth gain.
 
 Ultralytics prints GFLOPs = 2 * ops / 1e9 where ops is what ultralytics-thop counts: the conv
 and linear multiplies above (the same rule, transposed convolutions by their input too), the
@@ -31,8 +34,10 @@ prices (adaptive average pooling in Classify; nearest upsampling, max pooling, a
 softmax as a function cost 0). So for the detection configs `gflops == 2 * (macs +
 matmul_macs + 4 * norm_elements) / 1e9`, which tests/test_yolo_oracle.py checks against
 Ultralytics' own `get_flops` (`gflops`, 0.0 without ultralytics-thop).
-- `args`: the constructor arguments parse_model passed (from its verbose row log),
-  `repeats` the row's n after the depth gain.
+
+The forward pass that measures runs on the meta device (`_to_meta`): shapes without values,
+so every config at every scale fits in CI; `build(..., forward="cpu")` runs the real one, and
+tests/test_yolo_oracle.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -114,7 +119,9 @@ class ModelFacts:
     norm_elements: int
     output: list[int]  # the eval forward's first result, batch-less
     rows: list[RowFacts]
-    gflops: float  # Ultralytics' own get_flops at 640 (ultralytics-thop); 0.0 without it
+    # Ultralytics' own get_flops at 640 when asked for (build's `flops`) and ultralytics-thop
+    # is installed; else 0.0
+    gflops: float
 
 
 @contextlib.contextmanager
@@ -175,9 +182,12 @@ def _tensors(value: Any) -> Iterator[Any]:
 
 
 @functools.lru_cache(maxsize=8)
-def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640) -> ModelFacts:
+def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640,
+          forward: str = "meta", flops: bool = False) -> ModelFacts:
     """Build the config `name` (see `config`) at `scale` ("" keeps what the file and its name
-    say) and measure it at 3 x imgsz x imgsz."""
+    say) and measure it at 3 x imgsz x imgsz, with a forward pass on the device `forward`
+    ("meta": shapes only, see `_to_meta`; "cpu": the real computation). `flops` also asks
+    Ultralytics' own get_flops (a profiled forward of a copy: as long as building)."""
     import torch
     from ultralytics.nn.tasks import guess_model_task, yaml_model_load
     from ultralytics.utils.torch_utils import get_flops
@@ -190,6 +200,8 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640) -
     with _row_log() as lines:
         model = _model_class(task)(d, ch=3, nc=nc, verbose=False)
     model.eval()
+    # before the hooks below: get_flops profiles a deep copy, which would carry them
+    gflops = get_flops(model, imgsz) if flops else 0.0
     rows: list[dict[str, Any]] = []
     counted: dict[int, list[int]] = {}  # id(leaf module) -> [macs, norm elements], all calls
 
@@ -235,8 +247,12 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640) -
                                         + out.numel() * args[0].shape[-1])
             return out
 
+    if forward == "meta":
+        _to_meta(model)
     with torch.no_grad(), Products():
-        result = model(torch.zeros(1, 3, imgsz, imgsz))
+        # the channels the model was built for (a classifier reads its `channels:`)
+        channels = model.yaml.get("channels", 3)
+        result = model(torch.zeros(1, channels, imgsz, imgsz, device=forward))
     for hook in hooks:
         hook.remove()
     row_lines = {int(line[:3]): line for line in lines[1:] if line[:3].strip().isdigit()}
@@ -263,7 +279,22 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640) -
         norm_elements=sum(r["norm_elements"] for r in rows),
         output=list(first.shape[1:]),
         rows=[RowFacts(**r) for r in rows],
-        gflops=get_flops(model, imgsz))
+        gflops=gflops)
+
+
+def _to_meta(model: Any) -> None:
+    """Move the built model's parameters and buffers to the meta device, where a forward pass
+    computes every shape (and so every count above) without computing any value: the large
+    scales' forward at 640 took minutes on 2 cores, the meta one about a second. The head keeps
+    its strides on the CPU, as numbers: its anchors are filled with them (`new_full`, which
+    reads the value). Ultralytics builds, initialises and measures its strides on the CPU
+    first; only the measured forward runs on meta, and test_yolo_oracle.py checks that it
+    gives the real forward's facts."""
+    head = model.model[-1]
+    stride = getattr(head, "stride", None)
+    model.to("meta")
+    if stride is not None:
+        head.stride = stride
 
 
 def _repeats(line: str, source: int | list[int]) -> int:

@@ -14,13 +14,15 @@ from ..loader import YMap, load
 from ..render import text
 from ..render.native import convert
 from ..source import Span
-from .common import deliver, parse_scale, parse_sets, read, say
+from .common import deliver, parse_scale, parse_sets, parse_shape, read, say
 
 ALREADY_NATIVE = "E410"
 
 
-def run(*, file: str, output: str | None, set_: list[str] | None, scale: str | None) -> int:
+def run(*, file: str, output: str | None, set_: list[str] | None, scale: str | None,
+        input: str | None = None) -> int:
     params, wanted = parse_sets(set_), parse_scale(scale)
+    shape = parse_shape(input) if input is not None else None
     what = read(file)
     loaded = read_and_load(what, params=params, scale=wanted)
     if any(d.fatal for d in loaded.diagnostics):  # not a YAML file cnncalc can read
@@ -35,7 +37,7 @@ def run(*, file: str, output: str | None, set_: list[str] | None, scale: str | N
         return 1
     # the config's problems as `show` reports them, in its rows' terms: the reader's, and
     # those found once shapes are known (a Concat of rows of different sizes)
-    analysis = analyze(what, params=params, scale=wanted)
+    analysis = analyze(what, shape, params=params, scale=wanted)
     problems = [d for d in analysis.diagnostics if d.severity is not Severity.NOTE]
     if problems:
         say(text.diagnostics(problems, analysis.source))
@@ -43,4 +45,4 @@ def run(*, file: str, output: str | None, set_: list[str] | None, scale: str | N
     if not isinstance(doc, YMap) or config is None or analysis.exit_code() != 0:
         return analysis.exit_code() or 1
     original, _ = load(loaded.source)  # the rows as written, for the comments naming them
-    return deliver(convert(doc, config, original, loaded.source.name), output)
+    return deliver(convert(doc, config, original, loaded.source.name, shape), output)

@@ -123,6 +123,7 @@ BAD_SCALE = "E406"  # --scale not in `scales`, or a `scales` entry malformed
 REFUSED = "E407"  # the module is not a CNN layer cnncalc reads (attention, text)
 BAD_ACTIVATION = "E408"
 BAD_SET = "E409"  # a --set name the format has no use for, or a bad nc
+CHANNELS_UNREAD = "W421"  # `channels:` in a config whose model class does not read it
 
 
 # --------------------------------------------------------------------------- the result
@@ -157,6 +158,7 @@ class Config:
     legacy: bool  # Detect builds its legacy class branch (no C3k2/A2C2f/C2fCIB before it)
     rows: tuple[Row, ...]
     refused: tuple[Row, ...]  # rows naming a module cnncalc refuses
+    channels: int = 3  # the input's (`channels:`)
 
 
 def recognise(root: YNode) -> bool:
@@ -229,6 +231,7 @@ class _Reader:
             reg_max = self._int(root, "reg_max", 16)
             end2end = self._optional_bool(root, "end2end")
             kpt_shape = self._plain(root.get("kpt_shape"))
+            image_channels = self._channels(root, sections[1])
         except _Fail:
             return None
         names: dict[str, Any] = {
@@ -236,8 +239,9 @@ class _Reader:
             "depth": depth, "width": width, "max_channels": max_channels, "scale": scale}
         rows: list[Row] = []
         refused: list[Row] = []
-        channels = [3]  # parse_model's `ch`: the input's channels, then each row's c2
-        last_c2 = 3
+        # parse_model's `ch`: the input's channels, then each row's c2
+        channels = [image_channels]
+        last_c2 = image_channels
         legacy = True
         broken = False
         for i, node in enumerate([r for s in sections for r in s.items]):
@@ -265,7 +269,7 @@ class _Reader:
                        "add rows [from, repeats, module, args] under `backbone:` and `head:`")
             return None
         return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
-                      legacy, tuple(rows), tuple(refused))
+                      legacy, tuple(rows), tuple(refused), image_channels)
 
     def _plain(self, node: YNode | None) -> Any:
         """The Python value of a node, as Ultralytics' YAML load gives it; a value nested
@@ -299,6 +303,29 @@ class _Reader:
             raise self.error(BAD_ARGS, f"nc must be a positive integer (the class count), got "
                              f"{_shown(self._plain(node))}", node.span)
         return node.value
+
+    def _channels(self, root: YMap, head: YSeq) -> int:
+        """The input's channels (parse_model's first `ch`). Ultralytics 8.4.190 reads the
+        config's `channels:` for a classifier only (ClassificationModel); a detection-family
+        model is built for the `ch` its caller passes (the trainer: the dataset's channels, 3
+        by default) and the key is overwritten, so there it changes nothing, and saying so
+        beats silently analysing 3 channels."""
+        value = self._int(root, "channels", 3)
+        last = head.items[-1] if head.items else None
+        module = (last.items[2] if isinstance(last, YSeq) and len(last.items) == 4
+                  else None)
+        if value == 3 or (isinstance(module, YScalar) and module.value == "Classify"):
+            return value
+        node = root.get("channels")
+        assert node is not None
+        self.diagnostics.append(Diagnostic(
+            CHANNELS_UNREAD, f"channels: {value} is not read for this config: Ultralytics "
+            "builds a detection, segmentation, pose or OBB model for the channels its caller "
+            "gives (a dataset's `channels:`, else 3), and reads the key only for a classifier; "
+            "analysed for 3 channels", node.span,
+            f"to analyse it for {value} channel{'s' if value != 1 else ''}: --input "
+            f"{value}x640x640 (and train it with `channels: {value}` in the dataset's YAML)"))
+        return 3
 
     def _int(self, root: YMap, key: str, default: int) -> int:
         node = root.get(key)
@@ -755,7 +782,7 @@ def document(config: Config, name: str, imgsz: int = 640
         blocks = _with_activation(blocks, config.activation, config.rows[0].span)
     start = Span(config.rows[0].span.file, 1, 1)
     head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
-                            "input": [3, imgsz, imgsz]}
+                            "input": [config.channels, imgsz, imgsz]}
     if name.startswith("$"):  # (a file named so) it would be read as an expression: the
         del head["name"]  # network is named by the file, as a cnncalc file without `name:`
     items = [(YScalar(k, start), _node(v, start)) for k, v in head.items()]
@@ -923,16 +950,20 @@ class _Writer:
                     layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
                                    extra_block[0]: extra_block[1]})
         levels = range(len(row.source))
-        merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
-        for part in merged:
-            layers.append({"id": f"{_id(i)}_{part}",
+        merged: dict[str, str] = {}  # part -> the layer holding it over every level
+        for part in ["box", "cls", "ext"] if extra else ["box", "cls"]:
+            if len(levels) == 1:  # a one-level head (nl = 1): nothing to concatenate
+                merged[part] = f"{_id(i)}_{part}0"
+                continue
+            merged[part] = f"{_id(i)}_{part}"
+            layers.append({"id": merged[part],
                            "concat": {"inputs": [f"{_id(i)}_{part}{n}" for n in levels],
                                       "dim": 1}})
-        box = f"{_id(i)}_box"
+        box = merged["box"]
         if reg_max > 1:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
             box = f"{_id(i)}_dfl"
-        layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
+        layers.append({"id": f"{_id(i)}_scores", "from": merged["cls"], "sigmoid": {}})
         # before the output, which stays the row's last layer
         if row.module == "Segment":
             layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
@@ -940,8 +971,8 @@ class _Writer:
         elif row.module == "Segment26":
             layers += self._proto26(row, nc, args[2], args[1])
         elif row.module == "Pose26":
-            layers += self._flow(row, args[1])
-        parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
+            layers += self._flow(row, args[1], merged["ext"])
+        parts = [box, f"{_id(i)}_scores"] + ([merged["ext"]] if extra else [])
         layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
         self.outputs.append(_id(i))
         if row.module in ("Segment", "Segment26"):
@@ -972,15 +1003,16 @@ class _Writer:
         layers.append({"id": name, "Proto": {"c_": c_, "c2": nm}})
         return layers
 
-    def _flow(self, row: Row, kpt_shape: list[int]) -> list[dict[str, Any]]:
+    def _flow(self, row: Row, kpt_shape: list[int], keypoints: str) -> list[dict[str, Any]]:
         """Pose26's flow_model, RealNVP(): a normalising flow over the keypoints' (x, y) that
         only the training loss runs; its parameters and buffers count, its MACs do not. It
-        reads the keypoint predictions [kpts, dims, anchors] as points [kpts, anchors, 2]."""
+        reads the keypoint predictions (the layer `keypoints`) [kpts, dims, anchors] as
+        points [kpts, anchors, 2]."""
         i = row.index
         kpts, dims = kpt_shape[0], kpt_shape[1]
         name = f"{_id(i)}_flow"
         layers: list[dict[str, Any]] = [
-            {"id": f"{name}_points", "from": f"{_id(i)}_ext", "inference": False,
+            {"id": f"{name}_points", "from": keypoints, "inference": False,
              "reshape": {"shape": [kpts, dims, -1]}},
             {"id": f"{name}_xy", "inference": False, "transpose": [1, 2]}]
         xy = f"{name}_xy"

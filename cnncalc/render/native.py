@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -137,11 +137,15 @@ def entry(value: Any, indent: str) -> Iterator[str]:
 
 # --------------------------------------------------------------------------- the file
 
-def convert(doc: YMap, config: u.Config, original: YNode, file_name: str) -> str:
+def convert(doc: YMap, config: u.Config, original: YNode, file_name: str,
+            input: Sequence[int] | None = None) -> str:
     """The native file for `doc`, the document the reader made of `config` (read from
-    `original`, the config file's top level, named `file_name`)."""
+    `original`, the config file's top level, named `file_name`), with `input` (C, H, W) in
+    place of the document's when given."""
     head = plain(YMap(tuple((k, v) for k, v in doc.items
                             if k.value not in ("blocks", "layers", "outputs")), doc.span))
+    if input is not None:
+        head["input"] = list(input)
     blocks = doc.get("blocks")
     layers = doc.get("layers")
     assert isinstance(blocks, YMap) and isinstance(layers, YSeq)
