@@ -107,6 +107,10 @@ class Analysis:
     # file names none (its output is the last layer's)
     outputs: tuple[tuple[str, Shape | None], ...] = ()
     layout: str = "chw"  # how shapes are shown: --layout, else the file's `layout:`
+    # an Ultralytics YOLO config's: the scale it was read at ("": it has none) and every
+    # scale it offers; None and () for a cnncalc file
+    scale: str | None = None
+    scales: tuple[str, ...] = ()
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -437,6 +441,17 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     """`layout`: how the caller writes shapes (`--layout`); None: as the file declares
     (`layout:`), else chw. `input_layout`: the order the input override is written in (None:
     the file's)."""
+    a = _analyzed(loaded, input, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
+                  max_layers=max_layers, file_params=file_params, layout=layout,
+                  input_layout=input_layout)
+    config = loaded.config
+    return a if config is None else replace(a, scale=config.scale, scales=config.scales)
+
+
+def _analyzed(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
+              count: str, optimizer: str, max_layers: int,
+              file_params: Mapping[str, Any] | None = None,
+              layout: str | None = None, input_layout: str | None = "chw") -> Analysis:
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)

@@ -20,11 +20,12 @@ skipped file passes whatever its budgets (is_architecture).
 from __future__ import annotations
 
 import fnmatch
+import io
 import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -52,12 +53,27 @@ def parse_amount(text: str) -> int:
 
 @frozen
 class Budgets:
-    """What `check` holds each config to (`--max-params` and the like); None: no limit."""
+    """What `check` holds each config to (`--max-params` and the like); None: no limit.
+    `scaled` holds the limits given for one scale of a YOLO config (`--max-params
+    n=3.5M,s=12M`) as (figure, scale, limit), figure one of max_params, max_macs, max_memory:
+    they replace the general limit for a config read at that scale."""
 
     max_params: int | None = None
     max_macs: int | None = None
     max_memory: int | None = None  # peak inference memory, bytes
     min_rf: int | None = None  # the final receptive field, on every axis
+    scaled: tuple[tuple[str, str, int], ...] = ()
+
+    def at(self, scale: str | None) -> Budgets:
+        """The limits for a config read at `scale` (None: a cnncalc file)."""
+        chosen = {figure: limit for figure, at, limit in self.scaled if at == scale}
+        return Budgets(chosen.get("max_params", self.max_params),
+                       chosen.get("max_macs", self.max_macs),
+                       chosen.get("max_memory", self.max_memory), self.min_rf)
+
+    def scales(self) -> set[str]:
+        """The scales the limits name."""
+        return {at for _, at, _ in self.scaled}
 
 
 @dataclass
@@ -69,6 +85,8 @@ class FileResult:
     # the feedback under each wrong answer, by (path, figure) (feedback.py): its arithmetic,
     # and the mistake it equals
     explained: dict[tuple[str, str], feedback.Feedback] = field(default_factory=dict)
+    # the scale a YOLO config was read at, when `check` reads it at several (`--scale all`)
+    scale: str | None = None
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
@@ -327,6 +345,9 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
     if a.graph is None:
         return []
     where = None  # a budget is about the whole file, not a line of it
+    budgets = budgets.at(a.scale)
+    # a YOLO config's limit may be its scale's: the message says which scale it held
+    at = f" at scale {a.scale}" if a.scale else ""
     t = a.totals
     out = []
     for label, value, limit, unit in (
@@ -335,7 +356,7 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
             ("peak inference memory", t.peak_bytes, budgets.max_memory, " bytes")):
         if limit is not None and value > limit:
             out.append(Diagnostic("E302", f"{label} {value:,}{unit} exceed the budget of "
-                                  f"{limit:,}{unit} (by {value - limit:,})", where,
+                                  f"{limit:,}{unit}{at} (by {value - limit:,})", where,
                                   "shrink the network, or raise the budget"))
     if budgets.min_rf is not None:
         fields = [layer.receptive_field for layer in a.layers if layer.receptive_field]
@@ -388,6 +409,38 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
                  for v in a.expectations if not v.ok}
     return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],
                       explained=explained)
+
+
+EVERY_SCALE = "all"  # `--scale all`: each YOLO config at every scale it offers
+
+
+def check_scales(found: Found, budgets: Budgets, scales: tuple[str, ...] | None,
+                 **options: Any) -> Iterator[FileResult]:
+    """`check_file` of `found` at each of `scales` (None: once, at the scale its name or
+    first entry gives, as other commands read it; `("all",)`: a YOLO config at every scale
+    it offers, a cnncalc file or a config without `scales:` once). Each result is made when
+    asked for: one file's analyses are never all held at once."""
+    stdin: BinaryIO | None = options.pop("stdin", None)
+    data = b""
+    if stdin is not None and scales is not None:  # read once: every scale reads this text
+        data = stdin.read(options.get("max_bytes", DEFAULT_MAX_BYTES) + 1)
+
+    def at(scale: str | None) -> FileResult:
+        again = io.BytesIO(data) if stdin is not None and scales is not None else stdin
+        result = check_file(found, budgets, stdin=again, scale=scale, **options)
+        if scales is None:
+            return result
+        return replace(result, scale=scale if scale is not None else result.analysis.scale)
+
+    if scales is None:
+        yield at(None)
+    elif scales != (EVERY_SCALE,):
+        yield from (at(scale) for scale in scales)
+    else:
+        first = at(None)
+        offered = first.analysis.scales
+        yield from (first if scale == first.analysis.scale else at(scale)
+                    for scale in offered or [first.analysis.scale])
 
 
 def _unread(name: str, problem: Diagnostic) -> Analysis:

@@ -145,11 +145,13 @@ def check(
         "auto (github inside GitHub Actions, text elsewhere)")
     ] = CheckFormat.text,
     max_params: Annotated[str | None, typer.Option(
-        metavar="N", help="fail above this many parameters, e.g. 30M")] = None,
+        metavar="N", help="fail above this many parameters, e.g. 30M; by YOLO scale: "
+        "n=3.5M,s=12M")] = None,
     max_macs: Annotated[str | None, typer.Option(
-        metavar="N", help="fail above this many MACs, e.g. 5G")] = None,
+        metavar="N", help="fail above this many MACs, e.g. 5G (or n=9G,s=30G)")] = None,
     max_memory: Annotated[str | None, typer.Option(
-        metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB")] = None,
+        metavar="SIZE", help="fail above this peak inference memory, e.g. 2GiB (or by "
+        "scale)")] = None,
     min_rf: Annotated[int | None, typer.Option(
         metavar="N", parser=parse_count,
         help="fail when the last spatial layer's receptive field is smaller")] = None,
@@ -171,7 +173,10 @@ def check(
         "--report", metavar="DIR",
         help="also write an HTML report per file, and index.html, into DIR (CI artefacts)")
     ] = None,
-    scale: ScaleOption = None,
+    scale: Annotated[str | None, typer.Option(
+        "--scale", metavar="SCALE",
+        help="a YOLO config's scale (default: the one its file name names, else its first); "
+             "several, n,s; or all: each config at every scale it offers")] = None,
 ) -> None:
     """Check architecture files: errors, `expect:` answers, budgets. For CI and homework.
 
@@ -179,6 +184,8 @@ def check(
     files (no line starts with input:, layers:, blocks: or cnncalc:) are skipped with a note.
 
     Example: cnncalc check architectures/ --max-params 30M --format github
+
+    Example: cnncalc check yolo/ --scale all --max-params n=3.5M,s=12M,30M
     """
     run_command("check", locals())
 

@@ -186,6 +186,52 @@ def test_check_reads_a_config_and_gates_it(capsys: pytest.CaptureFixture[str]) -
     assert "E302" in capsys.readouterr().out
 
 
+def test_check_at_every_scale_with_a_budget_per_scale(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--scale all`: each config at each of its scales (tinydet: s then m), a cnncalc file
+    once; a budget by scale holds that scale, the general one the rest."""
+    native = ROOT / "architectures" / "lenet5.yaml"
+    assert main(["check", str(TINY), str(native), "--scale", "all",
+                 "--max-params", "s=800k,10M"]) == 1
+    out = capsys.readouterr().out
+    s, m = (analyze(TINY, scale=scale).totals for scale in ("s", "m"))
+    assert f"{TINY} (scale s): FAILED — {s.params:,} params, {s.macs:,} MACs" in out
+    assert (f"error[E302]: params {s.params:,} exceed the budget of 800,000 at scale s "
+            f"(by {s.params - 800_000:,})") in out
+    assert f"{TINY} (scale m): ok — {m.params:,} params, {m.macs:,} MACs" in out
+    assert f"{native}: ok" in out
+    assert out.endswith("2 files (3 checks: YOLO configs at each scale): 1 error\n")
+    # several scales by name, and the JSON names each
+    assert main(["check", str(TINY), "--scale", "m,s", "--format", "json"]) == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert [(f["scale"], f["totals"]["params"]) for f in files] == [("m", m.params),
+                                                                    ("s", s.params)]
+
+
+def test_check_at_every_scale_reads_standard_input_once(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TINY.read_bytes())))
+    assert main(["check", "-", "--scale", "all", "-q"]) == 0
+    assert capsys.readouterr().out == "1 file (2 checks: YOLO configs at each scale): no problems\n"
+
+
+@pytest.mark.parametrize(("options", "error"), [
+    (["--max-params", "S=1M"], "a budget names scale S, at which no YOLO config was checked"),
+    (["--max-params", "1M,2M"], "two limits for every scale"),
+    (["--max-macs", "s=1G,s=2G"], "scale s has two limits"),
+    (["--scale", "all,s"], "`all` already means every scale"),
+    (["--max-memory", "s=lots"], "'lots' is not an amount"),
+])
+def test_a_budget_by_scale_that_would_hold_nothing_is_refused(
+        options: list[str], error: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt scale in a budget would gate nothing: exit 2, never a pass."""
+    assert main(["check", str(TINY), *options]) == 2
+    assert error in capsys.readouterr().err
+
+
 def test_a_bad_scale_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", str(TINY), "--scale", "n\x1b[2J"]) == 2
     out = capsys.readouterr()

@@ -159,6 +159,7 @@ class Config:
     rows: tuple[Row, ...]
     refused: tuple[Row, ...]  # rows naming a module cnncalc refuses
     channels: int = 3  # the input's (`channels:`)
+    scales: tuple[str, ...] = ()  # every scale the file offers (`scales:`), in its order
 
 
 def recognise(root: YNode) -> bool:
@@ -189,6 +190,13 @@ def read(root: YNode, file_name: str, scale: str | None = None,
     reader = _Reader()
     config = reader.run(root, file_name, scale, dict(settings or {}))
     return config, reader.diagnostics
+
+
+def _offered(root: YMap) -> tuple[str, ...]:
+    """The scales a config offers: its `scales:` keys (read by _scale, which refuses a
+    malformed `scales:`)."""
+    scales = root.get("scales")
+    return tuple(str(k.value) for k, _ in scales.items) if isinstance(scales, YMap) else ()
 
 
 def make_divisible(x: float, divisor: int) -> int:
@@ -269,7 +277,8 @@ class _Reader:
                        "add rows [from, repeats, module, args] under `backbone:` and `head:`")
             return None
         return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
-                      legacy, tuple(rows), tuple(refused), image_channels)
+                      legacy, tuple(rows), tuple(refused), image_channels,
+                      _offered(root))
 
     def _plain(self, node: YNode | None) -> Any:
         """The Python value of a node, as Ultralytics' YAML load gives it; a value nested

@@ -39,6 +39,8 @@ class Report:
         self.notes = notes
         self.answers = answers
         self.files = 0
+        self.checks = 0  # files, and each further scale of a file checked at several
+        self.last: str | None = None  # the path of the last result
         self.skipped = 0
         self.unreadable = 0  # paths that matched no file
         self.counts = dict.fromkeys(Severity, 0)
@@ -50,7 +52,10 @@ class Report:
     def file(self, r: FileResult) -> str:
         """Count `r` into the summary and render its part of the report."""
         code = r.exit_code(self.strict)
-        self.files += 1
+        self.checks += 1
+        # check_scales gives a file's scales one after another: only its first counts a file
+        self.files += r.scale is None or r.path != self.last
+        self.last = r.path
         self.exit_code = max(self.exit_code, code)
         if r.skipped:
             self.skipped += 1
@@ -80,7 +85,10 @@ class Report:
             parts.append(f"{self.skipped} skipped")
         if self.unreadable:
             parts.append(f"{self.unreadable} not found")
-        return f"{n} file{'s' if n != 1 else ''}: {', '.join(parts) or 'no problems'}"
+        files = f"{n} file{'s' if n != 1 else ''}"
+        if self.checks > self.files:
+            files += f" ({self.checks + self.unreadable} checks: YOLO configs at each scale)"
+        return f"{files}: {', '.join(parts) or 'no problems'}"
 
     def tail(self) -> str:
         return self.summary() + "\n"
@@ -137,7 +145,7 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
         note = r.problems[0]
         return f"{clean(r.path)}: {note.severity.value}[{note.code}]: {note.message}"
     verdict, role = _VERDICTS[code]
-    head = f"{clean(r.path)}: {paint(verdict, role, color)}"
+    head = f"{clean(shown(r))}: {paint(verdict, role, color)}"
     if a.graph is not None:
         head += f" — {t.params:,} params, {t.macs:,} MACs"
     lines = [head]
@@ -164,10 +172,16 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
     return "\n".join(lines)
 
 
+def shown(r: FileResult) -> str:
+    """The file as a report names it: with the scale, when `check` read it at several."""
+    return f"{r.path} (scale {r.scale})" if r.scale else r.path
+
+
 def file_json(r: FileResult, code: int) -> dict[str, Any]:
     a = r.analysis
     return {
         "file": r.path,
+        "scale": a.scale,
         "exit_code": code,
         "skipped": r.skipped,
         "totals": json_render.totals(a.totals) if a.graph is not None else None,
