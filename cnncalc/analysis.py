@@ -22,6 +22,7 @@ from .passes import Memo, counts, depth, expectations, fractions, memory, recept
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
+from .replay import Shared
 from .source import Source, Span, position
 
 if TYPE_CHECKING:
@@ -285,14 +286,15 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                    optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
                    params: Mapping[str, Any] | None = None, path: str | None = None,
                    max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None,
-                   scale: str | None = None) -> Analysis:
+                   scale: str | None = None, shared: Shared | None = None) -> Analysis:
     """`src` read from the file at `path` (its `include:` paths are relative to it; None:
-    to the working directory)."""
+    to the working directory). `shared`: memos the files of one run share (`check`), see
+    replay.Shared."""
     loaded = read_and_load(src, max_bytes, scale=scale, params=params)
     loaded = replace(loaded, origin=Origin(path, src.name, max_bytes))
     return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
                     optimizer=optimizer, max_layers=max_layers, file_params=params,
-                    layout=layout)
+                    layout=layout, shared=shared)
 
 
 @frozen
@@ -433,7 +435,8 @@ def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
              count: str, optimizer: str, max_layers: int,
              file_params: Mapping[str, Any] | None = None,
-             layout: str | None = None, input_layout: str | None = "chw") -> Analysis:
+             layout: str | None = None, input_layout: str | None = "chw",
+             shared: Shared | None = None) -> Analysis:
     """`layout`: how the caller writes shapes (`--layout`); None: as the file declares
     (`layout:`), else chw. `input_layout`: the order the input override is written in (None:
     the file's)."""
@@ -443,7 +446,8 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     diagnostics = list(loaded.diagnostics)
     if loaded.reader:  # the YOLO config took --set (its nc) when it was read
         file_params = None
-    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout)
+    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout,
+                       shared)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
     d = expansion.declarations

@@ -26,7 +26,7 @@ from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED
 from .passes import context, kind
 from .passes.shapes import infer
-from .replay import Form, first_span, record
+from .replay import Form, Shared, World, first_span, record
 from .scopes import Scopes
 from .source import Span
 from .values import (
@@ -55,28 +55,31 @@ class Expansion:
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
            max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None,
-           origin: Origin | None = None, input_layout: str | None = "chw") -> Expansion:
-    """`input_layout`: the order `input_override` is written in (None: the file's layout)."""
+           origin: Origin | None = None, input_layout: str | None = "chw",
+           shared: Shared | None = None) -> Expansion:
+    """`input_layout`: the order `input_override` is written in (None: the file's layout).
+    `shared`: the memos of the files analysed before this one in the same run (replay.py)."""
     declarations = declare(root, stem, input_override, max_layers, params, origin,
                            input_layout)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
     results = root.get("outputs") if isinstance(root, YMap) else None
-    return _Expander(declarations, max_layers,
-                     input_layout or declarations.layout).run(results)
+    world = shared.world(root, declarations) if shared is not None else None
+    return _Expander(declarations, max_layers, input_layout or declarations.layout,
+                     world).run(results)
 
 
 class _Expander(Scopes):
     def __init__(self, declarations: Declarations, max_layers: int,
-                 input_layout: str = "chw") -> None:
-        super().__init__(max_layers, declarations.work)
+                 input_layout: str = "chw", world: World | None = None) -> None:
+        super().__init__(max_layers, declarations.work, world)
         self.declarations = declarations
         self.layout = declarations.layout  # expected shapes are written in it
         self.input_layout = input_layout  # and the input override in this
         self.diagnostics.extend(declarations.diagnostics)
         self.blocks = declarations.blocks
         self.defaults = declarations.defaults
-        self.visits = Visits(self.blocks)
+        self.visits = Visits(self.blocks, world.sizes if world is not None else None)
         self.groups: dict[tuple[str, ...], str] = {}
         self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too

@@ -13,6 +13,7 @@ from ..check import Budgets, FileResult, check_file, collect
 from ..render import registry
 from ..render.console import use_color
 from ..render.safe import clean
+from ..replay import Shared
 from .common import amount, parse_scale, parse_sets, path, say, write
 from .common import max_bytes as read_max_bytes
 
@@ -45,10 +46,13 @@ def run(*, paths: list[str], strict: bool, format: str, max_params: str | None,
         else:
             say(line.rstrip("\n"))
     write(report.head(), guarded=guarded)
+    # block calls expanded in one file are replayed in the next that has the same blocks (the
+    # YOLO configs: replay.Shared)
+    shared = Shared()
     for found in collected.files:
         result = check_file(found, budgets, stdin=sys.stdin.buffer if found.path == "-" else None,
                             max_layers=max_layers, max_bytes=limit, params=sets,
-                            layout=layout, verbose=verbose, scale=scaled)
+                            layout=layout, verbose=verbose, scale=scaled, shared=shared)
         # each file's part as soon as it is done (a CI log shows progress), and nothing of
         # the file kept after it: memory stays flat over any number of files
         write(report.file(result), painted, guarded=guarded)
