@@ -583,11 +583,16 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
     """A YOLO config's rows' outputs: the last layer of each row's id `l<row>`."""
     rows: dict[int, Shape] = {}
+    row_of: dict[str, int | None] = {}  # a row's nodes share their id: each read once
     for node in graph.nodes[1:]:
         shape = shapes[node.index]
-        found = re.fullmatch(r"l(\d+)", node.path[0])
-        if found and shape is not None:
-            rows[int(found.group(1))] = shape
+        top = node.path[0]
+        if top not in row_of:
+            found = re.fullmatch(r"l(\d+)", top)
+            row_of[top] = int(found.group(1)) if found else None
+        row = row_of[top]
+        if row is not None and shape is not None:
+            rows[row] = shape
     return rows
 
 

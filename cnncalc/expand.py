@@ -60,7 +60,7 @@ def expand(root: YNode, stem: str, input_override: Shape | None = None,
     """`input_layout`: the order `input_override` is written in (None: the file's layout).
     `shared`: the memos of the files analysed before this one in the same run (replay.py)."""
     declarations = declare(root, stem, input_override, max_layers, params, origin,
-                           input_layout)
+                           input_layout, shared)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
     results = root.get("outputs") if isinstance(root, YMap) else None

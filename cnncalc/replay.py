@@ -29,7 +29,7 @@ from .source import Span
 from .values import Value
 
 if TYPE_CHECKING:
-    from .declare import Declarations
+    from .declare import Block, Declarations
 
 CallKey = tuple[tuple[str, ...], tuple[tuple[str, str], ...], Shape | None, bool, bool]
 Form = tuple[YScalar, YNode | None, dict[str, YNode]]
@@ -77,6 +77,22 @@ class Shared:
 
     def __init__(self) -> None:
         self.worlds: dict[tuple[int, Shape, str], World] = {}
+        # a `blocks:` node's declared blocks, by the node's id (the node held beside them)
+        self.declared: dict[int, tuple[YNode, dict[str, Block], frozenset[str]]] = {}
+
+    def blocks(self, node: YNode) -> tuple[dict[str, Block], frozenset[str]] | None:
+        """The blocks (and the broken ones) an earlier file declared from this very node."""
+        known = self.declared.pop(id(node), None)
+        if known is None or known[0] is not node:
+            return None
+        self.declared[id(node)] = known  # the most recently used last
+        return known[1], known[2]
+
+    def keep_blocks(self, node: YNode, found: tuple[dict[str, Block], frozenset[str]]) -> None:
+        """Keep the blocks declared from `node`, without a problem, for the next files."""
+        self.declared[id(node)] = (node, dict(found[0]), found[1])
+        if len(self.declared) > self.WORLDS:
+            del self.declared[next(iter(self.declared))]
 
     def world(self, root: YNode, declarations: Declarations) -> World | None:
         """The world of the file `root`, declared as `declarations` (None: it shares none).
