@@ -25,6 +25,7 @@ from .frozen import frozen
 from .graph import Node, Shape
 from .limits import DEFAULT_MAX_LAYERS
 from .loader import YMap, YNode, YScalar
+from .passes import Answers
 from .source import Span
 from .values import Value
 
@@ -60,6 +61,9 @@ class World:
         self.blocks = blocks
         self.calls: dict[CallKey, Call | None] = {}  # None: seen once, not recorded
         self.sizes: dict[Any, int] = {}  # visits.Visits' memo: it reads only the blocks
+        # arguments.check_args' memo, by the arguments' values: nodes alike in any file of the
+        # world share one arguments dict, so the passes' answers for them are shared too
+        self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.held = 0  # entries and recorded nodes in `calls`: bounds its memory
 
 
@@ -79,6 +83,7 @@ class Shared:
         self.worlds: dict[tuple[int, Shape, str], World] = {}
         # a `blocks:` node's declared blocks, by the node's id (the node held beside them)
         self.declared: dict[int, tuple[YNode, dict[str, Block], frozenset[str]]] = {}
+        self.answers = Answers()  # the passes' per-node rules, by kind of node
 
     def blocks(self, node: YNode) -> tuple[dict[str, Block], frozenset[str]] | None:
         """The blocks (and the broken ones) an earlier file declared from this very node."""
@@ -108,7 +113,7 @@ class Shared:
         key = (id(blocks), shape, declarations.layout)
         world = self.worlds.pop(key, None)
         if (world is None or world.blocks is not blocks
-                or world.held + len(world.sizes) > self.HELD):
+                or world.held + len(world.sizes) + len(world.checked) > self.HELD):
             world = World(blocks)
         self.worlds[key] = world
         if len(self.worlds) > self.WORLDS:
@@ -128,7 +133,7 @@ class Memo:
         self.bound: dict[tuple[int, str], dict[str, Value] | None] = {}
         self.literal: dict[int, bool] = {}  # value -> whether it has no `$`
         # (op, arguments written) -> the checked arguments, shared by the layers alike
-        self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self.checked = self.world.checked
         self.inferred: dict[tuple[Any, ...], Shape] = {}  # passes.kind -> its output shape
         self.pieces: dict[tuple[Any, ...], tuple[Shape, ...]] = {}  # ... a split op's outputs
         self.calls = self.world.calls

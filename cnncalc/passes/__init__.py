@@ -37,7 +37,9 @@ class Memo:
     see is made once per kind, from its first node.
     """
 
-    def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
+    def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None],
+                 shared: Answers | None = None) -> None:
+        """`shared`: the answers of the files analysed before in the same run (`check`)."""
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
         self.kind: list[int] = []  # by node index
@@ -47,8 +49,10 @@ class Memo:
             self.kind.append(k)
             if k == len(self.first):
                 self.first.append(node)
+        self.kinds = list(kinds)  # by kind: its key
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
         self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
+        self.shared = shared
 
     def __call__(self, rule: Callable[[Node, Ctx | None, Shape | None], T], node: Node) -> T:
         kind = self.kind[node.index]
@@ -56,16 +60,47 @@ class Memo:
         if key in self.answers:
             answer: T = self.answers[key]
             return answer
+        if self.shared is not None:
+            known = self.shared.get(rule, self.kinds[kind], node.args)
+            if known is not None:
+                self.answers[key] = known[0]
+                return known[0]  # type: ignore[no-any-return]
         if kind not in self.contexts:
             self.contexts[kind] = context(node, self.shapes, self.nodes)
         answer = rule(node, self.contexts[kind], self.shapes[node.index])
         self.answers[key] = answer
+        if self.shared is not None:
+            self.shared.keep(rule, self.kinds[kind], node.args, answer)
         return answer
 
     def each(self, rule: Callable[[Node, Ctx | None, Shape | None], T]) -> list[T]:
         """The rule's answer for every node, in node order (asked once per kind)."""
         by_kind = [self(rule, node) for node in self.first]
         return [by_kind[k] for k in self.kind]
+
+
+class Answers:
+    """The rules' answers by kind of node, shared by the files of one run (`check`): files
+    that replay the same block calls (replay.Shared) have nodes of the same kinds. A kind
+    names its arguments dict by id, so each answer holds that dict: no other dict can take
+    its id while the answer is kept, and an answer is taken only for the very same dict. At
+    most LIMIT answers are kept: past it, they start again."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
+
+    def get(self, rule: Any, kind: tuple[Any, ...], args: dict[str, Any]
+            ) -> tuple[Any] | None:
+        """(the answer,) of `rule` for nodes of `kind` whose arguments are `args`, if known."""
+        known = self.answers.get((rule, kind))
+        return (known[1],) if known is not None and known[0] is args else None
+
+    def keep(self, rule: Any, kind: tuple[Any, ...], args: dict[str, Any], answer: Any) -> None:
+        if len(self.answers) >= self.LIMIT:
+            self.answers.clear()
+        self.answers[rule, kind] = (args, answer)
 
 
 def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:
