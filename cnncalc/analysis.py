@@ -463,7 +463,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
-    rules = Memo(graph.nodes, shapes, shared.answers if shared is not None else None)
+    rules = Memo(graph.nodes, shapes, expansion.world.answers if expansion.world else None)
     node_counts = rules.each(counts.count)
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)

@@ -51,6 +51,7 @@ class Expansion:
     declarations: Declarations | None = None
     params: dict[str, Any] = field(default_factory=dict)  # the file parameters as used
     result_names: tuple[str, ...] = ()  # the file's `outputs:` as written (graph.results)
+    world: World | None = None  # what it shares with other files of the run (replay.Shared)
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
@@ -73,6 +74,7 @@ class _Expander(Scopes):
     def __init__(self, declarations: Declarations, max_layers: int,
                  input_layout: str = "chw", world: World | None = None) -> None:
         super().__init__(max_layers, declarations.work, world)
+        self.world = world
         self.declarations = declarations
         self.layout = declarations.layout  # expected shapes are written in it
         self.input_layout = input_layout  # and the input override in this
@@ -137,7 +139,8 @@ class _Expander(Scopes):
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
                       self.groups, self.pieces, named, d.layout)
         return Expansion(graph, self.shapes, self.diagnostics, d,
-                         {p: v.value for p, v in d.params.items()}, tuple(self.result_names))
+                         {p: v.value for p, v in d.params.items()}, tuple(self.result_names),
+                         self.world)
 
     def _top_let(self, let: Let, scope: Scope) -> None:
         """The top level's `let:`, in order; a name whose value fails is reported once and

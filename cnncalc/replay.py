@@ -65,6 +65,8 @@ class World:
         # world share one arguments dict, so the passes' answers for them are shared too
         self.checked: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.held = 0  # entries and recorded nodes in `calls`: bounds its memory
+        self.files = 0  # the files that have used it
+        self.answers = Answers()  # the passes' per-node rules, by kind of node
 
 
 class Shared:
@@ -83,7 +85,6 @@ class Shared:
         self.worlds: dict[tuple[int, Shape, str], World] = {}
         # a `blocks:` node's declared blocks, by the node's id (the node held beside them)
         self.declared: dict[int, tuple[YNode, dict[str, Block], frozenset[str]]] = {}
-        self.answers = Answers()  # the passes' per-node rules, by kind of node
 
     def blocks(self, node: YNode) -> tuple[dict[str, Block], frozenset[str]] | None:
         """The blocks (and the broken ones) an earlier file declared from this very node."""
@@ -113,8 +114,10 @@ class Shared:
         key = (id(blocks), shape, declarations.layout)
         world = self.worlds.pop(key, None)
         if (world is None or world.blocks is not blocks
-                or world.held + len(world.sizes) + len(world.checked) > self.HELD):
+                or world.held + len(world.sizes) + len(world.checked)
+                + len(world.answers.answers) > self.HELD):
             world = World(blocks)
+        world.files += 1
         self.worlds[key] = world
         if len(self.worlds) > self.WORLDS:
             del self.worlds[next(iter(self.worlds))]
@@ -144,8 +147,8 @@ class Memo:
 
     def finished(self, key: CallKey, record: Callable[[], Call]) -> None:
         """A call went cleanly: record it if one alike was seen before, or at once in a world
-        files share (the next file of the family likely calls it alike)."""
-        call = record() if key in self.calls or self.world.blocks is not None else None
+        another file used before (the next file of the family likely calls it alike)."""
+        call = record() if key in self.calls or self.world.files > 1 else None
         self.calls[key] = call
         self.world.held += 1 + (len(call.nodes) if call is not None else 0)
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import ZOO, zoo_source
 
-from cnncalc import passes, replay
+from cnncalc import replay
 from cnncalc.analysis import Analysis, analyze, analyze_source
 from cnncalc.render import json, table
 from cnncalc.source import Source
@@ -184,12 +184,11 @@ def test_files_sharing_a_memo() -> None:
 
 
 def test_files_sharing_a_bounded_memo() -> None:
-    """The shared memos are bounded (a few worlds, a few records each, a number of the
-    passes' answers): past the bound they start again, and the answers stay the same."""
+    """The shared memos are bounded (a few worlds, a few records and answers each): past the
+    bound they start again, and the answers stay the same."""
     with pytest.MonkeyPatch.context() as m:
         m.setattr(replay.Shared, "HELD", 20)
         m.setattr(replay.Shared, "WORLDS", 1)
-        m.setattr(passes.Answers, "LIMIT", 10)
         shared_and_alone(own_yolo() + [(zoo_source(p), {}) for p in ZOO[:4]])
 
 

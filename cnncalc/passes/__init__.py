@@ -39,7 +39,8 @@ class Memo:
 
     def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None],
                  shared: Answers | None = None) -> None:
-        """`shared`: the answers of the files analysed before in the same run (`check`)."""
+        """`shared`: the answers of the files analysed before in the same run (`check`),
+        kept for the next."""
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
         self.kind: list[int] = []  # by node index
@@ -80,13 +81,11 @@ class Memo:
 
 
 class Answers:
-    """The rules' answers by kind of node, shared by the files of one run (`check`): files
-    that replay the same block calls (replay.Shared) have nodes of the same kinds. A kind
-    names its arguments dict by id, so each answer holds that dict: no other dict can take
-    its id while the answer is kept, and an answer is taken only for the very same dict. At
-    most LIMIT answers are kept: past it, they start again."""
-
-    LIMIT = 200_000
+    """The rules' answers by kind of node, shared by the files of one run (`check`) that
+    share their block calls' records and arguments (a replay.World): their nodes alike are
+    of one kind. A kind names its arguments dict by id, so each answer holds that dict: no
+    other dict can take its id while the answer is kept, and an answer is taken only for the
+    very same dict."""
 
     def __init__(self) -> None:
         self.answers: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
@@ -98,8 +97,6 @@ class Answers:
         return (known[1],) if known is not None and known[0] is args else None
 
     def keep(self, rule: Any, kind: tuple[Any, ...], args: dict[str, Any], answer: Any) -> None:
-        if len(self.answers) >= self.LIMIT:
-            self.answers.clear()
         self.answers[rule, kind] = (args, answer)
 
 
