@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from .frozen import frozen
 from .graph import Node, Shape
-from .limits import DEFAULT_MAX_LAYERS
 from .loader import YMap, YNode, YScalar
 from .passes import Answers
 from .source import Span
@@ -51,10 +50,11 @@ class Call:
 
 
 class World:
-    """What a block call's expansion reads besides its key (`CallKey`): the block definitions
-    it may call, op `defaults:`, the file parameters and top-level `let` names local blocks
-    see, the network input (`input` inside a block) and the file's `layout:`. Files alike in
-    all of these share the records of their calls (`Shared`)."""
+    """The memos of the files that agree on everything a block call's expansion reads besides
+    its key (`CallKey`): the block definitions it may call, op `defaults:`, the file
+    parameters and top-level `let` names local blocks see, the network input (`input` inside
+    a block) and the file's `layout:` (`Shared` says which files do). A file alone has a
+    world of its own."""
 
     def __init__(self, blocks: YNode | None = None) -> None:
         # held, so that no other node takes its id while the world keyed by that id lives
@@ -79,7 +79,9 @@ class Shared:
     memory stays flat over any number of files."""
 
     WORLDS = 8
-    HELD = DEFAULT_MAX_LAYERS  # as many records as one expansion may make
+    # entries a world holds before it starts again: every shipped YOLO config at every scale
+    # makes about 52,000 (about 20 MiB)
+    HELD = 100_000
 
     def __init__(self) -> None:
         self.worlds: dict[tuple[int, Shape, str], World] = {}
