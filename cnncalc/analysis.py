@@ -463,7 +463,11 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
-    rules = Memo(graph.nodes, shapes, expansion.world.answers if expansion.world else None)
+    # the passes' answers are kept for the next files once a world has a second file (most
+    # worlds are a file's own: keeping its answers would be work for nothing)
+    world = expansion.world
+    rules = Memo(graph.nodes, shapes,
+                 world.answers if world is not None and world.files > 1 else None)
     node_counts = rules.each(counts.count)
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
