@@ -54,6 +54,7 @@ class Memo:
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
         self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
         self.shared = shared
+        self.shared_by_kind: dict[int, dict[Any, Any]] = {}  # by kind: its shared answers
 
     def __call__(self, rule: Callable[[Node, Ctx | None, Shape | None], T], node: Node) -> T:
         kind = self.kind[node.index]
@@ -61,17 +62,20 @@ class Memo:
         if key in self.answers:
             answer: T = self.answers[key]
             return answer
+        shared = None
         if self.shared is not None:
-            known = self.shared.get(rule, self.kinds[kind], node.args)
-            if known is not None:
-                self.answers[key] = known[0]
-                return known[0]  # type: ignore[no-any-return]
+            shared = self.shared_by_kind.get(kind)
+            if shared is None:
+                shared = self.shared_by_kind[kind] = self.shared.of(self.kinds[kind], node.args)
+            if rule in shared:
+                answer = self.answers[key] = shared[rule]
+                return answer
         if kind not in self.contexts:
             self.contexts[kind] = context(node, self.shapes, self.nodes)
         answer = rule(node, self.contexts[kind], self.shapes[node.index])
         self.answers[key] = answer
-        if self.shared is not None:
-            self.shared.keep(rule, self.kinds[kind], node.args, answer)
+        if shared is not None:
+            shared[rule] = answer
         return answer
 
     def each(self, rule: Callable[[Node, Ctx | None, Shape | None], T]) -> list[T]:
@@ -88,16 +92,16 @@ class Answers:
     very same dict."""
 
     def __init__(self) -> None:
-        self.answers: dict[tuple[Any, ...], tuple[dict[str, Any], Any]] = {}
+        # kind -> (its arguments dict, {rule: answer})
+        self.answers: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
 
-    def get(self, rule: Any, kind: tuple[Any, ...], args: dict[str, Any]
-            ) -> tuple[Any] | None:
-        """(the answer,) of `rule` for nodes of `kind` whose arguments are `args`, if known."""
-        known = self.answers.get((rule, kind))
-        return (known[1],) if known is not None and known[0] is args else None
-
-    def keep(self, rule: Any, kind: tuple[Any, ...], args: dict[str, Any], answer: Any) -> None:
-        self.answers[rule, kind] = (args, answer)
+    def of(self, kind: tuple[Any, ...], args: dict[str, Any]) -> dict[Any, Any]:
+        """The answers by rule for nodes of `kind` whose arguments are `args` (a dict to add
+        the answers found to; a new one when the kind's are for another dict)."""
+        known = self.answers.get(kind)
+        if known is None or known[0] is not args:
+            known = self.answers[kind] = (args, {})
+        return known[1]
 
 
 def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:
