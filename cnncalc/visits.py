@@ -22,7 +22,9 @@ _SIZE_MEMO = 10_000  # calls `size` tells apart by their parameters; past it, on
 class Visits:
     def __init__(self, blocks: dict[str, Block], sizes: dict[Any, int] | None = None) -> None:
         """`sizes`: the memo of earlier files with the very same blocks (replay.World), if
-        any: a size depends on the blocks and the parameters only."""
+        any: a size depends on the blocks and the parameters only (and on the depth it was
+        first counted at, for blocks nested past MAX_CALL_DEPTH, which are refused with E119;
+        the only blocks files share are the YOLO reader's, a few levels deep)."""
         self.blocks = blocks
         self.sizes = {} if sizes is None else sizes
         # the keys this expansion asked for: past _SIZE_MEMO of them, calls are told apart by
