@@ -469,6 +469,13 @@ Scaling: {big.label} took {big.median / small.median:.2f}x the time of {small.la
   cyclic GC (`check` frees each file's cycles before the next, young objects only) and leaves
   without tearing down the interpreter, which freed every object of a large analysis one by
   one.
+- `check` of many files: the files of one run share what does not depend on the file. A YOLO
+  config's document calls the reader's block library, one node tree in every document, so
+  the library is declared once per run, and a block call (block, argument values, input
+  shape) is expanded once per run and replayed in every later file that makes it, with the
+  checked arguments and the passes' answers per kind of layer (cnncalc/replay.py, `Shared`).
+  A file whose blocks are its own shares nothing (its nodes name its own lines). No
+  reference cycle holds an analysis, so the collector finds next to nothing between files.
 - The peak memory of a case is its process's `ru_maxrss`. The machine is shared: the medians
   move from run to run, and the floors move with them.
 - The side by side needs torch, torchvision and torchinfo beside cnncalc. On these machines

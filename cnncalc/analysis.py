@@ -22,6 +22,7 @@ from .passes import Memo, counts, depth, expectations, fractions, memory, recept
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
 from .passes.receptive import Field
+from .replay import Shared
 from .source import Source, Span, position
 
 if TYPE_CHECKING:
@@ -289,14 +290,15 @@ def analyze_source(src: Source, input: Shape | None = None, *, batch: int | None
                    optimizer: str = "adam", max_layers: int = DEFAULT_MAX_LAYERS,
                    params: Mapping[str, Any] | None = None, path: str | None = None,
                    max_bytes: int = DEFAULT_MAX_BYTES, layout: str | None = None,
-                   scale: str | None = None) -> Analysis:
+                   scale: str | None = None, shared: Shared | None = None) -> Analysis:
     """`src` read from the file at `path` (its `include:` paths are relative to it; None:
-    to the working directory)."""
+    to the working directory). `shared`: memos the files of one run share (`check`), see
+    replay.Shared."""
     loaded = read_and_load(src, max_bytes, scale=scale, params=params)
     loaded = replace(loaded, origin=Origin(path, src.name, max_bytes))
     return _analyze(loaded, input, batch=batch, dtype=dtype, count=count,
                     optimizer=optimizer, max_layers=max_layers, file_params=params,
-                    layout=layout)
+                    layout=layout, shared=shared)
 
 
 @frozen
@@ -437,13 +439,14 @@ def analyze_tree(root: YNode, diagnostics: list[Diagnostic], src: Source,
 def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
              count: str, optimizer: str, max_layers: int,
              file_params: Mapping[str, Any] | None = None,
-             layout: str | None = None, input_layout: str | None = "chw") -> Analysis:
+             layout: str | None = None, input_layout: str | None = "chw",
+             shared: Shared | None = None) -> Analysis:
     """`layout`: how the caller writes shapes (`--layout`); None: as the file declares
     (`layout:`), else chw. `input_layout`: the order the input override is written in (None:
-    the file's)."""
+    the file's). `shared`: block calls replayed between the files of one run."""
     a = _analyzed(loaded, input, batch=batch, dtype=dtype, count=count, optimizer=optimizer,
                   max_layers=max_layers, file_params=file_params, layout=layout,
-                  input_layout=input_layout)
+                  input_layout=input_layout, shared=shared)
     config = loaded.config
     return a if config is None else replace(a, scale=config.scale, scales=config.scales)
 
@@ -451,14 +454,16 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
 def _analyzed(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: str | None,
               count: str, optimizer: str, max_layers: int,
               file_params: Mapping[str, Any] | None = None,
-              layout: str | None = None, input_layout: str | None = "chw") -> Analysis:
+              layout: str | None = None, input_layout: str | None = "chw",
+              shared: Shared | None = None) -> Analysis:
     stem, src, root = loaded.stem, loaded.source, loaded.root
     if root is None:
         return Analysis(stem, src, diagnostics=loaded.diagnostics)
     diagnostics = list(loaded.diagnostics)
     if loaded.reader:  # the YOLO config took --set (its nc) when it was read
         file_params = None
-    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout)
+    expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout,
+                       shared)
     diagnostics += expansion.diagnostics
     graph, shapes = expansion.graph, expansion.shapes
     d = expansion.declarations
@@ -474,7 +479,11 @@ def _analyzed(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: 
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
-    rules = Memo(graph.nodes, shapes)
+    # the passes' answers are kept for the next files once a world has a second file (most
+    # worlds are a file's own: keeping its answers would be work for nothing)
+    world = expansion.world
+    rules = Memo(graph.nodes, shapes,
+                 world.answers if world is not None and world.files > 1 else None)
     node_counts = rules.each(counts.count)
     if any(not node.trainable for node in graph.nodes):  # `trainable: false`
         node_counts = [c if node.trainable else replace(c, trainable=0)
@@ -594,11 +603,16 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
     """A YOLO config's rows' outputs: the last layer of each row's id `l<row>`."""
     rows: dict[int, Shape] = {}
+    row_of: dict[str, int | None] = {}  # a row's nodes share their id: each read once
     for node in graph.nodes[1:]:
         shape = shapes[node.index]
-        found = re.fullmatch(r"l(\d+)", node.path[0])
-        if found and shape is not None:
-            rows[int(found.group(1))] = shape
+        top = node.path[0]
+        if top not in row_of:
+            found = re.fullmatch(r"l(\d+)", top)
+            row_of[top] = int(found.group(1)) if found else None
+        row = row_of[top]
+        if row is not None and shape is not None:
+            rows[row] = shape
     return rows
 
 

@@ -18,17 +18,17 @@ from .graph import Node, ShapeExpect, path_str
 from .loader import YMap, YNode, YScalar, YSeq
 from .ops import OpSpec, lookup, names
 from .ops.base import ArgError
-from .replay import Memo
+from .replay import Memo, World
 from .source import Span
 from .values import Invalid, Reader, Scope, Skip, Value, describe, listing
 
 
 class Arguments(Reader):
-    def __init__(self, max_layers: int, work: int) -> None:
+    def __init__(self, max_layers: int, work: int, world: World | None = None) -> None:
         super().__init__(max_layers, work)
         self.nodes: list[Node] = []
         self.expects: list[ShapeExpect] = []
-        self.memo = Memo()
+        self.memo = Memo(world)
         # `--set` changed a file parameter: figures written as plain numbers describe the
         # defaults and are not checked (their spans are kept for the note); `$(...)` ones are
         self.skip_literal = False

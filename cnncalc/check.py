@@ -34,6 +34,7 @@ from .analysis import Analysis, analyze_source, decode, display_name, read_bytes
 from .diagnostics import Diagnostic, FatalError, exit_code
 from .frozen import frozen
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS
+from .replay import Shared
 from .source import Source
 
 _SUFFIX = re.compile(r"(?i)\s*([0-9]+(?:\.[0-9]+)?)\s*(k|m|g|t|ki|mi|gi|ti)?(b)?\s*\Z")
@@ -373,12 +374,13 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
                max_layers: int = DEFAULT_MAX_LAYERS,
                max_bytes: int = DEFAULT_MAX_BYTES,
                params: Mapping[str, Any] | None = None, layout: str | None = None,
-               verbose: bool = False, scale: str | None = None) -> FileResult:
+               verbose: bool = False, scale: str | None = None,
+               shared: Shared | None = None) -> FileResult:
     """Check one file (`-`: `stdin`, always taken as an architecture), read at most
     `max_bytes` + 1 bytes of it; `params` sets file parameters (`--set`), `scale` an
     Ultralytics YOLO config's scale; `layout` shows shapes in that order (default: the
     file's); `verbose`: every figure of a layer under its wrong answer, not only the one
-    asked."""
+    asked. `shared`: the memos of the files checked before in this run (replay.Shared)."""
     if isinstance(found, str):
         found = Found(found)
     path = found.path
@@ -404,7 +406,7 @@ def check_file(found: Found | str, budgets: Budgets, *, stdin: BinaryIO | None =
         return FileResult(shown, _unread(name, exc.diagnostic), [exc.diagnostic])
     a = analyze_source(source, max_layers=max_layers, params=params,
                        path=None if path == "-" else path, max_bytes=max_bytes, layout=layout,
-                       scale=scale)
+                       scale=scale, shared=shared)
     explained = {(v.path, v.key): feedback.of(a, v, verbose)
                  for v in a.expectations if not v.ok}
     return FileResult(shown, a, [*a.diagnostics, *budget_problems(a, budgets)],

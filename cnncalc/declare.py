@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Collection, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, did_you_mean
 from .format import (
@@ -49,6 +49,9 @@ from .values import (
     describe,
     listing,
 )
+
+if TYPE_CHECKING:
+    from .replay import Shared
 
 Param = tuple[str, Any, Span]  # (name, default or REQUIRED, where it is declared)
 Let = tuple[tuple[YScalar, YNode], ...]  # `let:` entries in order: (name, value)
@@ -137,21 +140,24 @@ class Declarations:
 
 def declare(root: YNode, stem: str, input_override: Shape | None = None,
             max_layers: int = 1, params: Mapping[str, Any] | None = None,
-            origin: Origin | None = None, input_layout: str | None = "chw") -> Declarations:
+            origin: Origin | None = None, input_layout: str | None = "chw",
+            shared: Shared | None = None) -> Declarations:
     """Check `root`, the file's node tree; `stem` names a network without `name:`; `params`
     sets file parameters (`--set`); `origin` is where the file is, for its `include:`.
     `input_layout` is the order `input_override` is written in (None: the file's `layout:`,
-    as `--input` is read when no `--layout` says otherwise)."""
-    return _Declarer(max_layers, origin or Origin()).run(root, stem, input_override,
-                                                         params or {}, input_layout)
+    as `--input` is read when no `--layout` says otherwise). `shared`: what the files of one
+    run share (replay.Shared)."""
+    return _Declarer(max_layers, origin or Origin(), shared).run(root, stem, input_override,
+                                                                 params or {}, input_layout)
 
 
 class _Declarer(Reader):
     layout = "chw"  # the file's `layout:`, once read
 
-    def __init__(self, max_layers: int, origin: Origin) -> None:
+    def __init__(self, max_layers: int, origin: Origin, shared: Shared | None = None) -> None:
         super().__init__(max_layers)
         self.origin = origin
+        self.shared = shared
         self.sources: list[Source] = []  # included files, in the order first read
         self.unresolved = False
         # each included file's blocks, by the file's identity: a file included again (a
@@ -467,6 +473,21 @@ class _Declarer(Reader):
     def _blocks(self, node: YNode | None, include: YNode | None = None
                 ) -> tuple[dict[str, Block], frozenset[str]]:
         """The file's blocks and those of the files it includes (the file's own first)."""
+        if node is not None and include is None and self.shared is not None:
+            # the very node another file of the run declared (the YOLO reader's library):
+            # its blocks are those, and were found without a problem
+            known = self.shared.blocks(node)
+            if known is not None:
+                return dict(known[0]), known[1]
+        reported = len(self.diagnostics)
+        found = self._own_blocks(node, include)
+        if (node is not None and include is None and self.shared is not None
+                and len(self.diagnostics) == reported):
+            self.shared.keep_blocks(node, found)
+        return found
+
+    def _own_blocks(self, node: YNode | None, include: YNode | None
+                    ) -> tuple[dict[str, Block], frozenset[str]]:
         blocks, broken = self._definitions(node, True)
         if include is not None:
             for name, block in self._included(include, self.origin, (

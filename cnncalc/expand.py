@@ -26,7 +26,7 @@ from .ops import REGISTRY, OpSpec, lookup, names
 from .ops.base import REQUIRED
 from .passes import context, kind
 from .passes.shapes import infer
-from .replay import Form, first_span, record
+from .replay import Form, Shared, World, first_span, record
 from .scopes import Scopes
 from .source import Span
 from .values import (
@@ -51,32 +51,37 @@ class Expansion:
     declarations: Declarations | None = None
     params: dict[str, Any] = field(default_factory=dict)  # the file parameters as used
     result_names: tuple[str, ...] = ()  # the file's `outputs:` as written (graph.results)
+    world: World | None = None  # what it shares with other files of the run (replay.Shared)
 
 
 def expand(root: YNode, stem: str, input_override: Shape | None = None,
            max_layers: int = DEFAULT_MAX_LAYERS, params: Mapping[str, Any] | None = None,
-           origin: Origin | None = None, input_layout: str | None = "chw") -> Expansion:
-    """`input_layout`: the order `input_override` is written in (None: the file's layout)."""
+           origin: Origin | None = None, input_layout: str | None = "chw",
+           shared: Shared | None = None) -> Expansion:
+    """`input_layout`: the order `input_override` is written in (None: the file's layout).
+    `shared`: the memos of the files analysed before this one in the same run (replay.py)."""
     declarations = declare(root, stem, input_override, max_layers, params, origin,
-                           input_layout)
+                           input_layout, shared)
     if declarations.layers is None:  # nothing to expand; the diagnostics say why
         return Expansion(None, [], list(declarations.diagnostics), declarations)
     results = root.get("outputs") if isinstance(root, YMap) else None
-    return _Expander(declarations, max_layers,
-                     input_layout or declarations.layout).run(results)
+    world = shared.world(root, declarations) if shared is not None else None
+    return _Expander(declarations, max_layers, input_layout or declarations.layout,
+                     world).run(results)
 
 
 class _Expander(Scopes):
     def __init__(self, declarations: Declarations, max_layers: int,
-                 input_layout: str = "chw") -> None:
-        super().__init__(max_layers, declarations.work)
+                 input_layout: str = "chw", world: World | None = None) -> None:
+        super().__init__(max_layers, declarations.work, world)
+        self.world = world
         self.declarations = declarations
         self.layout = declarations.layout  # expected shapes are written in it
         self.input_layout = input_layout  # and the input override in this
         self.diagnostics.extend(declarations.diagnostics)
         self.blocks = declarations.blocks
         self.defaults = declarations.defaults
-        self.visits = Visits(self.blocks)
+        self.visits = Visits(self.blocks, world.sizes if world is not None else None)
         self.groups: dict[tuple[str, ...], str] = {}
         self.group_paths: list[tuple[str, ...]] = []  # the keys of `groups`, in order made
         # layer entries visited, emitted or not: skipped layers inside big repeats cost time too
@@ -134,7 +139,8 @@ class _Expander(Scopes):
         graph = Graph(d.name, tuple(self.nodes), scope.prev, d.batch, d.dtype, expects,
                       self.groups, self.pieces, named, d.layout)
         return Expansion(graph, self.shapes, self.diagnostics, d,
-                         {p: v.value for p, v in d.params.items()}, tuple(self.result_names))
+                         {p: v.value for p, v in d.params.items()}, tuple(self.result_names),
+                         self.world)
 
     def _top_let(self, let: Let, scope: Scope) -> None:
         """The top level's `let:`, in order; a name whose value fails is reported once and

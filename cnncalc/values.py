@@ -141,31 +141,32 @@ class Reader:
         """The Python value of `node`, `$` references resolved, size-bounded against aliases."""
         if isinstance(node, YScalar):  # most values: no walk, no budget
             return self.scalar_value(node, scope)
-        budget = [MAX_VALUE_ITEMS]
-        if id(node) in self.oversized:
-            budget[0] = 0
-
-        def walk(n: YNode, depth: int) -> Any:
-            budget[0] -= 1
-            if budget[0] < 0:
-                self.oversized.add(id(node))
-                raise self.fail("E116", f"this value has more than {MAX_VALUE_ITEMS} items",
-                                node.span, "arguments are numbers or short lists")
-            if isinstance(n, YScalar):
-                return self.scalar_value(n, scope)
-            if depth >= MAX_VALUE_DEPTH:  # the walk recurses: bounded well inside the stack
-                raise self.fail("E119", f"this value nests lists or mappings more than "
-                                f"{MAX_VALUE_DEPTH} levels deep", n.span,
-                                "arguments are numbers or short lists",
-                                scope.prefix if scope else None)
-            if isinstance(n, YSeq):
-                return [walk(item, depth + 1) for item in n.items]
-            return {str(k.value): walk(v, depth + 1) for k, v in n.items}
-
-        value = walk(node, 0)
+        budget = [0 if id(node) in self.oversized else MAX_VALUE_ITEMS]
+        value = self._walk(node, 0, node, budget, scope)
         # a value re-read at every visit (a block body's) costs its items each time
         self.spend(MAX_VALUE_ITEMS - budget[0], node.span)
         return value
+
+    def _walk(self, n: YNode, depth: int, top: YNode, budget: list[int],
+              scope: Scope | None) -> Any:
+        """`plain` of `n`, at `depth` inside the value `top`, spending one of `budget` per
+        item. (A method, not a closure calling itself: that would be a reference cycle
+        holding the reader, whose whole expansion only the cyclic collector would free.)"""
+        budget[0] -= 1
+        if budget[0] < 0:
+            self.oversized.add(id(top))
+            raise self.fail("E116", f"this value has more than {MAX_VALUE_ITEMS} items",
+                            top.span, "arguments are numbers or short lists")
+        if isinstance(n, YScalar):
+            return self.scalar_value(n, scope)
+        if depth >= MAX_VALUE_DEPTH:  # the walk recurses: bounded well inside the stack
+            raise self.fail("E119", f"this value nests lists or mappings more than "
+                            f"{MAX_VALUE_DEPTH} levels deep", n.span,
+                            "arguments are numbers or short lists",
+                            scope.prefix if scope else None)
+        if isinstance(n, YSeq):
+            return [self._walk(item, depth + 1, top, budget, scope) for item in n.items]
+        return {str(k.value): self._walk(v, depth + 1, top, budget, scope) for k, v in n.items}
 
     def scalar_value(self, node: YScalar, scope: Scope | None) -> Any:
         text = node.value

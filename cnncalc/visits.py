@@ -20,9 +20,17 @@ _SIZE_MEMO = 10_000  # calls `size` tells apart by their parameters; past it, on
 
 
 class Visits:
-    def __init__(self, blocks: dict[str, Block]) -> None:
+    def __init__(self, blocks: dict[str, Block], sizes: dict[Any, int] | None = None) -> None:
+        """`sizes`: the memo of earlier files with the very same blocks (replay.World), if
+        any: a size depends on the blocks and the parameters only (and on the depth it was
+        first counted at, for blocks nested past MAX_CALL_DEPTH, which are refused with E119;
+        the only blocks files share are the YOLO reader's, a few levels deep)."""
         self.blocks = blocks
-        self.sizes: dict[tuple[str, tuple[tuple[str, type, Any], ...]], int] = {}
+        self.sizes = {} if sizes is None else sizes
+        # the keys this expansion asked for: past _SIZE_MEMO of them, calls are told apart by
+        # block only, counted per file so that a file's answers never depend on the files
+        # that shared the memo before it
+        self.asked: set[Any] = set()
 
     def size(self, block: Block, env: dict[str, Any], depth: int = 0) -> int:
         """How many layer entries one call of `block` visits, at least, when its parameters
@@ -30,7 +38,8 @@ class Visits:
         `$(expr)` of known ones)."""
         # typed: true and 1 are equal keys, but not the same `when`
         key = (block.name, tuple((k, type(v), v) for k, v in env.items())
-               if len(self.sizes) < _SIZE_MEMO else ())
+               if len(self.asked) < _SIZE_MEMO else ())
+        self.asked.add(key)
         if key in self.sizes:
             return self.sizes[key]
         if not key[1]:

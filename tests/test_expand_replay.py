@@ -3,14 +3,17 @@ exactly what expanding every call gives, and the replay must actually happen."""
 
 from __future__ import annotations
 
+import importlib.util
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import ZOO, zoo_source
 
 from cnncalc import replay
-from cnncalc.analysis import Analysis, analyze
+from cnncalc.analysis import Analysis, analyze, analyze_source
 from cnncalc.render import json, table
 from cnncalc.source import Source
 
@@ -127,3 +130,79 @@ def test_cases(name: str) -> None:
     assert count >= REPLAYS[name]
     replayed, expanded, _ = both(source, max_layers=100)
     assert_same(replayed, expanded)
+
+
+# ---------------------------------------------------------------- files sharing one memo
+
+YOLO = ZOO[0].parent / "yolo"
+
+
+def shared_and_alone(files: list[tuple[Source, dict[str, Any]]]) -> int:
+    """Analyse `files` in order sharing one replay.Shared, as `check` does, and each alone:
+    every analysis must be the same. Returns how many nodes the shared run replayed."""
+    replays = []
+    real = replay.Memo.replay
+
+    def counted(self: replay.Memo, call: replay.Call, *args: Any) -> int:
+        replays.append(len(call.nodes))
+        return real(self, call, *args)
+
+    shared = replay.Shared()
+    for source, options in files:
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(replay.Memo, "replay", counted)
+            together = analyze_source(source, shared=shared, **options)
+        assert_same(together, analyze_source(source, **options))
+    return sum(replays)
+
+
+def own_yolo() -> list[tuple[Source, dict[str, Any]]]:
+    """Our YOLO configs at both scales, with another class count, and with an `activation:`
+    (which rewrites the library's `act` block for that file alone), between zoo files."""
+    tinydet = (YOLO / "tinydet.yaml").read_text(encoding="utf-8")
+    relu = tinydet.replace("nc: 3", "nc: 3\nactivation: nn.ReLU()")
+    return [
+        (Source("tinydet.yaml", tinydet), {"scale": "s"}),
+        (zoo_source(ZOO[0]), {}),
+        (Source("tinydet-p2.yaml", (YOLO / "tinydet-p2.yaml").read_text(encoding="utf-8")),
+         {"scale": "s"}),
+        (Source("tinydet-relu.yaml", relu), {"scale": "s"}),
+        (Source("tinydet.yaml", tinydet), {"scale": "m"}),
+        (Source("tinydet.yaml", tinydet), {"scale": "s", "params": {"nc": 80}}),
+        (Source("tinydet-relu.yaml", relu), {"scale": "s"}),
+        (Source("again.yaml", tinydet), {"scale": "s"}),
+    ]
+
+
+def test_files_sharing_a_memo() -> None:
+    """`check` shares the records of block calls between files with the very same blocks
+    (the YOLO reader's library): each file's analysis is exactly what it is alone, and the
+    calls a file repeats from an earlier one are replayed, not expanded again."""
+    files = own_yolo()
+    alone = sum(shared_and_alone([f]) for f in files)
+    assert shared_and_alone(files) > alone
+
+
+def test_files_sharing_a_bounded_memo() -> None:
+    """The shared memos are bounded (a few worlds, a few records and answers each): past the
+    bound they start again, and the answers stay the same."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(replay.Shared, "HELD", 20)
+        m.setattr(replay.Shared, "WORLDS", 1)
+        shared_and_alone(own_yolo() + [(zoo_source(p), {}) for p in ZOO[:4]])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("ultralytics") is None,
+                    reason="ultralytics (its shipped model configs) is not installed")
+def test_shipped_yolo_configs_sharing_a_memo() -> None:
+    """Every shipped YOLO config at every scale, in one run as bench/run.py's yolo_check
+    reads them: each analysis is what it is alone."""
+    import ultralytics
+
+    models = Path(ultralytics.__file__).parent / "cfg" / "models"
+    files = []
+    for path in sorted(models.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for scale in (yaml.safe_load(text) or {}).get("scales") or [None]:
+            files.append((Source(path.name, text), {"scale": scale}))
+    assert shared_and_alone(files) > 0

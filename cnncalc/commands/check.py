@@ -15,6 +15,7 @@ from ..check import EVERY_SCALE, Budgets, FileResult, check_scales, collect
 from ..render import registry
 from ..render.console import use_color
 from ..render.safe import clean
+from ..replay import Shared
 from .common import amount, parse_scale, parse_sets, path, say, write
 from .common import max_bytes as read_max_bytes
 
@@ -48,11 +49,14 @@ def run(*, paths: list[str], strict: bool, format: str, max_params: str | None,
             say(line.rstrip("\n"))
     write(report.head(), guarded=guarded)
     read_at: set[str | None] = set()  # the scales configs were read at
+    # block calls expanded in one file are replayed in the next that has the same blocks (the
+    # YOLO configs: replay.Shared)
+    shared = Shared()
     for found in collected.files:
         for result in check_scales(found, budgets, scales,
                                    stdin=sys.stdin.buffer if found.path == "-" else None,
                                    max_layers=max_layers, max_bytes=limit, params=sets,
-                                   layout=layout, verbose=verbose):
+                                   layout=layout, verbose=verbose, shared=shared):
             read_at.add(result.analysis.scale)
             # each file's part as soon as it is done (a CI log shows progress), and nothing
             # of the file kept after it: memory stays flat over any number of files

@@ -214,7 +214,9 @@ class Either(ArgType):
             try:
                 return option.check(value)
             except ArgError as exc:
-                errors.append(exc)
+                # without its traceback, which holds this frame and so this list: a cycle
+                # only the cyclic collector frees
+                errors.append(exc.with_traceback(None))
         # a value of the right type but out of range: say what is wrong with it
         specific = [e for e in errors if not e.message.startswith("expected")]
         if len(specific) == 1:

@@ -37,7 +37,10 @@ class Memo:
     see is made once per kind, from its first node.
     """
 
-    def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None]) -> None:
+    def __init__(self, nodes: Sequence[Node], shapes: Sequence[Shape | None],
+                 shared: Answers | None = None) -> None:
+        """`shared`: the answers of the files analysed before in the same run (`check`),
+        kept for the next."""
         self.nodes, self.shapes = nodes, shapes
         kinds: dict[tuple[Any, ...], int] = {}  # the nodes keep their arguments dicts alive
         self.kind: list[int] = []  # by node index
@@ -47,8 +50,11 @@ class Memo:
             self.kind.append(k)
             if k == len(self.first):
                 self.first.append(node)
+        self.kinds = list(kinds)  # by kind: its key
         self.answers: dict[tuple[Any, int], Any] = {}  # by (rule, kind)
         self.contexts: dict[int, Ctx | None] = {}  # by kind, made for the first rule asked
+        self.shared = shared
+        self.shared_by_kind: dict[int, dict[Any, Any]] = {}  # by kind: its shared answers
 
     def __call__(self, rule: Callable[[Node, Ctx | None, Shape | None], T], node: Node) -> T:
         kind = self.kind[node.index]
@@ -56,16 +62,46 @@ class Memo:
         if key in self.answers:
             answer: T = self.answers[key]
             return answer
+        shared = None
+        if self.shared is not None:
+            shared = self.shared_by_kind.get(kind)
+            if shared is None:
+                shared = self.shared_by_kind[kind] = self.shared.of(self.kinds[kind], node.args)
+            if rule in shared:
+                answer = self.answers[key] = shared[rule]
+                return answer
         if kind not in self.contexts:
             self.contexts[kind] = context(node, self.shapes, self.nodes)
         answer = rule(node, self.contexts[kind], self.shapes[node.index])
         self.answers[key] = answer
+        if shared is not None:
+            shared[rule] = answer
         return answer
 
     def each(self, rule: Callable[[Node, Ctx | None, Shape | None], T]) -> list[T]:
         """The rule's answer for every node, in node order (asked once per kind)."""
         by_kind = [self(rule, node) for node in self.first]
         return [by_kind[k] for k in self.kind]
+
+
+class Answers:
+    """The rules' answers by kind of node, shared by the files of one run (`check`) that
+    share their block calls' records and arguments (a replay.World): their nodes alike are
+    of one kind. A kind names its arguments dict by id, so each answer holds that dict: no
+    other dict can take its id while the answer is kept, and an answer is taken only for the
+    very same dict."""
+
+    def __init__(self) -> None:
+        # kind -> (its arguments dict, {rule: answer})
+        self.answers: dict[tuple[Any, ...], tuple[dict[str, Any], dict[Any, Any]]] = {}
+
+    def of(self, kind: tuple[Any, ...], args: dict[str, Any]) -> dict[Any, Any]:
+        """The answers by rule for nodes of `kind` whose arguments are `args` (a dict to add
+        the answers found to; a new one when the kind's are for another dict)."""
+        known = self.answers.get(kind)
+        if known is None or known[0] is not args:
+            known = self.answers[kind] = (args, {})
+        return known[1]
 
 
 def kind(node: Node, shapes: Sequence[Shape | None]) -> tuple[Any, ...]:
