@@ -397,8 +397,13 @@ def _yolo_name(stem: str, scale: str) -> str:
 
     if not scale or scale_from_name(stem) == scale:
         return stem
-    found = re.match(r"(yolo(?:e-)?v?\d+)", stem)
-    return f"{stem[:found.end()]}{scale}{stem[found.end():]}" if found else f"{stem}-{scale}"
+    found = re.match(r"(yolo(?:e-)?v?\d+)([a-z]*)", stem)
+    if found and found.group(2) == scale:  # the version's own letter (yolov10b at b)
+        return stem
+    if found and not found.group(2):
+        return f"{stem[:found.end()]}{scale}{stem[found.end():]}"
+    # no version in the name, or a letter of its own after it (yolov9c, yolov8b at n)
+    return f"{stem}-{scale}"
 
 
 def _from_mapping(what: Mapping[Any, Any]) -> Loaded:

@@ -20,15 +20,14 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..format import TOP_KEYS
 from ..frozen import frozen
-from ..limits import MAX_INT
+from ..limits import MAX_INT, MAX_VALUE_ITEMS
 from ..loader import YMap, YNode, YScalar, YSeq
-from ..mapping import plain
 from ..source import Source, Span
 
 # --------------------------------------------------------------------------- the modules
@@ -110,6 +109,9 @@ _NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channe
 _SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
 _LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
 _DEPTH = 16  # levels of nesting a value may have (a row's args hold lists of lists at most)
+# items all of a config's values may hold together (each at most MAX_VALUE_ITEMS): a shipped
+# config's hold a few hundred, a config of 10^5 rows some 10^6; aliases cannot multiply them
+_TOTAL_ITEMS = 100 * MAX_VALUE_ITEMS
 
 # diagnostic codes (E400-E409); registered in diagnostics.CODES with the hook that routes
 # Ultralytics files here (docs/yolo.md, "What remains")
@@ -123,6 +125,7 @@ BAD_SCALE = "E406"  # --scale not in `scales`, or a `scales` entry malformed
 REFUSED = "E407"  # the module is not a CNN layer cnncalc reads (attention, text)
 BAD_ACTIVATION = "E408"
 BAD_SET = "E409"  # a --set name the format has no use for, or a bad nc
+TOO_LARGE = "E116"  # a value, or all of them, past the item limit (as for a cnncalc file)
 
 
 # --------------------------------------------------------------------------- the result
@@ -202,6 +205,7 @@ class _Fail(Exception):
 class _Reader:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        self.items_left = _TOTAL_ITEMS  # what _plain may still read
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> _Fail:
         self.diagnostics.append(Diagnostic(code, message, span, hint))
@@ -268,16 +272,46 @@ class _Reader:
                       legacy, tuple(rows), tuple(refused))
 
     def _plain(self, node: YNode | None) -> Any:
-        """The Python value of a node, as Ultralytics' YAML load gives it; a value nested
-        deeper than any config needs is refused where it starts."""
+        """The Python value of a node, as Ultralytics' YAML load gives it. A value nested
+        deeper than any config needs, or holding more items than one may (YAML aliases repeat
+        what they name: nine nested lists of ten aliases are 10^9 items in a few lines), is
+        refused where it starts; so is a config whose values hold more than _TOTAL_ITEMS in
+        all (a hundred thousand rows each aliasing a long list)."""
         if node is None:
             return None
+        left = min(MAX_VALUE_ITEMS, self.items_left)
+
+        def walk(item: YNode, depth: int) -> Any:
+            nonlocal left
+            left -= 1
+            if left < 0:
+                raise OverflowError
+            if isinstance(item, YScalar):
+                return item.value
+            if depth <= 0:
+                raise ValueError
+            if isinstance(item, YSeq):
+                return [walk(i, depth - 1) for i in item.items]
+            return {key.value: walk(value, depth - 1) for key, value in item.items}
+
+        budget = left
         try:
-            return plain(node, _DEPTH)
+            value = walk(node, _DEPTH)
         except ValueError:
             raise self.error(BAD_ARGS, f"a value nested more than {_DEPTH} levels deep",
                              node.span, "a config's values are numbers, names and short "
                              "lists") from None
+        except OverflowError:
+            if self.items_left < MAX_VALUE_ITEMS:
+                raise self.error(TOO_LARGE, f"the config's values hold more than "
+                                 f"{_TOTAL_ITEMS:,} items in all", node.span,
+                                 "a config's values are numbers, names and short lists "
+                                 "(YAML aliases count each time they are used)") from None
+            raise self.error(TOO_LARGE, f"this value has more than {MAX_VALUE_ITEMS:,} items",
+                             node.span, "a config's values are numbers, names and short "
+                             "lists (YAML aliases count each time they are used)") from None
+        self.items_left -= budget - left
+        return value
 
     def _nc(self, root: YMap, settings: dict[str, Any]) -> int | None:
         for name in settings:
@@ -339,11 +373,16 @@ class _Reader:
             raise self.error(BAD_SCALE, "'scales' maps each scale to [depth, width, "
                              "max_channels]", scales.span)
         keys = [_clean(str(k.value)) for k, _ in scales.items]
+        # a key is the text it reads as: YAML makes `1:` an integer and `null:` None, which
+        # Ultralytics takes as the first scale like any other (and --scale 1 names)
+        entries: dict[str, YNode] = {}
+        for key, value in scales.items:
+            entries.setdefault(str(key.value), value)
         if not scale:
             # Ultralytics assumes the first and warns (the key itself: `keys` are cleaned for
             # messages)
             scale = str(scales.items[0][0].value)
-        entry = scales.get(scale)
+        entry = entries.get(scale)
         if entry is None:
             where = (f"--scale {_clean(scale)}" if wanted is not None
                      else f"the file name's scale '{_clean(scale)}'")
@@ -1138,12 +1177,29 @@ def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_
         strides.append(input_hw / shape[1])
     if all(a < b for a, b in itertools.pairwise(strides)):
         return None
-    listed = ", ".join(f"{s} (stride {_stride(t)})" for s, t in zip(row.source, strides))
-    order = sorted(zip(strides, row.source))
+    pairs = list(zip(row.source, strides))
+    seen: dict[float, int] = {}
+    for source, stride in pairs:
+        if stride in seen:  # two levels at one stride: no order of these rows is right
+            same = (f"row {source} twice" if seen[stride] == source
+                    else f"rows {seen[stride]} and {source}")
+            return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: reads {same}, both "
+                              f"at stride {_stride(stride)}; each level of a head reads a map "
+                              f"of its own stride", row.span,
+                              "read one row per stride, from the finest to the coarsest "
+                              "(e.g. P3/8, P4/16, P5/32)")
+        seen[stride] = source
+    order = sorted(pairs, key=lambda p: p[1])
     return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: its inputs' strides do not "
-                      f"increase: rows {listed}", row.span,
-                      f"list them from the finest to the coarsest: "
-                      f"[{', '.join(str(s) for _, s in order)}]")
+                      f"increase: rows {_listed(f'{s} (stride {_stride(t)})' for s, t in pairs)}",
+                      row.span, f"list them from the finest to the coarsest: "
+                      f"[{_listed(str(s) for s, _ in order)}]")
+
+
+def _listed(items: Iterable[str], most: int = 8) -> str:
+    """Items joined by commas, the first `most` of them (a row may read thousands)."""
+    shown = list(itertools.islice(items, most + 1))
+    return ", ".join(shown[:most]) + (", …" if len(shown) > most else "")
 
 
 # Ultralytics' trainer and predictor round `imgsz` up to a multiple of the model's largest

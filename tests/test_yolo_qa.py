@@ -1,0 +1,141 @@
+"""YOLO configs as their users edit them (issue 15's QA): the names a network gets, scale keys
+YAML does not read as text, a head that reads one stride twice, `sizes --why` of a size
+outside the range. Configs written here; the numbers checked against Ultralytics 8.4.190 where
+said (tests/yolo_oracle.py built them once, by hand, on 2026-12-07)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnncalc import analyze
+from cnncalc.analysis import read_and_load
+from cnncalc.cli import main
+from cnncalc.diagnostics import Severity
+from cnncalc.readers import ultralytics as u
+
+ROOT = Path(__file__).parent.parent
+TINY = ROOT / "architectures" / "yolo" / "tinydet.yaml"
+
+
+def errors(a: object) -> list[tuple[str, str, str | None]]:
+    return [(d.code, d.message, d.hint) for d in a.diagnostics  # type: ignore[attr-defined]
+            if d.severity is Severity.ERROR]
+
+
+def write(tmp_path: Path, text: str, name: str = "cfg.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def scaled(*names: str) -> str:
+    """tinydet with `scales` of these names, every one tinydet's s."""
+    text = TINY.read_text(encoding="utf-8")
+    rows = "".join(f"  {n}: [0.33, 0.25, 512]\n" for n in names)
+    return text.split("scales:")[0] + f"scales:\n{rows}\nbackbone:" + text.split("backbone:")[1]
+
+
+@pytest.mark.parametrize(("file", "scales", "scale", "name"), [
+    ("yolov10b.yaml", ["b"], None, "yolov10b"),  # one scale: the letter its name has
+    ("yolov10b.yaml", ["b"], "b", "yolov10b"),
+    ("yolov8b.yaml", ["n", "s"], None, "yolov8b-n"),  # b: no scale Ultralytics reads
+    ("yolov9c.yaml", ["n", "s"], "s", "yolov9c-s"),
+    ("yolov8.yaml", ["n", "s"], "s", "yolov8s"),
+    ("yolov8-seg.yaml", ["n", "x"], "x", "yolov8x-seg"),
+    ("yolov8s.yaml", ["n", "s"], None, "yolov8s"),
+    ("mynet.yaml", ["n", "s"], None, "mynet-n"),
+])
+def test_the_network_is_named_as_ultralytics_names_it(tmp_path: Path, file: str,
+                                                       scales: list[str], scale: str | None,
+                                                       name: str) -> None:
+    """A version followed by a letter of its own (yolov10b, yolov9c) was given the scale
+    inside the name: `yolov10bb`, `yolov8nb`."""
+    a = analyze(write(tmp_path, scaled(*scales), file), scale=scale)
+    assert errors(a) == [] and a.name == name
+
+
+@pytest.mark.parametrize(("key", "scale"), [("1", None), ("1", "1"), ("null", None),
+                                            ("0.5", "0.5"), ("true", None)])
+def test_scale_keys_yaml_does_not_read_as_text(tmp_path: Path, key: str,
+                                               scale: str | None) -> None:
+    """`1:` is an integer key, `null:` None: Ultralytics takes the first whatever it is. The
+    reader looked the first key up as text and failed with "the file name's scale '1' names
+    no scale of this config (it has 1)", did you mean '1'?"""
+    text = TINY.read_text(encoding="utf-8").replace("  s: [0.33", f"  {key}: [0.33")
+    a = analyze(write(tmp_path, text), scale=scale)
+    assert errors(a) == []
+    assert a.totals.params == analyze(TINY, scale="s").totals.params
+
+
+def test_a_head_reading_one_stride_twice(tmp_path: Path) -> None:
+    """Two levels at one stride: no order is right, so the sorted list the hint gave ("list
+    them from the finest to the coarsest: [10, 10]") could not help."""
+    text = TINY.read_text(encoding="utf-8").replace("[[10, 13], 1, Detect",
+                                                    "[[10, 10], 1, Detect")
+    assert errors(analyze(write(tmp_path, text))) == [
+        ("E402", "row 14 Detect: reads row 10 twice, both at stride 8; each level of a head "
+         "reads a map of its own stride",
+         "read one row per stride, from the finest to the coarsest (e.g. P3/8, P4/16, P5/32)")]
+    text = text.replace("[[10, 10], 1, Detect", "[[4, 10], 1, Detect")
+    assert errors(analyze(write(tmp_path, text)))[0][1] == (
+        "row 14 Detect: reads rows 4 and 10, both at stride 8; each level of a head reads a "
+        "map of its own stride")
+
+
+def test_a_head_of_many_levels_out_of_order_is_listed_short(tmp_path: Path) -> None:
+    """A head reading many rows out of order: the message and the hint list eight of them,
+    not every one (a row may read thousands)."""
+    text = TINY.read_text(encoding="utf-8")
+    rows = "".join("  - [-1, 1, Conv, [16, 3, 1]]\n" for _ in range(10))
+    levels = ", ".join(str(n) for n in range(14, 24))
+    text = text.replace("  - [[10, 13], 1, Detect, [nc]]",
+                        f"{rows}  - [[{levels}], 1, Detect, [nc]]")
+    loaded = read_and_load(write(tmp_path, text))
+    assert loaded.config is not None
+    head = loaded.config.rows[-1]
+    # at 2048: row 14 of 2x2 (stride 1024) ... row 23 of 1024x1024 (stride 2)
+    shapes = {row: (16, 2 ** (row - 13), 2 ** (row - 13)) for row in range(14, 24)}
+    problem = u.detect_strides(loaded.config, head, shapes, 2048)
+    assert problem is not None
+    assert problem.message == ("row 24 Detect: its inputs' strides do not increase: rows 14 "
+                               "(stride 1024), 15 (stride 512), 16 (stride 256), 17 (stride "
+                               "128), 18 (stride 64), 19 (stride 32), 20 (stride 16), 21 "
+                               "(stride 8), …")
+    assert problem.hint == ("list them from the finest to the coarsest: [23, 22, 21, 20, 19, "
+                            "18, 17, 16, …]")
+
+
+def test_sizes_why_outside_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    """`sizes FILE --why 1080` with the default range (32..1024) answered "1080: outside
+    --min/--max"; the docs' own question now gets its answer, with the multiples of the grid
+    around it built as its nearest candidates."""
+    assert main(["sizes", str(TINY), "--min", "32", "--max", "64", "--why", "1080",
+                 "--why", "1088", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[2:4] == [
+        "1080 does not fit (nearest that do: 1056 or 1088):",
+        f"{TINY}:22:5: error[E402]: row 9 Concat: inputs from rows 8 [128, 136, 136] and 4 "
+        "[64, 135, 135] differ in H and W (136 vs 135)"]
+    assert "1088 fits exactly." in out
+
+
+def test_sizes_why_outside_the_range_of_a_cnncalc_file(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A native file has no grid: the nearest sizes that fit are the range's, and said so."""
+    unet = ROOT / "architectures" / "unet.yaml"
+    assert main(["sizes", str(unet), "--min", "560", "--max", "600", "--why", "2000",
+                 "--why", "572", "--color", "never"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "2000 does not fit (nearest in 560..600 that do: 588):"
+    assert "warning[W101]" in out[3] and out[-1] == "572 fits exactly."
+
+
+def test_sizes_why_outside_the_range_within_the_bound(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Each size asked about outside the range is built: they count toward the 100,000 sizes
+    a run may build."""
+    why = [arg for n in range(200_000, 200_011) for arg in ("--why", str(n))]
+    assert main(["sizes", str(TINY), "--min", "1", "--max", "99999", *why]) == 2
+    assert "at most 100,000 sizes in all" in capsys.readouterr().err
