@@ -353,12 +353,12 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     root = loaded.root
     if root is None:
         return loaded
-    # a mapping with `backbone:` and `head:` and no `layers:` (what ultralytics.recognise()
-    # asks, less its well-formed rows) is read as a config: the reader says what is wrong with
-    # a malformed one in the config's terms (E400, E401), not that `layers:` is missing. A
-    # cnncalc file never imports the reader.
+    # a mapping with `backbone:` or `head:` and no `layers:` (what ultralytics.recognise()
+    # asks, less its well-formed rows and one of the two) is read as a config: the reader says
+    # what is wrong with a malformed one in the config's terms (E400, E401), not that
+    # `layers:` is missing and `nc:` unknown. A cnncalc file never imports the reader.
     yolo_like = (isinstance(root, YMap) and root.get("layers") is None
-                 and root.get("backbone") is not None and root.get("head") is not None)
+                 and (root.get("backbone") is not None or root.get("head") is not None))
     if not yolo_like:
         if scale is None:
             return loaded
@@ -380,12 +380,13 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
         doc, more = ultralytics.document(config, name)
         loaded = replace(loaded, stem=name)
         problems += more
-        key = root.key("expect") if isinstance(root, YMap) else None
-        expect = root.get("expect") if isinstance(root, YMap) else None
-        if doc is not None and key is not None and expect is not None:
-            # the config's own `expect:` (totals) holds the document it means, as in a cnncalc
-            # file: dropped, it let `check` pass whatever the figures
-            doc = YMap((*doc.items, (key, expect)), doc.span)
+        if doc is not None and isinstance(root, YMap):
+            # the config's own keys of how to analyse it (`expect:` totals, `input:`, `batch:`,
+            # ...) hold the document it means, as in a cnncalc file: dropped, `expect:` let
+            # `check` pass whatever the figures, and `batch:` gated the memory of batch 1
+            own = {k.value: (k, v) for k, v in root.items if k.value in ultralytics.ANALYSIS_KEYS}
+            items = [own.pop(k.value) if k.value in own else (k, v) for k, v in doc.items]
+            doc = YMap((*items, *own.values()), doc.span)
     return replace(loaded, root=doc, diagnostics=(*loaded.diagnostics, *problems),
                    reader="ultralytics", config=config)
 

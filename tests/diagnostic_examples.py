@@ -971,6 +971,14 @@ PAGE = [
             commands=(("convert", "bad.yaml"),),
             fix=("input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 16, kernel_size: 3}\n",
                  YOLO)),
+    Example("E411", "An Ultralytics config holds a top-level key of cnncalc's own format "
+            "that would define the network (`blocks:`, `params:`, `let:`, `defaults:`, "
+            "`include:`, `outputs:`, `cnncalc:`): the config's network is its rows, and nothing "
+            "would read the key. The keys that say how to analyse it (`input:`, `batch:`, "
+            "`dtype:`, `layout:`, `name:`, `expect:`) are held as in a cnncalc file.",
+            yaml=yolo("nc: 3\n", "nc: 3\nparams: {width: 0.5}\n"),
+            commands=(("check", "bad.yaml"),),
+            fix=("params: {width: 0.5}\n", "")),
     # ---------------------------------------------------------------- W and N
     Example("W101", "A convolution or pooling window does not fit the input exactly, and "
             "PyTorch's floor division leaves real input rows or columns that no window reads. "

@@ -139,3 +139,44 @@ def test_sizes_why_outside_the_range_within_the_bound(
     why = [arg for n in range(200_000, 200_011) for arg in ("--why", str(n))]
     assert main(["sizes", str(TINY), "--min", "1", "--max", "99999", *why]) == 2
     assert "at most 100,000 sizes in all" in capsys.readouterr().err
+
+
+def test_a_config_with_one_section_is_read_as_a_config(tmp_path: Path) -> None:
+    """`backbone:` without `head:` (a classifier written in one list) was read as a cnncalc
+    file: four errors about `nc`, `backbone`, `input` and `layers`. Now the one that matters,
+    at the section the file has."""
+    text = "nc: 10\nbackbone:\n  - [-1, 1, Conv, [64, 3, 2]]\n  - [-1, 1, Classify, [nc]]\n"
+    assert errors(analyze(write(tmp_path, text))) == [
+        ("E400", "the config has `backbone:` but no `head:`: Ultralytics builds the rows of "
+         "`backbone:` and then those of `head:`", "add `head:` with its rows (the rows after "
+         "the backbone: a detector's neck and Detect, a classifier's Classify), or `head: []` "
+         "for none")]
+    assert not errors(analyze(write(tmp_path, text.replace("backbone:\n", "backbone:\n") +
+                                    "head: []\n")))
+
+
+@pytest.mark.parametrize("key", ["blocks: {}", "params: {width: 0.5}", "let: {c: 3}",
+                                 "defaults: {bias: false}", "include: [x.yaml]",
+                                 "outputs: [l2]", "cnncalc: 1.1"])
+def test_cnncalc_keys_that_would_define_the_network(tmp_path: Path, key: str) -> None:
+    """A key of cnncalc's own format that shapes a network means nothing in a YOLO config:
+    it was ignored without a word."""
+    text = TINY.read_text(encoding="utf-8").replace("nc: 3 ", f"{key}\nnc: 3 ")
+    ((code, message, hint),) = errors(analyze(write(tmp_path, text)))
+    name = key.split(":")[0]
+    assert code == "E411" and message.startswith(f"`{name}:` is a key of cnncalc's own format")
+    assert hint is not None and "cnncalc convert" in hint
+
+
+def test_cnncalc_keys_of_how_to_analyse_are_held(tmp_path: Path) -> None:
+    """`input:`, `batch:`, `dtype:`, `name:` in a YOLO config were ignored: `check
+    --max-memory` of a config saying `batch: 16` gated the memory of batch 1. They are held as
+    in a cnncalc file (and as `expect:` was)."""
+    plain = analyze(TINY)
+    text = TINY.read_text(encoding="utf-8").replace(
+        "nc: 3 ", "name: mine\ninput: [1, 320, 320]\nbatch: 16\ndtype: float16\nnc: 3 ")
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and a.name == "mine"
+    assert (a.input, a.batch, a.dtype) == ((1, 320, 320), 16, "float16")
+    assert a.totals.params < plain.totals.params  # one input channel: row 0's conv is smaller
+    assert a.totals.peak_bytes > plain.totals.peak_bytes

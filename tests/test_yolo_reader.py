@@ -250,8 +250,14 @@ def test_refused_modules_are_listed() -> None:
 # ------------------------------------------------------------------ the top level
 
 def test_head_missing() -> None:
+    """At the section the config has, with what to add (the file was read as a cnncalc file
+    when it lacked either section: unknown keys `nc` and `backbone`, no `input` or `layers`)."""
     assert one_error("nc: 3\nbackbone: [[-1, 1, Conv, [8]]]\n")[:4] == (
-        u.NOT_A_CONFIG, 1, 1, "'head' must be a list of rows [from, repeats, module, args]")
+        u.NOT_A_CONFIG, 2, 1, "the config has `backbone:` but no `head:`: Ultralytics builds "
+        "the rows of `backbone:` and then those of `head:`")
+    assert one_error("nc: 3\nhead: [[-1, 1, Conv, [8]]]\n")[:4] == (
+        u.NOT_A_CONFIG, 2, 1, "the config has `head:` but no `backbone:`: Ultralytics builds "
+        "the rows of `backbone:` and then those of `head:`")
 
 
 def test_bad_nc() -> None:

@@ -109,6 +109,14 @@ _NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channe
 _SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
 _LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
 _DEPTH = 16  # levels of nesting a value may have (a row's args hold lists of lists at most)
+# cnncalc's top-level keys that say how to analyse a network, not what it is: a config may
+# carry them, and they are held as in a cnncalc file (`expect: {params: 3157200}`, `batch: 16`
+# for a memory budget); Ultralytics ignores keys it does not read
+ANALYSIS_KEYS = ("name", "input", "batch", "dtype", "layout", "expect")
+# cnncalc's keys that would define the network (`layers:` makes a file a cnncalc file)
+_NATIVE_ONLY = frozenset(TOP_KEYS) - {"layers", *ANALYSIS_KEYS}
+_SECTION = {"backbone": "the first rows", "head": "the rows after the backbone: a detector's "
+            "neck and Detect, a classifier's Classify"}
 # items all of a config's values may hold together (each at most MAX_VALUE_ITEMS): a shipped
 # config's hold a few hundred, a config of 10^5 rows some 10^6; aliases cannot multiply them
 _TOTAL_ITEMS = 100 * MAX_VALUE_ITEMS
@@ -125,6 +133,7 @@ BAD_SCALE = "E406"  # --scale not in `scales`, or a `scales` entry malformed
 REFUSED = "E407"  # the module is not a CNN layer cnncalc reads (attention, text)
 BAD_ACTIVATION = "E408"
 BAD_SET = "E409"  # a --set name the format has no use for, or a bad nc
+NATIVE_KEY = "E411"  # a key of cnncalc's own format that would define the network
 TOO_LARGE = "E116"  # a value, or all of them, past the item limit (as for a cnncalc file)
 
 
@@ -220,13 +229,21 @@ class _Reader:
                 raise self.error(NOT_A_CONFIG, "an Ultralytics model config is a mapping with "
                                  "`backbone:` and `head:`", root.span)
             sections = []
-            for key in ("backbone", "head"):
+            for key, other in (("backbone", "head"), ("head", "backbone")):
                 node = root.get(key)
+                written = root.key(other)
+                if node is None and written is not None:
+                    raise self.error(NOT_A_CONFIG, f"the config has `{other}:` but no "
+                                     f"`{key}:`: Ultralytics builds the rows of `backbone:` "
+                                     "and then those of `head:`", written.span,
+                                     f"add `{key}:` with its rows ({_SECTION[key]}), or "
+                                     f"`{key}: []` for none")
                 if not isinstance(node, YSeq):
                     raise self.error(NOT_A_CONFIG, f"'{key}' must be a list of rows "
                                      "[from, repeats, module, args]",
                                      (node or root).span)
                 sections.append(node)
+            self._native_keys(root)
             nc = self._nc(root, settings)
             scale, depth, width, max_channels = self._scale(root, file_name, wanted)
             activation = self._activation(root)
@@ -270,6 +287,21 @@ class _Reader:
             return None
         return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
                       legacy, tuple(rows), tuple(refused))
+
+    def _native_keys(self, root: YMap) -> None:
+        """cnncalc's own top-level keys that shape a network (`blocks:`, `params:`, ...) mean
+        nothing in an Ultralytics config, whose network is its rows: said, not ignored. The
+        keys that say how to analyse it (ANALYSIS_KEYS: `input:`, `batch:`, `expect:`, ...)
+        are held as in a cnncalc file (analysis.read_and_load)."""
+        found = [key for key, _ in root.items if key.value in _NATIVE_ONLY]
+        for key in found:
+            self.diagnostics.append(Diagnostic(
+                NATIVE_KEY, f"`{key.value}:` is a key of cnncalc's own format; an Ultralytics "
+                "config's network is its `backbone:` and `head:` rows, and nothing reads it",
+                key.span, "remove it; to build the network from cnncalc blocks, convert the "
+                "config (cnncalc convert FILE -o net.yaml) and edit the file it writes"))
+        if found:
+            raise _Fail()
 
     def _plain(self, node: YNode | None) -> Any:
         """The Python value of a node, as Ultralytics' YAML load gives it. A value nested

@@ -86,3 +86,16 @@ def test_yq4_scale_keys_that_are_not_text(tmp_path: Path, key: str) -> None:
     text = ROWS.replace("nc: 3\n", f"nc: 3\nscales:\n  {key}: [0.33, 0.25, 1024]\n")
     r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
     assert r.code in (0, 1) and "did you mean" not in r.out, r.text
+
+
+def test_yq5_a_batch_the_memory_gate_did_not_read(tmp_path: Path) -> None:
+    """YQ5: `batch: 64` in a YOLO config was dropped: `check --max-memory 100MiB` passed a
+    network whose batch needs gigabytes. cnncalc's keys of how to analyse are held (as
+    `expect:` was); those that would define the network are E411, not ignored."""
+    text = ROWS.replace("nc: 3\n", "nc: 3\nbatch: 64\n")
+    r = run(["check", str(config(tmp_path, text)), "--max-memory", "100MiB"], seconds=10,
+            mib=300)
+    assert r.code == 1 and "E302" in r.out, r.text
+    text = ROWS.replace("nc: 3\n", "nc: 3\nblocks:\n  Conv: {layers: [relu]}\n")
+    r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
+    assert r.code == 1 and "E411" in r.out, r.text
