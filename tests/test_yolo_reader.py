@@ -230,8 +230,10 @@ def test_missing_channels() -> None:
 
 def test_channels_not_a_number() -> None:
     text = TINY.replace("[-1, 1, Conv, [256, 3, 2]]", "[-1, 1, Conv, [wide, 3, 2]]")
-    assert one_error(text)[:4] == (u.BAD_ARGS, 9, 20, "row 3 Conv: output channels must be a "
-                                   "positive integer (below 2^63), got 'wide'")
+    assert one_error(text)[:4] == (
+        u.BAD_ARGS, 9, 20, "row 3 Conv: c2 (the output channels) is the text 'wide', not a "
+        "number (parse_model reads text in a row's args only as a Python literal or one of its "
+        "names: nc, kpt_shape, reg_max, end2end, depth, width, max_channels, scale)")
 
 
 def test_args_name_parse_model_variables() -> None:

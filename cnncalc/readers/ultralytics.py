@@ -105,6 +105,13 @@ _SEGMENT = frozenset({"Segment", "Segment26", "YOLOESegment", "YOLOESegment26"})
 _NOT_LEGACY = frozenset({"C3k2", "A2C2f", "C2fCIB"})
 # the names parse_model's rows may use as argument values (its own local variables)
 _NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channels", "scale")
+# the block parameters that are switches (True/False), as the library names them
+_FLAGS = frozenset({"shortcut", "act", "c3k", "attn", "lk", "residual", "a2", "is_first",
+                    "bn", "deploy", "legacy"})
+# what a block parameter is, where its name does not say (Ultralytics' own names)
+_PARAM = {"c2": "c2 (the output channels)", "k": "k (the kernel size)", "s": "s (the stride)",
+          "p": "p (the padding)", "g": "g (the groups)", "d": "d (the dilation)",
+          "e": "e (the expansion ratio)", "n": "n (the repeats)"}
 # Ultralytics derives the scale from a file name this way (tasks.guess_model_scale)
 _SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
 _LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
@@ -482,6 +489,8 @@ class _Reader:
         width, max_channels = names["width"], names["max_channels"]
         kind = module.kind
         if kind in (BASE, REPEAT, CLASSIFY):
+            if not module.refused:  # (a refused module is never built: E407 says so)
+                self._no_text(module, args, a_node, label)
             if many:
                 raise self.error(BAD_FROM, f"{label} takes one input; `from` lists "
                                  f"{len(source)}", f_node.span, "give one row index")
@@ -552,6 +561,30 @@ class _Reader:
         row = Row(i, node.span, source, many, n, copies, module.name, tuple(args),
                   c2 if isinstance(c2, int) else last_c2)
         return row, row.channels, legacy
+
+    def _no_text(self, module: Module, args: list[Any], a_node: YSeq, label: str) -> None:
+        """Text left in a block module's arguments once names and literals are read: none of
+        these constructors takes text (Ultralytics fails on it as a size, or builds no
+        activation for it as `act`), and cnncalc's block would compute with it. Said at the
+        argument, with the parameter it fills."""
+        params = block_params(module.name) or ()
+        for j, (value, node) in enumerate(zip(args, a_node.items)):
+            text = _first_text(value)
+            if text is None:
+                continue
+            # the constructor's parameter it fills: parse_model passes the repeats second
+            at = j + 1 if module.kind == REPEAT and j >= 1 else j
+            name = params[at] if at < len(params) else f"argument {j + 1}"
+            flag = name in _FLAGS
+            # a name in other capitals (NC), else a near miss
+            same = [n for n in _NAMES if n.lower() == text.lower()]
+            hint = (f"did you mean '{same[0]}'?" if same else  # ("width" is no size)
+                    None if flag else did_you_mean(text, ("nc", "reg_max")))
+            what = "True or False" if flag else "a number"
+            raise self.error(BAD_ARGS, f"{label}: {_PARAM.get(name, name)} is the text "
+                             f"{_shown(text)}, not {what} (parse_model reads text in a row's "
+                             f"args only as a Python literal or one of its names: "
+                             f"{', '.join(_NAMES)})", node.span, hint or f"write {what}")
 
     def _head_args(self, name: str, args: list[Any], label: str, a_node: YSeq) -> None:
         """A head's own arguments, before parse_model appends reg_max, end2end and the input
@@ -732,6 +765,18 @@ def activation_op(text: str) -> tuple[str, dict[str, Any]] | None:
 _ACTIVATIONS = {"SiLU": "silu", "ReLU": "relu", "LeakyReLU": "leaky_relu", "Hardswish":
                 "hardswish", "Mish": "mish", "GELU": "gelu", "ReLU6": "relu6",
                 "Sigmoid": "sigmoid", "Tanh": "tanh", "ELU": "elu", "Identity": "identity"}
+
+
+def _first_text(value: Any) -> str | None:
+    """The first text in a value (nested lists too), or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            return item
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    return None
 
 
 def _number(value: Any) -> bool:

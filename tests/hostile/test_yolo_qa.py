@@ -99,3 +99,13 @@ def test_yq5_a_batch_the_memory_gate_did_not_read(tmp_path: Path) -> None:
     text = ROWS.replace("nc: 3\n", "nc: 3\nblocks:\n  Conv: {layers: [relu]}\n")
     r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
     assert r.code == 1 and "E411" in r.out, r.text
+
+
+@pytest.mark.parametrize("args", ["[16, 'abc']", "[16, 3, 2, None, 1, 1, '\\e[2J']",
+                                  "[16, [3, [3, ['x']]]]", "['\\u202enc', 3]"])
+def test_yq6_text_in_a_block_module_args(tmp_path: Path, args: str) -> None:
+    """YQ6: text left in a block module's args (nested too, holding escapes): E405 at the
+    argument, escaped, before the block library computes with it."""
+    text = ROWS.replace("[-1, 1, C2f, [16]]", f"[-1, 1, Conv, {args}]")
+    r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
+    assert r.code == 1 and "error[E405]" in r.out and "is the text" in r.out, r.text

@@ -180,3 +180,36 @@ def test_cnncalc_keys_of_how_to_analyse_are_held(tmp_path: Path) -> None:
     assert (a.input, a.batch, a.dtype) == ((1, 320, 320), 16, "float16")
     assert a.totals.params < plain.totals.params  # one input channel: row 0's conv is smaller
     assert a.totals.peak_bytes > plain.totals.peak_bytes
+
+
+@pytest.mark.parametrize(("args", "message", "hint"), [
+    ("[128, three, 2]", "row 1 Conv: k (the kernel size) is the text 'three', not a number",
+     "write a number"),
+    ("[NC, 3, 2]", "row 1 Conv: c2 (the output channels) is the text 'NC', not a number",
+     "did you mean 'nc'?"),
+    ("[128, 3, 2, None, 1, 1, 'x']", "row 1 Conv: act is the text 'x', not True or False",
+     "write True or False"),
+    ("[128, 3, [2, 'two']]", "row 1 Conv: s (the stride) is the text 'two', not a number",
+     "write a number"),
+])
+def test_text_where_a_number_belongs(tmp_path: Path, args: str, message: str,
+                                     hint: str) -> None:
+    """Text in a block module's args that parse_model cannot read as a name or a literal:
+    at the argument, with the parameter it fills (it was E112 at the row about the block
+    library's padding expression, `'k' is 'three', not a number (cnncalc's block library,
+    ultralytics_blocks.yaml:25)`)."""
+    text = TINY.read_text(encoding="utf-8").replace("[-1, 1, Conv, [128, 3, 2]]",
+                                                    f"[-1, 1, Conv, {args}]")
+    ((code, got, got_hint),) = errors(analyze(write(tmp_path, text)))
+    assert code == "E405" and got.startswith(message + " (parse_model reads text")
+    assert got_hint == hint
+
+
+def test_text_that_parse_model_reads_is_not_refused(tmp_path: Path) -> None:
+    """'3' is the literal 3 and 'True' True to parse_model, as `nc` is the class count: the
+    same numbers as the plain values."""
+    text = TINY.read_text(encoding="utf-8").replace("[-1, 1, Conv, [128, 3, 2]]",
+                                                    "[-1, 1, Conv, [128, '3', '2']]")
+    text = text.replace("[-1, 2, C2f, [128, True]]", "[-1, 2, C2f, [128, 'True']]")
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and a.totals.params == analyze(TINY).totals.params
