@@ -213,3 +213,19 @@ def test_text_that_parse_model_reads_is_not_refused(tmp_path: Path) -> None:
     text = text.replace("[-1, 2, C2f, [128, True]]", "[-1, 2, C2f, [128, 'True']]")
     a = analyze(write(tmp_path, text))
     assert errors(a) == [] and a.totals.params == analyze(TINY).totals.params
+
+
+@pytest.mark.parametrize(("head", "args", "message"), [
+    ("Detect", "[nc, 5]", "row 14 Detect takes 1 argument (nc), got 2"),
+    ("OBB", "[nc, 1, 16]", "row 14 OBB takes 2 arguments (nc, ne), got 3"),
+    ("Pose", "[nc, [17, 3], 1]", "row 14 Pose takes 2 arguments (nc, kpt_shape), got 3"),
+])
+def test_a_head_with_more_arguments_than_its_constructor(tmp_path: Path, head: str, args: str,
+                                                         message: str) -> None:
+    """parse_model appends reg_max, end2end and the input channels to a head's args: an
+    extra one makes the constructor's call fail (TypeError: Detect.__init__() takes from 1 to
+    5 positional arguments but 6 were given). cnncalc analysed it as if it were not there."""
+    text = TINY.read_text(encoding="utf-8").replace("Detect, [nc]]", f"{head}, {args}]")
+    ((code, got, hint),) = errors(analyze(write(tmp_path, text)))
+    assert (code, got) == ("E405", message)
+    assert hint is not None and hint.endswith("parse_model adds the input channels itself")

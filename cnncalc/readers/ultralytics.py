@@ -100,6 +100,11 @@ MODULES: dict[str, Module] = {m.name: m for m in [
 
 # the heads whose constructor takes a second leading argument Ultralytics scales by width
 _SEGMENT = frozenset({"Segment", "Segment26", "YOLOESegment", "YOLOESegment26"})
+# what a head's row writes in its args (parse_model appends the rest): the constructor's
+# parameters before reg_max, end2end and ch
+_HEAD_ARGS = {"Detect": ("nc",), "v10Detect": ("nc",), "OBB": ("nc", "ne"),
+              "OBB26": ("nc", "ne"), "Pose": ("nc", "kpt_shape"), "Pose26": ("nc", "kpt_shape"),
+              "Segment": ("nc", "nm", "npr"), "Segment26": ("nc", "nm", "npr")}
 # modules that make Detect build its current (not legacy) class branch: parse_model sets
 # `legacy = False` when it meets one of them before the head
 _NOT_LEGACY = frozenset({"C3k2", "A2C2f", "C2fCIB"})
@@ -614,6 +619,15 @@ class _Reader:
         elif name in _SEGMENT:
             self._need(args, 3, label, a_node.span, "nc, masks, protos")
             self._count(args[1], label, "the mask count", span(1))
+        taken = _HEAD_ARGS.get(name)
+        if taken is not None and len(args) > len(taken):
+            # parse_model appends reg_max, end2end and the input channels after them: the
+            # constructor is called with more arguments than it has (a TypeError)
+            raise self.error(BAD_ARGS, f"{label} takes {len(taken)} argument"
+                             f"{'s' if len(taken) > 1 else ''} ({', '.join(taken)}), got "
+                             f"{len(args)}", span(len(taken)),
+                             f"write [{', '.join(taken)}]; parse_model adds the input "
+                             "channels itself")
 
     def _c2fattn(self, args: list[Any], c2: int, names: dict[str, Any], label: str,
                  span: Span) -> None:
