@@ -373,7 +373,7 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     from .readers import ultralytics
 
     src = loaded.source
-    config, problems = ultralytics.read(root, src.name, scale, params)
+    config, problems = ultralytics.read(root, src.name, scale, params, src)
     doc = None
     if config is not None:
         name = _yolo_name(loaded.stem, config.scale)
@@ -613,6 +613,8 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
         else:
             continue
         if problem is not None:
+            if config.renumbered:  # a row removed above: the indices may point one off
+                problem = replace(problem, hint=u.with_note(problem.hint, config.renumbered))
             said[row.span] = problem
     if not said:
         return diagnostics

@@ -229,3 +229,44 @@ def test_a_head_with_more_arguments_than_its_constructor(tmp_path: Path, head: s
     ((code, got, hint),) = errors(analyze(write(tmp_path, text)))
     assert (code, got) == ("E405", message)
     assert hint is not None and hint.endswith("parse_model adds the input channels itself")
+
+
+def without_row(marker: str) -> str:
+    """tinydet with the row holding `marker` removed, nothing renumbered."""
+    lines = TINY.read_text(encoding="utf-8").splitlines(keepends=True)
+    (row,) = [n for n, line in enumerate(lines) if marker in line]
+    return "".join(lines[:row] + lines[row + 1:])
+
+
+def test_a_removed_row_is_named_by_the_numbering_comments(tmp_path: Path) -> None:
+    """The common edit: a row removed, the `from` indices after it not renumbered. The error
+    (Detect reading itself) said to use a lower index; the rows' own numbering comments,
+    which the shipped configs all have, now say where the rows shifted."""
+    text = without_row("# 11")
+    assert errors(analyze(write(tmp_path, text))) == [
+        ("E402", "row 13 Detect: `from` 13 points at this row; a row reads only rows before it",
+         "use an index below 13, or -1 for the row before (row 11 is commented '# 12', as if a "
+         "row above it had been removed: `from` indices written before that still count it)")]
+
+
+def test_a_removed_row_behind_a_concat_mismatch(tmp_path: Path) -> None:
+    """Detect renumbered, the Concat not: the row-terms error carries the note too."""
+    text = without_row("# 1 P2/4").replace("[[10, 13], 1, Detect", "[[9, 12], 1, Detect")
+    ((code, message, hint),) = errors(analyze(write(tmp_path, text)))
+    assert code == "E402" and message.startswith("row 8 Concat: inputs from rows 7")
+    assert hint == ("did you mean 3? (row 1 is commented '# 2', as if a row above it had been "
+                    "removed: `from` indices written before that still count it)")
+
+
+def test_an_added_row_and_rows_without_numbers(tmp_path: Path) -> None:
+    text = TINY.read_text(encoding="utf-8").replace(
+        "  - [-1, 1, SPPF, [512, 5]] # 7\n",
+        "  - [-1, 1, SPPF, [512, 5]] # 7\n  - [-1, 1, Conv, [512, 1, 1]]\n")
+    text = text.replace("[[10, 13], 1, Detect", "[[10, 15], 1, Detect")
+    ((_, _, hint),) = errors(analyze(write(tmp_path, text)))
+    assert hint == ("use an index below 15, or -1 for the row before (row 9 is commented '# 8', "
+                    "as if a row had been added above it: `from` indices written before that do "
+                    "not count it)")
+    bare = "\n".join(line.split("#")[0] for line in text.splitlines()) + "\n"
+    ((_, _, hint),) = errors(analyze(write(tmp_path, bare)))
+    assert hint == "use an index below 15, or -1 for the row before"

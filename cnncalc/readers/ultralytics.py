@@ -181,6 +181,8 @@ class Config:
     legacy: bool  # Detect builds its legacy class branch (no C3k2/A2C2f/C2fCIB before it)
     rows: tuple[Row, ...]
     refused: tuple[Row, ...]  # rows naming a module cnncalc refuses
+    # the rows' numbering comments disagree with their indices (renumbered()): "" when not
+    renumbered: str = ""
 
 
 def recognise(root: YNode) -> bool:
@@ -204,13 +206,45 @@ def scale_from_name(name: str) -> str:
 
 
 def read(root: YNode, file_name: str, scale: str | None = None,
-         settings: Mapping[str, Any] | None = None) -> tuple[Config | None, list[Diagnostic]]:
+         settings: Mapping[str, Any] | None = None, source: Source | None = None
+         ) -> tuple[Config | None, list[Diagnostic]]:
     """The config in `root` (loaded from `file_name`) at `scale` (else the one the file name
     names, else the first of `scales`), with `settings` (`--set nc=3`) applied; None when it
-    cannot be read, and the diagnostics say why."""
+    cannot be read, and the diagnostics say why. `source`, the file's text, lets a row error
+    say that the rows' numbering comments are off by one (a row removed or added)."""
     reader = _Reader()
+    if source is not None and isinstance(root, YMap):
+        reader.renumbered = renumbered(root, source)
     config = reader.run(root, file_name, scale, dict(settings or {}))
     return config, reader.diagnostics
+
+
+def with_note(hint: str | None, note: str) -> str:
+    """A hint with a note after it (the note alone without one)."""
+    return f"{hint} ({note})" if hint else note
+
+
+def renumbered(root: YMap, source: Source) -> str:
+    """A note for a row error when the rows' numbering comments (`# 12`, `# 3-P3/8`, as the
+    shipped configs number their rows) disagree with the rows' indices: a row was removed or
+    added above the first that disagrees, and `from` indices written for the old numbering
+    now point at other rows. "" when they agree, or the rows have no such comments."""
+    rows = [row for key in ("backbone", "head") if isinstance(section := root.get(key), YSeq)
+            for row in section.items]
+    for index, row in enumerate(rows):
+        end = row.span.end_line or row.span.line
+        after = source.line(end)[row.span.end_col - 1:] if end == row.span.end_line \
+            else ""
+        found = re.match(r"\s*#\s*(\d{1,9})(?![\d.])", after)
+        if found is None or int(found.group(1)) == index:
+            continue
+        number = int(found.group(1))
+        if number > index:
+            return (f"row {index} is commented '# {number}', as if a row above it had been "
+                    "removed: `from` indices written before that still count it")
+        return (f"row {index} is commented '# {number}', as if a row had been added above it: "
+                "`from` indices written before that do not count it")
+    return ""
 
 
 def make_divisible(x: float, divisor: int) -> int:
@@ -227,8 +261,11 @@ class _Reader:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
         self.items_left = _TOTAL_ITEMS  # what _plain may still read
+        self.renumbered = ""  # said with each row-index error (see renumbered())
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> _Fail:
+        if code == BAD_FROM and self.renumbered:
+            hint = with_note(hint, self.renumbered)
         self.diagnostics.append(Diagnostic(code, message, span, hint))
         return _Fail()
 
@@ -298,7 +335,7 @@ class _Reader:
                        "add rows [from, repeats, module, args] under `backbone:` and `head:`")
             return None
         return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
-                      legacy, tuple(rows), tuple(refused))
+                      legacy, tuple(rows), tuple(refused), self.renumbered)
 
     def _native_keys(self, root: YMap) -> None:
         """cnncalc's own top-level keys that shape a network (`blocks:`, `params:`, ...) mean
