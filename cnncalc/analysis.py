@@ -107,6 +107,9 @@ class Analysis:
     # file names none (its output is the last layer's)
     outputs: tuple[tuple[str, Shape | None], ...] = ()
     layout: str = "chw"  # how shapes are shown: --layout, else the file's `layout:`
+    # the scale a YOLO config was read at ("n"; "" for a cnncalc file, or a config without
+    # `scales:` whose name names none): `check` names it beside the file
+    scale: str = ""
 
     def tally(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)
@@ -444,8 +447,9 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
     (`layout:`), else chw. `input_layout`: the order the input override is written in (None:
     the file's)."""
     stem, src, root = loaded.stem, loaded.source, loaded.root
+    scale = loaded.config.scale if loaded.config is not None else ""
     if root is None:
-        return Analysis(stem, src, diagnostics=loaded.diagnostics)
+        return Analysis(stem, src, diagnostics=loaded.diagnostics, scale=scale)
     diagnostics = list(loaded.diagnostics)
     if loaded.reader:  # the YOLO config took --set (its nc) when it was read
         file_params = None
@@ -461,7 +465,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
             diagnostics = library_problems_at_rows(loaded.config, diagnostics)
         return Analysis(d.name if d and d.library is not None else stem, src,
                         diagnostics=_ordered(diagnostics), format_version=version,
-                        library=d.library if d else None)
+                        library=d.library if d else None, scale=scale)
     batch = batch or graph.batch
     dtype = dtype if dtype in DTYPES else graph.dtype
     itemsize = DTYPES[dtype]
@@ -531,7 +535,7 @@ def _analyze(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: s
                       tuple(shapes), tuple(expansion.params.items()), version,
                       outputs=tuple(zip(expansion.result_names,
                                         [shapes[i] for i in graph.results])),
-                      layout=layout or graph.layout)
+                      layout=layout or graph.layout, scale=scale)
     return _mistakes_named(result) if any(not v.ok for v in verdicts) else result
 
 

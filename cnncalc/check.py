@@ -323,6 +323,13 @@ def _top_level_has_key(data: bytes) -> bool:
     return False
 
 
+def _scale_shown(scale: str) -> str:
+    """A YOLO config's scale for a message: its own `scales:` key, so any text."""
+    from .render.safe import clean
+
+    return clean(scale[:40])
+
+
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
     if a.graph is None:
         return []
@@ -334,7 +341,8 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
             ("MACs", t.macs, budgets.max_macs, ""),
             ("peak inference memory", t.peak_bytes, budgets.max_memory, " bytes")):
         if limit is not None and value > limit:
-            out.append(Diagnostic("E302", f"{label} {value:,}{unit} exceed the budget of "
+            at = f" at scale {_scale_shown(a.scale)}" if a.scale else ""  # a YOLO config's
+            out.append(Diagnostic("E302", f"{label} {value:,}{unit}{at} exceed the budget of "
                                   f"{limit:,}{unit} (by {value - limit:,})", where,
                                   "shrink the network, or raise the budget"))
     if budgets.min_rf is not None:

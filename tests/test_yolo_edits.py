@@ -270,3 +270,17 @@ def test_an_added_row_and_rows_without_numbers(tmp_path: Path) -> None:
     bare = "\n".join(line.split("#")[0] for line in text.splitlines()) + "\n"
     ((_, _, hint),) = errors(analyze(write(tmp_path, bare)))
     assert hint == "use an index below 15, or -1 for the row before"
+
+
+def test_check_names_the_scale_it_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    """A config is checked at one scale (by default its file name's, else its first): `check
+    yolov8.yaml --max-params 3.5M` passed on scale n without saying so, and a budget line in
+    a CI log did not say which scale broke it."""
+    assert main(["check", str(TINY), "--scale", "m", "--max-params", "1M",
+                 "--color", "never"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{TINY} (scale m): FAILED — 6,451,462 params, 20,519,526,400 MACs"
+    assert out[1] == (f"{TINY}: error[E302]: params 6,451,462 at scale m exceed the budget of "
+                      "1,000,000 (by 5,451,462)")
+    assert main(["check", str(ROOT / "architectures" / "alexnet.yaml")]) == 0
+    assert "(scale" not in capsys.readouterr().out  # a cnncalc file has none

@@ -137,7 +137,10 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
         note = r.problems[0]
         return f"{clean(r.path)}: {note.severity.value}[{note.code}]: {note.message}"
     verdict, role = _VERDICTS[code]
-    head = f"{clean(r.path)}: {paint(verdict, role, color)}"
+    # a YOLO config is checked at one scale: which one (by default its file name's, else its
+    # first) is part of the verdict
+    scale = f" (scale {clean(a.scale)})" if a.scale else ""
+    head = f"{clean(r.path)}{scale}: {paint(verdict, role, color)}"
     if a.graph is not None:
         head += f" — {t.params:,} params, {t.macs:,} MACs"
     lines = [head]
