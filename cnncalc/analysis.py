@@ -599,15 +599,19 @@ def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]
 
 def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
                   diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
-    their shapes, the row probably meant) in place of the layer-level error at that row."""
+    """A YOLO config's shape errors at a Concat, a head or a row reading the network's result
+    said in its rows' terms (rows and their shapes, the row probably meant) in place of the
+    layer-level error at that row."""
     from .readers import ultralytics as u
 
     rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
     for row in config.rows:
-        if row.module == "Concat":
+        problem = u.reads_a_result(config, row, rows)
+        if problem is not None:
+            pass
+        elif row.module == "Concat":
             problem = u.concat_mismatch(config, row, rows)
         elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
             problem = u.detect_strides(config, row, rows, base[1])

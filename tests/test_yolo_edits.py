@@ -284,3 +284,49 @@ def test_check_names_the_scale_it_checked(capsys: pytest.CaptureFixture[str]) ->
                       "1,000,000 (by 5,451,462)")
     assert main(["check", str(ROOT / "architectures" / "alexnet.yaml")]) == 0
     assert "(scale" not in capsys.readouterr().out  # a cnncalc file has none
+
+
+@pytest.mark.parametrize(("activation", "message"), [
+    ("nn.ReLU(foo=1)", "activation 'nn.ReLU(foo=1)': no argument 'foo' (it has inplace)"),
+    ("nn.LeakyReLU(negative_slope=[1, 2])", "activation 'nn.LeakyReLU(negative_slope=[1, 2])': "
+     "negative_slope: expected a number, got [1, 2]"),
+    ("nn.GELU(approximate='x')", "activation \"nn.GELU(approximate='x')\": approximate: "
+     "expected one of none, tanh; got 'x'"),
+])
+def test_an_activation_with_arguments_its_op_has_not(tmp_path: Path, activation: str,
+                                                     message: str) -> None:
+    """Checked at `activation:` as the op checks them: they were reported at row 0 (the first
+    Conv that uses the activation), in the op's terms (`negative_slope: expected a number`)."""
+    text = TINY.read_text(encoding="utf-8").replace("nc: 3 ", f"activation: {activation}\nnc: 3 ")
+    a = analyze(write(tmp_path, text))
+    assert [(d.code, d.message, d.span.line if d.span else 0) for d in a.diagnostics
+            if d.severity is Severity.ERROR] == [("E408", message, 5)]
+
+
+@pytest.mark.parametrize("activation", ["nn.SiLU(True)", "nn.ReLU(True)", "nn.LeakyReLU(0.1, True)",
+                                        "torch.nn.GELU('tanh')"])
+def test_an_activation_with_positional_arguments(tmp_path: Path, activation: str) -> None:
+    """Ultralytics builds `nn.ReLU(True)` (its restricted loader takes literal positional
+    arguments too): cnncalc refused any but LeakyReLU's slope ("not one cnncalc knows")."""
+    text = TINY.read_text(encoding="utf-8").replace("nc: 3 ", f"activation: {activation}\nnc: 3 ")
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and a.totals.params == analyze(TINY).totals.params
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("  - [-1, 1, Classify, [nc]]\n  - [-1, 1, Conv, [64, 3, 2]]\n",
+     "row 15 Conv reads row 14 Classify, whose output [3] is the network's result, not a "
+     "feature map [C, H, W]"),
+    ("  - [[10, 13], 1, Detect, [nc]]\n  - [[13, 14], 1, Concat, [1]]\n",
+     "row 15 Concat reads row 14 Detect, whose output [7, 8000] is the network's result, not a "
+     "feature map [C, H, W]"),
+])
+def test_a_row_reading_the_networks_result(tmp_path: Path, rows: str, message: str) -> None:
+    """A row after Classify or a head, reading its output: the forward pass fails in
+    Ultralytics; cnncalc said so inside its block library (E201 `conv needs a spatial input
+    [C, ...], got the flat vector [3] (cnncalc's block library, ultralytics_blocks.yaml:24)`)."""
+    text = TINY.read_text(encoding="utf-8").replace("  - [[10, 13], 1, Detect, [nc]] # 14 "
+                                                    "Detect(P3, P4)\n", rows)
+    ((code, got, hint),) = errors(analyze(write(tmp_path, text)))
+    assert (code, got) == ("E402", message)
+    assert hint is not None and hint.endswith("read an earlier row, or move row 14 last")

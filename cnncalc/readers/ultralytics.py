@@ -468,7 +468,7 @@ class _Reader:
             where = (f"--scale {_clean(scale)}" if wanted is not None
                      else f"the file name's scale '{_clean(scale)}'")
             raise self.error(BAD_SCALE, f"{where} names no scale of this config (it has "
-                             f"{', '.join(keys)})", scales.span,
+                             f"{_listed(keys, 12)})", scales.span,
                              did_you_mean(scale, keys) or f"use --scale {keys[0]}")
         value = self._plain(entry)
         if (not isinstance(value, list) or len(value) != 3
@@ -499,6 +499,10 @@ class _Reader:
                              "one cnncalc knows", node.span,
                              "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
         self._no_expression(found[1], node.span, "the activation", BAD_ACTIVATION)
+        problem = activation_problem(*found)
+        if problem is not None:  # said here, not at row 0, where the first Conv uses it
+            raise self.error(BAD_ACTIVATION, f"activation {_shown(value)}: {problem}",
+                             node.span, "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
         return value
 
     # ----------------------------------------------------------------- rows
@@ -805,12 +809,42 @@ def activation_op(text: str) -> tuple[str, dict[str, Any]] | None:
         named = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
-    if name == "LeakyReLU" and positional:
-        named.setdefault("negative_slope", positional.pop(0))
-    if positional:
+    from ..ops import lookup
+
+    found = lookup(op)
+    assert found is not None, op  # _ACTIVATIONS names ops cnncalc has
+    # positional arguments in the constructor's order, which the op's follows
+    # (LeakyReLU(negative_slope, inplace), ReLU(inplace), GELU(approximate))
+    order = [arg.name for arg in found[0].args]
+    if len(positional) > len(order):
         return None
+    for arg, value in zip(order, positional):
+        if arg in named:  # given twice: a TypeError in Python
+            return None
+        named[arg] = value
     named.pop("inplace", None)  # changes memory in place, never a count
     return op, named
+
+
+def activation_problem(op: str, args: Mapping[str, Any]) -> str | None:
+    """What is wrong with an activation's arguments, checked as cnncalc's op checks them (an
+    argument the op has not, a value of the wrong type), or None."""
+    from ..ops import lookup
+    from ..ops.base import ArgError
+
+    found = lookup(op)
+    assert found is not None, op  # _ACTIVATIONS names ops cnncalc has
+    known = {arg.name: arg for arg in found[0].args}
+    for name, value in args.items():
+        arg = known.get(name)
+        if arg is None:
+            return f"no argument {_shown(str(name))}" + (
+                f" (it has {', '.join(known)})" if known else " (it has none)")
+        try:
+            arg.type.check(value)
+        except ArgError as exc:
+            return f"{name}: {exc.message}"
+    return None
 
 
 _ACTIVATIONS = {"SiLU": "silu", "ReLU": "relu", "LeakyReLU": "leaky_relu", "Hardswish":
@@ -1272,6 +1306,27 @@ def concat_mismatch(config: Config, row: Row, shapes: Mapping[int, Shape]
             message += f"; row {meant} has {size}"
             hint = f"did you mean {meant}?"
         return Diagnostic(BAD_FROM, message, row.span, hint)
+    return None
+
+
+def reads_a_result(config: Config, row: Row, shapes: Mapping[int, Shape]
+                   ) -> Diagnostic | None:
+    """A row reading a Classify's or a head's output (the network's result, not a feature
+    map): Ultralytics builds it, and its forward pass fails; cnncalc's layers would report it
+    inside the block library (`conv needs a spatial input [C, ...], got the flat vector`)."""
+    for source in row.source:
+        if source < 0 or source >= len(config.rows):
+            continue
+        before = config.rows[source]
+        if MODULES[before.module].kind not in (HEAD, V10HEAD, CLASSIFY):
+            continue
+        shape = shapes.get(source)
+        shown = f" {list(shape)}" if shape else ""
+        return Diagnostic(BAD_FROM, f"row {row.index} {row.module} reads row {source} "
+                          f"{before.module}, whose output{shown} is the network's result, not "
+                          "a feature map [C, H, W]", row.span,
+                          f"a {before.module} row ends the network: read an earlier row, or "
+                          f"move row {source} last")
     return None
 
 
