@@ -571,7 +571,7 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     the row they come from (the `l<row>` their layer path starts with), the library's line
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
-    CI annotation must point."""
+    CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
     from .readers.ultralytics import LIBRARY
 
     rows = {row.index: row for row in config.rows} if config is not None else {}
@@ -579,11 +579,28 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     for d in diagnostics:
         found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
         row = rows.get(int(found.group(1))) if found else None
-        if row is not None and d.span is not None and d.span.file.endswith(f"/{LIBRARY}"):
-            d = replace(d, span=row.span, message=f"{d.message} (cnncalc's block library, "
+        if d.span is not None and d.span.file.endswith(f"/{LIBRARY}") and config is not None:
+            # at its row; a problem of no one row (the layer limit crossed inside a block) at
+            # the config's first line: never in a file its author does not have
+            where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
+            d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
                         f"{LIBRARY}:{d.span.line})")
+        if d.code == "E116" and config is not None:
+            d = replace(d, hint=_limit_hint(config, d))
         moved.append(d)
     return moved
+
+
+def _limit_hint(config: Config, d: Diagnostic) -> str:
+    """The layer limit's hint in a config's terms: its rows' repeats are the written n times
+    the scale's depth (`repeat` is cnncalc's word for what the config never writes)."""
+    for row in config.rows:
+        if row.span == d.span and row.repeats > 1:
+            return (f"row {row.index} {row.module} is built with {row.repeats:,} repeats (the "
+                    f"row's n times the depth {config.depth:g}, rounded): lower them or the "
+                    "scale's depth, or raise the limit with --max-layers")
+    return (f"lower the rows' repeats or the scale's depth ({config.depth:g}), or the levels a "
+            "head reads; or raise the limit with --max-layers")
 
 
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:

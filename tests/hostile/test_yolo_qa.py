@@ -109,3 +109,27 @@ def test_yq6_text_in_a_block_module_args(tmp_path: Path, args: str) -> None:
     text = ROWS.replace("[-1, 1, C2f, [16]]", f"[-1, 1, Conv, {args}]")
     r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
     assert r.code == 1 and "error[E405]" in r.out and "is the text" in r.out, r.text
+
+
+def test_yq7_the_layer_limit_crossed_inside_a_head(tmp_path: Path) -> None:
+    """YQ7: an end2end Detect reading 9,000 rows crosses the layer limit inside the block
+    library: E116 was located at cnncalc/readers/ultralytics_blocks.yaml:26 (a CI annotation
+    in a file the user does not have), with a hint about `repeat`, a word the config never
+    writes. Now at the config, in its terms."""
+    text = ("nc: 3\nend2end: true\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+            "  - [-1, 1, Conv, [16, 3, 1]]\nhead:\n"
+            f"  - [[{', '.join(['0'] * 9000)}], 1, Detect, [nc]]\n")
+    path = config(tmp_path, text)
+    r = run(["check", "--format", "github", str(path)], seconds=60, mib=1000)
+    assert r.code == 1 and f"file={path},line=1," in r.out, r.text
+    assert "ultralytics_blocks.yaml:26" in r.out and "file=cnncalc/" not in r.out
+
+
+@pytest.mark.parametrize("scales", ["  n: [1.0e+15, 0.25, 1024]\n", "  x: [100000, 0.25, 1024]\n"])
+def test_yq7_a_depth_multiplier_of_a_million_billion(tmp_path: Path, scales: str) -> None:
+    """YQ7: a scale's depth of 10^15 (or 10^5 on C3k2 at x, whose inner blocks switch): the
+    layer limit refuses it at the row, its hint naming the repeats the row is built with."""
+    text = ROWS.replace("nc: 3\n", f"nc: 3\nscales:\n{scales}").replace(
+        "[-1, 1, C2f, [16]]", "[-1, 3, C3k2, [16, False, 0.25]]")
+    r = run(["check", str(config(tmp_path, text))], seconds=10, mib=300)
+    assert r.code == 1 and "E116" in r.out and "is built with" in r.out, r.text
