@@ -330,3 +330,16 @@ def test_a_row_reading_the_networks_result(tmp_path: Path, rows: str, message: s
     ((code, got, hint),) = errors(analyze(write(tmp_path, text)))
     assert (code, got) == ("E402", message)
     assert hint is not None and hint.endswith("read an earlier row, or move row 14 last")
+
+
+def test_diff_of_two_scales_of_one_config(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--scale` once applies to both files; twice, to BEFORE and AFTER: the two scales of one
+    config (it took one scale for both, so comparing n with s needed two copies of the file)."""
+    assert main(["diff", str(TINY), str(TINY), "--scale", "s", "--scale", "m",
+                 "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"tinydet-s → tinydet-m  ({TINY} → {TINY})")
+    assert "  params:           867,174 → 6,451,462 (+5,584,288, +643.9%)" in out
+    assert main(["diff", str(TINY), str(TINY), "--scale", "s", "--scale", "m",
+                 "--scale", "s"]) == 2
+    assert "give it once (both files) or twice" in capsys.readouterr().err
