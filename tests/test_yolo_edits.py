@@ -339,7 +339,7 @@ def test_diff_of_two_scales_of_one_config(capsys: pytest.CaptureFixture[str]) ->
                  "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"tinydet-s → tinydet-m  ({TINY} → {TINY})")
-    assert "  params:           867,174 → 6,451,462 (+5,584,288, +643.9%)" in out
+    assert "  params:           867,174 → 6,451,462 (+5,584,288, +644.0%)" in out
     assert main(["diff", str(TINY), str(TINY), "--scale", "s", "--scale", "m",
                  "--scale", "s"]) == 2
     assert "give it once (both files) or twice" in capsys.readouterr().err
