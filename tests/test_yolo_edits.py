@@ -343,3 +343,12 @@ def test_diff_of_two_scales_of_one_config(capsys: pytest.CaptureFixture[str]) ->
     assert main(["diff", str(TINY), str(TINY), "--scale", "s", "--scale", "m",
                  "--scale", "s"]) == 2
     assert "give it once (both files) or twice" in capsys.readouterr().err
+
+
+def test_explain_names_the_block_librarys_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """A layer inside a block of the library is written there: `explain` gave its line as
+    `line 24`, which in the user's config is another row."""
+    assert main(["explain", str(TINY), "l0", "l14", "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("l0.conv1 (conv, cnncalc/readers/ultralytics_blocks.yaml:24)\n")
+    assert "\nl14 (concat, line 27)\n" in out  # the head's own layers are the row's
