@@ -352,3 +352,18 @@ def test_explain_names_the_block_librarys_lines(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert out.startswith("l0.conv1 (conv, cnncalc/readers/ultralytics_blocks.yaml:24)\n")
     assert "\nl14 (concat, line 27)\n" in out  # the head's own layers are the row's
+
+
+def test_a_depthwise_conv_that_changes_the_channels(tmp_path: Path) -> None:
+    """DWConv(c1, c2) groups its conv by gcd(c1, c2): with c1 != c2 the block's expression
+    (gcd is not in the expression language) failed, E112 inside the block library. The reader
+    passes the groups. 79,475 params, 2,870 buffers and 555,575,040 MACs are what
+    Ultralytics 8.4.190 builds for this config (tests/yolo_oracle.py, 2026-12-07)."""
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [24, 3, 2]]\n  - [-1, 1, DWConv, [36, 3, 2]]\n"
+            "  - [-1, 1, DWConv, [36, 3, 1]]\n  - [-1, 1, GhostConv, [48, 3, 2]]\nhead:\n"
+            "  - [-1, 1, Classify, [nc]]\n")
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == []
+    assert (a.totals.params, a.totals.buffers, a.totals.macs) == (79_475, 2_870, 555_575_040)
+    groups = {layer.path: layer for layer in a.layers}
+    assert groups["l1.Conv1.conv1"].params == 3 * 3 * (24 // 8) * 40  # gcd(24, 40): 8 groups

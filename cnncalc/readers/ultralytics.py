@@ -98,6 +98,8 @@ MODULES: dict[str, Module] = {m.name: m for m in [
     Module("SemanticSegment", OTHER, _OTHER_TASK.format("semantic segmentation")),
 ]}
 
+# block parameters the reader sets and a row never writes (not counted in a row's arity)
+_READER_ONLY = {"SPPF": ("legacy",), "DWConv": ("g",)}
 # the heads whose constructor takes a second leading argument Ultralytics scales by width
 _SEGMENT = frozenset({"Segment", "Segment26", "YOLOESegment", "YOLOESegment26"})
 # what a head's row writes in its args (parse_model appends the rest): the constructor's
@@ -1077,12 +1079,23 @@ class _Writer:
             raise self.fail(row, "cnncalc has no block for this module yet",
                             hint="docs/yolo.md lists the modules and their status")
         args = list(row.args[1:])
-        if len(args) > len(params):
-            raise self.fail(row, f"takes at most {len(params)} arguments after the input "
-                            f"channels ({', '.join(params)}), got {len(args)}", BAD_ARGS)
+        internal = _READER_ONLY.get(row.module, ())
+        if len(args) > len(params) - len(internal):
+            # said in the row's terms: what its args may hold (parse_model passes the input
+            # channels, and a REPEAT module's repeats, itself)
+            repeats = MODULES[row.module].kind == REPEAT
+            written = [p for p in params if p not in internal and not (repeats and p == "n")]
+            raise self.fail(row, f"takes at most {len(written)} argument"
+                            f"{'s' if len(written) != 1 else ''} ({', '.join(written)}), got "
+                            f"{len(args) - repeats}", BAD_ARGS,
+                            "parse_model passes the input channels"
+                            f"{' and the repeats' if repeats else ''} itself")
         call = {p: (-1 if p == "p" and a is None else a) for p, a in zip(params, args)}
         if row.module == "SPPF" and len(row.args) <= 3:
             call["legacy"] = True  # parse_model gives these rows' cv1 the default activation
+        if row.module == "DWConv" and row.args[0] != row.args[1]:
+            # its groups, gcd(c1, c2), which the block's expressions cannot compute
+            call["g"] = math.gcd(row.args[0], row.args[1])
         return call
 
     def _head(self, row: Row) -> list[dict[str, Any]]:
