@@ -367,3 +367,16 @@ def test_a_depthwise_conv_that_changes_the_channels(tmp_path: Path) -> None:
     assert (a.totals.params, a.totals.buffers, a.totals.macs) == (79_475, 2_870, 555_575_040)
     groups = {layer.path: layer for layer in a.layers}
     assert groups["l1.Conv1.conv1"].params == 3 * 3 * (24 // 8) * 40  # gcd(24, 40): 8 groups
+
+
+def test_a_pose_head_of_kpt_shape_in_a_config_without_it(tmp_path: Path) -> None:
+    """`Pose, [nc, kpt_shape]` with no top-level `kpt_shape:` (removed, or a detector turned
+    into a pose model): parse_model passes None. The hint said to write "[17, 3]" in the row;
+    the row is right, the top of the file lacks the key."""
+    text = TINY.read_text(encoding="utf-8").replace("Detect, [nc]]", "Pose, [nc, kpt_shape]]")
+    ((code, message, hint),) = errors(analyze(write(tmp_path, text)))
+    assert (code, message) == ("E405", "row 14 Pose: the keypoints are `kpt_shape`, and the "
+                                       "config has no `kpt_shape:`")
+    assert hint == "add `kpt_shape: [17, 3]` (keypoints, dims: COCO's 17 with visibility) at the top"
+    fixed = text.replace("nc: 3 ", "kpt_shape: [17, 3]\nnc: 3 ")
+    assert errors(analyze(write(tmp_path, fixed))) == []

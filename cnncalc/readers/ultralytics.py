@@ -650,6 +650,12 @@ class _Reader:
         if name in ("Pose", "Pose26"):
             self._need(args, 2, label, a_node.span, "nc, kpt_shape")
             shape = args[1]
+            written = a_node.items[1]
+            if shape is None and isinstance(written, YScalar) and written.value == "kpt_shape":
+                raise self.error(BAD_ARGS, f"{label}: the keypoints are `kpt_shape`, and the "
+                                 "config has no `kpt_shape:`", span(1), "add `kpt_shape: "
+                                 "[17, 3]` (keypoints, dims: COCO's 17 with visibility) at "
+                                 "the top")
             if (not isinstance(shape, list) or len(shape) != 2 or isinstance(shape[1], bool)
                     or not isinstance(shape[1], int) or shape[1] not in (2, 3)):
                 raise self.error(BAD_ARGS, f"{label}: kpt_shape must be [keypoints, dims], "
