@@ -377,6 +377,7 @@ def test_a_pose_head_of_kpt_shape_in_a_config_without_it(tmp_path: Path) -> None
     ((code, message, hint),) = errors(analyze(write(tmp_path, text)))
     assert (code, message) == ("E405", "row 14 Pose: the keypoints are `kpt_shape`, and the "
                                        "config has no `kpt_shape:`")
-    assert hint == "add `kpt_shape: [17, 3]` (keypoints, dims: COCO's 17 with visibility) at the top"
+    assert hint == ("add `kpt_shape: [17, 3]` (keypoints, dims: COCO's 17 with visibility) "
+                    "at the top")
     fixed = text.replace("nc: 3 ", "kpt_shape: [17, 3]\nnc: 3 ")
     assert errors(analyze(write(tmp_path, fixed))) == []
