@@ -381,3 +381,42 @@ def test_a_pose_head_of_kpt_shape_in_a_config_without_it(tmp_path: Path) -> None
                     "at the top")
     fixed = text.replace("nc: 3 ", "kpt_shape: [17, 3]\nnc: 3 ")
     assert errors(analyze(write(tmp_path, fixed))) == []
+
+
+def test_torch_modules_take_their_constructors_arguments(tmp_path: Path) -> None:
+    """nn.MaxPool2d's sixth argument is ceil_mode (after return_indices), which cnncalc's
+    maxpool orders fifth; nn.ConvTranspose2d may end with padding_mode='zeros': both were
+    handed to the op positionally (E106 "conv_transpose takes 8 positional arguments" with a
+    hint to use a mapping, which a row cannot). 28,387 params and 8,537,706,240 MACs, and
+    27,347 and 181,948,160, are what Ultralytics 8.4.190 builds (tests/yolo_oracle.py,
+    2026-12-07)."""
+    head = "head:\n  - [-1, 1, Classify, [nc]]\n"
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - [-1, 1, nn.ConvTranspose2d, "
+            "[16, 2, 2, 0, 0, 1, True, 1, 'zeros']]\n" + head)
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and (a.totals.params, a.totals.macs) == (28_387, 8_537_706_240)
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+            "  - [-1, 1, nn.MaxPool2d, [3, 2, 1, 1, False, True]]\n"
+            "  - [-1, 1, nn.AvgPool2d, [3, 2, 1, True]]\n"
+            "  - [-1, 1, nn.ZeroPad2d, [[1, 0, 1, 0]]]\n" + head)
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and (a.totals.params, a.totals.macs) == (27_347, 181_948_160)
+    shapes = {layer.path: layer.output_shape for layer in a.layers}
+    assert [shapes[f"l{n}"] for n in (1, 2, 3)] == [(16, 161, 161), (16, 81, 81), (16, 82, 82)]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("[-1, 1, nn.MaxPool2d, [3, 2, 1, 1, True]]", "row 1 nn.MaxPool2d: return_indices=True "
+     "makes it return (values, indices), which no row reads"),
+    ("[-1, 1, nn.ConvTranspose2d, [16, 2, 2, 0, 0, 1, True, 1, 'reflect']]",
+     "row 1 nn.ConvTranspose2d: padding_mode 'reflect': PyTorch's transposed convolutions "
+     "take only 'zeros'"),
+    ("[-1, 1, nn.AvgPool2d, [3, 2, 1, True, True, None, 7]]", "row 1 nn.AvgPool2d: takes at "
+     "most 6 arguments (kernel_size, stride, padding, ceil_mode, count_include_pad, "
+     "divisor_override), got 7"),
+])
+def test_torch_module_arguments_no_row_can_use(tmp_path: Path, row: str, message: str) -> None:
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - " + row + "\nhead:\n"
+            "  - [-1, 1, Classify, [nc]]\n")
+    ((code, got, _),) = errors(analyze(write(tmp_path, text)))
+    assert (code, got) == ("E405", message)

@@ -612,10 +612,12 @@ class _Reader:
 
     def _no_text(self, module: Module, args: list[Any], a_node: YSeq, label: str) -> None:
         """Text left in a block module's arguments once names and literals are read: none of
-        these constructors takes text (Ultralytics fails on it as a size, or builds no
+        the constructors the block library models takes text (Ultralytics fails on it as a size, or builds no
         activation for it as `act`), and cnncalc's block would compute with it. Said at the
         argument, with the parameter it fills."""
-        params = block_params(module.name) or ()
+        params = block_params(module.name)
+        if params is None:  # no block (nn.ConvTranspose2d takes padding_mode='zeros')
+            return
         for j, (value, node) in enumerate(zip(args, a_node.items)):
             text = _first_text(value)
             if text is None:
@@ -908,6 +910,15 @@ _TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2
               "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
               "nn.SiLU": "silu", "nn.BatchNorm2d": "bn"}
 _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
+# the other torch.nn modules' constructor parameters, in order (ConvTranspose2d's after c1)
+_TORCH_PARAMS = {
+    "nn.MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "return_indices",
+                     "ceil_mode"),
+    "nn.AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+                     "divisor_override"),
+    "nn.ZeroPad2d": ("padding",),
+    "nn.ConvTranspose2d": ("out_channels", "kernel_size", "stride", "padding",
+                           "output_padding", "groups", "bias", "dilation", "padding_mode")}
 # the heads the document builds, and the channels per anchor of the extra branch (cv4) each
 # adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
 # kpt_shape[0] * kpt_shape[1], OBB's angles ne
@@ -1013,7 +1024,7 @@ class _Writer:
         if row.module in _TORCH_OPS:
             entry[_TORCH_OPS[row.module]] = self._torch_args(row)
         elif row.module == "nn.ConvTranspose2d":
-            entry["conv_transpose"] = list(row.args[1:])
+            entry["conv_transpose"] = self._by_name(row, list(row.args[1:]))
         elif module.kind == CONCAT:
             dimension = self._whole(row, row.args[0] if row.args else 1,
                                     "the dimension", -MAX_INT)
@@ -1076,7 +1087,25 @@ class _Writer:
             return {k: v for k, v in zip(_UPSAMPLE_ARGS, row.args) if v is not None}
         if row.module in ("nn.Identity", "nn.ReLU", "nn.SiLU", "nn.BatchNorm2d"):
             return {}
-        return list(row.args)
+        return self._by_name(row, list(row.args))
+
+    def _by_name(self, row: Row, args: list[Any]) -> dict[str, Any]:
+        """A torch.nn module's positional args by the names of its constructor (cnncalc's op
+        orders some otherwise: MaxPool2d's return_indices comes before ceil_mode), the ones
+        that change no count checked and dropped."""
+        names = _TORCH_PARAMS[row.module]
+        if len(args) > len(names):
+            raise self.fail(row, f"takes at most {len(names)} arguments ({', '.join(names)}), "
+                            f"got {len(args)}", BAD_ARGS)
+        named = dict(zip(names, args))
+        if named.pop("return_indices", False):
+            raise self.fail(row, "return_indices=True makes it return (values, indices), "
+                            "which no row reads", BAD_ARGS, "leave return_indices False")
+        mode = named.pop("padding_mode", "zeros")
+        if mode != "zeros":
+            raise self.fail(row, f"padding_mode {_shown(mode)}: PyTorch's transposed "
+                            "convolutions take only 'zeros'", BAD_ARGS, "leave it out")
+        return named
 
     def _call(self, row: Row) -> dict[str, Any]:
         """The block call: the constructor's args after c1, by the block's parameter names."""
