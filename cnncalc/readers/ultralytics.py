@@ -612,9 +612,9 @@ class _Reader:
 
     def _no_text(self, module: Module, args: list[Any], a_node: YSeq, label: str) -> None:
         """Text left in a block module's arguments once names and literals are read: none of
-        the constructors the block library models takes text (Ultralytics fails on it as a size, or builds no
-        activation for it as `act`), and cnncalc's block would compute with it. Said at the
-        argument, with the parameter it fills."""
+        the constructors the block library models takes text (Ultralytics fails on it as a
+        size, or builds no activation for it as `act`), and cnncalc's block would compute
+        with it. Said at the argument, with the parameter it fills."""
         params = block_params(module.name)
         if params is None:  # no block (nn.ConvTranspose2d takes padding_mode='zeros')
             return
