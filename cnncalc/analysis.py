@@ -17,7 +17,7 @@ from .frozen import frozen
 from .graph import Graph, Shape
 from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
-from .loader import YMap, YNode, load
+from .loader import YMap, YNode, YScalar, YSeq, load
 from .passes import Memo, counts, depth, expectations, fractions, memory, receptive, statistics
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
@@ -388,6 +388,12 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
             # ...) hold the document it means, as in a cnncalc file: dropped, `expect:` let
             # `check` pass whatever the figures, and `batch:` gated the memory of batch 1
             own = {k.value: (k, v) for k, v in root.items if k.value in ultralytics.ANALYSIS_KEYS}
+            layout = own.get("layout", (None, None))[1]
+            if (isinstance(layout, YScalar) and layout.value == "hwc" and "input" not in own
+                    and isinstance(given := doc.get("input"), YSeq)):
+                # the reader's input is [3, 640, 640]: in the config's H×W×C, [640, 640, 3]
+                c, h, w = given.items
+                own["input"] = (YScalar("input", given.span), YSeq((h, w, c), given.span))
             items = [own.pop(k.value) if k.value in own else (k, v) for k, v in doc.items]
             doc = YMap((*items, *own.values()), doc.span)
     return replace(loaded, root=doc, diagnostics=(*loaded.diagnostics, *problems),

@@ -420,3 +420,16 @@ def test_torch_module_arguments_no_row_can_use(tmp_path: Path, row: str, message
             "  - [-1, 1, Classify, [nc]]\n")
     ((code, got, _),) = errors(analyze(write(tmp_path, text)))
     assert (code, got) == ("E405", message)
+
+
+def test_a_config_that_writes_shapes_height_first(tmp_path: Path) -> None:
+    """`layout: hwc` in a config: the reader's input [3, 640, 640] was then read as 3x640
+    with 640 channels (119,075 params for tinydet's first rows, not 27,347). The input is
+    written in the config's layout; an `input:` of its own is read as written."""
+    rows = ("backbone:\n  - [-1, 1, Conv, [16, 3, 2]]\nhead:\n  - [-1, 1, Classify, [nc]]\n")
+    plain = analyze(write(tmp_path, "nc: 3\n" + rows))
+    a = analyze(write(tmp_path, "nc: 3\nlayout: hwc\n" + rows))
+    assert errors(a) == [] and a.totals.params == plain.totals.params == 27_347
+    assert a.input == (3, 640, 640) and a.layout == "hwc"
+    a = analyze(write(tmp_path, "nc: 3\nlayout: hwc\ninput: [320, 320, 1]\n" + rows))
+    assert errors(a) == [] and a.input == (1, 320, 320)
