@@ -433,3 +433,31 @@ def test_a_config_that_writes_shapes_height_first(tmp_path: Path) -> None:
     assert a.input == (3, 640, 640) and a.layout == "hwc"
     a = analyze(write(tmp_path, "nc: 3\nlayout: hwc\ninput: [320, 320, 1]\n" + rows))
     assert errors(a) == [] and a.input == (1, 320, 320)
+
+
+def test_a_concat_of_one_row_and_a_head_of_one_level(tmp_path: Path) -> None:
+    """`[[-1], 1, Concat, [1]]` and a single-scale Detect (`[[-1], 1, Detect, [nc]]`, a tiny
+    detector of one level) build in Ultralytics; cnncalc's concat of one input was E108 "a
+    merge needs at least two inputs". 58,035 params, 58,019 trainable, 390 buffers and
+    1,508,556,800 MACs, output [7, 25600]: Ultralytics 8.4.190 (tests/yolo_oracle.py,
+    2026-12-07)."""
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+            "head:\n  - [[-1], 1, Concat, [1]]\n  - [[-1], 1, Detect, [nc]]\n")
+    a = analyze(write(tmp_path, text))
+    assert errors(a) == [] and a.output_shape == (7, 25600)
+    t = a.totals
+    assert (t.params, t.trainable_params, t.buffers, t.macs) == (58_035, 58_019, 390,
+                                                                  1_508_556_800)
+
+
+@pytest.mark.parametrize("row", ["[-1, 1, Concat, [1]]", "[1, 1, Detect, [nc]]"])
+def test_a_module_of_several_inputs_given_one_index(tmp_path: Path, row: str) -> None:
+    """parse_model iterates over a Concat's or a head's `from` (`[ch[x] for x in f]`): one
+    index is a TypeError there ("'int' object is not iterable")."""
+    text = ("nc: 3\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\n  - [-1, 1, Conv, [16, 3, 2]]\n"
+            f"head:\n  - {row}\n")
+    ((code, message, hint),) = errors(analyze(write(tmp_path, text)))
+    index = row[1:].split(",")[0]
+    assert code == "E402" and message.endswith(f"reads a list of rows; `from` is the one index "
+                                               f"{index}")
+    assert hint == f"write it as a list: [{index}], or the rows it joins"

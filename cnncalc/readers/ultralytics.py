@@ -559,8 +559,10 @@ class _Reader:
             if module.name == "A2C2f" and names["scale"] in ("l", "x"):
                 args.extend((True, 1.2))  # residual with layer scale, mlp_ratio 1.2
         elif kind == CONCAT:
+            self._listed_from(many, f_node, label)
             c2 = sum(c_in)
         elif kind in (HEAD, V10HEAD):
+            self._listed_from(many, f_node, label)
             self._head_args(module.name, args, label, a_node)
             if kind == HEAD:
                 args.extend([names["reg_max"], names["end2end"], c_in])
@@ -579,6 +581,7 @@ class _Reader:
             c2 = args[0]
             args = [c_in[0], c2, *args[1:]]
         elif module.name == "CBFuse":
+            self._listed_from(many, f_node, label)
             c2 = c_in[-1]
         elif module.name == "ResNetLayer":
             self._need(args, 4, label, a_node.span, "c1, c2, s, is_first")
@@ -635,6 +638,15 @@ class _Reader:
                              f"{_shown(text)}, not {what} (parse_model reads text in a row's "
                              f"args only as a Python literal or one of its names: "
                              f"{', '.join(_NAMES)})", node.span, hint or f"write {what}")
+
+    def _listed_from(self, many: bool, f_node: YNode, label: str) -> None:
+        """A module that takes a list of inputs is given its `from` as a list: parse_model
+        iterates over it (`[ch[x] for x in f]`), and one index is a TypeError there."""
+        if not many:
+            written = _shown(self._plain(f_node))
+            raise self.error(BAD_FROM, f"{label} reads a list of rows; `from` is the one "
+                             f"index {written}", f_node.span,
+                             f"write it as a list: [{written}], or the rows it joins")
 
     def _head_args(self, name: str, args: list[Any], label: str, a_node: YSeq) -> None:
         """A head's own arguments, before parse_model appends reg_max, end2end and the input
@@ -1033,8 +1045,8 @@ class _Writer:
                                 "one image's [C, H, W]", BAD_ARGS, "write 1 (the channels)")
             # Concat's dim counts the batch, cnncalc's does not (negative ones count from the
             # end in both)
-            entry["concat"] = {"inputs": [_ref(s) for s in row.source],
-                               "dim": dimension - 1 if dimension > 0 else dimension}
+            entry.update(_joined(_id(row.index), [_ref(s) for s in row.source],
+                                 dimension - 1 if dimension > 0 else dimension))
         elif row.module == "SPP":
             return self._spp(row)
         elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
@@ -1174,9 +1186,8 @@ class _Writer:
         levels = range(len(row.source))
         merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
         for part in merged:
-            layers.append({"id": f"{_id(i)}_{part}",
-                           "concat": {"inputs": [f"{_id(i)}_{part}{n}" for n in levels],
-                                      "dim": 1}})
+            layers.append(_joined(f"{_id(i)}_{part}", [f"{_id(i)}_{part}{n}" for n in levels],
+                                  1))
         box = f"{_id(i)}_box"
         if reg_max > 1:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
@@ -1300,6 +1311,15 @@ class _Writer:
 
 def _id(index: int) -> str:
     return f"l{index}"
+
+
+def _joined(name: str, inputs: list[str], dim: int) -> dict[str, Any]:
+    """torch.cat of `inputs` along `dim` as a layer: of one input, its values as they are (a
+    Concat of one row, a head of one level; cnncalc's concat takes two or more, and
+    torch.cat's copy of the one is not counted as memory)."""
+    if len(inputs) == 1:
+        return {"id": name, "from": inputs[0], "identity": {}}
+    return {"id": name, "concat": {"inputs": inputs, "dim": dim}}
 
 
 def _ref(index: int) -> str:
