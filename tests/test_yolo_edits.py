@@ -461,3 +461,21 @@ def test_a_module_of_several_inputs_given_one_index(tmp_path: Path, row: str) ->
     assert code == "E402" and message.endswith(f"reads a list of rows; `from` is the one index "
                                                f"{index}")
     assert hint == f"write it as a list: [{index}], or the rows it joins"
+
+
+def test_explain_a_row_by_its_number(capsys: pytest.CaptureFixture[str]) -> None:
+    """A config's user thinks in rows (`# 14` in its comments): `explain FILE 14` is row 14's
+    layers, a head's branches too (it was "no layer '14'"); a row past the last says which
+    rows there are."""
+    assert main(["explain", str(TINY), "14", "--color", "never"]) == 0
+    heads = [line.split(" ")[0] for line in capsys.readouterr().out.splitlines()
+             if line.startswith("l")]
+    assert heads[0] == "l14_box0.Conv1.conv1" and heads[-1] == "l14"
+    assert {h.split(".")[0] for h in heads} == {"l14", "l14_box", "l14_box0", "l14_box1",
+                                               "l14_cls", "l14_cls0", "l14_cls1", "l14_dfl",
+                                               "l14_scores"}
+    assert main(["explain", str(TINY), "row 3", "--color", "never"]) == 0
+    assert capsys.readouterr().out.startswith("l3.conv1 (conv, ")
+    assert main(["explain", str(TINY), "99"]) == 2
+    assert capsys.readouterr().err == (f"cnncalc: no layer '99' in {TINY}; its rows are 0 to 14 "
+                                       "(layers l0 to l14)\n")
