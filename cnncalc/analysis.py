@@ -17,7 +17,7 @@ from .frozen import frozen
 from .graph import Graph, Shape
 from .include import Origin
 from .limits import DEFAULT_MAX_BYTES, DEFAULT_MAX_LAYERS, MAX_INT
-from .loader import YMap, YNode, load
+from .loader import YMap, YNode, YScalar, YSeq, load
 from .passes import Memo, counts, depth, expectations, fractions, memory, receptive, statistics
 from .passes import layout as layout_pass
 from .passes.expectations import Verdict
@@ -108,9 +108,9 @@ class Analysis:
     # file names none (its output is the last layer's)
     outputs: tuple[tuple[str, Shape | None], ...] = ()
     layout: str = "chw"  # how shapes are shown: --layout, else the file's `layout:`
-    # an Ultralytics YOLO config's: the scale it was read at ("": it has none) and every
-    # scale it offers; None and () for a cnncalc file
-    scale: str | None = None
+    # an Ultralytics YOLO config's: the scale it was read at ("n"; "" for a cnncalc file, or
+    # a config without `scales:` whose name names none), and every scale it offers
+    scale: str = ""
     scales: tuple[str, ...] = ()
 
     def tally(self, severity: Severity) -> int:
@@ -359,12 +359,12 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     root = loaded.root
     if root is None:
         return loaded
-    # a mapping with `backbone:` and `head:` and no `layers:` (what ultralytics.recognise()
-    # asks, less its well-formed rows) is read as a config: the reader says what is wrong with
-    # a malformed one in the config's terms (E400, E401), not that `layers:` is missing. A
-    # cnncalc file never imports the reader.
+    # a mapping with `backbone:` or `head:` and no `layers:` (what ultralytics.recognise()
+    # asks, less its well-formed rows and one of the two) is read as a config: the reader says
+    # what is wrong with a malformed one in the config's terms (E400, E401), not that
+    # `layers:` is missing and `nc:` unknown. A cnncalc file never imports the reader.
     yolo_like = (isinstance(root, YMap) and root.get("layers") is None
-                 and root.get("backbone") is not None and root.get("head") is not None)
+                 and (root.get("backbone") is not None or root.get("head") is not None))
     if not yolo_like:
         if scale is None:
             return loaded
@@ -379,19 +379,26 @@ def _routed(loaded: Loaded, scale: str | None, params: Mapping[str, Any] | None)
     from .readers import ultralytics
 
     src = loaded.source
-    config, problems = ultralytics.read(root, src.name, scale, params)
+    config, problems = ultralytics.read(root, src.name, scale, params, src)
     doc = None
     if config is not None:
         name = _yolo_name(loaded.stem, config.scale)
         doc, more = ultralytics.document(config, name)
         loaded = replace(loaded, stem=name)
         problems += more
-        key = root.key("expect") if isinstance(root, YMap) else None
-        expect = root.get("expect") if isinstance(root, YMap) else None
-        if doc is not None and key is not None and expect is not None:
-            # the config's own `expect:` (totals) holds the document it means, as in a cnncalc
-            # file: dropped, it let `check` pass whatever the figures
-            doc = YMap((*doc.items, (key, expect)), doc.span)
+        if doc is not None and isinstance(root, YMap):
+            # the config's own keys of how to analyse it (`expect:` totals, `input:`, `batch:`,
+            # ...) hold the document it means, as in a cnncalc file: dropped, `expect:` let
+            # `check` pass whatever the figures, and `batch:` gated the memory of batch 1
+            own = {k.value: (k, v) for k, v in root.items if k.value in ultralytics.ANALYSIS_KEYS}
+            layout = own.get("layout", (None, None))[1]
+            if (isinstance(layout, YScalar) and layout.value == "hwc" and "input" not in own
+                    and isinstance(given := doc.get("input"), YSeq)):
+                # the reader's input is [3, 640, 640]: in the config's H×W×C, [640, 640, 3]
+                c, h, w = given.items
+                own["input"] = (YScalar("input", given.span), YSeq((h, w, c), given.span))
+            items = [own.pop(k.value) if k.value in own else (k, v) for k, v in doc.items]
+            doc = YMap((*items, *own.values()), doc.span)
     return replace(loaded, root=doc, diagnostics=(*loaded.diagnostics, *problems),
                    reader="ultralytics", config=config)
 
@@ -403,8 +410,13 @@ def _yolo_name(stem: str, scale: str) -> str:
 
     if not scale or scale_from_name(stem) == scale:
         return stem
-    found = re.match(r"(yolo(?:e-)?v?\d+)", stem)
-    return f"{stem[:found.end()]}{scale}{stem[found.end():]}" if found else f"{stem}-{scale}"
+    found = re.match(r"(yolo(?:e-)?v?\d+)([a-z]*)", stem)
+    if found and found.group(2) == scale:  # the version's own letter (yolov10b at b)
+        return stem
+    if found and not found.group(2):
+        return f"{stem[:found.end()]}{scale}{stem[found.end():]}"
+    # no version in the name, or a letter of its own after it (yolov9c, yolov8b at n)
+    return f"{stem}-{scale}"
 
 
 def _from_mapping(what: Mapping[Any, Any]) -> Loaded:
@@ -585,7 +597,7 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     the row they come from (the `l<row>` their layer path starts with), the library's line
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
-    CI annotation must point."""
+    CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
     from .readers.ultralytics import LIBRARY
 
     rows = {row.index: row for row in config.rows} if config is not None else {}
@@ -593,11 +605,28 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     for d in diagnostics:
         found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
         row = rows.get(int(found.group(1))) if found else None
-        if row is not None and d.span is not None and d.span.file.endswith(f"/{LIBRARY}"):
-            d = replace(d, span=row.span, message=f"{d.message} (cnncalc's block library, "
+        if d.span is not None and d.span.file.endswith(f"/{LIBRARY}") and config is not None:
+            # at its row; a problem of no one row (the layer limit crossed inside a block) at
+            # the config's first line: never in a file its author does not have
+            where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
+            d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
                         f"{LIBRARY}:{d.span.line})")
+        if d.code == "E116" and config is not None:
+            d = replace(d, hint=_limit_hint(config, d))
         moved.append(d)
     return moved
+
+
+def _limit_hint(config: Config, d: Diagnostic) -> str:
+    """The layer limit's hint in a config's terms: its rows' repeats are the written n times
+    the scale's depth (`repeat` is cnncalc's word for what the config never writes)."""
+    for row in config.rows:
+        if row.span == d.span and row.repeats > 1:
+            return (f"row {row.index} {row.module} is built with {row.repeats:,} repeats (the "
+                    f"row's n times the depth {config.depth:g}, rounded): lower them or the "
+                    "scale's depth, or raise the limit with --max-layers")
+    return (f"lower the rows' repeats or the scale's depth ({config.depth:g}), or the levels a "
+            "head reads; or raise the limit with --max-layers")
 
 
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
@@ -618,15 +647,19 @@ def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]
 
 def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
                   diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A YOLO config's shape errors at a Concat or a head said in its rows' terms (rows and
-    their shapes, the row probably meant) in place of the layer-level error at that row."""
+    """A YOLO config's shape errors at a Concat, a head or a row reading the network's result
+    said in its rows' terms (rows and their shapes, the row probably meant) in place of the
+    layer-level error at that row."""
     from .readers import ultralytics as u
 
     rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
     for row in config.rows:
-        if row.module == "Concat":
+        problem = u.reads_a_result(config, row, rows)
+        if problem is not None:
+            pass
+        elif row.module == "Concat":
             problem = u.concat_mismatch(config, row, rows)
         elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
             problem = u.detect_strides(config, row, rows, base[1])
@@ -636,6 +669,8 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
         else:
             continue
         if problem is not None:
+            if config.renumbered:  # a row removed above: the indices may point one off
+                problem = replace(problem, hint=u.with_note(problem.hint, config.renumbered))
             said[row.span] = problem
     if not said:
         return diagnostics

@@ -25,7 +25,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, BinaryIO
 
@@ -86,8 +86,6 @@ class FileResult:
     # the feedback under each wrong answer, by (path, figure) (feedback.py): its arithmetic,
     # and the mistake it equals
     explained: dict[tuple[str, str], feedback.Feedback] = field(default_factory=dict)
-    # the scale a YOLO config was read at, when `check` reads it at several (`--scale all`)
-    scale: str | None = None
 
     def exit_code(self, strict: bool) -> int:
         return exit_code(self.problems, strict)
@@ -342,13 +340,18 @@ def _top_level_has_key(data: bytes) -> bool:
     return False
 
 
+def _scale_shown(scale: str) -> str:
+    """A YOLO config's scale for a message: its own `scales:` key, so any text."""
+    from .render.safe import clean
+
+    return clean(scale[:40])
+
+
 def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
     if a.graph is None:
         return []
     where = None  # a budget is about the whole file, not a line of it
-    budgets = budgets.at(a.scale)
-    # a YOLO config's limit may be its scale's: the message says which scale it held
-    at = f" at scale {a.scale}" if a.scale else ""
+    budgets = budgets.at(a.scale)  # a YOLO config's limit may be its scale's
     t = a.totals
     out = []
     for label, value, limit, unit in (
@@ -356,8 +359,9 @@ def budget_problems(a: Analysis, budgets: Budgets) -> list[Diagnostic]:
             ("MACs", t.macs, budgets.max_macs, ""),
             ("peak inference memory", t.peak_bytes, budgets.max_memory, " bytes")):
         if limit is not None and value > limit:
-            out.append(Diagnostic("E302", f"{label} {value:,}{unit} exceed the budget of "
-                                  f"{limit:,}{unit}{at} (by {value - limit:,})", where,
+            at = f" at scale {_scale_shown(a.scale)}" if a.scale else ""  # a YOLO config's
+            out.append(Diagnostic("E302", f"{label} {value:,}{unit}{at} exceed the budget of "
+                                  f"{limit:,}{unit} (by {value - limit:,})", where,
                                   "shrink the network, or raise the budget"))
     if budgets.min_rf is not None:
         fields = [layer.receptive_field for layer in a.layers if layer.receptive_field]
@@ -429,10 +433,7 @@ def check_scales(found: Found, budgets: Budgets, scales: tuple[str, ...] | None,
 
     def at(scale: str | None) -> FileResult:
         again = io.BytesIO(data) if stdin is not None and scales is not None else stdin
-        result = check_file(found, budgets, stdin=again, scale=scale, **options)
-        if scales is None:
-            return result
-        return replace(result, scale=scale if scale is not None else result.analysis.scale)
+        return check_file(found, budgets, stdin=again, scale=scale, **options)
 
     if scales is None:
         yield at(None)

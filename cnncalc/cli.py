@@ -43,6 +43,7 @@ from .commands.options import (
     MaxLayersOption,
     Optimizer,
     ScaleOption,
+    ScalesOption,
     SetOption,
     Share,
     parse_count,
@@ -248,7 +249,7 @@ def diff(
     layout: LayoutOption = None,
     color: ColorOption = Color.auto,
     set_: SetOption = None,
-    scale: ScaleOption = None,
+    scale: ScalesOption = None,
 ) -> None:
     """Per-layer and total differences in shape, params, MACs and memory, for code review.
 

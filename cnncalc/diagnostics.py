@@ -133,6 +133,9 @@ CODES: dict[str, Code] = {
         # E41x: `cnncalc convert` (cnncalc/commands/convert.py)
         Code("E410", _E, "already a native cnncalc file",
              "nothing to convert: analyse the file as it is"),
+        # E411-E419: the Ultralytics reader's again
+        Code("E411", _E, "cnncalc's own key in a YOLO config",
+             "remove it, or convert the config and edit the cnncalc file"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

@@ -24,6 +24,9 @@ class Explanation:
 
     layer: LayerResult
     lines: tuple[str, ...]
+    # the file the layer is written in when it is not the one analysed (an included library,
+    # a YOLO config's block library): its `line` is that file's
+    file: str = ""
 
 
 def select(analysis: Analysis, wanted: list[str]) -> list[LayerResult]:
@@ -48,8 +51,9 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
         ctx = context(node, shapes, graph.nodes)
         shape = shapes[node.index]
         lines: list[str] = []
+        file = node.span.file if node.span.file != analysis.source.name else ""
         if ctx is None or shape is None:
-            out.append(Explanation(layer, ("not computed: see the errors above",)))
+            out.append(Explanation(layer, ("not computed: see the errors above",), file))
             continue
         ins = ", ".join(format_shape(s, analysis.layout) for s in ctx.inputs)
         lines.append(f"shape: {ins} → {format_shape(shape, analysis.layout)}")
@@ -94,7 +98,7 @@ def explain(analysis: Analysis, wanted: list[str] | None = None) -> list[Explana
             if d.path == layer.path and d.code in ("W101", "N101", "N102"):
                 lines.append(f"{d.severity.value}: {d.message}" + (f" — {d.hint}" if d.hint
                                                                    else ""))
-        out.append(Explanation(layer, tuple(lines)))
+        out.append(Explanation(layer, tuple(lines), file))
     return out
 
 

@@ -82,6 +82,9 @@ class SizesResult:
     checks: tuple[SizeCheck, ...] = ()  # one per size from lo to hi
     # a YOLO config's imgsz step (docs/yolo.md "sizes"): only multiples of it fit; 0 otherwise
     grid: int = 0
+    # the sizes `explain` asked about outside lo..hi, each checked as those inside are (for
+    # a YOLO config, with the multiples of the grid around each: the nearest that may fit)
+    asked: tuple[SizeCheck, ...] = ()
     # why nothing was checked: the file cannot be read or parsed, or has no usable input
     diagnostics: tuple[Diagnostic, ...] = ()
     seconds: float = field(default=0.0, compare=False)
@@ -107,11 +110,15 @@ class SizesResult:
         """The verdict for `size`; KeyError when it was not tried."""
         if self.checks and self.lo <= size <= self.hi:
             return self.checks[size - self.lo]
+        for check in self.asked:
+            if check.size == size:
+                return check
         raise KeyError(size)
 
     def nearest(self, size: int, fit: Fit = Fit.EXACT) -> tuple[int | None, int | None]:
-        """The closest sizes with verdict `fit` below and above `size` (itself excluded)."""
-        found = self._sizes(fit)
+        """The closest sizes with verdict `fit` below and above `size` (itself excluded), of
+        those checked: the range's and the ones asked about outside it."""
+        found = sorted({*self._sizes(fit), *(c.size for c in self.asked if c.fit is fit)})
         below = [n for n in found if n < size]
         above = [n for n in found if n > size]
         return (below[-1] if below else None, above[0] if above else None)
@@ -133,7 +140,8 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
     A YOLO config (read by readers/ultralytics.py) fits only at multiples of its grid (the
     imgsz step Ultralytics rounds to: its largest stride, 32 at least): a size off the grid
     is NO with W420 without being built, unless it is in `explain`, which builds it so that
-    the verdict gives the row that breaks (`sizes --why 1080`) where it does not build.
+    the verdict gives the row that breaks (`sizes --why 1080`) where it does not build. A
+    size in `explain` outside `lo`..`hi` is checked as well (`SizesResult.asked`).
 
     Raises ValueError for arguments that make no sense (lo < 1, lo > hi, an unknown axis, a flat
     input). A file that cannot be read, parsed or given an input comes back with nothing
@@ -171,15 +179,12 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         assert found is not None and loaded.config is not None
         return u.off_grid(loaded.config, found, n)
 
-    checks = []
-    for n in range(lo, hi + 1):
-        if progress is not None:
-            progress(n)
+    def judge(n: int) -> SizeCheck:
         shape = tuple(n if i - 1 in swept else d for i, d in enumerate(base))
         if found is not None and n % found.step and n not in wanted:
             # off the grid: whether it builds or not, Ultralytics would not use it as given
-            checks.append(SizeCheck(n, shape, Fit.NO, off_grid(n), 1))
-            continue
+            return SizeCheck(n, shape, Fit.NO, off_grid(n), 1)
+        nonlocal name
         expansion = expand(root, stem, shape, max_layers, params, loaded.origin)
         diagnostics = [*loaded.diagnostics, *expansion.diagnostics]
         graph = expansion.graph
@@ -198,9 +203,24 @@ def fitting_sizes(source: Source | str | os.PathLike[str], lo: int, hi: int, *,
         if found is not None and check.fit is not Fit.NO and n % found.step:
             # it builds, but Ultralytics would round this imgsz up before using it
             check = SizeCheck(n, shape, Fit.NO, off_grid(n), 1)
-        checks.append(check)
+        return check
+
+    checks = []
+    for n in range(lo, hi + 1):
+        if progress is not None:
+            progress(n)
+        checks.append(judge(n))
+    # a size asked about outside the range is built too: `--why 1080` answers whatever the
+    # range (the nearest that fit are still the range's)
+    outside = {n for n in wanted if not lo <= n <= hi}
+    if found is not None:  # and the multiples of the grid around each, its nearest candidates
+        outside |= {m for n in set(outside) for m in (n // found.step * found.step,
+                                                      -(-n // found.step) * found.step)
+                    if m >= 1 and not lo <= m <= hi}
+    asked = tuple(judge(n) for n in sorted(outside))
     return SizesResult(name, src, base, tuple(names[i] for i in swept), lo, hi, tuple(checks),
-                       seconds=time.perf_counter() - start, grid=found.step if found else 0)
+                       seconds=time.perf_counter() - start, grid=found.step if found else 0,
+                       asked=asked)
 
 
 def classify(analysis: Analysis, size: int = 0) -> SizeCheck:

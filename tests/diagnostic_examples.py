@@ -559,8 +559,14 @@ CASES = [
     Case("yolo-unknown-module", yolo("C2f", "C2F"), "E404", 4, 13,
          "row 1: unknown module 'C2F'", "did you mean 'C2f'?"),
     Case("yolo-channels-not-a-number", yolo("Conv, [16, 3, 2]", "Conv, [wide, 3, 2]"), "E405",
-         3, 20, "row 0 Conv: output channels must be a positive integer (below 2^63), got "
-         "'wide'", None),
+         3, 20, "row 0 Conv: c2 (the output channels) is the text 'wide', not a number "
+         "(parse_model reads text in a row's args only as a Python literal or one of its names: "
+         "nc, kpt_shape, reg_max, end2end, depth, width, max_channels, scale)", "write a number"),
+    Case("yolo-native-key", yolo("nc: 3\n", "nc: 3\nparams: {width: 0.5}\n"), "E411", 2, 1,
+         "`params:` is a key of cnncalc's own format; an Ultralytics config's network is its "
+         "`backbone:` and `head:` rows, and nothing reads it", "remove it; to build the network "
+         "from cnncalc blocks, convert the config (cnncalc convert FILE -o net.yaml) and edit "
+         "the file it writes"),
     Case("yolo-scale-of-two", yolo("nc: 3\n", "nc: 3\nscales:\n  n: [0.33, 0.25]\n"), "E406",
          3, 6, "scale 'n' must be [depth, width, max_channels], positive numbers; got "
          "[0.33, 0.25]", None),
@@ -975,6 +981,12 @@ PAGE = [
             commands=(("convert", "bad.yaml"),),
             fix=("input: [3, 32, 32]\nlayers:\n  - conv: {out_channels: 16, kernel_size: 3}\n",
                  YOLO)),
+    Example("E411", "An Ultralytics config holds a top-level key of cnncalc's own format "
+            "that would define the network (`blocks:`, `params:`, `let:`, `defaults:`, "
+            "`include:`, `outputs:`, `cnncalc:`): the config's network is its rows, and nothing "
+            "would read the key. The keys that say how to analyse it (`input:`, `batch:`, "
+            "`dtype:`, `layout:`, `name:`, `expect:`) are held as in a cnncalc file.",
+            case="yolo-native-key", fix=("params: {width: 0.5}\n", "")),
     # ---------------------------------------------------------------- W and N
     Example("W101", "A convolution or pooling window does not fit the input exactly, and "
             "PyTorch's floor division leaves real input rows or columns that no window reads. "

@@ -133,9 +133,24 @@ def test_too_many_args_for_the_block() -> None:
     config, _ = parse(text)
     assert config is not None
     _, (problem,) = u.document(config, "tiny")
-    assert (problem.code, problem.message) == (
-        u.BAD_ARGS, "row 3 Conv: takes at most 7 arguments after the input channels (c2, k, "
-        "s, p, g, d, act), got 8")
+    assert (problem.code, problem.message, problem.hint) == (
+        u.BAD_ARGS, "row 3 Conv: takes at most 7 arguments (c2, k, s, p, g, d, act), got 8",
+        "parse_model passes the input channels itself")
+
+
+def test_too_many_args_for_a_block_that_takes_the_repeats() -> None:
+    """Counted as the row writes them: parse_model inserts the repeats (and the reader's own
+    parameters, SPPF's legacy, DWConv's groups, are no argument of the row)."""
+    text = TINY.replace("[-1, 3, C2f, [128, True]]", "[-1, 3, C2f, [128, True, 1, 0.5, 7]]")
+    text = text.replace("[-1, 1, SPPF, [256, 5]]", "[-1, 1, SPPF, [256, 5, 3, False, 1]]")
+    config, _ = parse(text)
+    assert config is not None
+    _, problems = u.document(config, "tiny")
+    assert [(p.message, p.hint) for p in problems] == [
+        ("row 2 C2f: takes at most 4 arguments (c2, shortcut, g, e), got 5",
+         "parse_model passes the input channels and the repeats itself"),
+        ("row 5 SPPF: takes at most 4 arguments (c2, k, n, shortcut), got 5",
+         "parse_model passes the input channels itself")]
 
 
 # ------------------------------------------------------------------ the block library
@@ -173,8 +188,9 @@ DEVIATIONS = {
     ("Conv", "p"): (None, -1), ("Classify", "p"): (None, -1),
     ("Bottleneck", "k"): ((3, 3), 3),  # both convs' kernel; C3x's (1, 3)/(3, 1) is C3x's own
 }
-# parameters a block adds: SPPF's cv1 activation, which parse_model sets by the row's length
-ADDED = {("SPPF", "legacy")}
+# parameters a block adds: SPPF's cv1 activation, which parse_model sets by the row's length;
+# DWConv's groups, gcd(c1, c2), which the reader computes (the expression language has no gcd)
+ADDED = {("SPPF", "legacy"), ("DWConv", "g")}
 
 
 @pytest.mark.skipif(oracle.missing() is not None, reason=oracle.missing() or "")

@@ -230,8 +230,10 @@ def test_missing_channels() -> None:
 
 def test_channels_not_a_number() -> None:
     text = TINY.replace("[-1, 1, Conv, [256, 3, 2]]", "[-1, 1, Conv, [wide, 3, 2]]")
-    assert one_error(text)[:4] == (u.BAD_ARGS, 9, 20, "row 3 Conv: output channels must be a "
-                                   "positive integer (below 2^63), got 'wide'")
+    assert one_error(text)[:4] == (
+        u.BAD_ARGS, 9, 20, "row 3 Conv: c2 (the output channels) is the text 'wide', not a "
+        "number (parse_model reads text in a row's args only as a Python literal or one of its "
+        "names: nc, kpt_shape, reg_max, end2end, depth, width, max_channels, scale)")
 
 
 def test_args_name_parse_model_variables() -> None:
@@ -250,8 +252,14 @@ def test_refused_modules_are_listed() -> None:
 # ------------------------------------------------------------------ the top level
 
 def test_head_missing() -> None:
+    """At the section the config has, with what to add (the file was read as a cnncalc file
+    when it lacked either section: unknown keys `nc` and `backbone`, no `input` or `layers`)."""
     assert one_error("nc: 3\nbackbone: [[-1, 1, Conv, [8]]]\n")[:4] == (
-        u.NOT_A_CONFIG, 1, 1, "'head' must be a list of rows [from, repeats, module, args]")
+        u.NOT_A_CONFIG, 2, 1, "the config has `backbone:` but no `head:`: Ultralytics builds "
+        "the rows of `backbone:` and then those of `head:`")
+    assert one_error("nc: 3\nhead: [[-1, 1, Conv, [8]]]\n")[:4] == (
+        u.NOT_A_CONFIG, 2, 1, "the config has `head:` but no `backbone:`: Ultralytics builds "
+        "the rows of `backbone:` and then those of `head:`")
 
 
 def test_bad_nc() -> None:

@@ -196,7 +196,7 @@ def test_check_at_every_scale_with_a_budget_per_scale(
     out = capsys.readouterr().out
     s, m = (analyze(TINY, scale=scale).totals for scale in ("s", "m"))
     assert f"{TINY} (scale s): FAILED — {s.params:,} params, {s.macs:,} MACs" in out
-    assert (f"error[E302]: params {s.params:,} exceed the budget of 800,000 at scale s "
+    assert (f"error[E302]: params {s.params:,} at scale s exceed the budget of 800,000 "
             f"(by {s.params - 800_000:,})") in out
     assert f"{TINY} (scale m): ok — {m.params:,} params, {m.macs:,} MACs" in out
     assert f"{native}: ok" in out

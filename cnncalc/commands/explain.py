@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from ..analysis import analyze, analyze_tree
+from ..analysis import Analysis, analyze, analyze_tree
 from ..diagnostics import Diagnostic, FatalError, Severity, did_you_mean
 from ..explain import explain as run_explain
 from ..explain import select
@@ -30,12 +30,16 @@ def run(*, file: str, layers: list[str] | None, input: str | None, layout: str |
     shape = parse_shape(input) if input is not None else None
     analysis = analyze(read(file), shape, params=parse_sets(set_), layout=layout,
                        scale=parse_scale(scale), input_layout=layout)
-    wanted = layers or []
+    wanted = [name for w in layers or [] for name in _row_layers(analysis, w)]
     unknown = [w for w in wanted if not select(analysis, [w])]
     if unknown and analysis.graph is not None:
         paths = [layer.path for layer in analysis.layers]
+        rows = [int(found.group(1)) for layer in analysis.layers
+                if (found := re.fullmatch(r"l(\d+)", layer.parts[0]))]
         for w in unknown:
             hint = did_you_mean(w, paths)
+            if hint is None and rows and re.fullmatch(r"(?:row\s*|l)?\d+", w.strip(), re.I):
+                hint = f"its rows are 0 to {max(rows)} (layers l0 to l{max(rows)})"
             say(f"cnncalc: no layer '{clean(w)}' in {clean(file)}"
                 + (f"; {clean(hint)}" if hint else ""))
         return 2
@@ -43,6 +47,18 @@ def run(*, file: str, layers: list[str] | None, input: str | None, layout: str |
     print_problems(analysis, painted)
     write(render(run_explain(analysis, wanted)), painted)
     return analysis.exit_code()
+
+
+def _row_layers(analysis: Analysis, wanted: str) -> list[str]:
+    """A YOLO config's row asked for by its number (`22`, `row22`, as its comments number it)
+    is its layers: `l22`, and a head's `l22_box0`, ...; anything else as written."""
+    found = re.fullmatch(r"(?:row\s*)?(\d{1,9})", wanted.strip(), re.IGNORECASE)
+    if found is None or select(analysis, [wanted]):
+        return [wanted]
+    row = f"l{int(found.group(1))}"  # the reader's id of row N
+    parts = sorted({layer.parts[0] for layer in analysis.layers
+                    if layer.parts[0] == row or layer.parts[0].startswith(row + "_")})
+    return parts or [wanted]
 
 
 def calc(*, op: str, args: list[str] | None, input: str, layout: str | None,

@@ -107,6 +107,12 @@ SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="NAME=VALUE",
     help="set a file parameter (the file's `params:`), e.g. --set width=0.5; repeatable")]
 
+# diff's: once for both files, twice for BEFORE's and AFTER's (two scales of one config)
+ScalesOption = Annotated[list[str] | None, typer.Option(
+    "--scale", metavar="SCALE",
+    help="an Ultralytics YOLO config's scale, e.g. n, for both files; give it twice for "
+         "BEFORE's and AFTER's (diff yolov8.yaml yolov8.yaml --scale n --scale s)")]
+
 ScaleOption = Annotated[str | None, typer.Option(
     "--scale", metavar="SCALE",
     help="an Ultralytics YOLO config's scale, e.g. n (default: the one its file name names, "

@@ -16,6 +16,10 @@ def run(*, file: str, min: int, max: int, axes: str | None, why: list[int] | Non
         color: str, set_: list[str] | None, scale: str | None) -> int:
     if min > max or max - min > 100_000:
         raise typer.BadParameter("give --min <= --max, at most 100,000 sizes apart")
+    outside = {n for n in why or [] if not min <= n <= max}
+    if max - min + len(outside) > 100_000:  # each is built, as the range's sizes are
+        raise typer.BadParameter("at most 100,000 sizes in all: the range's and --why's "
+                                 "outside it", param_hint="--why")
     swept = parse_axes(axes) if axes is not None else None
     source = read(file)
     try:
@@ -28,8 +32,7 @@ def run(*, file: str, min: int, max: int, axes: str | None, why: list[int] | Non
         write(text.diagnostics(result.diagnostics, result.source, color=painted,
                                width=columns) + "\n", painted)
         return 2 if any(d.fatal for d in result.diagnostics) else 1
-    answers = [(n, result.check(n), result.nearest(n)) if min <= n <= max
-               else (n, None, (None, None)) for n in why or []]
+    answers = [(n, result.check(n), result.nearest(n)) for n in why or []]
     write(sizes_render.render(result, min, max, answers, color=painted, width=columns),
           painted)
     return 0 if result.exact else 1

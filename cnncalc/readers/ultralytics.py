@@ -20,15 +20,14 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
 from ..format import TOP_KEYS
 from ..frozen import frozen
-from ..limits import MAX_INT
+from ..limits import MAX_INT, MAX_VALUE_ITEMS
 from ..loader import YMap, YNode, YScalar, YSeq
-from ..mapping import plain
 from ..source import Source, Span
 
 # --------------------------------------------------------------------------- the modules
@@ -99,17 +98,42 @@ MODULES: dict[str, Module] = {m.name: m for m in [
     Module("SemanticSegment", OTHER, _OTHER_TASK.format("semantic segmentation")),
 ]}
 
+# block parameters the reader sets and a row never writes (not counted in a row's arity)
+_READER_ONLY = {"SPPF": ("legacy",), "DWConv": ("g",)}
 # the heads whose constructor takes a second leading argument Ultralytics scales by width
 _SEGMENT = frozenset({"Segment", "Segment26", "YOLOESegment", "YOLOESegment26"})
+# what a head's row writes in its args (parse_model appends the rest): the constructor's
+# parameters before reg_max, end2end and ch
+_HEAD_ARGS = {"Detect": ("nc",), "v10Detect": ("nc",), "OBB": ("nc", "ne"),
+              "OBB26": ("nc", "ne"), "Pose": ("nc", "kpt_shape"), "Pose26": ("nc", "kpt_shape"),
+              "Segment": ("nc", "nm", "npr"), "Segment26": ("nc", "nm", "npr")}
 # modules that make Detect build its current (not legacy) class branch: parse_model sets
 # `legacy = False` when it meets one of them before the head
 _NOT_LEGACY = frozenset({"C3k2", "A2C2f", "C2fCIB"})
 # the names parse_model's rows may use as argument values (its own local variables)
 _NAMES = ("nc", "kpt_shape", "reg_max", "end2end", "depth", "width", "max_channels", "scale")
+# the block parameters that are switches (True/False), as the library names them
+_FLAGS = frozenset({"shortcut", "act", "c3k", "attn", "lk", "residual", "a2", "is_first",
+                    "bn", "deploy", "legacy"})
+# what a block parameter is, where its name does not say (Ultralytics' own names)
+_PARAM = {"c2": "c2 (the output channels)", "k": "k (the kernel size)", "s": "s (the stride)",
+          "p": "p (the padding)", "g": "g (the groups)", "d": "d (the dilation)",
+          "e": "e (the expansion ratio)", "n": "n (the repeats)"}
 # Ultralytics derives the scale from a file name this way (tasks.guess_model_scale)
 _SCALE_IN_NAME = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
 _LITERAL_CHARS = 200  # longer text is never a number or a list a row needs
 _DEPTH = 16  # levels of nesting a value may have (a row's args hold lists of lists at most)
+# cnncalc's top-level keys that say how to analyse a network, not what it is: a config may
+# carry them, and they are held as in a cnncalc file (`expect: {params: 3157200}`, `batch: 16`
+# for a memory budget); Ultralytics ignores keys it does not read
+ANALYSIS_KEYS = ("name", "input", "batch", "dtype", "layout", "expect")
+# cnncalc's keys that would define the network (`layers:` makes a file a cnncalc file)
+_NATIVE_ONLY = frozenset(TOP_KEYS) - {"layers", *ANALYSIS_KEYS}
+_SECTION = {"backbone": "the first rows", "head": "the rows after the backbone: a detector's "
+            "neck and Detect, a classifier's Classify"}
+# items all of a config's values may hold together (each at most MAX_VALUE_ITEMS): a shipped
+# config's hold a few hundred, a config of 10^5 rows some 10^6; aliases cannot multiply them
+_TOTAL_ITEMS = 100 * MAX_VALUE_ITEMS
 
 # diagnostic codes (E400-E409); registered in diagnostics.CODES with the hook that routes
 # Ultralytics files here (docs/yolo.md, "What remains")
@@ -124,6 +148,8 @@ REFUSED = "E407"  # the module is not a CNN layer cnncalc reads (attention, text
 BAD_ACTIVATION = "E408"
 BAD_SET = "E409"  # a --set name the format has no use for, or a bad nc
 CHANNELS_UNREAD = "W421"  # `channels:` in a config whose model class does not read it
+NATIVE_KEY = "E411"  # a key of cnncalc's own format that would define the network
+TOO_LARGE = "E116"  # a value, or all of them, past the item limit (as for a cnncalc file)
 
 
 # --------------------------------------------------------------------------- the result
@@ -160,6 +186,8 @@ class Config:
     refused: tuple[Row, ...]  # rows naming a module cnncalc refuses
     channels: int = 3  # the input's (`channels:`)
     scales: tuple[str, ...] = ()  # every scale the file offers (`scales:`), in its order
+    # the rows' numbering comments disagree with their indices (renumbered()): "" when not
+    renumbered: str = ""
 
 
 def recognise(root: YNode) -> bool:
@@ -183,11 +211,15 @@ def scale_from_name(name: str) -> str:
 
 
 def read(root: YNode, file_name: str, scale: str | None = None,
-         settings: Mapping[str, Any] | None = None) -> tuple[Config | None, list[Diagnostic]]:
+         settings: Mapping[str, Any] | None = None, source: Source | None = None
+         ) -> tuple[Config | None, list[Diagnostic]]:
     """The config in `root` (loaded from `file_name`) at `scale` (else the one the file name
     names, else the first of `scales`), with `settings` (`--set nc=3`) applied; None when it
-    cannot be read, and the diagnostics say why."""
+    cannot be read, and the diagnostics say why. `source`, the file's text, lets a row error
+    say that the rows' numbering comments are off by one (a row removed or added)."""
     reader = _Reader()
+    if source is not None and isinstance(root, YMap):
+        reader.renumbered = renumbered(root, source)
     config = reader.run(root, file_name, scale, dict(settings or {}))
     return config, reader.diagnostics
 
@@ -197,6 +229,34 @@ def _offered(root: YMap) -> tuple[str, ...]:
     malformed `scales:`)."""
     scales = root.get("scales")
     return tuple(str(k.value) for k, _ in scales.items) if isinstance(scales, YMap) else ()
+
+
+def with_note(hint: str | None, note: str) -> str:
+    """A hint with a note after it (the note alone without one)."""
+    return f"{hint} ({note})" if hint else note
+
+
+def renumbered(root: YMap, source: Source) -> str:
+    """A note for a row error when the rows' numbering comments (`# 12`, `# 3-P3/8`, as the
+    shipped configs number their rows) disagree with the rows' indices: a row was removed or
+    added above the first that disagrees, and `from` indices written for the old numbering
+    now point at other rows. "" when they agree, or the rows have no such comments."""
+    rows = [row for key in ("backbone", "head") if isinstance(section := root.get(key), YSeq)
+            for row in section.items]
+    for index, row in enumerate(rows):
+        end = row.span.end_line or row.span.line
+        after = source.line(end)[row.span.end_col - 1:] if end == row.span.end_line \
+            else ""
+        found = re.match(r"\s*#\s*(\d{1,9})(?![\d.])", after)
+        if found is None or int(found.group(1)) == index:
+            continue
+        number = int(found.group(1))
+        if number > index:
+            return (f"row {index} is commented '# {number}', as if a row above it had been "
+                    "removed: `from` indices written before that still count it")
+        return (f"row {index} is commented '# {number}', as if a row had been added above it: "
+                "`from` indices written before that do not count it")
+    return ""
 
 
 def make_divisible(x: float, divisor: int) -> int:
@@ -212,8 +272,12 @@ class _Fail(Exception):
 class _Reader:
     def __init__(self) -> None:
         self.diagnostics: list[Diagnostic] = []
+        self.items_left = _TOTAL_ITEMS  # what _plain may still read
+        self.renumbered = ""  # said with each row-index error (see renumbered())
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None) -> _Fail:
+        if code == BAD_FROM and self.renumbered:
+            hint = with_note(hint, self.renumbered)
         self.diagnostics.append(Diagnostic(code, message, span, hint))
         return _Fail()
 
@@ -226,13 +290,21 @@ class _Reader:
                 raise self.error(NOT_A_CONFIG, "an Ultralytics model config is a mapping with "
                                  "`backbone:` and `head:`", root.span)
             sections = []
-            for key in ("backbone", "head"):
+            for key, other in (("backbone", "head"), ("head", "backbone")):
                 node = root.get(key)
+                written = root.key(other)
+                if node is None and written is not None:
+                    raise self.error(NOT_A_CONFIG, f"the config has `{other}:` but no "
+                                     f"`{key}:`: Ultralytics builds the rows of `backbone:` "
+                                     "and then those of `head:`", written.span,
+                                     f"add `{key}:` with its rows ({_SECTION[key]}), or "
+                                     f"`{key}: []` for none")
                 if not isinstance(node, YSeq):
                     raise self.error(NOT_A_CONFIG, f"'{key}' must be a list of rows "
                                      "[from, repeats, module, args]",
                                      (node or root).span)
                 sections.append(node)
+            self._native_keys(root)
             nc = self._nc(root, settings)
             scale, depth, width, max_channels = self._scale(root, file_name, wanted)
             activation = self._activation(root)
@@ -277,20 +349,65 @@ class _Reader:
                        "add rows [from, repeats, module, args] under `backbone:` and `head:`")
             return None
         return Config(scale, depth, width, max_channels, nc, activation, reg_max, end2end,
-                      legacy, tuple(rows), tuple(refused), image_channels,
-                      _offered(root))
+                      legacy, tuple(rows), tuple(refused), channels=image_channels,
+                      scales=_offered(root), renumbered=self.renumbered)
+
+    def _native_keys(self, root: YMap) -> None:
+        """cnncalc's own top-level keys that shape a network (`blocks:`, `params:`, ...) mean
+        nothing in an Ultralytics config, whose network is its rows: said, not ignored. The
+        keys that say how to analyse it (ANALYSIS_KEYS: `input:`, `batch:`, `expect:`, ...)
+        are held as in a cnncalc file (analysis.read_and_load)."""
+        found = [key for key, _ in root.items if key.value in _NATIVE_ONLY]
+        for key in found:
+            self.diagnostics.append(Diagnostic(
+                NATIVE_KEY, f"`{key.value}:` is a key of cnncalc's own format; an Ultralytics "
+                "config's network is its `backbone:` and `head:` rows, and nothing reads it",
+                key.span, "remove it; to build the network from cnncalc blocks, convert the "
+                "config (cnncalc convert FILE -o net.yaml) and edit the file it writes"))
+        if found:
+            raise _Fail()
 
     def _plain(self, node: YNode | None) -> Any:
-        """The Python value of a node, as Ultralytics' YAML load gives it; a value nested
-        deeper than any config needs is refused where it starts."""
+        """The Python value of a node, as Ultralytics' YAML load gives it. A value nested
+        deeper than any config needs, or holding more items than one may (YAML aliases repeat
+        what they name: nine nested lists of ten aliases are 10^9 items in a few lines), is
+        refused where it starts; so is a config whose values hold more than _TOTAL_ITEMS in
+        all (a hundred thousand rows each aliasing a long list)."""
         if node is None:
             return None
+        left = min(MAX_VALUE_ITEMS, self.items_left)
+
+        def walk(item: YNode, depth: int) -> Any:
+            nonlocal left
+            left -= 1
+            if left < 0:
+                raise OverflowError
+            if isinstance(item, YScalar):
+                return item.value
+            if depth <= 0:
+                raise ValueError
+            if isinstance(item, YSeq):
+                return [walk(i, depth - 1) for i in item.items]
+            return {key.value: walk(value, depth - 1) for key, value in item.items}
+
+        budget = left
         try:
-            return plain(node, _DEPTH)
+            value = walk(node, _DEPTH)
         except ValueError:
             raise self.error(BAD_ARGS, f"a value nested more than {_DEPTH} levels deep",
                              node.span, "a config's values are numbers, names and short "
                              "lists") from None
+        except OverflowError:
+            if self.items_left < MAX_VALUE_ITEMS:
+                raise self.error(TOO_LARGE, f"the config's values hold more than "
+                                 f"{_TOTAL_ITEMS:,} items in all", node.span,
+                                 "a config's values are numbers, names and short lists "
+                                 "(YAML aliases count each time they are used)") from None
+            raise self.error(TOO_LARGE, f"this value has more than {MAX_VALUE_ITEMS:,} items",
+                             node.span, "a config's values are numbers, names and short "
+                             "lists (YAML aliases count each time they are used)") from None
+        self.items_left -= budget - left
+        return value
 
     def _nc(self, root: YMap, settings: dict[str, Any]) -> int | None:
         for name in settings:
@@ -375,16 +492,21 @@ class _Reader:
             raise self.error(BAD_SCALE, "'scales' maps each scale to [depth, width, "
                              "max_channels]", scales.span)
         keys = [_clean(str(k.value)) for k, _ in scales.items]
+        # a key is the text it reads as: YAML makes `1:` an integer and `null:` None, which
+        # Ultralytics takes as the first scale like any other (and --scale 1 names)
+        entries: dict[str, YNode] = {}
+        for key, value in scales.items:
+            entries.setdefault(str(key.value), value)
         if not scale:
             # Ultralytics assumes the first and warns (the key itself: `keys` are cleaned for
             # messages)
             scale = str(scales.items[0][0].value)
-        entry = scales.get(scale)
+        entry = entries.get(scale)
         if entry is None:
             where = (f"--scale {_clean(scale)}" if wanted is not None
                      else f"the file name's scale '{_clean(scale)}'")
             raise self.error(BAD_SCALE, f"{where} names no scale of this config (it has "
-                             f"{', '.join(keys)})", scales.span,
+                             f"{_listed(keys, 12)})", scales.span,
                              did_you_mean(scale, keys) or f"use --scale {keys[0]}")
         value = self._plain(entry)
         if (not isinstance(value, list) or len(value) != 3
@@ -415,6 +537,10 @@ class _Reader:
                              "one cnncalc knows", node.span,
                              "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
         self._no_expression(found[1], node.span, "the activation", BAD_ACTIVATION)
+        problem = activation_problem(*found)
+        if problem is not None:  # said here, not at row 0, where the first Conv uses it
+            raise self.error(BAD_ACTIVATION, f"activation {_shown(value)}: {problem}",
+                             node.span, "write e.g. nn.ReLU(), nn.SiLU(), nn.LeakyReLU(0.1)")
         return value
 
     # ----------------------------------------------------------------- rows
@@ -447,6 +573,8 @@ class _Reader:
         width, max_channels = names["width"], names["max_channels"]
         kind = module.kind
         if kind in (BASE, REPEAT, CLASSIFY):
+            if not module.refused:  # (a refused module is never built: E407 says so)
+                self._no_text(module, args, a_node, label)
             if many:
                 raise self.error(BAD_FROM, f"{label} takes one input; `from` lists "
                                  f"{len(source)}", f_node.span, "give one row index")
@@ -467,8 +595,10 @@ class _Reader:
             if module.name == "A2C2f" and names["scale"] in ("l", "x"):
                 args.extend((True, 1.2))  # residual with layer scale, mlp_ratio 1.2
         elif kind == CONCAT:
+            self._listed_from(many, f_node, label)
             c2 = sum(c_in)
         elif kind in (HEAD, V10HEAD):
+            self._listed_from(many, f_node, label)
             self._head_args(module.name, args, label, a_node)
             if kind == HEAD:
                 args.extend([names["reg_max"], names["end2end"], c_in])
@@ -487,6 +617,7 @@ class _Reader:
             c2 = args[0]
             args = [c_in[0], c2, *args[1:]]
         elif module.name == "CBFuse":
+            self._listed_from(many, f_node, label)
             c2 = c_in[-1]
         elif module.name == "ResNetLayer":
             self._need(args, 4, label, a_node.span, "c1, c2, s, is_first")
@@ -518,6 +649,41 @@ class _Reader:
                   c2 if isinstance(c2, int) else last_c2)
         return row, row.channels, legacy
 
+    def _no_text(self, module: Module, args: list[Any], a_node: YSeq, label: str) -> None:
+        """Text left in a block module's arguments once names and literals are read: none of
+        the constructors the block library models takes text (Ultralytics fails on it as a
+        size, or builds no activation for it as `act`), and cnncalc's block would compute
+        with it. Said at the argument, with the parameter it fills."""
+        params = block_params(module.name)
+        if params is None:  # no block (nn.ConvTranspose2d takes padding_mode='zeros')
+            return
+        for j, (value, node) in enumerate(zip(args, a_node.items)):
+            text = _first_text(value)
+            if text is None:
+                continue
+            # the constructor's parameter it fills: parse_model passes the repeats second
+            at = j + 1 if module.kind == REPEAT and j >= 1 else j
+            name = params[at] if at < len(params) else f"argument {j + 1}"
+            flag = name in _FLAGS
+            # a name in other capitals (NC), else a near miss
+            same = [n for n in _NAMES if n.lower() == text.lower()]
+            hint = (f"did you mean '{same[0]}'?" if same else  # ("width" is no size)
+                    None if flag else did_you_mean(text, ("nc", "reg_max")))
+            what = "True or False" if flag else "a number"
+            raise self.error(BAD_ARGS, f"{label}: {_PARAM.get(name, name)} is the text "
+                             f"{_shown(text)}, not {what} (parse_model reads text in a row's "
+                             f"args only as a Python literal or one of its names: "
+                             f"{', '.join(_NAMES)})", node.span, hint or f"write {what}")
+
+    def _listed_from(self, many: bool, f_node: YNode, label: str) -> None:
+        """A module that takes a list of inputs is given its `from` as a list: parse_model
+        iterates over it (`[ch[x] for x in f]`), and one index is a TypeError there."""
+        if not many:
+            written = _shown(self._plain(f_node))
+            raise self.error(BAD_FROM, f"{label} reads a list of rows; `from` is the one "
+                             f"index {written}", f_node.span,
+                             f"write it as a list: [{written}], or the rows it joins")
+
     def _head_args(self, name: str, args: list[Any], label: str, a_node: YSeq) -> None:
         """A head's own arguments, before parse_model appends reg_max, end2end and the input
         channels: the class count, then Pose's kpt_shape, OBB's angle count, or Segment's
@@ -534,6 +700,12 @@ class _Reader:
         if name in ("Pose", "Pose26"):
             self._need(args, 2, label, a_node.span, "nc, kpt_shape")
             shape = args[1]
+            written = a_node.items[1]
+            if shape is None and isinstance(written, YScalar) and written.value == "kpt_shape":
+                raise self.error(BAD_ARGS, f"{label}: the keypoints are `kpt_shape`, and the "
+                                 "config has no `kpt_shape:`", span(1), "add `kpt_shape: "
+                                 "[17, 3]` (keypoints, dims: COCO's 17 with visibility) at "
+                                 "the top")
             if (not isinstance(shape, list) or len(shape) != 2 or isinstance(shape[1], bool)
                     or not isinstance(shape[1], int) or shape[1] not in (2, 3)):
                 raise self.error(BAD_ARGS, f"{label}: kpt_shape must be [keypoints, dims], "
@@ -546,6 +718,15 @@ class _Reader:
         elif name in _SEGMENT:
             self._need(args, 3, label, a_node.span, "nc, masks, protos")
             self._count(args[1], label, "the mask count", span(1))
+        taken = _HEAD_ARGS.get(name)
+        if taken is not None and len(args) > len(taken):
+            # parse_model appends reg_max, end2end and the input channels after them: the
+            # constructor is called with more arguments than it has (a TypeError)
+            raise self.error(BAD_ARGS, f"{label} takes {len(taken)} argument"
+                             f"{'s' if len(taken) > 1 else ''} ({', '.join(taken)}), got "
+                             f"{len(args)}", span(len(taken)),
+                             f"write [{', '.join(taken)}]; parse_model adds the input "
+                             "channels itself")
 
     def _c2fattn(self, args: list[Any], c2: int, names: dict[str, Any], label: str,
                  span: Span) -> None:
@@ -686,17 +867,59 @@ def activation_op(text: str) -> tuple[str, dict[str, Any]] | None:
         named = {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg}
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
-    if name == "LeakyReLU" and positional:
-        named.setdefault("negative_slope", positional.pop(0))
-    if positional:
+    from ..ops import lookup
+
+    found = lookup(op)
+    assert found is not None, op  # _ACTIVATIONS names ops cnncalc has
+    # positional arguments in the constructor's order, which the op's follows
+    # (LeakyReLU(negative_slope, inplace), ReLU(inplace), GELU(approximate))
+    order = [arg.name for arg in found[0].args]
+    if len(positional) > len(order):
         return None
+    for arg, value in zip(order, positional):
+        if arg in named:  # given twice: a TypeError in Python
+            return None
+        named[arg] = value
     named.pop("inplace", None)  # changes memory in place, never a count
     return op, named
+
+
+def activation_problem(op: str, args: Mapping[str, Any]) -> str | None:
+    """What is wrong with an activation's arguments, checked as cnncalc's op checks them (an
+    argument the op has not, a value of the wrong type), or None."""
+    from ..ops import lookup
+    from ..ops.base import ArgError
+
+    found = lookup(op)
+    assert found is not None, op  # _ACTIVATIONS names ops cnncalc has
+    known = {arg.name: arg for arg in found[0].args}
+    for name, value in args.items():
+        arg = known.get(name)
+        if arg is None:
+            return f"no argument {_shown(str(name))}" + (
+                f" (it has {', '.join(known)})" if known else " (it has none)")
+        try:
+            arg.type.check(value)
+        except ArgError as exc:
+            return f"{name}: {exc.message}"
+    return None
 
 
 _ACTIVATIONS = {"SiLU": "silu", "ReLU": "relu", "LeakyReLU": "leaky_relu", "Hardswish":
                 "hardswish", "Mish": "mish", "GELU": "gelu", "ReLU6": "relu6",
                 "Sigmoid": "sigmoid", "Tanh": "tanh", "ELU": "elu", "Identity": "identity"}
+
+
+def _first_text(value: Any) -> str | None:
+    """The first text in a value (nested lists too), or None."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            return item
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+    return None
 
 
 def _number(value: Any) -> bool:
@@ -735,6 +958,15 @@ _TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2
               "nn.ZeroPad2d": "zero_pad", "nn.Identity": "identity", "nn.ReLU": "relu",
               "nn.SiLU": "silu", "nn.BatchNorm2d": "bn"}
 _UPSAMPLE_ARGS = ("size", "scale_factor", "mode", "align_corners")
+# the other torch.nn modules' constructor parameters, in order (ConvTranspose2d's after c1)
+_TORCH_PARAMS = {
+    "nn.MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "return_indices",
+                     "ceil_mode"),
+    "nn.AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
+                     "divisor_override"),
+    "nn.ZeroPad2d": ("padding",),
+    "nn.ConvTranspose2d": ("out_channels", "kernel_size", "stride", "padding",
+                           "output_padding", "groups", "bias", "dilation", "padding_mode")}
 # the heads the document builds, and the channels per anchor of the extra branch (cv4) each
 # adds from its second argument: Segment's mask coefficients nm, Pose's keypoints
 # kpt_shape[0] * kpt_shape[1], OBB's angles ne
@@ -840,7 +1072,7 @@ class _Writer:
         if row.module in _TORCH_OPS:
             entry[_TORCH_OPS[row.module]] = self._torch_args(row)
         elif row.module == "nn.ConvTranspose2d":
-            entry["conv_transpose"] = list(row.args[1:])
+            entry["conv_transpose"] = self._by_name(row, list(row.args[1:]))
         elif module.kind == CONCAT:
             dimension = self._whole(row, row.args[0] if row.args else 1,
                                     "the dimension", -MAX_INT)
@@ -849,8 +1081,8 @@ class _Writer:
                                 "one image's [C, H, W]", BAD_ARGS, "write 1 (the channels)")
             # Concat's dim counts the batch, cnncalc's does not (negative ones count from the
             # end in both)
-            entry["concat"] = {"inputs": [_ref(s) for s in row.source],
-                               "dim": dimension - 1 if dimension > 0 else dimension}
+            entry.update(_joined(_id(row.index), [_ref(s) for s in row.source],
+                                 dimension - 1 if dimension > 0 else dimension))
         elif row.module == "SPP":
             return self._spp(row)
         elif module.kind in (BASE, REPEAT, CLASSIFY) or row.module == "ResNetLayer":
@@ -903,7 +1135,25 @@ class _Writer:
             return {k: v for k, v in zip(_UPSAMPLE_ARGS, row.args) if v is not None}
         if row.module in ("nn.Identity", "nn.ReLU", "nn.SiLU", "nn.BatchNorm2d"):
             return {}
-        return list(row.args)
+        return self._by_name(row, list(row.args))
+
+    def _by_name(self, row: Row, args: list[Any]) -> dict[str, Any]:
+        """A torch.nn module's positional args by the names of its constructor (cnncalc's op
+        orders some otherwise: MaxPool2d's return_indices comes before ceil_mode), the ones
+        that change no count checked and dropped."""
+        names = _TORCH_PARAMS[row.module]
+        if len(args) > len(names):
+            raise self.fail(row, f"takes at most {len(names)} arguments ({', '.join(names)}), "
+                            f"got {len(args)}", BAD_ARGS)
+        named = dict(zip(names, args))
+        if named.pop("return_indices", False):
+            raise self.fail(row, "return_indices=True makes it return (values, indices), "
+                            "which no row reads", BAD_ARGS, "leave return_indices False")
+        mode = named.pop("padding_mode", "zeros")
+        if mode != "zeros":
+            raise self.fail(row, f"padding_mode {_shown(mode)}: PyTorch's transposed "
+                            "convolutions take only 'zeros'", BAD_ARGS, "leave it out")
+        return named
 
     def _call(self, row: Row) -> dict[str, Any]:
         """The block call: the constructor's args after c1, by the block's parameter names."""
@@ -912,12 +1162,23 @@ class _Writer:
             raise self.fail(row, "cnncalc has no block for this module yet",
                             hint="docs/yolo.md lists the modules and their status")
         args = list(row.args[1:])
-        if len(args) > len(params):
-            raise self.fail(row, f"takes at most {len(params)} arguments after the input "
-                            f"channels ({', '.join(params)}), got {len(args)}", BAD_ARGS)
+        internal = _READER_ONLY.get(row.module, ())
+        if len(args) > len(params) - len(internal):
+            # said in the row's terms: what its args may hold (parse_model passes the input
+            # channels, and a REPEAT module's repeats, itself)
+            repeats = MODULES[row.module].kind == REPEAT
+            written = [p for p in params if p not in internal and not (repeats and p == "n")]
+            raise self.fail(row, f"takes at most {len(written)} argument"
+                            f"{'s' if len(written) != 1 else ''} ({', '.join(written)}), got "
+                            f"{len(args) - repeats}", BAD_ARGS,
+                            "parse_model passes the input channels"
+                            f"{' and the repeats' if repeats else ''} itself")
         call = {p: (-1 if p == "p" and a is None else a) for p, a in zip(params, args)}
         if row.module == "SPPF" and len(row.args) <= 3:
             call["legacy"] = True  # parse_model gives these rows' cv1 the default activation
+        if row.module == "DWConv" and row.args[0] != row.args[1]:
+            # its groups, gcd(c1, c2), which the block's expressions cannot compute
+            call["g"] = math.gcd(row.args[0], row.args[1])
         return call
 
     def _head(self, row: Row) -> list[dict[str, Any]]:
@@ -959,20 +1220,15 @@ class _Writer:
                     layers.append({"id": f"{_id(i)}{copy}_ext{level}", **base,
                                    extra_block[0]: extra_block[1]})
         levels = range(len(row.source))
-        merged: dict[str, str] = {}  # part -> the layer holding it over every level
-        for part in ["box", "cls", "ext"] if extra else ["box", "cls"]:
-            if len(levels) == 1:  # a one-level head (nl = 1): nothing to concatenate
-                merged[part] = f"{_id(i)}_{part}0"
-                continue
-            merged[part] = f"{_id(i)}_{part}"
-            layers.append({"id": merged[part],
-                           "concat": {"inputs": [f"{_id(i)}_{part}{n}" for n in levels],
-                                      "dim": 1}})
-        box = merged["box"]
+        merged = ["box", "cls", "ext"] if extra else ["box", "cls"]
+        for part in merged:
+            layers.append(_joined(f"{_id(i)}_{part}", [f"{_id(i)}_{part}{n}" for n in levels],
+                                  1))
+        box = f"{_id(i)}_box"
         if reg_max > 1:
             layers.append({"id": f"{_id(i)}_dfl", "from": box, "DFL": {"c1": reg_max}})
             box = f"{_id(i)}_dfl"
-        layers.append({"id": f"{_id(i)}_scores", "from": merged["cls"], "sigmoid": {}})
+        layers.append({"id": f"{_id(i)}_scores", "from": f"{_id(i)}_cls", "sigmoid": {}})
         # before the output, which stays the row's last layer
         if row.module == "Segment":
             layers.append({"id": f"{_id(i)}_proto", "from": _ref(row.source[0]),
@@ -980,8 +1236,8 @@ class _Writer:
         elif row.module == "Segment26":
             layers += self._proto26(row, nc, args[2], args[1])
         elif row.module == "Pose26":
-            layers += self._flow(row, args[1], merged["ext"])
-        parts = [box, f"{_id(i)}_scores"] + ([merged["ext"]] if extra else [])
+            layers += self._flow(row, args[1], f"{_id(i)}_ext")
+        parts = [box, f"{_id(i)}_scores"] + ([f"{_id(i)}_ext"] if extra else [])
         layers.append({"id": _id(i), "concat": {"inputs": parts, "dim": 0}})
         self.outputs.append(_id(i))
         if row.module in ("Segment", "Segment26"):
@@ -1094,6 +1350,15 @@ def _id(index: int) -> str:
     return f"l{index}"
 
 
+def _joined(name: str, inputs: list[str], dim: int) -> dict[str, Any]:
+    """torch.cat of `inputs` along `dim` as a layer: of one input, its values as they are (a
+    Concat of one row, a head of one level; cnncalc's concat takes two or more, and
+    torch.cat's copy of the one is not counted as memory)."""
+    if len(inputs) == 1:
+        return {"id": name, "from": inputs[0], "identity": {}}
+    return {"id": name, "concat": {"inputs": inputs, "dim": dim}}
+
+
 def _ref(index: int) -> str:
     return "input" if index < 0 else _id(index)
 
@@ -1149,6 +1414,27 @@ def concat_mismatch(config: Config, row: Row, shapes: Mapping[int, Shape]
     return None
 
 
+def reads_a_result(config: Config, row: Row, shapes: Mapping[int, Shape]
+                   ) -> Diagnostic | None:
+    """A row reading a Classify's or a head's output (the network's result, not a feature
+    map): Ultralytics builds it, and its forward pass fails; cnncalc's layers would report it
+    inside the block library (`conv needs a spatial input [C, ...], got the flat vector`)."""
+    for source in row.source:
+        if source < 0 or source >= len(config.rows):
+            continue
+        before = config.rows[source]
+        if MODULES[before.module].kind not in (HEAD, V10HEAD, CLASSIFY):
+            continue
+        shape = shapes.get(source)
+        shown = f" {list(shape)}" if shape else ""
+        return Diagnostic(BAD_FROM, f"row {row.index} {row.module} reads row {source} "
+                          f"{before.module}, whose output{shown} is the network's result, not "
+                          "a feature map [C, H, W]", row.span,
+                          f"a {before.module} row ends the network: read an earlier row, or "
+                          f"move row {source} last")
+    return None
+
+
 def _row_name(index: int, row: Row) -> str:
     return "input" if index < 0 else str(index)
 
@@ -1179,12 +1465,29 @@ def detect_strides(config: Config, row: Row, shapes: Mapping[int, Shape], input_
         strides.append(input_hw / shape[1])
     if all(a < b for a, b in itertools.pairwise(strides)):
         return None
-    listed = ", ".join(f"{s} (stride {_stride(t)})" for s, t in zip(row.source, strides))
-    order = sorted(zip(strides, row.source))
+    pairs = list(zip(row.source, strides))
+    seen: dict[float, int] = {}
+    for source, stride in pairs:
+        if stride in seen:  # two levels at one stride: no order of these rows is right
+            same = (f"row {source} twice" if seen[stride] == source
+                    else f"rows {seen[stride]} and {source}")
+            return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: reads {same}, both "
+                              f"at stride {_stride(stride)}; each level of a head reads a map "
+                              f"of its own stride", row.span,
+                              "read one row per stride, from the finest to the coarsest "
+                              "(e.g. P3/8, P4/16, P5/32)")
+        seen[stride] = source
+    order = sorted(pairs, key=lambda p: p[1])
     return Diagnostic(BAD_FROM, f"row {row.index} {row.module}: its inputs' strides do not "
-                      f"increase: rows {listed}", row.span,
-                      f"list them from the finest to the coarsest: "
-                      f"[{', '.join(str(s) for _, s in order)}]")
+                      f"increase: rows {_listed(f'{s} (stride {_stride(t)})' for s, t in pairs)}",
+                      row.span, f"list them from the finest to the coarsest: "
+                      f"[{_listed(str(s) for s, _ in order)}]")
+
+
+def _listed(items: Iterable[str], most: int = 8) -> str:
+    """Items joined by commas, the first `most` of them (a row may read thousands)."""
+    shown = list(itertools.islice(items, most + 1))
+    return ", ".join(shown[:most]) + (", …" if len(shown) > most else "")
 
 
 # Ultralytics' trainer and predictor round `imgsz` up to a multiple of the model's largest

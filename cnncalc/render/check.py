@@ -53,8 +53,9 @@ class Report:
         """Count `r` into the summary and render its part of the report."""
         code = r.exit_code(self.strict)
         self.checks += 1
-        # check_scales gives a file's scales one after another: only its first counts a file
-        self.files += r.scale is None or r.path != self.last
+        # check_scales gives a file's scales one after another (and `collect` each file
+        # once): only its first counts a file
+        self.files += r.path != self.last
         self.last = r.path
         self.exit_code = max(self.exit_code, code)
         if r.skipped:
@@ -145,6 +146,8 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
         note = r.problems[0]
         return f"{clean(r.path)}: {note.severity.value}[{note.code}]: {note.message}"
     verdict, role = _VERDICTS[code]
+    # a YOLO config is checked at a scale: which one (by default its file name's, else its
+    # first) is part of the verdict
     head = f"{clean(shown(r))}: {paint(verdict, role, color)}"
     if a.graph is not None:
         head += f" — {t.params:,} params, {t.macs:,} MACs"
@@ -173,15 +176,16 @@ def file_text(r: FileResult, code: int, notes: bool = False, answers: bool = Fal
 
 
 def shown(r: FileResult) -> str:
-    """The file as a report names it: with the scale, when `check` read it at several."""
-    return f"{r.path} (scale {r.scale})" if r.scale else r.path
+    """The file as a report names it: a YOLO config with the scale it was read at."""
+    scale = r.analysis.scale
+    return f"{r.path} (scale {scale})" if scale else r.path
 
 
 def file_json(r: FileResult, code: int) -> dict[str, Any]:
     a = r.analysis
     return {
         "file": r.path,
-        "scale": a.scale,
+        "scale": a.scale or None,
         "exit_code": code,
         "skipped": r.skipped,
         "totals": json_render.totals(a.totals) if a.graph is not None else None,

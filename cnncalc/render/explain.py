@@ -13,7 +13,9 @@ def render(explanations: list[Explanation], lines: bool = True) -> str:
     no file)."""
     blocks = []
     for e in explanations:
-        where = f", line {e.layer.line}" if lines else ""
+        # another file's line (a block library's) is named with its file
+        where = ("" if not lines else f", {e.file}:{e.layer.line}" if e.file
+                 else f", line {e.layer.line}")
         head = clean(f"{e.layer.path} ({e.layer.op}{where})")
         blocks.append("\n".join([head, *(f"  {clean(line)}" for line in e.lines)]))
     return "\n\n".join(blocks) + "\n"

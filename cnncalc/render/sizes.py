@@ -9,9 +9,9 @@ from ..sizes import Fit, SizeCheck, SizesResult, progressions
 from . import text
 from .safe import clean
 
-# a size asked about: (size, its check or None when outside the range swept, the nearest
-# sizes below and above that fit)
-Answer = tuple[int, SizeCheck | None, tuple[int | None, int | None]]
+# a size asked about: (size, its check, the nearest sizes below and above in the range swept
+# that fit)
+Answer = tuple[int, SizeCheck, tuple[int | None, int | None]]
 
 
 def render(result: SizesResult, lo: int, hi: int, answers: Sequence[Answer],
@@ -28,13 +28,13 @@ def render(result: SizesResult, lo: int, hi: int, answers: Sequence[Answer],
         lines += ["fit apart from unread padding or ceil_mode rounding (notes only):",
                   f"  {render_ranges(result.rounded)}"]
     for n, check, (below, above) in answers:
-        if check is None:
-            lines.append(f"{n}: outside --min/--max")
-        elif check.fit is Fit.EXACT:
+        if check.fit is Fit.EXACT:
             lines.append(f"{n} fits exactly.")
         else:
             near = " or ".join(str(x) for x in (below, above) if x is not None) or "none"
-            lines.append(f"{n} does not fit (nearest that do: {near}):")
+            # outside the range, only a YOLO config's grid neighbours of `n` were built too
+            within = "" if lo <= n <= hi or result.grid else f" in {lo}..{hi}"
+            lines.append(f"{n} does not fit (nearest{within} that do: {near}):")
             if check.problem is not None:
                 lines.append(text.diagnostic(check.problem, result.source, color=color,
                                              width=width))
