@@ -185,7 +185,7 @@ def test_library_calls_only_ops_blocks_and_format_1_1() -> None:
 # Where a block's parameters differ from its constructor's, and why (the expression language
 # has no None and no list defaults); each is documented in the library's header
 DEVIATIONS = {
-    ("Conv", "p"): (None, -1), ("Classify", "p"): (None, -1),
+    ("Conv", "p"): (None, -1), ("Classify", "p"): (None, -1), ("Focus", "p"): (None, -1),
     ("Bottleneck", "k"): ((3, 3), 3),  # both convs' kernel; C3x's (1, 3)/(3, 1) is C3x's own
 }
 # parameters a block adds: SPPF's cv1 activation, which parse_model sets by the row's length;

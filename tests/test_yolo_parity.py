@@ -152,3 +152,31 @@ def test_a_one_level_head_matches_ultralytics(tmp_path: Path, head: str) -> None
     path = tmp_path / "one.yaml"
     path.write_text(f"{ONE_LEVEL}  - [[4], 1, {head}]\n", encoding="utf-8")
     test_totals_and_rows_match_ultralytics(str(path), "")
+
+
+OLDER_MODULES = """\
+# YOLOv5-era modules no shipped config uses any more, in a detector of our own: Focus (space
+# to depth), BottleneckCSP and C3x (1x3 and 3x1 bottlenecks), with and without shortcuts
+nc: 3
+backbone:
+  - [-1, 1, Focus, [16, 3]]
+  - [-1, 1, Conv, [32, 3, 2]]
+  - [-1, 2, BottleneckCSP, [32]]
+  - [-1, 1, Conv, [64, 3, 2]]
+  - [-1, 2, C3x, [64]]
+  - [-1, 1, Conv, [96, 3, 2]]
+  - [-1, 1, C3x, [96, False]]
+  - [-1, 1, BottleneckCSP, [80, False]]
+  - [-1, 1, Conv, [128, 3, 2]]
+head:
+  - [[4, 7, 8], 1, Detect, [nc]]
+"""
+
+
+@pytest.mark.parametrize("scales", [
+    "", "scales:\n  n: [0.33, 0.25, 1024]\n  m: [0.67, 0.75, 768]\n"])
+def test_older_modules_match_ultralytics(tmp_path: Path, scales: str) -> None:
+    path = tmp_path / "older.yaml"
+    path.write_text(OLDER_MODULES + scales, encoding="utf-8")
+    for scale in oracle.scales(str(path)):
+        test_totals_and_rows_match_ultralytics(str(path), scale)
