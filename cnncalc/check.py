@@ -427,12 +427,11 @@ def check_scales(found: Found, budgets: Budgets, scales: tuple[str, ...] | None,
     it offers, a cnncalc file or a config without `scales:` once). Each result is made when
     asked for: one file's analyses are never all held at once."""
     stdin: BinaryIO | None = options.pop("stdin", None)
-    data = b""
-    if stdin is not None and scales is not None:  # read once: every scale reads this text
-        data = stdin.read(options.get("max_bytes", DEFAULT_MAX_BYTES) + 1)
+    # standard input is read once (as much as check_file would), and each scale reads that
+    data = None if stdin is None else stdin.read(options.get("max_bytes", DEFAULT_MAX_BYTES) + 1)
 
     def at(scale: str | None) -> FileResult:
-        again = io.BytesIO(data) if stdin is not None and scales is not None else stdin
+        again = None if data is None else io.BytesIO(data)
         return check_file(found, budgets, stdin=again, scale=scale, **options)
 
     if scales is None:
