@@ -82,9 +82,6 @@ def _shipped() -> list[tuple[str, str]]:
 
 # a config the oracle cannot build here: its TorchVision row loads a torchvision model, and
 # the torchvision installed for the oracle's import does not load its compiled ops
-_UNBUILDABLE = {"yolo11-cls-resnet18.yaml"}
-
-
 def _read(name: str, scale: str) -> u.Config:
     path = oracle.config(name)
     src = Source(path.name, path.read_text(encoding="utf-8"))
@@ -104,8 +101,6 @@ def test_reader_rows_match_parse_model(name: str, scale: str) -> None:
     """Every row of every shipped config at every scale: the module, its inputs, its repeats
     and the exact arguments Ultralytics passes its constructor (channel rounding, repeats
     inside, C3k2's c3k and A2C2f's residual by scale, the heads' channel lists)."""
-    if name in _UNBUILDABLE:
-        pytest.skip(f"{name}: the oracle cannot build its TorchVision row here")
     config = _read(name, scale)
     expected = oracle.parse(name, scale)
     assert len(config.rows) == len(expected)

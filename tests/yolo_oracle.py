@@ -35,6 +35,12 @@ softmax as a function cost 0). So for the detection configs `gflops == 2 * (macs
 matmul_macs + 4 * norm_elements) / 1e9`, which tests/test_yolo_oracle.py checks against
 Ultralytics' own `get_flops` (`gflops`, 0.0 without ultralytics-thop).
 
+A `TorchVision` row makes Ultralytics call `torchvision.models.get_model(name, weights=...)`.
+torchvision's compiled ops do not load beside this torch, so while the oracle builds, a
+stand-in `torchvision` module answers with the plain-torch mirrors of torchvision's models in
+tests/reference_models.py (children in torchvision's order, checked against its numbers by
+tests/test_parity.py), without weights: they change no count (`_torchvision`).
+
 The forward pass that measures runs on the meta device (`_to_meta`): shapes without values,
 so every config at every scale fits in CI; `build(..., forward="cpu")` runs the real one, and
 tests/test_yolo_oracle.py checks the two agree.
@@ -197,7 +203,7 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640,
         d["scale"] = scale
     task = guess_model_task(d)
     torch.manual_seed(0)
-    with _row_log() as lines:
+    with _row_log() as lines, _torchvision():
         model = _model_class(task)(d, ch=3, nc=nc, verbose=False)
     model.eval()
     # before the hooks below: get_flops profiles a deep copy, which would carry them
@@ -282,6 +288,34 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640,
         gflops=gflops)
 
 
+@contextlib.contextmanager
+def _torchvision() -> Iterator[None]:
+    """A stand-in `torchvision` for Ultralytics' TorchVision module while a model is built:
+    `models.get_model(name, weights)` gives tests/reference_models.py's model of that name
+    (the weights are not loaded: any name or None, as torchvision's enums take them)."""
+    import sys
+    import types
+
+    from reference_models import MODELS
+
+    def get_model(name: str, weights: Any = None) -> Any:
+        if weights is not None and not isinstance(weights, str):
+            raise TypeError(f"weights must be a name or None, got {weights!r}")
+        return MODELS[name][0]()
+
+    stand_in = types.ModuleType("torchvision")
+    stand_in.models = types.SimpleNamespace(get_model=get_model)  # type: ignore[attr-defined]
+    before = sys.modules.get("torchvision")
+    sys.modules["torchvision"] = stand_in
+    try:
+        yield
+    finally:
+        if before is None:
+            del sys.modules["torchvision"]
+        else:
+            sys.modules["torchvision"] = before
+
+
 def _to_meta(model: Any) -> None:
     """Move the built model's parameters and buffers to the meta device, where a forward pass
     computes every shape (and so every count above) without computing any value: the large
@@ -332,7 +366,7 @@ def parse(name: str, scale: str = "", nc: int | None = None) -> list[ParsedRow]:
         d["nc"] = nc
     # on the meta device: the modules are made without memory or weight initialisation,
     # several times faster, and their arguments are all this needs
-    with _row_log() as lines, torch.device("meta"):
+    with _row_log() as lines, torch.device("meta"), _torchvision():
         model, _ = tasks.parse_model(d, ch=3)
     by_index = {int(line[:3]): line for line in lines[1:] if line[:3].strip().isdigit()}
     return [ParsedRow(row.i, row.f, _repeats(by_index[row.i], row.f),

@@ -41,7 +41,7 @@ HEAD = "head"  # Detect and its kin: args + [reg_max, end2end, input channels]
 V10HEAD = "v10head"  # v10Detect: args + [input channels]
 SAME = "same"  # c2 = the input's channels; args as written (nn.Upsample, nn.MaxPool2d, ...)
 BATCHNORM = "batchnorm"  # args = [c1]
-OTHER = "other"  # a branch of its own (refused modules: AIFI, HGBlock, TorchVision, ...)
+OTHER = "other"  # a branch of its own (TorchVision, Index, and refused modules: AIFI, ...)
 
 
 @frozen
@@ -91,9 +91,8 @@ MODULES: dict[str, Module] = {m.name: m for m in [
     Module("ResNetLayer", OTHER),
     Module("RTDETRDecoder", OTHER, _RTDETR),
     Module("ImagePoolingAttn", OTHER, _TEXT),
-    Module("TorchVision", OTHER, "it loads a torchvision model by name (and its weights) at "
-           "build time"),
-    Module("Index", OTHER, "it picks one output of a TorchVision module, which cnncalc refuses"),
+    Module("TorchVision", OTHER),  # a torchvision model's children (torchvision_models.yaml)
+    Module("Index", OTHER),  # one output of a TorchVision row with split=True
     Module("Depth", OTHER, _OTHER_TASK.format("depth")),
     Module("SemanticSegment", OTHER, _OTHER_TASK.format("semantic segmentation")),
 ]}
@@ -625,7 +624,7 @@ class _Reader:
             c2 = c2 if args[3] else c2 * 4
         elif module.name in ("TorchVision", "Index"):
             self._need(args, 1, label, a_node.span, "its output channels first")
-            c2 = args[0]
+            c2 = self._count(args[0], label, "c2 (the output channels)", a_node.items[0].span)
             args = args[1:]
         elif module.name == "AIFI":
             args = [c_in[0], *args]
@@ -952,6 +951,7 @@ def _shown(value: Any) -> str:
 # --------------------------------------------------------------------------- the document
 
 LIBRARY = "ultralytics_blocks.yaml"  # package data beside this module: the modules as blocks
+TORCHVISION = "torchvision_models.yaml"  # torchvision's models as TorchVision rows list them
 VERSION = 1.1  # the format the document is written in (`cnncalc: 1.1`, a number)
 # torch.nn modules that keep their input's channels, as cnncalc ops (args as PyTorch's)
 _TORCH_OPS = {"nn.Upsample": "upsample", "nn.MaxPool2d": "maxpool", "nn.AvgPool2d": "avgpool",
@@ -976,17 +976,39 @@ _HEAD_EXTRA: dict[str, Any] = {
     "Segment26": lambda a: a, "Pose26": lambda a: a[0] * a[1]}
 
 
-@functools.lru_cache(maxsize=1)
-def library() -> YMap:
-    """The block library (package data), loaded once per process."""
+@functools.lru_cache(maxsize=2)
+def _package_yaml(name: str) -> YMap:
+    """A YAML file of package data beside this module, loaded once per process."""
     from importlib import resources
 
     from ..loader import load
 
-    text = resources.files(__package__).joinpath(LIBRARY).read_text(encoding="utf-8")
-    root, problems = load(Source(f"cnncalc/readers/{LIBRARY}", text))
-    assert isinstance(root, YMap) and not problems, "the block library is broken"
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    root, problems = load(Source(f"cnncalc/readers/{name}", text))
+    assert isinstance(root, YMap) and not problems, f"{name} is broken"
     return root
+
+
+def library() -> YMap:
+    """The block library (package data)."""
+    return _package_yaml(LIBRARY)
+
+
+def torchvision_models() -> dict[str, list[Any]]:
+    """The torchvision models a TorchVision row may name: each one's children, in order, as
+    plain layer entries (torchvision_models.yaml; its `blocks` join the document's)."""
+    models = _package_yaml(TORCHVISION).get("models")
+    assert isinstance(models, YMap)
+    return {str(k.value): _plain(v) for k, v in models.items}
+
+
+def _plain(node: YNode | None) -> Any:
+    """The package data's nodes as Python values (trusted: no limits to check)."""
+    if isinstance(node, YMap):
+        return {str(k.value): _plain(v) for k, v in node.items}
+    if isinstance(node, YSeq):
+        return [_plain(v) for v in node.items]
+    return node.value if isinstance(node, YScalar) else None
 
 
 def block_params(name: str) -> tuple[str, ...] | None:
@@ -1021,6 +1043,10 @@ def document(config: Config, name: str, imgsz: int = 640
     assert isinstance(blocks, YMap)
     if config.activation is not None:
         blocks = _with_activation(blocks, config.activation, config.rows[0].span)
+    if any(row.module == "TorchVision" for row in config.rows):
+        more = _package_yaml(TORCHVISION).get("blocks")
+        assert isinstance(more, YMap)
+        blocks = YMap(blocks.items + more.items, blocks.span)
     start = Span(config.rows[0].span.file, 1, 1)
     head: dict[str, Any] = {"cnncalc": VERSION, "name": name,
                             "input": [config.channels, imgsz, imgsz]}
@@ -1055,6 +1081,9 @@ class _Writer:
         self.config = config
         self.diagnostics: list[Diagnostic] = []
         self.outputs: list[str] = []
+        # the TorchVision rows with split=True: the layers of their list's items (the row's
+        # input, then each child's output), which only Index rows read
+        self.splits: dict[int, list[str]] = {}
 
     def fail(self, row: Row, message: str, code: str = REFUSED, hint: str | None = None
              ) -> _Fail:
@@ -1066,6 +1095,16 @@ class _Writer:
         module = MODULES[row.module]
         if module.refused:
             raise self.fail(row, f"cnncalc does not read this module: {module.refused}")
+        listed = next((s for s in row.source if s in self.splits), None)
+        if listed is not None and row.module != "Index":
+            raise self.fail(row, f"reads row {listed} TorchVision, whose split=True makes it "
+                            "return a list (its input, then each child's output), not a tensor",
+                            BAD_FROM, f"pick one item with an Index row: [{listed}, 1, Index, "
+                            "[c2, i]]")
+        if row.module == "TorchVision":
+            return self._torchvision(row)
+        if row.module == "Index":
+            return [self._index(row)]
         entry: dict[str, Any] = {"id": _id(row.index)}
         if row.source != (row.index - 1,) and not row.many:
             entry["from"] = _ref(row.source[0])
@@ -1102,6 +1141,100 @@ class _Writer:
         if row.copies > 1:
             entry["repeat"] = row.copies
         return [entry]
+
+    def _torchvision(self, row: Row) -> list[dict[str, Any]]:
+        """TorchVision(model, weights="DEFAULT", unwrap=True, truncate=2, split=False): the
+        model's children (torchvision_models.yaml) less the last `truncate`, in sequence;
+        without `unwrap` the whole model, its forward's own steps included. The weights
+        change no count: any name is taken (torchvision checks it when it downloads)."""
+        args = list(row.args)
+        names = ("model", "weights", "unwrap", "truncate", "split")
+        if not args:
+            raise self.fail(row, "needs the torchvision model's name after c2, e.g. "
+                            "[512, resnet18, DEFAULT, True, 2]", BAD_ARGS)
+        if len(args) > len(names):
+            raise self.fail(row, f"takes at most {len(names)} arguments after c2 "
+                            f"({', '.join(names)}), got {len(args)}", BAD_ARGS)
+        given = [*args, *_TORCHVISION_DEFAULTS[len(args) - 1:]]
+        model, weights, unwrap, truncate, split = given
+        models = torchvision_models()
+        if not isinstance(model, str) or model not in models:
+            close = did_you_mean(str(model), models) if isinstance(model, str) else None
+            raise self.fail(row, f"cnncalc does not read torchvision's {_shown(model)}: it "
+                            f"reads {', '.join(models)}", REFUSED if close is None else
+                            BAD_ARGS, close or "docs/yolo.md lists the models and their status")
+        if weights is not None and not isinstance(weights, str):
+            raise self.fail(row, f"weights must be a weights name (DEFAULT, IMAGENET1K_V1) or "
+                            f"None, got {_shown(weights)}", BAD_ARGS)
+        unwrap = self._switch(row, unwrap, "unwrap")
+        split = self._switch(row, split, "split") and unwrap  # the whole model returns one
+        if row.copies > 1:
+            raise self.fail(row, f"{row.copies} copies of {model} in sequence: the second "
+                            "would read the first's output where its first conv takes 3 "
+                            "channels", BAD_REPEATS, "write 1 as the row's repeats")
+        entries = models[model]
+        if unwrap:
+            children = [e for e in entries if not _forward_only(e)]
+            truncate = self._whole(row, truncate, "truncate (the children to leave out at "
+                                   "the end)", 0)
+            if truncate >= len(children):
+                raise self.fail(row, f"truncate {truncate} leaves none of {model}'s "
+                                f"{len(children)} children", BAD_ARGS,
+                                f"truncate at most {len(children) - 1}")
+            kept = children[:len(children) - truncate]
+            # where the children sit among the forward's steps: a step that is no child
+            # (ResNet's flatten) before the last child kept is skipped, and that child fails
+            at = [i for i, e in enumerate(entries) if not _forward_only(e)]
+            steps = [i for i in range(at[len(kept) - 1]) if _forward_only(entries[i])]
+            if steps:
+                step = next(iter(_call_of(entries[steps[0]])))
+                before = sum(1 for i in at if i < steps[0])
+                raise self.fail(row, f"its children skip the {step} that {model}'s forward "
+                                f"runs after child {before - 1}, so child {before} fails in "
+                                "PyTorch", BAD_ARGS,
+                                f"truncate at least {len(children) - before}")
+        else:
+            kept = list(entries)
+        layers = []
+        for k, entry in enumerate(kept):
+            layer = dict(_call_of(entry))
+            layer.pop("forward_only", None)
+            layers.append({"id": f"{_id(row.index)}_{k}", **layer})
+        layers[-1]["id"] = _id(row.index)
+        if row.source != (row.index - 1,):
+            layers[0] = {"id": layers[0].pop("id"), "from": _ref(row.source[0]), **layers[0]}
+        if split:
+            self.splits[row.index] = [_ref(row.source[0])] + [layer["id"] for layer in layers]
+        return layers
+
+    def _switch(self, row: Row, value: Any, what: str) -> bool:
+        """A switch as Python's `if` reads it: a bool or an integer."""
+        if not isinstance(value, int):
+            raise self.fail(row, f"{what} must be True or False, got {_shown(value)}",
+                            BAD_ARGS)
+        return bool(value)
+
+    def _index(self, row: Row) -> dict[str, Any]:
+        """Index(index=0): item `index` of a split TorchVision row's list (Python's indexing:
+        a negative index counts from the end)."""
+        source = row.source[0]
+        items = self.splits.get(source)
+        if items is None or row.many:
+            what = ("reads several rows" if row.many else "reads row input" if source < 0
+                    else f"reads row {source} {self.config.rows[source].module}, which gives "
+                    "one tensor")
+            raise self.fail(row, f"picks one item of a TorchVision row's list (split=True), "
+                            f"but {what}", BAD_FROM,
+                            "read a TorchVision row whose split is True")
+        if len(row.args) > 1:
+            raise self.fail(row, f"takes at most 1 argument after c2 (index), got "
+                            f"{len(row.args)}", BAD_ARGS)
+        index = self._whole(row, row.args[0] if row.args else 0, "index", -MAX_INT)
+        if not -len(items) <= index < len(items):
+            raise self.fail(row, f"index {index} is past row {source}'s list of {len(items)} "
+                            f"(its input, then its {len(items) - 1} children's outputs)",
+                            BAD_ARGS, f"pick 0 to {len(items) - 1}")
+        return {"id": _id(row.index), "from": items[index], "identity": {}}
 
     def _whole(self, row: Row, value: Any, what: str, low: int = 1) -> int:
         """An argument the writer computes with in Python, checked first: an integer from
@@ -1348,6 +1481,18 @@ class _Writer:
 
 def _id(index: int) -> str:
     return f"l{index}"
+
+
+_TORCHVISION_DEFAULTS = ["DEFAULT", True, 2, False]  # weights, unwrap, truncate, split
+
+
+def _call_of(entry: Any) -> dict[str, Any]:
+    """A layer entry of the package data as a mapping (`bn` is `{bn: {}}`)."""
+    return entry if isinstance(entry, dict) else {str(entry): {}}
+
+
+def _forward_only(entry: Any) -> bool:
+    return isinstance(entry, dict) and bool(entry.get("forward_only"))
 
 
 def _joined(name: str, inputs: list[str], dim: int) -> dict[str, Any]:
