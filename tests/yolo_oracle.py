@@ -201,7 +201,7 @@ def build(name: str, scale: str = "", nc: int | None = None, imgsz: int = 640,
     d = yaml_model_load(config(name))
     if scale:
         d["scale"] = scale
-    task = guess_model_task(d)
+    task = guess_model_task(d) or "detect"  # what YOLO() assumes for a head it cannot tell
     torch.manual_seed(0)
     with _row_log() as lines, _torchvision():
         model = _model_class(task)(d, ch=3, nc=nc, verbose=False)
