@@ -585,10 +585,10 @@ def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     they are about Ultralytics' own modules (N101 on every stride-2 3x3 conv: "only padding
     is left unread"), true of every config and nothing its author can change. Errors and
     warnings there stay (library_problems_at_rows moves them to the row)."""
-    from .readers.ultralytics import LIBRARY
+    from .readers.ultralytics import package_file
 
-    return [d for d in diagnostics if not (d.severity is Severity.NOTE and d.span is not None
-                                           and d.span.file.endswith(f"/{LIBRARY}"))]
+    return [d for d in diagnostics
+            if not (d.severity is Severity.NOTE and package_file(d.span) is not None)]
 
 
 def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic]
@@ -598,19 +598,20 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
     CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
-    from .readers.ultralytics import LIBRARY
+    from .readers.ultralytics import package_file
 
     rows = {row.index: row for row in config.rows} if config is not None else {}
     moved = []
     for d in diagnostics:
         found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
         row = rows.get(int(found.group(1))) if found else None
-        if d.span is not None and d.span.file.endswith(f"/{LIBRARY}") and config is not None:
+        library = package_file(d.span)
+        if d.span is not None and library is not None and config is not None:
             # at its row; a problem of no one row (the layer limit crossed inside a block) at
             # the config's first line: never in a file its author does not have
             where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
             d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
-                        f"{LIBRARY}:{d.span.line})")
+                        f"{library}:{d.span.line})")
         if d.code == "E116" and config is not None:
             d = replace(d, hint=_limit_hint(config, d))
         moved.append(d)
@@ -662,10 +663,13 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
         elif row.module == "Concat":
             problem = u.concat_mismatch(config, row, rows)
         elif u.MODULES[row.module].kind in (u.HEAD, u.V10HEAD) and base and len(base) == 3:
-            problem = u.detect_strides(config, row, rows, base[1])
+            problem = (_built_for(config, row, rows) if base[0] == 3 else None) \
+                or u.detect_strides(config, row, rows, base[1])
+        elif row.module == "TorchVision":
+            problem = u.torchvision_input(row, rows, base)
         elif (u.MODULES[row.module].kind in (u.BASE, u.REPEAT, u.CLASSIFY) and base
               and base[0] == 3 and row.source[0] >= 0):  # the reader counts from 3 channels
-            problem = _built_for(row, rows)
+            problem = _built_for(config, row, rows)
         else:
             continue
         if problem is not None:
@@ -679,20 +683,32 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
     return kept + list(said.values())
 
 
-def _built_for(row: Row, rows: Mapping[int, Shape]) -> Diagnostic | None:
+def _built_for(config: Config, row: Row, rows: Mapping[int, Shape]) -> Diagnostic | None:
     """A row Ultralytics builds for other input channels than its input has: parse_model
     gives it the channel count it keeps per row (a Concat's is the sum of its inputs',
-    whatever its dimension), and its forward pass then fails; cnncalc, which takes the
+    whatever its dimension; a TorchVision or Index row's is its c2 as written), for each
+    level of a head too, and its forward pass then fails; cnncalc, which takes the
     input's own channels, would count another model."""
-    c1 = row.args[0] if row.args else None
-    shape = rows.get(row.source[0])
-    if not isinstance(c1, int) or not shape or shape[0] == c1:
-        return None
-    return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for {c1} "
-                      f"input channels (parse_model's count for row {row.source[0]}), but row "
-                      f"{row.source[0]} gives {list(shape)}: the model cannot run", row.span,
-                      "parse_model adds up a Concat's input channels whatever its dimension: "
-                      "concatenate along the channels (1)")
+    if row.many:  # a head: parse_model's count for each level it reads
+        claims = row.args[-1] if row.args and isinstance(row.args[-1], list) else []
+    else:
+        claims = [row.args[0]] if row.args else []
+    for source, c1 in zip(row.source, claims):
+        shape = rows.get(source)
+        if not isinstance(c1, int) or not shape or shape[0] == c1:
+            continue
+        before = config.rows[source].module if 0 <= source < len(config.rows) else ""
+        if before in ("TorchVision", "Index"):  # its c2 is taken as written
+            hint: str | None = f"write {shape[0]} as row {source}'s c2 (its first argument)"
+        elif before == "Concat":
+            hint = ("parse_model adds up a Concat's input channels whatever its dimension: "
+                    "concatenate along the channels (1)")
+        else:
+            hint = None
+        return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for "
+                          f"{c1} input channels (parse_model's count for row {source}), but row "
+                          f"{source} gives {list(shape)}: the model cannot run", row.span, hint)
+    return None
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

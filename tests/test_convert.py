@@ -238,11 +238,12 @@ def test_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         analyze(TINYDET, scale="m"))[:4]
 
 
-def test_every_library_block_is_copied_whole() -> None:
-    """The library's blocks as convert copies them (text and comments) mean the library's
-    blocks: also those no shipped config reaches."""
-    texts = native._library_texts()
-    library = u.library().get("blocks")
+@pytest.mark.parametrize("file", [u.LIBRARY, u.TORCHVISION])
+def test_every_library_block_is_copied_whole(file: str) -> None:
+    """The library's blocks (and the torchvision models' blocks) as convert copies them (text
+    and comments) mean those blocks: also those no shipped config reaches."""
+    texts = {name: lines for name, (_, lines) in native._library_texts(file).items()}
+    library = u.package_yaml(file).get("blocks")
     assert isinstance(library, YMap) and list(texts) == [k.value for k, _ in library.items]
     root, problems = load(Source("blocks.yaml", "blocks:\n" + "\n".join(
         line for lines in texts.values() for line in [*lines, ""])))

@@ -977,7 +977,7 @@ _HEAD_EXTRA: dict[str, Any] = {
 
 
 @functools.lru_cache(maxsize=2)
-def _package_yaml(name: str) -> YMap:
+def package_yaml(name: str) -> YMap:
     """A YAML file of package data beside this module, loaded once per process."""
     from importlib import resources
 
@@ -989,15 +989,24 @@ def _package_yaml(name: str) -> YMap:
     return root
 
 
+def package_file(span: Span | None) -> str | None:
+    """The reader's package data file `span` lies in (its name), or None."""
+    if span is not None:
+        for name in (LIBRARY, TORCHVISION):
+            if span.file.endswith(f"/{name}"):
+                return name
+    return None
+
+
 def library() -> YMap:
     """The block library (package data)."""
-    return _package_yaml(LIBRARY)
+    return package_yaml(LIBRARY)
 
 
 def torchvision_models() -> dict[str, list[Any]]:
     """The torchvision models a TorchVision row may name: each one's children, in order, as
     plain layer entries (torchvision_models.yaml; its `blocks` join the document's)."""
-    models = _package_yaml(TORCHVISION).get("models")
+    models = package_yaml(TORCHVISION).get("models")
     assert isinstance(models, YMap)
     return {str(k.value): _plain(v) for k, v in models.items}
 
@@ -1044,7 +1053,7 @@ def document(config: Config, name: str, imgsz: int = 640
     if config.activation is not None:
         blocks = _with_activation(blocks, config.activation, config.rows[0].span)
     if any(row.module == "TorchVision" for row in config.rows):
-        more = _package_yaml(TORCHVISION).get("blocks")
+        more = package_yaml(TORCHVISION).get("blocks")
         assert isinstance(more, YMap)
         blocks = YMap(blocks.items + more.items, blocks.span)
     start = Span(config.rows[0].span.file, 1, 1)
@@ -1175,8 +1184,9 @@ class _Writer:
         entries = models[model]
         if unwrap:
             children = [e for e in entries if not _forward_only(e)]
-            truncate = self._whole(row, truncate, "truncate (the children to leave out at "
-                                   "the end)", 0)
+            if isinstance(truncate, bool) or not isinstance(truncate, int) or truncate < 0:
+                raise self.fail(row, f"truncate is how many children to leave out at the "
+                                f"end: 0 or more, got {_shown(truncate)}", BAD_ARGS)
             if truncate >= len(children):
                 raise self.fail(row, f"truncate {truncate} leaves none of {model}'s "
                                 f"{len(children)} children", BAD_ARGS,
@@ -1578,6 +1588,24 @@ def reads_a_result(config: Config, row: Row, shapes: Mapping[int, Shape]
                           f"a {before.module} row ends the network: read an earlier row, or "
                           f"move row {source} last")
     return None
+
+
+TORCHVISION_CHANNELS = 3  # every torchvision classifier's first conv takes RGB
+
+
+def torchvision_input(row: Row, shapes: Mapping[int, Shape], base: Shape | None
+                      ) -> Diagnostic | None:
+    """A TorchVision row reading other than 3 channels: torchvision builds its first conv for
+    RGB whatever the config's `channels:` (cnncalc's layers would take the input's own)."""
+    source = row.source[0]
+    shape = base if source < 0 else shapes.get(source)
+    if not shape or shape[0] == TORCHVISION_CHANNELS:
+        return None
+    what = "the input" if source < 0 else f"row {source}"
+    return Diagnostic(BAD_FROM, f"row {row.index} TorchVision: torchvision's {row.args[0]} "
+                      f"takes {TORCHVISION_CHANNELS} input channels (RGB), but {what} gives "
+                      f"{list(shape)}: the model cannot run", row.span,
+                      "give it an RGB input: `channels: 3`, or a row of 3 channels")
 
 
 def _row_name(index: int, row: Row) -> str:

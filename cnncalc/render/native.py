@@ -204,17 +204,16 @@ def _blocks(blocks: YMap, layers: YSeq) -> list[str]:
         inner = body.get("layers") if isinstance(body, YMap) else None
         if isinstance(inner, YSeq):
             stack += [n for layer in inner.items for n in _calls(layer, names)]
-    library = u.library().get("blocks")
-    assert isinstance(library, YMap)
-    texts = _library_texts()
+    texts = {name: text for file in (u.LIBRARY, u.TORCHVISION)
+             for name, text in _library_texts(file).items()}
     out: list[str] = []
     for key, body in blocks.items:
         if key.value not in reached:
             continue
         if out:
             out.append("")
-        if library.get(str(key.value)) is body:
-            out += texts[str(key.value)]
+        if texts.get(str(key.value), (None,))[0] is body:
+            out += texts[str(key.value)][1]
         else:
             # `act` under the config's `activation:` (the only block the reader rewrites)
             out.append(f"{_INDENT}{scalar(key.value)}:".ljust(41)
@@ -238,13 +237,16 @@ def _calls(layer: YNode, names: set[Any]) -> list[str]:
     return []
 
 
-def _library_texts() -> dict[str, list[str]]:
-    """Each block's lines as the library file writes them: from its key (and the comment
-    lines just above it) to the next block's."""
-    text = resources.files(u.__package__).joinpath(u.LIBRARY).read_text(encoding="utf-8")
+def _library_texts(file: str) -> dict[str, tuple[YNode, list[str]]]:
+    """Each block of the reader's package data `file` (the block library, or the torchvision
+    models' blocks): its node, and its lines as the file writes them: from its key (and the
+    comment lines just above it) to the next block's, or to the next top-level key."""
+    text = resources.files(u.__package__).joinpath(file).read_text(encoding="utf-8")
     lines = text.splitlines()
-    library = u.library().get("blocks")
+    root = u.package_yaml(file)
+    library = root.get("blocks")
     assert isinstance(library, YMap)
+    after = [k.span.line - 1 for k, _ in root.items if k.span.line > library.span.line]
 
     def between(line: str) -> bool:
         """A blank line, or a comment no deeper than a block's key: it separates blocks or
@@ -254,15 +256,17 @@ def _library_texts() -> dict[str, list[str]]:
                                 and len(line) - len(line.lstrip()) <= len(_INDENT))
 
     starts = [(str(k.value), k.span.line - 1) for k, _ in library.items]
-    texts: dict[str, list[str]] = {}
-    for (name, start), (_, end) in zip(starts, [*starts[1:], ("", len(lines))]):
+    texts: dict[str, tuple[YNode, list[str]]] = {}
+    for (name, start), (_, end) in zip(starts, [*starts[1:], ("", min(after, default=len(lines)))]):
         chunk = lines[start:end]
         while chunk and between(chunk[-1]):
             chunk.pop()
         first = start
         while first > 0 and between(lines[first - 1]) and lines[first - 1].strip():
             first -= 1
-        texts[name] = lines[first:start] + chunk
+        body = library.get(name)
+        assert body is not None
+        texts[name] = (body, lines[first:start] + chunk)
     return texts
 
 
