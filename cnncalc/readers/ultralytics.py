@@ -21,6 +21,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean
@@ -979,14 +980,18 @@ _HEAD_EXTRA: dict[str, Any] = {
 @functools.lru_cache(maxsize=2)
 def package_yaml(name: str) -> YMap:
     """A YAML file of package data beside this module, loaded once per process."""
-    from importlib import resources
-
     from ..loader import load
 
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    root, problems = load(Source(f"cnncalc/readers/{name}", text))
+    root, problems = load(Source(f"cnncalc/readers/{name}", package_text(name)))
     assert isinstance(root, YMap) and not problems, f"{name} is broken"
     return root
+
+
+def package_text(name: str) -> str:
+    """The text of the package data file `name` beside this module, read as a file, as the
+    zoo's are (importlib.resources would import zipfile and tempfile for it: about 5 ms of
+    each `show` of a config, measured while the machine was busy)."""
+    return (Path(__file__).parent / name).read_text(encoding="utf-8")
 
 
 def package_file(span: Span | None) -> str | None:

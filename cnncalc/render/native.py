@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from importlib import resources
 from typing import Any
 
 from ..loader import YMap, YNode, YScalar, YSeq, type_scalar
@@ -241,7 +240,7 @@ def _library_texts(file: str) -> dict[str, tuple[YNode, list[str]]]:
     """Each block of the reader's package data `file` (the block library, or the torchvision
     models' blocks): its node, and its lines as the file writes them: from its key (and the
     comment lines just above it) to the next block's, or to the next top-level key."""
-    text = resources.files(u.__package__).joinpath(file).read_text(encoding="utf-8")
+    text = u.package_text(file)
     lines = text.splitlines()
     root = u.package_yaml(file)
     library = root.get("blocks")
