@@ -580,15 +580,25 @@ def _mistakes_named(a: Analysis) -> Analysis:
     return replace(a, diagnostics=diagnostics)
 
 
-def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A YOLO config's diagnostics without the notes located in the reader's block library:
-    they are about Ultralytics' own modules (N101 on every stride-2 3x3 conv: "only padding
-    is left unread"), true of every config and nothing its author can change. Errors and
-    warnings there stay (library_problems_at_rows moves them to the row)."""
-    from .readers.ultralytics import LIBRARY
+def _in_library(d: Diagnostic) -> str | None:
+    """The reader's package file `d` is located in (its block library, or the torchvision
+    models' blocks a TorchVision row brings), None for any other file: the config's."""
+    from .readers.ultralytics import LIBRARY, TORCHVISION
 
-    return [d for d in diagnostics if not (d.severity is Severity.NOTE and d.span is not None
-                                           and d.span.file.endswith(f"/{LIBRARY}"))]
+    if d.span is None:
+        return None
+    return next((name for name in (LIBRARY, TORCHVISION)
+                 if d.span.file.endswith(f"/{name}")), None)
+
+
+def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A YOLO config's diagnostics without the notes located in the reader's block library
+    (or the torchvision models' blocks): they are about Ultralytics' or torchvision's own
+    modules (N101 on every stride-2 3x3 conv: "only padding is left unread"), true of every
+    config and nothing its author can change. Errors and warnings there stay
+    (library_problems_at_rows moves them to the row)."""
+    return [d for d in diagnostics
+            if not (d.severity is Severity.NOTE and _in_library(d) is not None)]
 
 
 def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic]
@@ -597,20 +607,20 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     the row they come from (the `l<row>` their layer path starts with), the library's line
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
-    CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
-    from .readers.ultralytics import LIBRARY
-
+    CI annotation must point. The layer limit's E116 gets a hint in the config's terms.
+    The same for the torchvision models' blocks (a TorchVision row's)."""
     rows = {row.index: row for row in config.rows} if config is not None else {}
     moved = []
     for d in diagnostics:
         found = re.match(r"l(\d+)(?:[._\[]|\Z)", d.path or "")
         row = rows.get(int(found.group(1))) if found else None
-        if d.span is not None and d.span.file.endswith(f"/{LIBRARY}") and config is not None:
+        library = _in_library(d)
+        if d.span is not None and library is not None and config is not None:
             # at its row; a problem of no one row (the layer limit crossed inside a block) at
             # the config's first line: never in a file its author does not have
             where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
             d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
-                        f"{LIBRARY}:{d.span.line})")
+                        f"{library}:{d.span.line})")
         if d.code == "E116" and config is not None:
             d = replace(d, hint=_limit_hint(config, d))
         moved.append(d)

@@ -121,3 +121,37 @@ def test_each_model_matches_ultralytics(tmp_path: Path, model: str, variant: str
     path = tmp_path / f"{model}_{variant}.yaml"
     path.write_text(f"nc: 5\nbackbone:\n{rows}", encoding="utf-8")
     parity.test_totals_and_rows_match_ultralytics(str(path), "")
+
+
+@pytest.mark.parametrize(("model", "size"), [("resnet18", 640), ("densenet121", 16)])
+def test_what_is_said_inside_a_models_blocks_is_said_at_the_row(
+        tmp_path: Path, model: str, size: int) -> None:
+    """The tv_ blocks are package data (torchvision_models.yaml), a file the config's author
+    does not have: a problem inside one is said at the TorchVision row with the data's line in
+    the message, and the notes about torchvision's own convs (ResNet's stride-2 3x3 convs at
+    640: "only padding is left unread") are left out, as the block library's are. Both were
+    located in cnncalc/readers/torchvision_models.yaml. At 16x16 DenseNet-121's third
+    transition pools a 1x1 map to nothing (E202 in tv_transition)."""
+    path = tmp_path / "tv.yaml"
+    path.write_text(f"nc: 3\ninput: [3, {size}, {size}]\nbackbone:\n"
+                    f"  - [-1, 1, TorchVision, [{PICKS[model][-1][1]}, {model}, DEFAULT, True, 2]]"
+                    "\nhead:\n"
+                    "  - [-1, 1, Classify, [nc]]\n", encoding="utf-8")
+    analysis = analyze(path)
+    assert analysis.diagnostics
+    assert all(d.span is not None and (d.span.file, d.span.line) == (str(path), 4)
+               for d in analysis.diagnostics)
+    errors = [d for d in analysis.diagnostics if d.severity.value == "error"]
+    if model == "densenet121":
+        (error,) = errors
+        assert error.code == "E202" and error.path == "l0_9.avgpool1"
+        assert error.message.endswith("(cnncalc's block library, torchvision_models.yaml:"
+                                      f"{_line_of('tv_transition') + 5})")
+    else:
+        assert errors == []
+
+
+def _line_of(text: str) -> int:
+    """The line of torchvision_models.yaml where `text` first starts a line's content."""
+    lines = (Path(u.__file__).parent / u.TORCHVISION).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.strip().startswith(text))
