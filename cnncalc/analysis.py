@@ -656,8 +656,11 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
     rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
+    erring = {d.span for d in diagnostics if d.severity is Severity.ERROR}
     for row in config.rows:
         problem = u.reads_a_result(config, row, rows)
+        if problem is None and row.span in erring:  # (nn.Identity takes a vector)
+            problem = u.reads_a_vector(config, row, rows)
         if problem is not None:
             pass
         elif row.module == "Concat":
