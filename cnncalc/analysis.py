@@ -626,8 +626,11 @@ def _limit_hint(config: Config, d: Diagnostic) -> str:
             return (f"row {row.index} {row.module} is built with {row.repeats:,} repeats (the "
                     f"row's n times the depth {config.depth:g}, rounded): lower them or the "
                     "scale's depth, or raise the limit with --max-layers")
+    models = sum(1 for row in config.rows if row.module == "TorchVision")
+    built = (f", or the TorchVision rows ({models:,}, each a torchvision model's layers)"
+             if models else "")
     return (f"lower the rows' repeats or the scale's depth ({config.depth:g}), or the levels a "
-            "head reads; or raise the limit with --max-layers")
+            f"head reads{built}; or raise the limit with --max-layers")
 
 
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:

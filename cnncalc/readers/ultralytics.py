@@ -1186,7 +1186,13 @@ class _Writer:
         model, weights, unwrap, truncate, split = given
         models = torchvision_models()
         if not isinstance(model, str) or model not in models:
-            close = did_you_mean(str(model), models) if isinstance(model, str) else None
+            close = None
+            if isinstance(model, str):
+                # a path or a dotted name holding a model's name (`weights/resnet18.pt`,
+                # `torchvision.models.resnet18`): get_model takes the name alone
+                named = [part for part in re.split(r"[\\/.:]+", model) if part in models]
+                close = (f"write the model's name alone: '{named[-1]}' (get_model takes a name, "
+                         "never a file)" if named else did_you_mean(model, models))
             raise self.fail(row, f"cnncalc does not read torchvision's {_shown(model)}: it "
                             f"reads {', '.join(models)}", REFUSED if close is None else
                             BAD_ARGS, close or "docs/yolo.md lists the models and their status")
