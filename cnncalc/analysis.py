@@ -707,14 +707,28 @@ def _built_for(config: Config, row: Row, rows: Mapping[int, Shape]) -> Diagnosti
         if before in ("TorchVision", "Index"):  # its c2 is taken as written
             hint: str | None = f"write {shape[0]} as row {source}'s c2 (its first argument)"
         elif before == "Concat":
-            hint = ("parse_model adds up a Concat's input channels whatever its dimension: "
-                    "concatenate along the channels (1)")
+            hint = _concat_hint(config, config.rows[source], rows)
         else:
             hint = None
         return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for "
                           f"{c1} input channels (parse_model's count for row {source}), but row "
                           f"{source} gives {list(shape)}: the model cannot run", row.span, hint)
     return None
+
+
+def _concat_hint(config: Config, concat: Row, rows: Mapping[int, Shape]) -> str:
+    """Why parse_model's count for a Concat is not its output's channels: an input whose c2
+    is taken as written (a TorchVision or Index row) other than its output's, else a join
+    along another dimension than the channels (parse_model adds up the counts whatever it)."""
+    for source in concat.source:
+        row = config.rows[source] if 0 <= source < len(config.rows) else None
+        shape = rows.get(source)
+        if (row is not None and row.module in ("TorchVision", "Index") and shape
+                and row.channels != shape[0]):
+            return (f"write {shape[0]} as row {source}'s c2 (its first argument): parse_model "
+                    f"adds up the counts of row {concat.index}'s inputs")
+    return ("parse_model adds up a Concat's input channels whatever its dimension: "
+            "concatenate along the channels (1)")
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -246,6 +246,21 @@ def test_a_mistake_is_said_at_its_row(tmp_path: Path, rows: str, said: tuple[str
     assert errors == [said]
 
 
+def test_an_index_c2_wrong_under_a_concat_is_named(tmp_path: Path) -> None:
+    """An Index's c2 other than its item's channels, read by a Concat: parse_model adds the
+    c2 as written into the Concat's count, and the C2f after it is built for that sum (its
+    forward fails: 'expected input[1, 1152, 16, 16] to have 1068 channels'). The fix is the
+    Index's c2, not the Concat's dimension."""
+    path = tmp_path / "wrong.yaml"
+    path.write_text(CONVNEXT.replace("[384, 6]", "[300, 6]"), encoding="utf-8")
+    errors = [(d.code, d.message, d.hint) for d in analyze(path).diagnostics
+              if d.severity.value == "error"]
+    assert errors == [("E402", "row 6 C2f: Ultralytics builds it for 1068 input channels "
+                       "(parse_model's count for row 5), but row 5 gives [1152, 40, 40]: the "
+                       "model cannot run", "write 384 as row 2's c2 (its first argument): "
+                       "parse_model adds up the counts of row 5's inputs")]
+
+
 def test_the_whole_model_is_read_by_an_identity(tmp_path: Path) -> None:
     """nn.Identity takes the class scores: no error there (the row-terms message is only
     said where the layers already fail)."""
