@@ -598,7 +598,7 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
     CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
-    from .readers.ultralytics import package_file
+    from .readers.ultralytics import TORCHVISION, package_file
 
     rows = {row.index: row for row in config.rows} if config is not None else {}
     moved = []
@@ -610,7 +610,9 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
             # at its row; a problem of no one row (the layer limit crossed inside a block) at
             # the config's first line: never in a file its author does not have
             where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
-            d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
+            what = ("cnncalc's torchvision models" if library == TORCHVISION
+                    else "cnncalc's block library")
+            d = replace(d, span=where, message=f"{d.message} ({what}, "
                         f"{library}:{d.span.line})")
         if d.code == "E116" and config is not None:
             d = replace(d, hint=_limit_hint(config, d))

@@ -8,6 +8,7 @@ makes with these rows, each said at its row with the fix."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,18 @@ def test_an_input_that_is_not_rgb(detector: Path) -> None:
     assert _errors(analysis) == [
         f"E402 row 0 TorchVision: torchvision's {model} takes 3 input channels (RGB), but "
         "the input gives [1, 640, 640]: the model cannot run"]
+
+
+def test_an_input_too_small_for_the_model(tmp_path: Path) -> None:
+    """ConvNeXt's 4x4 stem on a 2x2 input: said at the TorchVision row (the config's line,
+    where a CI annotation can point), naming the layer's place in cnncalc's models."""
+    path = tmp_path / "det.yaml"
+    path.write_text(CONVNEXT, encoding="utf-8")
+    (error,) = [d for d in analyze(path, input=(3, 2, 2)).diagnostics
+                if d.severity.value == "error"]
+    assert error.span is not None and (error.span.line, error.path) == (7, "l0_0.conv1")
+    assert re.search(r"output size 0 \(cnncalc's torchvision models, "
+                     r"torchvision_models.yaml:\d+\)$", error.message), error.message
 
 
 def test_a_split_row_last_returns_its_list(tmp_path: Path) -> None:
