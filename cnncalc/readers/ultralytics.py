@@ -1200,8 +1200,9 @@ class _Writer:
             raise self.fail(row, f"weights must be a weights name (DEFAULT, IMAGENET1K_V1) or "
                             f"None, got {_shown(weights)}", BAD_ARGS)
         unwrap = self._switch(row, unwrap, "unwrap")
-        asked = self._switch(row, split, "split")
-        split = asked and unwrap  # the whole model returns one tensor
+        # the whole model returns one tensor: TorchVision reads neither split nor truncate
+        asked = isinstance(split, int) and bool(split)
+        split = self._switch(row, split, "split") if unwrap else False
         if row.copies > 1:
             raise self.fail(row, f"{row.copies} copies of {model} in sequence: the second "
                             "would read the first's output where its first conv takes 3 "

@@ -128,9 +128,10 @@ def test_tv4_repeats(tmp_path: Path, rows: str, said: str) -> None:
 
 
 def test_tv4_repeats_the_depth_rounds_to_one(tmp_path: Path) -> None:
-    """TV4: 3 at depth 0.33 is max(round(0.99), 1) = 1 copy: built, as Ultralytics does."""
-    r = run(["check", str(config(tmp_path, "  - [-1, 3, TorchVision, [512, resnet18]]\n"
-                                 "  - [-1, 1, nn.Identity, []]\n" + CLASSIFY,
+    """TV4: 3 at depth 0.33 is max(round(0.99), 1) = 1 copy, and 2 is 1: built, as
+    Ultralytics does."""
+    r = run(["check", str(config(tmp_path, "  - [-1, 3, TorchVision, [512, resnet18, DEFAULT, "
+                                 "True, 2, True]]\n  - [0, 2, Index, [512, 8]]\n" + CLASSIFY,
                                  "nc: 5\ndepth_multiple: 0.33\n"))], seconds=10, mib=300)
     assert r.code == 0, r.text
 
@@ -180,10 +181,13 @@ def test_tv5_an_index_after_a_broken_model_says_nothing_more(tmp_path: Path) -> 
     + CLASSIFY,
     "  - [-1, 1, TorchVision, [512, resnet18, DEFAULT, 1, 2, 2]]\n  - [0, 1, Index, [512, 8]]\n"
     + CLASSIFY,
+    "  - [-1, 1, TorchVision, [1000, resnet18, DEFAULT, False, abc, maybe]]\nhead:\n"
+    "  - [-1, 1, nn.Identity, []]\n",
 ])
 def test_tv6_odd_rows_that_build(tmp_path: Path, rows: str) -> None:
     """TV6: rows Ultralytics builds: a model reading an Index of the input, a split row last,
-    negative and default indices, switches written as integers."""
+    negative and default indices, switches written as integers, the whole model with text
+    for the truncate and split it never reads."""
     r = run(["check", str(config(tmp_path, rows))], seconds=15, mib=300)
     assert r.code == 0, r.text
 
