@@ -1192,7 +1192,7 @@ class _Writer:
                 # `torchvision.models.resnet18`): get_model takes the name alone
                 named = [part for part in re.split(r"[\\/.:]+", model) if part in models]
                 close = (f"write the model's name alone: '{named[-1]}' (get_model takes a name, "
-                         "never a file)" if named else did_you_mean(model, models))
+                         "not a path)" if named else did_you_mean(model, models))
             raise self.fail(row, f"cnncalc does not read torchvision's {_shown(model)}: it "
                             f"reads {', '.join(models)}", REFUSED if close is None else
                             BAD_ARGS, close or "docs/yolo.md lists the models and their status")
