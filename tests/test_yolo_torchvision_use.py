@@ -274,6 +274,18 @@ def test_an_index_c2_wrong_under_a_concat_is_named(tmp_path: Path) -> None:
                        "parse_model adds up the counts of row 5's inputs")]
 
 
+def test_copies_made_by_the_depth_say_so(tmp_path: Path) -> None:
+    """n 3 at depth 0.67 is 2 copies (max(round(2.01), 1)): the count said is the one built,
+    with where it comes from."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("nc: 5\ndepth_multiple: 0.67\nbackbone:\n" + SPLIT
+                    + "  - [0, 3, Index, [512, 8]]\n" + CLASSIFY, encoding="utf-8")
+    assert _errors(analyze(path)) == [
+        "E403 row 1 Index: 2 copies (the row's n times the depth 0.67, rounded) of Index in "
+        "sequence: the second would pick from the first's tensor (along its batch), not from "
+        "a list"]
+
+
 def test_the_whole_model_is_read_by_an_identity(tmp_path: Path) -> None:
     """nn.Identity takes the class scores: no error there (the row-terms message is only
     said where the layers already fail)."""

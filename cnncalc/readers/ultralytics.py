@@ -1204,7 +1204,7 @@ class _Writer:
         asked = isinstance(split, int) and bool(split)
         split = self._switch(row, split, "split") if unwrap else False
         if row.copies > 1:
-            raise self.fail(row, f"{row.copies} copies of {model} in sequence: the second "
+            raise self.fail(row, f"{self._copies(row)} of {model} in sequence: the second "
                             "would read the first's output where its first conv takes 3 "
                             "channels", BAD_REPEATS, "write 1 as the row's repeats")
         entries = models[model]
@@ -1247,6 +1247,12 @@ class _Writer:
             self.splits[row.index] = [_ref(row.source[0]), *ids]
         return layers
 
+    def _copies(self, row: Row) -> str:
+        """`3 copies`, and where the count comes from when the scale's depth made it."""
+        depth = self.config.depth
+        return f"{row.copies} copies" + ("" if depth == 1 else
+                                         f" (the row's n times the depth {depth:g}, rounded)")
+
     def _switch(self, row: Row, value: Any, what: str) -> bool:
         """A switch as Python's `if` reads it: a bool or an integer."""
         if not isinstance(value, int):
@@ -1264,8 +1270,9 @@ class _Writer:
         if items is None:
             raise self._not_a_list(row, source)
         if row.copies > 1:  # nn.Sequential of Index: the second indexes the first's tensor
-            raise self.fail(row, f"{row.copies} copies of Index in sequence: the second would "
-                            "pick from the first's tensor (along its batch), not from a list",
+            raise self.fail(row, f"{self._copies(row)} of Index in sequence: the second "
+                            "would pick from the first's tensor (along its batch), not from a "
+                            "list",
                             BAD_REPEATS, "write 1 as the row's repeats")
         if len(row.args) > 1:
             raise self.fail(row, f"takes at most 1 argument after c2 (index), got "
