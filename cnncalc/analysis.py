@@ -598,7 +598,7 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
     kept in the message: a row's argument reaches the library's arithmetic (`k: 'abc'`, a
     width that rounds to 0 channels), and the config is the file its author edits, where a
     CI annotation must point. The layer limit's E116 gets a hint in the config's terms."""
-    from .readers.ultralytics import package_file
+    from .readers.ultralytics import TORCHVISION, package_file
 
     rows = {row.index: row for row in config.rows} if config is not None else {}
     moved = []
@@ -610,7 +610,9 @@ def library_problems_at_rows(config: Config | None, diagnostics: list[Diagnostic
             # at its row; a problem of no one row (the layer limit crossed inside a block) at
             # the config's first line: never in a file its author does not have
             where = row.span if row is not None else Span(config.rows[0].span.file, 1, 1)
-            d = replace(d, span=where, message=f"{d.message} (cnncalc's block library, "
+            what = ("cnncalc's torchvision models" if library == TORCHVISION
+                    else "cnncalc's block library")
+            d = replace(d, span=where, message=f"{d.message} ({what}, "
                         f"{library}:{d.span.line})")
         if d.code == "E116" and config is not None:
             d = replace(d, hint=_limit_hint(config, d))
@@ -626,8 +628,11 @@ def _limit_hint(config: Config, d: Diagnostic) -> str:
             return (f"row {row.index} {row.module} is built with {row.repeats:,} repeats (the "
                     f"row's n times the depth {config.depth:g}, rounded): lower them or the "
                     "scale's depth, or raise the limit with --max-layers")
+    models = sum(1 for row in config.rows if row.module == "TorchVision")
+    built = (f", or the TorchVision rows ({models:,}, each a torchvision model's layers)"
+             if models else "")
     return (f"lower the rows' repeats or the scale's depth ({config.depth:g}), or the levels a "
-            "head reads; or raise the limit with --max-layers")
+            f"head reads{built}; or raise the limit with --max-layers")
 
 
 def row_shapes(graph: Graph, shapes: Sequence[Shape | None]) -> dict[int, Shape]:
@@ -656,8 +661,11 @@ def in_row_terms(config: Config, graph: Graph, shapes: Sequence[Shape | None],
     rows = row_shapes(graph, shapes)
     base = shapes[0]
     said: dict[Span, Diagnostic] = {}
+    erring = {d.span for d in diagnostics if d.severity is Severity.ERROR}
     for row in config.rows:
         problem = u.reads_a_result(config, row, rows)
+        if problem is None and row.span in erring:  # (nn.Identity takes a vector)
+            problem = u.reads_a_vector(config, row, rows)
         if problem is not None:
             pass
         elif row.module == "Concat":
@@ -701,14 +709,28 @@ def _built_for(config: Config, row: Row, rows: Mapping[int, Shape]) -> Diagnosti
         if before in ("TorchVision", "Index"):  # its c2 is taken as written
             hint: str | None = f"write {shape[0]} as row {source}'s c2 (its first argument)"
         elif before == "Concat":
-            hint = ("parse_model adds up a Concat's input channels whatever its dimension: "
-                    "concatenate along the channels (1)")
+            hint = _concat_hint(config, config.rows[source], rows)
         else:
             hint = None
         return Diagnostic("E402", f"row {row.index} {row.module}: Ultralytics builds it for "
                           f"{c1} input channels (parse_model's count for row {source}), but row "
                           f"{source} gives {list(shape)}: the model cannot run", row.span, hint)
     return None
+
+
+def _concat_hint(config: Config, concat: Row, rows: Mapping[int, Shape]) -> str:
+    """Why parse_model's count for a Concat is not its output's channels: an input whose c2
+    is taken as written (a TorchVision or Index row) other than its output's, else a join
+    along another dimension than the channels (parse_model adds up the counts whatever it)."""
+    for source in concat.source:
+        row = config.rows[source] if 0 <= source < len(config.rows) else None
+        shape = rows.get(source)
+        if (row is not None and row.module in ("TorchVision", "Index") and shape
+                and row.channels != shape[0]):
+            return (f"write {shape[0]} as row {source}'s c2 (its first argument): parse_model "
+                    f"adds up the counts of row {concat.index}'s inputs")
+    return ("parse_model adds up a Concat's input channels whatever its dimension: "
+            "concatenate along the channels (1)")
 
 
 def _ordered(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:

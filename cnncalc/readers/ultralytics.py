@@ -624,6 +624,9 @@ class _Reader:
             c2 = self._count(args[1], label, "output channels", a_node.items[1].span)
             c2 = c2 if args[3] else c2 * 4
         elif module.name in ("TorchVision", "Index"):
+            if many:  # parse_model's `c1 = ch[f]`: a list is no index (a TypeError)
+                raise self.error(BAD_FROM, f"{label} takes one input; `from` lists "
+                                 f"{len(source)}", f_node.span, "give one row index")
             self._need(args, 1, label, a_node.span, "its output channels first")
             c2 = self._count(args[0], label, "c2 (the output channels)", a_node.items[0].span)
             args = args[1:]
@@ -1016,6 +1019,16 @@ def torchvision_models() -> dict[str, list[Any]]:
     return {str(k.value): _plain(v) for k, v in models.items}
 
 
+def _model_entries(model: str) -> tuple[YNode, ...]:
+    """The entries of torchvision's `model` (a key of torchvision_models() ) as the package
+    data's nodes, each where torchvision_models.yaml writes it."""
+    models = package_yaml(TORCHVISION).get("models")
+    assert isinstance(models, YMap)
+    entries = models.get(model)
+    assert isinstance(entries, YSeq)
+    return entries.items
+
+
 def _plain(node: YNode | None) -> Any:
     """The package data's nodes as Python values (trusted: no limits to check)."""
     if isinstance(node, YMap):
@@ -1053,6 +1066,8 @@ def document(config: Config, name: str, imgsz: int = 640
             continue
     if writer.diagnostics:
         return None, writer.diagnostics
+    if config.rows[-1].index in writer.splits:  # the model returns the last row's list
+        writer.outputs = writer.splits[config.rows[-1].index]
     blocks = library().get("blocks")
     assert isinstance(blocks, YMap)
     if config.activation is not None:
@@ -1098,9 +1113,12 @@ class _Writer:
         # the TorchVision rows with split=True: the layers of their list's items (the row's
         # input, then each child's output), which only Index rows read
         self.splits: dict[int, list[str]] = {}
+        self.whole: set[int] = set()  # the TorchVision rows whose split unwrap=False ignores
+        self.failed: set[int] = set()  # the rows said to be wrong: no more is said of them
 
     def fail(self, row: Row, message: str, code: str = REFUSED, hint: str | None = None
              ) -> _Fail:
+        self.failed.add(row.index)
         self.diagnostics.append(Diagnostic(code, f"row {row.index} {row.module}: {message}",
                                            row.span, hint))
         return _Fail()
@@ -1156,7 +1174,7 @@ class _Writer:
             entry["repeat"] = row.copies
         return [entry]
 
-    def _torchvision(self, row: Row) -> list[dict[str, Any]]:
+    def _torchvision(self, row: Row) -> list[Any]:
         """TorchVision(model, weights="DEFAULT", unwrap=True, truncate=2, split=False): the
         model's children (torchvision_models.yaml) less the last `truncate`, in sequence;
         without `unwrap` the whole model, its forward's own steps included. The weights
@@ -1173,7 +1191,13 @@ class _Writer:
         model, weights, unwrap, truncate, split = given
         models = torchvision_models()
         if not isinstance(model, str) or model not in models:
-            close = did_you_mean(str(model), models) if isinstance(model, str) else None
+            close = None
+            if isinstance(model, str):
+                # a path or a dotted name holding a model's name (`weights/resnet18.pt`,
+                # `torchvision.models.resnet18`): get_model takes the name alone
+                named = [part for part in re.split(r"[\\/.:]+", model) if part in models]
+                close = (f"write the model's name alone: '{named[-1]}' (get_model takes a name, "
+                         "not a path)" if named else did_you_mean(model, models))
             raise self.fail(row, f"cnncalc does not read torchvision's {_shown(model)}: it "
                             f"reads {', '.join(models)}", REFUSED if close is None else
                             BAD_ARGS, close or "docs/yolo.md lists the models and their status")
@@ -1181,15 +1205,25 @@ class _Writer:
             raise self.fail(row, f"weights must be a weights name (DEFAULT, IMAGENET1K_V1) or "
                             f"None, got {_shown(weights)}", BAD_ARGS)
         unwrap = self._switch(row, unwrap, "unwrap")
-        split = self._switch(row, split, "split") and unwrap  # the whole model returns one
+        # the whole model returns one tensor: TorchVision reads neither split nor truncate
+        asked = isinstance(split, int) and bool(split)
+        split = self._switch(row, split, "split") if unwrap else False
         if row.copies > 1:
-            raise self.fail(row, f"{row.copies} copies of {model} in sequence: the second "
+            raise self.fail(row, f"{self._copies(row)} of {model} in sequence: the second "
                             "would read the first's output where its first conv takes 3 "
                             "channels", BAD_REPEATS, "write 1 as the row's repeats")
         entries = models[model]
+        # the entries torchvision's forward runs: with `unwrap` its children (not the steps of
+        # its own forward, such as ResNet's flatten) less the last `truncate`, else all
+        kept = list(range(len(entries)))
         if unwrap:
-            children = [e for e in entries if not _forward_only(e)]
-            if isinstance(truncate, bool) or not isinstance(truncate, int) or truncate < 0:
+            children = [i for i, e in enumerate(entries) if not _forward_only(e)]
+            if isinstance(truncate, bool):  # Python would slice with it as 0 or 1
+                raise self.fail(row, f"truncate is {truncate}: it is how many children to "
+                                "leave out at the end, a number, not a switch", BAD_ARGS,
+                                "write a number (2 leaves out the pooling and the classifier); "
+                                "split comes after it: [c2, model, weights, True, 2, True]")
+            if not isinstance(truncate, int) or truncate < 0:
                 raise self.fail(row, f"truncate is how many children to leave out at the "
                                 f"end: 0 or more, got {_shown(truncate)}", BAD_ARGS)
             if truncate >= len(children):
@@ -1197,30 +1231,32 @@ class _Writer:
                                 f"{len(children)} children", BAD_ARGS,
                                 f"truncate at most {len(children) - 1}")
             kept = children[:len(children) - truncate]
-            # where the children sit among the forward's steps: a step that is no child
-            # (ResNet's flatten) before the last child kept is skipped, and that child fails
-            at = [i for i, e in enumerate(entries) if not _forward_only(e)]
-            steps = [i for i in range(at[len(kept) - 1]) if _forward_only(entries[i])]
+            # a step that is no child (ResNet's flatten) before the last child kept is
+            # skipped, and that child fails
+            steps = [i for i in range(kept[-1]) if _forward_only(entries[i])]
             if steps:
                 step = next(iter(_call_of(entries[steps[0]])))
-                before = sum(1 for i in at if i < steps[0])
+                before = sum(1 for i in children if i < steps[0])
                 raise self.fail(row, f"its children skip the {step} that {model}'s forward "
                                 f"runs after child {before - 1}, so child {before} fails in "
                                 "PyTorch", BAD_ARGS,
                                 f"truncate at least {len(children) - before}")
-        else:
-            kept = list(entries)
-        layers = []
-        for k, entry in enumerate(kept):
-            layer = dict(_call_of(entry))
-            layer.pop("forward_only", None)
-            layers.append({"id": f"{_id(row.index)}_{k}", **layer})
-        layers[-1]["id"] = _id(row.index)
+        elif asked:
+            self.whole.add(row.index)  # split=True, which the whole model ignores
+        nodes = _model_entries(model)
+        ids = [f"{_id(row.index)}_{k}" for k in range(len(kept) - 1)] + [_id(row.index)]
+        layers = [_layer(nodes[i], name, row.span) for i, name in zip(kept, ids)]
         if row.source != (row.index - 1,):
-            layers[0] = {"id": layers[0].pop("id"), "from": _ref(row.source[0]), **layers[0]}
+            layers[0] = _layer(nodes[kept[0]], ids[0], row.span, _ref(row.source[0]))
         if split:
-            self.splits[row.index] = [_ref(row.source[0])] + [layer["id"] for layer in layers]
+            self.splits[row.index] = [_ref(row.source[0]), *ids]
         return layers
+
+    def _copies(self, row: Row) -> str:
+        """`3 copies`, and where the count comes from when the scale's depth made it."""
+        depth = self.config.depth
+        return f"{row.copies} copies" + ("" if depth == 1 else
+                                         f" (the row's n times the depth {depth:g}, rounded)")
 
     def _switch(self, row: Row, value: Any, what: str) -> bool:
         """A switch as Python's `if` reads it: a bool or an integer."""
@@ -1232,24 +1268,55 @@ class _Writer:
     def _index(self, row: Row) -> dict[str, Any]:
         """Index(index=0): item `index` of a split TorchVision row's list (Python's indexing:
         a negative index counts from the end)."""
-        source = row.source[0]
+        source = row.source[0]  # (the reader refuses a `from` list: parse_model's ch[f])
+        if source in self.failed:
+            raise _Fail()  # that row's mistake is said; this one may be none
         items = self.splits.get(source)
-        if items is None or row.many:
-            what = ("reads several rows" if row.many else "reads row input" if source < 0
-                    else f"reads row {source} {self.config.rows[source].module}, which gives "
-                    "one tensor")
-            raise self.fail(row, f"picks one item of a TorchVision row's list (split=True), "
-                            f"but {what}", BAD_FROM,
-                            "read a TorchVision row whose split is True")
+        if items is None:
+            raise self._not_a_list(row, source)
+        if row.copies > 1:  # nn.Sequential of Index: the second indexes the first's tensor
+            raise self.fail(row, f"{self._copies(row)} of Index in sequence: the second "
+                            "would pick from the first's tensor (along its batch), not from a "
+                            "list",
+                            BAD_REPEATS, "write 1 as the row's repeats")
         if len(row.args) > 1:
             raise self.fail(row, f"takes at most 1 argument after c2 (index), got "
                             f"{len(row.args)}", BAD_ARGS)
-        index = self._whole(row, row.args[0] if row.args else 0, "index", -MAX_INT)
+        index = row.args[0] if row.args else 0
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise self.fail(row, f"index must be an integer (the item's place in row "
+                            f"{source}'s list), got {_shown(index)}", BAD_ARGS,
+                            f"pick 0 to {len(items) - 1}")
         if not -len(items) <= index < len(items):
-            raise self.fail(row, f"index {index} is past row {source}'s list of {len(items)} "
-                            f"(its input, then its {len(items) - 1} children's outputs)",
-                            BAD_ARGS, f"pick 0 to {len(items) - 1}")
+            raise self.fail(row, f"index {_shown(index)} is past row {source}'s list of "
+                            f"{len(items)} (its input, then its {len(items) - 1} children's "
+                            "outputs)", BAD_ARGS, f"pick 0 to {len(items) - 1}")
         return {"id": _id(row.index), "from": items[index], "identity": {}}
+
+    def _not_a_list(self, row: Row, source: int) -> _Fail:
+        """An Index reading a row that gives one tensor: what that row gives, and the way to
+        a list (the row's split, or the split row before it)."""
+        if source < 0:
+            what = "the input, one tensor"
+        else:
+            what = f"row {source} {self.config.rows[source].module}, which gives one tensor"
+        split = max((s for s in self.splits if s < row.index), default=None)
+        if source in self.whole:
+            what = (f"row {source} TorchVision, whose unwrap=False runs the whole model: one "
+                    "tensor, its split ignored")
+            hint = (f"give row {source} unwrap=True, its fourth argument: [c2, model, "
+                    "weights, True, 2, True]")
+        elif source >= 0 and self.config.rows[source].module == "TorchVision":
+            what += " (its split is False)"
+            hint = (f"give row {source} split=True, its sixth argument: [c2, model, "
+                    "weights, True, 2, True]")
+        elif split is not None:
+            hint = f"read row {split} TorchVision, whose split is True: [{split}, 1, Index, " \
+                   "[c2, i]]"
+        else:
+            hint = "read a TorchVision row whose split is True"
+        return self.fail(row, f"picks one item of a TorchVision row's list (split=True), but "
+                         f"reads {what}", BAD_FROM, hint)
 
     def _whole(self, row: Row, value: Any, what: str, low: int = 1) -> int:
         """An argument the writer computes with in Python, checked first: an integer from
@@ -1510,6 +1577,21 @@ def _forward_only(entry: Any) -> bool:
     return isinstance(entry, dict) and bool(entry.get("forward_only"))
 
 
+def _layer(entry: YNode, name: str, span: Span, source: str | None = None) -> YMap:
+    """An entry of a torchvision model (package data) as the layer `name` of the row at
+    `span`, reading `source` when given: its op and arguments keep their place in
+    torchvision_models.yaml, as a block library's layers do, so that what cnncalc says of
+    them is said as of the library's (analysis.py: its notes left out, its errors moved to
+    the row, `explain` naming the file)."""
+    if isinstance(entry, YScalar):  # an op without arguments (`bn`)
+        entry = YMap(((entry, YMap((), entry.span)),), entry.span)
+    assert isinstance(entry, YMap)
+    own = [(YScalar("id", span, True), YScalar(name, span, True))]
+    if source is not None:
+        own.append((YScalar("from", span, True), YScalar(source, span, True)))
+    return YMap((*own, *((k, v) for k, v in entry.items if k.value != "forward_only")), span)
+
+
 def _joined(name: str, inputs: list[str], dim: int) -> dict[str, Any]:
     """torch.cat of `inputs` along `dim` as a layer: of one input, its values as they are (a
     Concat of one row, a head of one level; cnncalc's concat takes two or more, and
@@ -1524,7 +1606,10 @@ def _ref(index: int) -> str:
 
 
 def _node(value: Any, span: Span) -> YNode:
-    """A Python value as the loader's nodes, every one at `span` (the row it came from)."""
+    """A Python value as the loader's nodes, every one at `span` (the row it came from); a
+    node already (a torchvision model's layer) as it is."""
+    if isinstance(value, (YMap, YSeq, YScalar)):
+        return value
     if isinstance(value, dict):
         return YMap(tuple((YScalar(k, span, True), _node(v, span)) for k, v in value.items()),
                     span)
@@ -1592,6 +1677,25 @@ def reads_a_result(config: Config, row: Row, shapes: Mapping[int, Shape]
                           "a feature map [C, H, W]", row.span,
                           f"a {before.module} row ends the network: read an earlier row, or "
                           f"move row {source} last")
+    return None
+
+
+def reads_a_vector(config: Config, row: Row, shapes: Mapping[int, Shape]
+                   ) -> Diagnostic | None:
+    """A row reading a TorchVision row whose output is flat (its classifier's: the whole
+    model, or children kept up to the classifier), where it needs a feature map: said at
+    the row in its terms (the caller asks only of a row with an error)."""
+    for source in row.source:
+        shape = shapes.get(source)
+        if (source < 0 or config.rows[source].module != "TorchVision" or shape is None
+                or len(shape) != 1):
+            continue
+        model = config.rows[source].args[0]
+        return Diagnostic(BAD_FROM, f"row {row.index} {row.module} reads row {source} "
+                          f"TorchVision, whose output {list(shape)} is the class scores of "
+                          f"{model}'s classifier, not a feature map [C, H, W]", row.span,
+                          f"keep row {source}'s feature map: unwrap its children and leave "
+                          "out the pooling and the classifier, [c2, model, weights, True, 2]")
     return None
 
 
