@@ -474,6 +474,9 @@ def _analyzed(loaded: Loaded, input: Shape | None, *, batch: int | None, dtype: 
     diagnostics = list(loaded.diagnostics)
     if loaded.reader:  # the YOLO config took --set (its nc) when it was read
         file_params = None
+        problem = _not_an_image(root, input, src)
+        if problem is not None:
+            return Analysis(stem, src, diagnostics=_ordered([*diagnostics, problem]))
     expansion = expand(root, stem, input, max_layers, file_params, loaded.origin, input_layout,
                        shared)
     diagnostics += expansion.diagnostics
@@ -578,6 +581,24 @@ def _mistakes_named(a: Analysis) -> Analysis:
     diagnostics = tuple(replace(d, hint=f"that is {named[d.span]}; {d.hint}")
                         if d.code == "E301" and d.span in named else d for d in a.diagnostics)
     return replace(a, diagnostics=diagnostics)
+
+
+def _not_an_image(root: YNode, input: Shape | None, src: Source) -> Diagnostic | None:
+    """A YOLO config's input of other than 3 dims: Ultralytics' models take images [C, H, W]
+    (their convs are nn.Conv2d), and cnncalc's layers would follow the input's rank into 1-D
+    or 3-D convolutions no Ultralytics model has."""
+    given = root.get("input") if isinstance(root, YMap) else None
+    if input is not None:
+        rank, where, span = len(input), "--input", Span(src.name, 1, 1)
+    elif isinstance(given, YSeq):
+        rank, where, span = len(given.items), "`input:`", given.span
+    else:  # the reader's own [channels, imgsz, imgsz], or `input:` as {c, h, w}
+        return None
+    if rank == 3:
+        return None
+    return Diagnostic("E412", f"{where} has {rank} dim{'s' if rank != 1 else ''}; an "
+                      "Ultralytics model takes an image [C, H, W] (its convolutions are 2-D)",
+                      span, "give channels, height and width: --input 3x640x640")
 
 
 def library_notes_dropped(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

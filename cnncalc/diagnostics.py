@@ -136,6 +136,8 @@ CODES: dict[str, Code] = {
         # E411-E419: the Ultralytics reader's again
         Code("E411", _E, "cnncalc's own key in a YOLO config",
              "remove it, or convert the config and edit the cnncalc file"),
+        Code("E412", _E, "a YOLO config's input that is not an image [C, H, W]",
+             "give channels, height and width: --input 3x640x640"),
         # W1xx: it builds, but probably not as meant.
         Code("W101", _W, "input rows or columns never read",
              "change padding, stride or input size so the windows fit"),

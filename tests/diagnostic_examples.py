@@ -567,6 +567,9 @@ CASES = [
          "`backbone:` and `head:` rows, and nothing reads it", "remove it; to build the network "
          "from cnncalc blocks, convert the config (cnncalc convert FILE -o net.yaml) and edit "
          "the file it writes"),
+    Case("yolo-input-rank", yolo("nc: 3\n", "nc: 3\ninput: [3, 16, 640, 640]\n"), "E412", 2,
+         8, "`input:` has 4 dims; an Ultralytics model takes an image [C, H, W] (its "
+         "convolutions are 2-D)", "give channels, height and width: --input 3x640x640"),
     Case("yolo-scale-of-two", yolo("nc: 3\n", "nc: 3\nscales:\n  n: [0.33, 0.25]\n"), "E406",
          3, 6, "scale 'n' must be [depth, width, max_channels], positive numbers; got "
          "[0.33, 0.25]", None),
@@ -987,6 +990,11 @@ PAGE = [
             "would read the key. The keys that say how to analyse it (`input:`, `batch:`, "
             "`dtype:`, `layout:`, `name:`, `expect:`) are held as in a cnncalc file.",
             case="yolo-native-key", fix=("params: {width: 0.5}\n", "")),
+    Example("E412", "An Ultralytics config is given an input of other than three dims, in "
+            "its `input:` or with --input: its modules are 2-D (nn.Conv2d), and cnncalc's "
+            "layers, which follow the input's rank, would build 1-D or 3-D convolutions no "
+            "Ultralytics model has.", case="yolo-input-rank",
+            fix=("input: [3, 16, 640, 640]", "input: [3, 640, 640]")),
     # ---------------------------------------------------------------- W and N
     Example("W101", "A convolution or pooling window does not fit the input exactly, and "
             "PyTorch's floor division leaves real input rows or columns that no window reads. "
