@@ -28,6 +28,20 @@ def regen(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
+def generated_section(page: Path, markers: tuple[str, str], table: str, regen: bool,
+                      how: str) -> None:
+    """The section of `page` between the two markers is `table`; with --regen-golden it is
+    rewritten to it (review the diff). `how` says which test file regenerates it."""
+    start, end = markers
+    text = page.read_text(encoding="utf-8")
+    before, _, rest = text.partition(start)
+    shown, _, after = rest.partition(end)
+    if regen and shown.strip() != table:
+        page.write_text(f"{before}{start}\n{table}\n{end}{after}", encoding="utf-8")
+        return
+    assert shown.strip() == table, f"pytest --regen-golden {how} rewrites it"
+
+
 def zoo_source(path: Path) -> Source:
     """A zoo file under its repository-relative name, so outputs don't depend on the cwd."""
     return Source(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))

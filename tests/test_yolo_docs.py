@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yolo_oracle as oracle
-from conftest import ROOT
+from conftest import ROOT, generated_section
 
 from cnncalc.loader import load
 from cnncalc.readers import ultralytics as u
@@ -70,14 +70,7 @@ def inventory() -> str:
 
 
 def test_inventory_is_current(regen: bool) -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    before, _, rest = text.partition(START)
-    shown, _, after = rest.partition(END)
-    table = inventory()
-    if regen and shown.strip() != table:
-        PAGE.write_text(f"{before}{START}\n{table}\n{END}{after}", encoding="utf-8")
-        return
-    assert shown.strip() == table, "pytest --regen-golden tests/test_yolo_docs.py rewrites it"
+    generated_section(PAGE, (START, END), inventory(), regen, "tests/test_yolo_docs.py")
 
 
 def test_refusals_are_explained() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import test_yolo_parity as parity
 import yolo_oracle as oracle
-from conftest import ROOT
+from conftest import ROOT, generated_section
 
 from cnncalc import zoo
 from cnncalc.analysis import Analysis, analyze, analyze_text
@@ -94,14 +94,7 @@ def models_table() -> str:
 
 
 def test_the_models_table_is_current(regen: bool) -> None:
-    text = PAGE.read_text(encoding="utf-8")
-    before, _, rest = text.partition(START)
-    shown, _, after = rest.partition(END)
-    table = models_table()
-    if regen and shown.strip() != table:
-        PAGE.write_text(f"{before}{START}\n{table}\n{END}{after}", encoding="utf-8")
-        return
-    assert shown.strip() == table, "pytest --regen-golden tests/test_yolo_torchvision.py"
+    generated_section(PAGE, (START, END), models_table(), regen, "tests/test_yolo_torchvision.py")
 
 
 def test_every_model_has_its_picks() -> None:
